@@ -1,0 +1,160 @@
+/**
+ * THE contract between the UI and the core: every procedure, its input and output schemas and
+ * the roles allowed to call it. `dispatch()` enforces it for every transport; `handlers.ts`
+ * must implement exactly these names. Keepers are further limited to their own depots by the
+ * handlers (the scope depends on the input, not only the role).
+ */
+import { z } from 'zod';
+import { ok } from './schemas/common';
+import { depotCreateInput, depotDto, depotListInput, depotUpdateInput } from './schemas/depot';
+import {
+  materialCreateInput,
+  materialDto,
+  materialListInput,
+  materialPage,
+  materialUpdateInput,
+  quotaDto,
+  quotaListInput,
+  quotaSetInput,
+} from './schemas/material';
+import {
+  balancesInput,
+  balancesPage,
+  belowQuotaInput,
+  belowQuotaOutput,
+  expiringInput,
+  expiringOutput,
+  issueInput,
+  matrixInput,
+  matrixOutput,
+  movementsInput,
+  movementsPage,
+  postingResult,
+  receiveInput,
+  reverseInput,
+  scrapInput,
+  transferInput,
+} from './schemas/stock';
+import {
+  stocktakeApproveOutput,
+  stocktakeCountInput,
+  stocktakeDto,
+  stocktakeIdInput,
+  stocktakeListInput,
+  stocktakeOpenInput,
+  stocktakeSummaryDto,
+} from './schemas/stocktake';
+import { auditListInput, auditListOutput, auditVerifyOutput, ledgerCheckOutput } from './schemas/system';
+import {
+  changePasswordInput,
+  loginInput,
+  loginOutput,
+  userCreateInput,
+  userDto,
+  userResetPasswordInput,
+  userUpdateInput,
+  type Role,
+} from './schemas/user';
+
+/** 'public' means callable without a session (only signing in). */
+export type Access = readonly Role[] | 'public';
+
+export interface Procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny> {
+  input: I;
+  output: O;
+  access: Access;
+}
+
+function procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny>(p: Procedure<I, O>): Procedure<I, O> {
+  return p;
+}
+
+const none = z.strictObject({}).prefault({});
+const everyone = ['admin', 'coordinator', 'keeper', 'staff'] as const;
+const admin = ['admin'] as const;
+const stockWriters = ['admin', 'coordinator', 'keeper'] as const;
+const supervisors = ['admin', 'coordinator'] as const;
+
+export const api = {
+  /** Sign in; returns a session token. The error never says which of the two was wrong. */
+  'auth.login': procedure({ input: loginInput, output: loginOutput, access: 'public' }),
+  /** End the current session. */
+  'auth.logout': procedure({ input: none, output: ok, access: everyone }),
+  /** The signed-in user with role and depots. */
+  'auth.me': procedure({ input: none, output: userDto, access: everyone }),
+  /** Change one's own password; other sessions of the user end. */
+  'auth.changePassword': procedure({ input: changePasswordInput, output: ok, access: everyone }),
+
+  /** All users (admin). */
+  'user.list': procedure({ input: none, output: z.array(userDto), access: admin }),
+  /** Create a user with a role and, for keepers, their depots. */
+  'user.create': procedure({ input: userCreateInput, output: userDto, access: admin }),
+  /** Change name, role, depots or deactivate; deactivation ends the user's sessions. */
+  'user.update': procedure({ input: userUpdateInput, output: userDto, access: admin }),
+  /** Set a new password for a user; their sessions end. */
+  'user.resetPassword': procedure({ input: userResetPasswordInput, output: ok, access: admin }),
+
+  /** Depots, active only unless asked. */
+  'depot.list': procedure({ input: depotListInput, output: z.array(depotDto), access: everyone }),
+  'depot.create': procedure({ input: depotCreateInput, output: depotDto, access: admin }),
+  /** Update fields or deactivate (depots are never deleted: the ledger references them). */
+  'depot.update': procedure({ input: depotUpdateInput, output: depotDto, access: admin }),
+
+  /** Catalogue search by code, name or spec; keyset-paged by code. */
+  'material.list': procedure({ input: materialListInput, output: materialPage, access: everyone }),
+  'material.create': procedure({ input: materialCreateInput, output: materialDto, access: admin }),
+  /** Update fields or deactivate (never deleted). */
+  'material.update': procedure({ input: materialUpdateInput, output: materialDto, access: admin }),
+
+  /** Set a depot's reserve quota for a material (0 removes it). */
+  'quota.set': procedure({ input: quotaSetInput, output: quotaDto, access: admin }),
+  'quota.list': procedure({ input: quotaListInput, output: z.array(quotaDto), access: everyone }),
+
+  /** Receipt (入库) into new or existing batches; one document, one transaction. */
+  'stock.receive': procedure({ input: receiveInput, output: postingResult, access: stockWriters }),
+  /** Issue (出库), FEFO unless a batch is chosen; expired batches only when chosen. */
+  'stock.issue': procedure({ input: issueInput, output: postingResult, access: stockWriters }),
+  /** Transfer between depots (调拨移库): out and in, one transaction. */
+  'stock.transfer': procedure({ input: transferInput, output: postingResult, access: stockWriters }),
+  /** Scrap (报废) from named batches. */
+  'stock.scrap': procedure({ input: scrapInput, output: postingResult, access: stockWriters }),
+  /** Reversal (红冲) of a posted movement, exactly once; a transfer is reversed on both sides. */
+  'stock.reverse': procedure({ input: reverseInput, output: postingResult, access: stockWriters }),
+  /** Balances by batch, by depot and material, or city totals per material; keyset-paged. */
+  'stock.balances': procedure({ input: balancesInput, output: balancesPage, access: everyone }),
+  /** The material × depot matrix in columns. */
+  'stock.matrix': procedure({ input: matrixInput, output: matrixOutput, access: everyone }),
+  /** Ledger history, newest first, keyset-paged. */
+  'stock.movements': procedure({ input: movementsInput, output: movementsPage, access: everyone }),
+  /** Batches within their warning window before expiry, and expired ones. */
+  'stock.expiring': procedure({ input: expiringInput, output: expiringOutput, access: everyone }),
+  /** Depots whose available quantity is under their quota. */
+  'stock.belowQuota': procedure({ input: belowQuotaInput, output: belowQuotaOutput, access: everyone }),
+
+  /** Open a stocktake: book quantities of every batch in the depot are frozen. */
+  'stocktake.open': procedure({ input: stocktakeOpenInput, output: stocktakeDto, access: stockWriters }),
+  /** Enter counted quantities (and reasons for differences). */
+  'stocktake.count': procedure({ input: stocktakeCountInput, output: stocktakeDto, access: stockWriters }),
+  /** Approve: differences are posted as gain/loss movements. */
+  'stocktake.approve': procedure({ input: stocktakeIdInput, output: stocktakeApproveOutput, access: supervisors }),
+  /** Cancel an open stocktake; nothing is posted. */
+  'stocktake.cancel': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: stockWriters }),
+  'stocktake.get': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: everyone }),
+  'stocktake.list': procedure({ input: stocktakeListInput, output: z.array(stocktakeSummaryDto), access: everyone }),
+
+  /** Recompute every balance from the ledger and report differences. */
+  'ledger.check': procedure({ input: none, output: ledgerCheckOutput, access: supervisors }),
+  /** Walk the audit hash chain; report the first broken link. */
+  'audit.verify': procedure({ input: none, output: auditVerifyOutput, access: admin }),
+  'audit.list': procedure({ input: auditListInput, output: auditListOutput, access: admin }),
+} as const;
+
+export type Api = typeof api;
+export type ProcedureName = keyof Api;
+export type InputOf<P extends ProcedureName> = z.input<Api[P]['input']>;
+export type ParsedInputOf<P extends ProcedureName> = z.output<Api[P]['input']>;
+export type OutputOf<P extends ProcedureName> = z.output<Api[P]['output']>;
+
+export function isProcedureName(name: string): name is ProcedureName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}

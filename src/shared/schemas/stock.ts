@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { fen, id, isoDate, isoTime, optionalText, page, pageLimit, quantity, signedQuantity, text } from './common';
+import { depotLevel } from './depot';
+import { topClass } from './material';
+
+export const MOVEMENT_TYPES = [
+  'receipt',
+  'issue',
+  'transfer_out',
+  'transfer_in',
+  'stocktake_gain',
+  'stocktake_loss',
+  'scrap',
+  'reversal',
+] as const;
+export const movementType = z.enum(MOVEMENT_TYPES);
+export type MovementType = z.infer<typeof movementType>;
+
+export const BATCH_SOURCES = ['procurement', 'donation', 'transfer', 'callUp', 'return', 'opening', 'stocktake'] as const;
+export const batchSource = z.enum(BATCH_SOURCES);
+/** What a keeper may name as the source on a receipt (the others are written by the system). */
+export const receiptSource = z.enum(['procurement', 'donation', 'callUp', 'return', 'opening']);
+
+/** A receipt line goes into an existing batch (`batchId`) or a lot identified by its number. */
+export const receiptLine = z
+  .strictObject({
+    materialId: id,
+    quantity,
+    batchId: id.optional(),
+    lotNo: text(50).optional(),
+    producedOn: isoDate.nullish(),
+    expiresOn: isoDate.nullish(),
+    supplier: optionalText(100),
+    unitPriceFen: fen.nullish(),
+  })
+  .superRefine((line, ctx) => {
+    if (line.batchId === undefined && line.lotNo === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['lotNo'], message: 'validation.required' });
+    }
+    if (line.producedOn && line.expiresOn && line.expiresOn < line.producedOn) {
+      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'validation.expiryBeforeProduction' });
+    }
+  });
+
+export const receiveInput = z.strictObject({
+  depotId: id,
+  source: receiptSource,
+  note: optionalText(500),
+  lines: z.array(receiptLine).min(1).max(500),
+});
+
+/** An outgoing line: FEFO picks batches unless `batchId` chooses one (expired only this way). */
+export const outgoingLine = z.strictObject({ materialId: id, quantity, batchId: id.optional() });
+
+export const issueInput = z.strictObject({
+  depotId: id,
+  recipient: text(100),
+  reason: optionalText(200),
+  note: optionalText(500),
+  lines: z.array(outgoingLine).min(1).max(500),
+});
+
+export const transferInput = z
+  .strictObject({
+    fromDepotId: id,
+    toDepotId: id,
+    note: optionalText(500),
+    lines: z.array(outgoingLine).min(1).max(500),
+  })
+  .refine((v) => v.fromDepotId !== v.toDepotId, { path: ['toDepotId'], message: 'validation.sameDepot' });
+
+export const scrapInput = z.strictObject({
+  depotId: id,
+  reason: text(200),
+  note: optionalText(500),
+  lines: z.array(z.strictObject({ batchId: id, quantity })).min(1).max(500),
+});
+
+export const reverseInput = z.strictObject({ movementId: id, reason: text(200) });
+
+export const movementDto = z.object({
+  movementId: id,
+  docNo: z.string(),
+  type: movementType,
+  depotId: id,
+  depotName: z.string(),
+  materialId: id,
+  materialCode: z.string(),
+  materialName: z.string(),
+  unit: z.string(),
+  batchId: id,
+  lotNo: z.string(),
+  expiresOn: z.string().nullable(),
+  quantity: signedQuantity,
+  occurredAt: isoTime,
+  userId: id,
+  userName: z.string(),
+  counterpartDepotId: id.nullable(),
+  reversesMovementId: id.nullable(),
+  reversedBy: id.nullable(),
+  expiredOverride: z.boolean(),
+  recipient: z.string().nullable(),
+  reason: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type MovementDto = z.infer<typeof movementDto>;
+
+/** What every stock write returns: the document number people read out, and its movements. */
+export const postingResult = z.object({ docNo: z.string(), movements: z.array(movementDto) });
+export type PostingResult = z.infer<typeof postingResult>;
+
+export const balanceFilter = {
+  depotId: id.optional(),
+  materialId: id.optional(),
+  category: z.string().max(30).optional(),
+  topClass: topClass.optional(),
+  level: depotLevel.optional(),
+  text: z.string().max(100).optional(),
+};
+
+export const balancesInput = z.strictObject({
+  ...balanceFilter,
+  /** batch: one row per lot; depotMaterial: one per depot and material; material: city totals. */
+  groupBy: z.enum(['batch', 'depotMaterial', 'material']).default('depotMaterial'),
+  includeZero: z.boolean().default(false),
+  after: z.string().max(60).optional(),
+  limit: pageLimit,
+});
+
+export const balanceRow = z.object({
+  depotId: id.nullable(),
+  depotCode: z.string().nullable(),
+  depotName: z.string().nullable(),
+  materialId: id,
+  materialCode: z.string(),
+  materialName: z.string(),
+  spec: z.string().nullable(),
+  unit: z.string(),
+  category: z.string().nullable(),
+  batchId: id.nullable(),
+  lotNo: z.string().nullable(),
+  expiresOn: z.string().nullable(),
+  onHand: z.number().int(),
+  /** Promised by approved allocations, not yet dispatched; null on batch rows (reservations are per depot). */
+  reserved: z.number().int().nullable(),
+  available: z.number().int().nullable(),
+  quota: z.number().int().nullable(),
+});
+export type BalanceRow = z.infer<typeof balanceRow>;
+export const balancesPage = page(balanceRow);
+
+/** The whole material × depot picture in columns (cheap to ship ~150,000 cells). */
+export const matrixInput = z.strictObject({ level: depotLevel.optional(), topClass: topClass.optional() }).prefault({});
+export const matrixOutput = z.object({
+  depots: z.array(z.object({ depotId: id, code: z.string(), name: z.string(), level: depotLevel })),
+  materials: z.array(z.object({ materialId: id, code: z.string(), name: z.string(), unit: z.string() })),
+  cells: z.object({
+    materialId: z.array(z.number().int()),
+    depotId: z.array(z.number().int()),
+    onHand: z.array(z.number().int()),
+    available: z.array(z.number().int()),
+  }),
+});
+
+export const movementsInput = z
+  .strictObject({
+    depotId: id.optional(),
+    materialId: id.optional(),
+    batchId: id.optional(),
+    type: movementType.optional(),
+    docNo: z.string().max(40).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    after: z.string().max(40).optional(),
+    limit: pageLimit,
+  })
+  .prefault({});
+export const movementsPage = page(movementDto);
+
+export const expiringInput = z
+  .strictObject({
+    depotId: id.optional(),
+    /** Overrides each material's own warning window. */
+    withinDays: z.number().int().min(0).max(3650).optional(),
+    includeExpired: z.boolean().default(true),
+  })
+  .prefault({});
+export const expiringRow = z.object({
+  batchId: id,
+  depotId: id,
+  depotName: z.string(),
+  materialId: id,
+  materialCode: z.string(),
+  materialName: z.string(),
+  unit: z.string(),
+  lotNo: z.string(),
+  expiresOn: isoDate,
+  daysLeft: z.number().int(),
+  status: z.enum(['expiring', 'expired']),
+  onHand: z.number().int(),
+});
+export const expiringOutput = z.object({ today: isoDate, rows: z.array(expiringRow) });
+
+export const belowQuotaInput = z.strictObject({ depotId: id.optional() }).prefault({});
+export const belowQuotaRow = z.object({
+  depotId: id,
+  depotName: z.string(),
+  materialId: id,
+  materialCode: z.string(),
+  materialName: z.string(),
+  unit: z.string(),
+  quota: z.number().int(),
+  onHand: z.number().int(),
+  available: z.number().int(),
+  shortBy: z.number().int(),
+});
+export const belowQuotaOutput = z.object({ rows: z.array(belowQuotaRow) });

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { id, isoTime } from './common';
+
+export const ledgerDifference = z.object({
+  kind: z.enum(['batch', 'depotMaterial']),
+  depotId: id,
+  materialId: id,
+  batchId: id.nullable(),
+  field: z.enum(['onHand', 'reserved']),
+  maintained: z.number().int(),
+  recomputed: z.number().int(),
+});
+export const ledgerCheckOutput = z.object({
+  ok: z.boolean(),
+  movements: z.number().int(),
+  batches: z.number().int(),
+  differences: z.array(ledgerDifference),
+  /** Batches or depot totals below zero; never expected (the schema forbids them). */
+  negatives: z.number().int(),
+  elapsedMs: z.number(),
+});
+export type LedgerCheckResult = z.infer<typeof ledgerCheckOutput>;
+
+export const auditVerifyOutput = z.object({
+  ok: z.boolean(),
+  records: z.number().int(),
+  firstBrokenId: id.nullable(),
+  problem: z.string().nullable(),
+});
+export type AuditVerifyResult = z.infer<typeof auditVerifyOutput>;
+
+export const auditListInput = z
+  .strictObject({ after: id.optional(), limit: z.number().int().min(1).max(1000).default(100) })
+  .prefault({});
+export const auditRecordDto = z.object({
+  auditId: id,
+  at: isoTime,
+  userId: id.nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export const auditListOutput = z.object({ rows: z.array(auditRecordDto), nextCursor: z.string().nullable() });
