@@ -59,13 +59,15 @@ import {
 /** 'public' means callable without a session (only signing in). */
 export type Access = readonly Role[] | 'public';
 
-export interface Procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny> {
+export interface Procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny, A extends Access = Access> {
   input: I;
   output: O;
-  access: Access;
+  access: A;
 }
 
-function procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny>(p: Procedure<I, O>): Procedure<I, O> {
+function procedure<I extends z.ZodTypeAny, O extends z.ZodTypeAny, const A extends Access>(
+  p: Procedure<I, O, A>,
+): Procedure<I, O, A> {
   return p;
 }
 
@@ -154,6 +156,7 @@ export type ProcedureName = keyof Api;
 export type InputOf<P extends ProcedureName> = z.input<Api[P]['input']>;
 export type ParsedInputOf<P extends ProcedureName> = z.output<Api[P]['input']>;
 export type OutputOf<P extends ProcedureName> = z.output<Api[P]['output']>;
+export type PublicProcedure = { [P in ProcedureName]: Api[P]['access'] extends 'public' ? P : never }[ProcedureName];
 
 export function isProcedureName(name: string): name is ProcedureName {
   return Object.prototype.hasOwnProperty.call(api, name);

@@ -21,6 +21,9 @@ export type MessageParams = Record<string, string | number>;
 /** One problem with one input field; `path` is dotted (`lines.0.quantity`). */
 export interface FieldError {
   path: string;
+  /** The field as the user knows it: 第 1 行 · 数量. */
+  label: string;
+  /** The problem, without the label: 必须大于 0. */
   message: string;
 }
 

@@ -1,0 +1,7 @@
+/** Static, ordered list of migrations: no folder scan, so it works in bundles and in jest. */
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_create_core';
+
+export const migrations: Record<string, Migration> = {
+  '0001_create_core': m0001,
+};

@@ -1,0 +1,203 @@
+/** Table types for kysely, camelCase (the CamelCasePlugin maps them to the snake_case schema). */
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+
+export interface DepotsTable {
+  depotId: Generated<number>;
+  code: string;
+  name: string;
+  level: 'city' | 'district' | 'town';
+  parentId: number | null;
+  address: string | null;
+  keeperName: string | null;
+  phone: string | null;
+  capacityNote: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  active: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MaterialsTable {
+  materialId: Generated<number>;
+  code: string;
+  name: string;
+  spec: string | null;
+  unit: string;
+  topClass: 1 | 2 | 3;
+  gbCode: string | null;
+  category: string | null;
+  shelfLifeMonths: number | null;
+  warningDays: number;
+  referencePriceFen: number | null;
+  active: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface QuotasTable {
+  depotId: number;
+  materialId: number;
+  quantity: number;
+  updatedAt: string;
+}
+
+export interface BatchesTable {
+  batchId: Generated<number>;
+  depotId: number;
+  materialId: number;
+  lotNo: string;
+  producedOn: string | null;
+  expiresOn: string | null;
+  source: string;
+  supplier: string | null;
+  unitPriceFen: number | null;
+  createdAt: string;
+}
+
+export interface MovementsTable {
+  movementId: Generated<number>;
+  docNo: string;
+  type: string;
+  depotId: number;
+  materialId: number;
+  batchId: number;
+  quantity: number;
+  occurredAt: string;
+  userId: number;
+  counterpartDepotId: number | null;
+  reversesMovementId: number | null;
+  pairMovementId: number | null;
+  stocktakeId: number | null;
+  expiredOverride: number;
+  recipient: string | null;
+  reason: string | null;
+  note: string | null;
+}
+
+export interface BatchBalancesTable {
+  batchId: number;
+  depotId: number;
+  materialId: number;
+  onHand: number;
+}
+
+export interface StockLevelsTable {
+  depotId: number;
+  materialId: number;
+  onHand: number;
+  reserved: number;
+}
+
+export interface ReservationsTable {
+  reservationId: Generated<number>;
+  depotId: number;
+  materialId: number;
+  quantity: number;
+  status: 'active' | 'released' | 'consumed';
+  reference: string;
+  createdAt: string;
+  createdBy: number;
+  closedAt: string | null;
+}
+
+export interface DocSequencesTable {
+  prefix: string;
+  day: string;
+  lastValue: number;
+}
+
+export interface UsersTable {
+  userId: Generated<number>;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'coordinator' | 'keeper' | 'staff';
+  passwordHash: string;
+  active: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserDepotsTable {
+  userId: number;
+  depotId: number;
+}
+
+export interface SessionsTable {
+  tokenHash: string;
+  userId: number;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+}
+
+export interface StocktakesTable {
+  stocktakeId: Generated<number>;
+  docNo: string;
+  depotId: number;
+  status: 'open' | 'approved' | 'cancelled';
+  note: string | null;
+  openedAt: string;
+  openedBy: number;
+  closedAt: string | null;
+  closedBy: number | null;
+}
+
+export interface StocktakeLinesTable {
+  lineId: Generated<number>;
+  stocktakeId: number;
+  batchId: number;
+  bookQuantity: number;
+  countedQuantity: number | null;
+  reason: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updatedAt: string;
+}
+
+export interface AuditLogTable {
+  auditId: number;
+  at: string;
+  userId: number | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  beforeJson: string | null;
+  afterJson: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface Database {
+  depots: DepotsTable;
+  materials: MaterialsTable;
+  quotas: QuotasTable;
+  batches: BatchesTable;
+  movements: MovementsTable;
+  batchBalances: BatchBalancesTable;
+  stockLevels: StockLevelsTable;
+  reservations: ReservationsTable;
+  docSequences: DocSequencesTable;
+  users: UsersTable;
+  userDepots: UserDepotsTable;
+  sessions: SessionsTable;
+  stocktakes: StocktakesTable;
+  stocktakeLines: StocktakeLinesTable;
+  settings: SettingsTable;
+  auditLog: AuditLogTable;
+}
+
+export type Db = Kysely<Database>;
+/** A write in progress: services take this inside `db.transaction().execute`. */
+export type Trx = Transaction<Database>;
+/** Either: read helpers work both inside and outside a transaction. */
+export type DbOrTrx = Kysely<Database>;
+
+export type DepotRow = Selectable<DepotsTable>;
+export type MaterialRow = Selectable<MaterialsTable>;
+export type BatchRow = Selectable<BatchesTable>;
+export type MovementRow = Selectable<MovementsTable>;
+export type UserRow = Selectable<UsersTable>;

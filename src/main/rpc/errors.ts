@@ -1,0 +1,87 @@
+/** Turns failures into the wire's RpcError in the caller's language, naming the fields. */
+import type { z } from 'zod';
+import { isMessageKey, t, type Locale, type MessageKey } from '../../shared/i18n';
+import { AppError, type FieldIssue, type RpcError } from '../../shared/rpc';
+
+/** Array segments that are rows the user sees (`lines.0` is 第 1 行); other indexes are dropped. */
+const ROW_LISTS = new Set(['lines', 'counts']);
+
+export function fieldLabel(locale: Locale, path: string): string {
+  const parts: string[] = [];
+  const segments = path.split('.').filter((s) => s !== '');
+  segments.forEach((segment, i) => {
+    if (/^\d+$/.test(segment)) {
+      if (ROW_LISTS.has(segments[i - 1] ?? '')) parts.push(t(locale, 'field.line', { n: String(Number(segment) + 1) }));
+      return;
+    }
+    if (ROW_LISTS.has(segment) && /^\d+$/.test(segments[i + 1] ?? '')) return;
+    const key = `field.${segment}`;
+    parts.push(isMessageKey(key) ? t(locale, key) : segment);
+  });
+  return parts.join(' · ');
+}
+
+/** Maps one zod issue to a message key; our own refinements already carry a key as message. */
+export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
+  const path = issue.path.map(String).join('.');
+  const at = (key: MessageKey, params: Record<string, string | number> = {}): FieldIssue => ({ path, key, params });
+  if (isMessageKey(issue.message)) {
+    const params = issue.code === 'custom' ? ((issue.params ?? {}) as Record<string, string | number>) : {};
+    return at(issue.message, params);
+  }
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) return at('validation.required');
+      if (issue.expected === 'int') return at('validation.integer');
+      const typeKey = `type.${issue.expected}`;
+      return at('validation.type', { expected: isMessageKey(typeKey) ? typeKey : issue.expected });
+    }
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') return min <= 1 ? at('validation.textEmpty') : at('validation.textMin', { min });
+      if (issue.origin === 'array') return at('validation.listMin', { min });
+      return min === 0 && !issue.inclusive ? at('validation.positive') : at('validation.min', { min: issue.inclusive ? min : min + 1 });
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return at('validation.textMax', { max });
+      if (issue.origin === 'array') return at('validation.listMax', { max });
+      return at('validation.max', { max });
+    }
+    case 'invalid_value':
+      return at('validation.oneOf', { options: issue.values.map(String).join(' / ') });
+    case 'unrecognized_keys':
+      return at('validation.unknownField', { keys: issue.keys.join(', ') });
+    default:
+      return at('validation.format');
+  }
+}
+
+function localizeParams(locale: Locale, params: Record<string, string | number>): Record<string, string | number> {
+  // A parameter may itself be a message key (a type name, say): translate it too.
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && isMessageKey(v) ? t(locale, v) : v]),
+  );
+}
+
+export function toRpcError(locale: Locale, error: AppError): RpcError {
+  const fields = error.fields.map((f) => ({
+    path: f.path,
+    label: fieldLabel(locale, f.path),
+    message: t(locale, f.key, localizeParams(locale, f.params ?? {})),
+  }));
+  let message = t(locale, error.key, localizeParams(locale, error.params));
+  if (error.code === 'BAD_INPUT' && fields.length > 0 && error.key === 'error.BAD_INPUT') {
+    const first = fields[0]!;
+    const more = fields.length > 1 ? (locale === 'en' ? ` (and ${fields.length - 1} more)` : `（另有 ${fields.length - 1} 处）`) : '';
+    message = `${first.label}${locale === 'en' ? ': ' : '：'}${first.message}${more}`;
+  } else if (fields.length === 1 && fields[0]!.message !== message) {
+    message = `${fields[0]!.label}${locale === 'en' ? ': ' : '：'}${message}`;
+  }
+  return { code: error.code, message, ...(fields.length > 0 ? { fields } : {}) };
+}
+
+export function badInput(issues: readonly z.core.$ZodIssue[]): AppError {
+  return new AppError('BAD_INPUT', 'error.BAD_INPUT', {}, issues.map(zodIssueToField));
+}
+

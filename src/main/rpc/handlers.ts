@@ -1,0 +1,81 @@
+/**
+ * The typed mirror of the contract: one handler per procedure in src/shared/api.ts. A missing,
+ * extra or mistyped handler does not compile. Handlers only translate to service calls.
+ */
+import type { z } from 'zod';
+import type { Api, ParsedInputOf, ProcedureName } from '../../shared/api';
+import type { Actor, ServiceContext } from '../services/context';
+import type { LoginThrottle } from '../services/login-throttle';
+import { listAudit, verifyAudit } from '../services/audit.service';
+import { changePassword, login, logout } from '../services/auth.service';
+import { createDepot, listDepots, updateDepot } from '../services/depot.service';
+import { checkLedger } from '../services/ledger-check.service';
+import { createMaterial, listMaterials, updateMaterial } from '../services/material.service';
+import { listQuotas, setQuota } from '../services/quota.service';
+import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
+import { listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix } from '../services/stock-query.service';
+import { approveStocktake, cancelStocktake, countStocktake, getStocktake, listStocktakes, openStocktake } from '../services/stocktake.service';
+import { createUser, getUser, listUsers, resetPassword, updateUser } from '../services/user.service';
+
+export interface CallContext {
+  svc: ServiceContext;
+  throttle: LoginThrottle;
+  token: string | undefined;
+}
+
+/** Signed-in calls also know who is calling (dispatch has checked the session and the role). */
+export interface SignedInCall extends CallContext {
+  actor: Actor;
+  token: string;
+}
+
+type CallFor<P extends ProcedureName> = Api[P]['access'] extends 'public' ? CallContext : SignedInCall;
+
+export type Handlers = {
+  [P in ProcedureName]: (call: CallFor<P>, input: ParsedInputOf<P>) => Promise<z.input<Api[P]['output']>>;
+};
+
+export const handlers: Handlers = {
+  'auth.login': (c, input) => login(c.svc, c.throttle, input),
+  'auth.logout': (c) => logout(c.svc, c.actor, c.token),
+  'auth.me': (c) => getUser(c.svc.db, c.actor.userId),
+  'auth.changePassword': (c, input) => changePassword(c.svc, c.actor, c.token, input),
+
+  'user.list': (c) => listUsers(c.svc),
+  'user.create': (c, input) => createUser(c.svc, c.actor, input),
+  'user.update': (c, input) => updateUser(c.svc, c.actor, input),
+  'user.resetPassword': (c, input) => resetPassword(c.svc, c.actor, input),
+
+  'depot.list': (c, input) => listDepots(c.svc, input),
+  'depot.create': (c, input) => createDepot(c.svc, c.actor, input),
+  'depot.update': (c, input) => updateDepot(c.svc, c.actor, input),
+
+  'material.list': (c, input) => listMaterials(c.svc, input),
+  'material.create': (c, input) => createMaterial(c.svc, c.actor, input),
+  'material.update': (c, input) => updateMaterial(c.svc, c.actor, input),
+
+  'quota.set': (c, input) => setQuota(c.svc, c.actor, input),
+  'quota.list': (c, input) => listQuotas(c.svc, input),
+
+  'stock.receive': (c, input) => receiveStock(c.svc, c.actor, input),
+  'stock.issue': (c, input) => issueStock(c.svc, c.actor, input),
+  'stock.transfer': (c, input) => transferStock(c.svc, c.actor, input),
+  'stock.scrap': (c, input) => scrapStock(c.svc, c.actor, input),
+  'stock.reverse': (c, input) => reverseMovement(c.svc, c.actor, input),
+  'stock.balances': (c, input) => listBalances(c.svc.db, input),
+  'stock.matrix': (c, input) => stockMatrix(c.svc.db, input),
+  'stock.movements': (c, input) => listMovements(c.svc.db, input),
+  'stock.expiring': (c, input) => listExpiring(c.svc, input),
+  'stock.belowQuota': (c, input) => listBelowQuota(c.svc.db, input),
+
+  'stocktake.open': (c, input) => openStocktake(c.svc, c.actor, input),
+  'stocktake.count': (c, input) => countStocktake(c.svc, c.actor, input),
+  'stocktake.approve': (c, input) => approveStocktake(c.svc, c.actor, input.stocktakeId),
+  'stocktake.cancel': (c, input) => cancelStocktake(c.svc, c.actor, input.stocktakeId),
+  'stocktake.get': (c, input) => getStocktake(c.svc.db, input.stocktakeId),
+  'stocktake.list': (c, input) => listStocktakes(c.svc.db, input),
+
+  'ledger.check': (c) => checkLedger(c.svc.db),
+  'audit.verify': (c) => verifyAudit(c.svc.db),
+  'audit.list': (c, input) => listAudit(c.svc.db, input),
+};

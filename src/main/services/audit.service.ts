@@ -1,0 +1,102 @@
+/**
+ * The audit log: every write appends a record in its own transaction. Each record's hash covers
+ * its content and the previous record's hash, so an edited, removed or reordered record breaks
+ * the chain at that point and `verifyAudit` names it.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditVerifyResult } from '../../shared/schemas/system';
+import type { DbOrTrx, Trx } from '../db/database';
+import type { Actor } from './context';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+interface HashedFields {
+  auditId: number;
+  at: string;
+  userId: number | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  beforeJson: string | null;
+  afterJson: string | null;
+  prevHash: string;
+}
+
+export function auditHash(r: HashedFields): string {
+  const content = JSON.stringify([r.auditId, r.at, r.userId, r.action, r.entityType, r.entityId, r.beforeJson, r.afterJson]);
+  return createHash('sha256').update(r.prevHash).update('\n').update(content).digest('hex');
+}
+
+export async function appendAudit(trx: Trx, actor: Actor | null, at: string, entry: AuditEntry): Promise<void> {
+  const last = await trx
+    .selectFrom('auditLog')
+    .select(['auditId', 'hash'])
+    .orderBy('auditId', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const record: HashedFields = {
+    auditId: (last?.auditId ?? 0) + 1,
+    at,
+    userId: actor?.userId ?? null,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId === null ? null : String(entry.entityId),
+    beforeJson: entry.before === undefined ? null : JSON.stringify(entry.before),
+    afterJson: entry.after === undefined ? null : JSON.stringify(entry.after),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('auditLog').values({ ...record, hash: auditHash(record) }).execute();
+}
+
+const VERIFY_PAGE = 5_000;
+
+export async function verifyAudit(db: DbOrTrx): Promise<AuditVerifyResult> {
+  let expectedPrev = GENESIS_HASH;
+  let expectedId = 1;
+  let records = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('auditId', '>=', expectedId)
+      .orderBy('auditId')
+      .limit(VERIFY_PAGE)
+      .execute();
+    for (const row of rows) {
+      const broken = (problem: string): AuditVerifyResult => ({ ok: false, records, firstBrokenId: row.auditId, problem });
+      if (row.auditId !== expectedId) return broken(`record ${expectedId} is missing`);
+      if (row.prevHash !== expectedPrev) return broken('previous hash does not match');
+      if (auditHash(row) !== row.hash) return broken('content does not match its hash');
+      expectedPrev = row.hash;
+      expectedId += 1;
+      records += 1;
+    }
+    if (rows.length < VERIFY_PAGE) return { ok: true, records, firstBrokenId: null, problem: null };
+  }
+}
+
+export async function listAudit(db: DbOrTrx, input: { after?: number | undefined; limit: number }) {
+  let q = db.selectFrom('auditLog').selectAll().orderBy('auditId', 'desc').limit(input.limit + 1);
+  if (input.after !== undefined) q = q.where('auditId', '<', input.after);
+  const rows = await q.execute();
+  const more = rows.length > input.limit;
+  const page = (more ? rows.slice(0, input.limit) : rows).map((r) => ({
+    auditId: r.auditId,
+    at: r.at,
+    userId: r.userId,
+    action: r.action,
+    entityType: r.entityType,
+    entityId: r.entityId,
+    before: r.beforeJson === null ? null : (JSON.parse(r.beforeJson) as unknown),
+    after: r.afterJson === null ? null : (JSON.parse(r.afterJson) as unknown),
+  }));
+  return { rows: page, nextCursor: more ? String(page.at(-1)!.auditId) : null };
+}

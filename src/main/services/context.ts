@@ -1,0 +1,41 @@
+/** What every service receives: the database and the clock (tests move the clock). */
+import type { Role } from '../../shared/schemas/user';
+import type { Db } from '../db/database';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Security settings; tests lower the password cost, production keeps the defaults. */
+export interface SecurityConfig {
+  /** scrypt cost N (2^17 in production). Stored with each hash, so changing it never locks anyone out. */
+  scryptN: number;
+  /** A session ends after this long without a request. */
+  sessionIdleMinutes: number;
+  /** Failed sign-ins for one user name within the window before it is locked for a while. */
+  maxLoginFailures: number;
+}
+
+export const DEFAULT_SECURITY: SecurityConfig = { scryptN: 2 ** 17, sessionIdleMinutes: 8 * 60, maxLoginFailures: 5 };
+
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  security: SecurityConfig;
+}
+
+/** The signed-in user on whose behalf a service acts. */
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Depots a keeper may move stock in; empty for other roles (they are not depot-scoped). */
+  depotIds: number[];
+}
+
+export function nowIso(ctx: ServiceContext): string {
+  return ctx.clock.now().toISOString();
+}

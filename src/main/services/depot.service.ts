@@ -1,0 +1,97 @@
+/** Depots (储备库): three levels under one another; deactivated, never deleted. */
+import type { z } from 'zod';
+import { AppError } from '../../shared/rpc';
+import type { DepotDto, DepotLevel, depotCreateInput, depotListInput, depotUpdateInput } from '../../shared/schemas/depot';
+import type { DepotRow, Trx } from '../db/database';
+import { appendAudit } from './audit.service';
+import type { Actor, ServiceContext } from './context';
+import { requireDepot } from './guards';
+
+const LEVEL_RANK: Record<DepotLevel, number> = { city: 0, district: 1, town: 2 };
+
+export function toDepotDto(row: DepotRow): DepotDto {
+  return { ...row, active: row.active === 1 };
+}
+
+export async function listDepots(ctx: ServiceContext, input: z.output<typeof depotListInput>): Promise<DepotDto[]> {
+  let q = ctx.db.selectFrom('depots').selectAll();
+  if (!input.includeInactive) q = q.where('active', '=', 1);
+  if (input.level) q = q.where('level', '=', input.level);
+  const text = input.text?.trim();
+  if (text) q = q.where((eb) => eb.or([eb('code', 'like', `%${text}%`), eb('name', 'like', `%${text}%`)]));
+  const rows = await q.orderBy('code').execute();
+  return rows.map(toDepotDto);
+}
+
+async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
+  let q = trx.selectFrom('depots').select('depotId').where('code', '=', code);
+  if (exceptId !== undefined) q = q.where('depotId', '<>', exceptId);
+  if (await q.executeTakeFirst()) {
+    throw new AppError('CONFLICT', 'depot.codeTaken', { code }, [{ path: 'code', key: 'depot.codeTaken', params: { code } }]);
+  }
+}
+
+/** The parent must exist and be of a higher level; a depot is never its own ancestor. */
+async function assertParent(trx: Trx, parentId: number | null | undefined, level: DepotLevel, selfId?: number) {
+  if (parentId === null || parentId === undefined) return;
+  const parent = await requireDepot(trx, parentId, { path: 'parentId' });
+  if (LEVEL_RANK[parent.level] >= LEVEL_RANK[level]) {
+    throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [{ path: 'parentId', key: 'validation.parentLevel' }]);
+  }
+  for (let cursor: DepotRow | undefined = parent; cursor; ) {
+    if (cursor.depotId === selfId) {
+      throw new AppError('BAD_INPUT', 'depot.parentCycle', {}, [{ path: 'parentId', key: 'depot.parentCycle' }]);
+    }
+    cursor = cursor.parentId === null ? undefined : await requireDepot(trx, cursor.parentId);
+  }
+}
+
+export async function createDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotCreateInput>): Promise<DepotDto> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    await assertCodeFree(trx, input.code);
+    await assertParent(trx, input.parentId, input.level);
+    const row = await trx
+      .insertInto('depots')
+      .values({
+        code: input.code,
+        name: input.name,
+        level: input.level,
+        parentId: input.parentId ?? null,
+        address: input.address ?? null,
+        keeperName: input.keeperName ?? null,
+        phone: input.phone ?? null,
+        capacityNote: input.capacityNote ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        active: 1,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, actor, at, { action: 'depot.create', entityType: 'depot', entityId: row.depotId, after: row });
+    return toDepotDto(row);
+  });
+}
+
+export async function updateDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotUpdateInput>): Promise<DepotDto> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    const before = await requireDepot(trx, input.depotId);
+    const { depotId, active, ...fields } = input;
+    if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
+    const level = fields.level ?? before.level;
+    const parentId = fields.parentId === undefined ? before.parentId : fields.parentId;
+    if (fields.level !== undefined || fields.parentId !== undefined) await assertParent(trx, parentId, level, depotId);
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const row = await trx
+      .updateTable('depots')
+      .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
+      .where('depotId', '=', depotId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, actor, at, { action: 'depot.update', entityType: 'depot', entityId: depotId, before, after: row });
+    return toDepotDto(row);
+  });
+}

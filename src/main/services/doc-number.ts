@@ -1,0 +1,32 @@
+/**
+ * Document numbers people can read out on the phone: PREFIX-YYYYMMDD-NNNN (local date).
+ * The sequence row is bumped inside the writing transaction: a posted number is never used
+ * twice, and a write that rolls back takes its number back with it.
+ */
+import { localDate } from '../../shared/dates';
+import type { Trx } from '../db/database';
+
+export const DOC_PREFIXES = {
+  receipt: 'RK',
+  issue: 'CK',
+  transfer: 'DB',
+  delivery: 'PS',
+  stocktake: 'PD',
+  contract: 'XY',
+  callUp: 'DY',
+  scrap: 'BF',
+  reversal: 'HC',
+} as const;
+export type DocKind = keyof typeof DOC_PREFIXES;
+
+export async function nextDocNo(trx: Trx, kind: DocKind, instant: Date): Promise<string> {
+  const prefix = DOC_PREFIXES[kind];
+  const day = localDate(instant).replaceAll('-', '');
+  const row = await trx
+    .insertInto('docSequences')
+    .values({ prefix, day, lastValue: 1 })
+    .onConflict((oc) => oc.columns(['prefix', 'day']).doUpdateSet((eb) => ({ lastValue: eb('docSequences.lastValue', '+', 1) })))
+    .returning('lastValue')
+    .executeTakeFirstOrThrow();
+  return `${prefix}-${day}-${String(row.lastValue).padStart(4, '0')}`;
+}

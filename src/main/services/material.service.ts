@@ -1,0 +1,97 @@
+/** The material catalogue (物资目录): searched by code, name or spec; deactivated, never deleted. */
+import type { z } from 'zod';
+import { AppError } from '../../shared/rpc';
+import type { MaterialDto, materialCreateInput, materialListInput, materialUpdateInput } from '../../shared/schemas/material';
+import type { MaterialRow, Trx } from '../db/database';
+import { appendAudit } from './audit.service';
+import type { Actor, ServiceContext } from './context';
+import { requireMaterial } from './guards';
+
+export function toMaterialDto(row: MaterialRow): MaterialDto {
+  return { ...row, active: row.active === 1 };
+}
+
+export async function listMaterials(ctx: ServiceContext, input: z.output<typeof materialListInput>) {
+  let q = ctx.db.selectFrom('materials').selectAll();
+  if (!input.includeInactive) q = q.where('active', '=', 1);
+  if (input.category !== undefined) q = q.where('category', '=', input.category);
+  if (input.topClass !== undefined) q = q.where('topClass', '=', input.topClass);
+  const text = input.text?.trim();
+  if (text) {
+    const pattern = `%${text}%`;
+    q = q.where((eb) => eb.or([eb('code', 'like', pattern), eb('name', 'like', pattern), eb('spec', 'like', pattern)]));
+  }
+  if (input.after !== undefined) q = q.where('code', '>', input.after);
+  const rows = await q.orderBy('code').limit(input.limit + 1).execute();
+  const more = rows.length > input.limit;
+  const page = (more ? rows.slice(0, input.limit) : rows).map(toMaterialDto);
+  return { rows: page, nextCursor: more ? page.at(-1)!.code : null };
+}
+
+async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
+  let q = trx.selectFrom('materials').select('materialId').where('code', '=', code);
+  if (exceptId !== undefined) q = q.where('materialId', '<>', exceptId);
+  if (await q.executeTakeFirst()) {
+    throw new AppError('CONFLICT', 'material.codeTaken', { code }, [{ path: 'code', key: 'material.codeTaken', params: { code } }]);
+  }
+}
+
+export async function createMaterial(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof materialCreateInput>,
+): Promise<MaterialDto> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    await assertCodeFree(trx, input.code);
+    const row = await trx
+      .insertInto('materials')
+      .values({
+        code: input.code,
+        name: input.name,
+        spec: input.spec ?? null,
+        unit: input.unit,
+        topClass: input.topClass,
+        gbCode: input.gbCode ?? null,
+        category: input.category ?? null,
+        shelfLifeMonths: input.shelfLifeMonths ?? null,
+        warningDays: input.warningDays,
+        referencePriceFen: input.referencePriceFen ?? null,
+        active: 1,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, actor, at, { action: 'material.create', entityType: 'material', entityId: row.materialId, after: row });
+    return toMaterialDto(row);
+  });
+}
+
+export async function updateMaterial(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof materialUpdateInput>,
+): Promise<MaterialDto> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    const before = await requireMaterial(trx, input.materialId);
+    const { materialId, active, ...fields } = input;
+    if (fields.code !== undefined) await assertCodeFree(trx, fields.code, materialId);
+    const topClass = fields.topClass ?? before.topClass;
+    const gbCode = fields.gbCode === undefined ? before.gbCode : fields.gbCode;
+    if (gbCode && Number(gbCode[0]) !== topClass) {
+      const params = { digit: gbCode[0]!, topClass };
+      throw new AppError('BAD_INPUT', 'validation.gbCodeClass', params, [{ path: 'gbCode', key: 'validation.gbCodeClass', params }]);
+    }
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const row = await trx
+      .updateTable('materials')
+      .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
+      .where('materialId', '=', materialId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, actor, at, { action: 'material.update', entityType: 'material', entityId: materialId, before, after: row });
+    return toMaterialDto(row);
+  });
+}

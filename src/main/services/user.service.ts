@@ -1,0 +1,131 @@
+/** Users, roles and keepers' depots (admin). Passwords are only ever stored as scrypt hashes. */
+import type { z } from 'zod';
+import { AppError } from '../../shared/rpc';
+import type { UserDto, userCreateInput, userResetPasswordInput, userUpdateInput } from '../../shared/schemas/user';
+import type { DbOrTrx, Trx, UserRow } from '../db/database';
+import { appendAudit } from './audit.service';
+import type { Actor, ServiceContext } from './context';
+import { requireDepot } from './guards';
+import { hashPassword } from './password';
+
+export async function depotIdsOf(db: DbOrTrx, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('userDepots').select('depotId').where('userId', '=', userId).orderBy('depotId').execute();
+  return rows.map((r) => r.depotId);
+}
+
+async function toUserDto(db: DbOrTrx, row: UserRow): Promise<UserDto> {
+  return {
+    userId: row.userId,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    depotIds: row.role === 'keeper' ? await depotIdsOf(db, row.userId) : [],
+    active: row.active === 1,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Without the hash: what the audit log may keep. */
+function auditable(row: UserRow, depotIds: number[]) {
+  const { passwordHash: _hash, ...rest } = row;
+  return { ...rest, depotIds };
+}
+
+async function requireUser(db: DbOrTrx, userId: number): Promise<UserRow> {
+  const row = await db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirst();
+  if (!row) {
+    const params = { id: String(userId) };
+    throw new AppError('NOT_FOUND', 'user.notFound', params, [{ path: 'userId', key: 'user.notFound', params }]);
+  }
+  return row;
+}
+
+export async function getUser(db: DbOrTrx, userId: number): Promise<UserDto> {
+  return toUserDto(db, await requireUser(db, userId));
+}
+
+export async function listUsers(ctx: ServiceContext): Promise<UserDto[]> {
+  const rows = await ctx.db.selectFrom('users').selectAll().orderBy('username').execute();
+  return Promise.all(rows.map((r) => toUserDto(ctx.db, r)));
+}
+
+async function setDepots(trx: Trx, userId: number, depotIds: number[]) {
+  for (const [i, depotId] of depotIds.entries()) await requireDepot(trx, depotId, { path: `depotIds.${i}` });
+  await trx.deleteFrom('userDepots').where('userId', '=', userId).execute();
+  const unique = [...new Set(depotIds)];
+  if (unique.length > 0) await trx.insertInto('userDepots').values(unique.map((depotId) => ({ userId, depotId }))).execute();
+}
+
+/** Creates a user; `actor` is null only for the first administrator at set-up. */
+export async function createUser(ctx: ServiceContext, actor: Actor | null, input: z.output<typeof userCreateInput>): Promise<UserDto> {
+  const passwordHash = await hashPassword(input.password, ctx.security.scryptN);
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    const taken = await trx.selectFrom('users').select('userId').where('username', '=', input.username).executeTakeFirst();
+    if (taken) {
+      const params = { username: input.username };
+      throw new AppError('CONFLICT', 'user.usernameTaken', params, [{ path: 'username', key: 'user.usernameTaken', params }]);
+    }
+    const row = await trx
+      .insertInto('users')
+      .values({ username: input.username, displayName: input.displayName, role: input.role, passwordHash, active: 1, createdAt: at, updatedAt: at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const depotIds = input.role === 'keeper' ? input.depotIds : [];
+    await setDepots(trx, row.userId, depotIds);
+    await appendAudit(trx, actor, at, { action: 'user.create', entityType: 'user', entityId: row.userId, after: auditable(row, depotIds) });
+    return toUserDto(trx, row);
+  });
+}
+
+export async function updateUser(ctx: ServiceContext, actor: Actor, input: z.output<typeof userUpdateInput>): Promise<UserDto> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    const before = await requireUser(trx, input.userId);
+    const beforeDepots = await depotIdsOf(trx, input.userId);
+    if (input.active === false && input.userId === actor.userId) {
+      throw new AppError('BAD_INPUT', 'user.cannotDeactivateSelf', {}, [{ path: 'active', key: 'user.cannotDeactivateSelf' }]);
+    }
+    const role = input.role ?? before.role;
+    const depotIds = role === 'keeper' ? (input.depotIds ?? beforeDepots) : [];
+    if (role === 'keeper' && depotIds.length === 0) {
+      throw new AppError('BAD_INPUT', 'validation.keeperNeedsDepot', {}, [{ path: 'depotIds', key: 'validation.keeperNeedsDepot' }]);
+    }
+    const row = await trx
+      .updateTable('users')
+      .set({
+        ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
+        role,
+        ...(input.active === undefined ? {} : { active: input.active ? 1 : 0 }),
+        updatedAt: at,
+      })
+      .where('userId', '=', input.userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await setDepots(trx, input.userId, depotIds);
+    // A changed role or scope, or a deactivation, takes effect now: the user signs in again.
+    if (role !== before.role || input.active === false || input.depotIds !== undefined) {
+      await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
+    }
+    await appendAudit(trx, actor, at, {
+      action: 'user.update',
+      entityType: 'user',
+      entityId: input.userId,
+      before: auditable(before, beforeDepots),
+      after: auditable(row, depotIds),
+    });
+    return toUserDto(trx, row);
+  });
+}
+
+export async function resetPassword(ctx: ServiceContext, actor: Actor, input: z.output<typeof userResetPasswordInput>) {
+  const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
+  return ctx.db.transaction().execute(async (trx) => {
+    const at = ctx.clock.now().toISOString();
+    await requireUser(trx, input.userId);
+    await trx.updateTable('users').set({ passwordHash, updatedAt: at }).where('userId', '=', input.userId).execute();
+    await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
+    await appendAudit(trx, actor, at, { action: 'user.resetPassword', entityType: 'user', entityId: input.userId });
+    return { ok: true as const };
+  });
+}
