@@ -13,6 +13,6 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/main/cli.ts'], outfile: 'out/main/cli.cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/main/cli.ts'], outfile: 'out/main/cli.cjs', }),
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'out/bench/bench.cjs' }),
 ]);

@@ -2,7 +2,7 @@
  * Stock writes: receipt, issue, transfer, scrap and reversal. Each call is one document and one
  * transaction: movements, balances and the audit record commit together or not at all.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { addDays } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
 import type { issueInput, receiveInput, reverseInput, scrapInput, transferInput } from '../../shared/schemas/stock';

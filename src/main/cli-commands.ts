@@ -1,0 +1,227 @@
+/** The commands of `relief-depot` (see cli.ts for the entry point). */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp, DATABASE_FILE, type App } from './app';
+import { openSqlite } from './db/connect';
+import { resolveDataDir } from './data-dir';
+import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
+import { startHttpServer } from './rpc/http';
+import { verifyAudit } from './services/audit.service';
+import { checkLedger } from './services/ledger-check.service';
+
+const DEFAULT_PORT = 4870;
+
+const messages = {
+  'zh-CN': {
+    usage: `用法: relief-depot <命令> [选项]
+  start            启动应用：首次运行时建立演示数据，然后在本机提供服务
+  serve            在 127.0.0.1 上提供 HTTP 接口（以及已构建的界面）
+  demo [--scale]   在数据目录中建立演示数据库（目录须为空）；--scale 生成基准测试规模的数据
+  check            账实核对：重算全部结存、校验审计链、SQLite 完整性检查；有问题时退出码为 1
+  backup <文件>    在线备份数据库，并检查副本的完整性
+选项: --data 目录   --host 主机   --port 端口   --lang zh-CN|en`,
+    dataDir: (d: string) => `数据目录: ${d}`,
+    serving: (u: string) => `服务已启动: ${u}  （接口 POST ${u}/rpc；按 Ctrl+C 停止）`,
+    noUi: '提示：桌面界面尚未随本版本提供，目前只提供 HTTP 接口。',
+    firstRun: '首次运行：正在建立演示数据…',
+    demoDone: (s: string) => `演示数据已建立: ${s}`,
+    accounts: '演示账号（用户名 / 密码 / 角色）:',
+    notEmpty: (f: string) => `数据库 ${f} 已有数据；请换一个空目录（--data）。`,
+    ledgerOk: (m: number, b: number, ms: number) => `账目核对通过：${m} 条流水，${b} 个批次结存一致（${ms} ms）`,
+    ledgerBad: (n: number) => `账目核对发现 ${n} 处差异：`,
+    auditOk: (n: number) => `审计链完整：${n} 条记录`,
+    auditBad: (id: number | null, p: string | null) => `审计链在第 ${id} 条记录处断开：${p}`,
+    integrityOk: 'SQLite 完整性检查通过',
+    integrityBad: (r: string) => `SQLite 完整性检查失败：${r}`,
+    backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
+    backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
+    noDatabase: (f: string) => `找不到数据库 ${f}`,
+    unknown: (c: string) => `未知命令: ${c}`,
+  },
+  en: {
+    usage: `Usage: relief-depot <command> [options]
+  start            run the app: demo data on first run, then serve on this machine
+  serve            serve the HTTP API (and the built UI, if any) on 127.0.0.1
+  demo [--scale]   create a demo database in the data folder (must be empty); --scale: benchmark size
+  check            ledger check (recompute every balance), audit chain, SQLite integrity; exit 1 on any problem
+  backup <file>    online backup of the database, then an integrity check of the copy
+Options: --data DIR   --host HOST   --port PORT   --lang zh-CN|en`,
+    dataDir: (d: string) => `Data folder: ${d}`,
+    serving: (u: string) => `Serving at ${u}  (API: POST ${u}/rpc; Ctrl+C stops)`,
+    noUi: 'Note: the desktop UI is not part of this version yet; only the HTTP API is served.',
+    firstRun: 'First run: creating the demo data…',
+    demoDone: (s: string) => `Demo data created: ${s}`,
+    accounts: 'Demo accounts (user / password / role):',
+    notEmpty: (f: string) => `The database ${f} already has data; choose an empty folder (--data).`,
+    ledgerOk: (m: number, b: number, ms: number) => `Ledger check passed: ${m} movements, ${b} batch balances agree (${ms} ms)`,
+    ledgerBad: (n: number) => `Ledger check found ${n} differences:`,
+    auditOk: (n: number) => `Audit chain intact: ${n} records`,
+    auditBad: (id: number | null, p: string | null) => `Audit chain broken at record ${id}: ${p}`,
+    integrityOk: 'SQLite integrity check passed',
+    integrityBad: (r: string) => `SQLite integrity check failed: ${r}`,
+    backupDone: (f: string, bytes: number) => `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
+    backupExists: (f: string) => `${f} already exists; not overwriting it.`,
+    noDatabase: (f: string) => `No database at ${f}`,
+    unknown: (c: string) => `Unknown command: ${c}`,
+  },
+};
+type Say = (typeof messages)['zh-CN'];
+
+export function cliMessages(locale: string | undefined): Say {
+  return messages[(locale ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN'];
+}
+
+function integrityCheck(file: string): string {
+  const sqlite = openSqlite(file, { readonly: true });
+  try {
+    const rows = sqlite.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).join('; ');
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function isEmpty(app: App): Promise<boolean> {
+  const row = await app.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n) === 0;
+}
+
+async function serve(app: App, say: Say, host: string, port: number) {
+  const http = await startHttpServer(app.dispatch, { host, port, staticDir: path.join(__dirname, '..', 'renderer') });
+  console.log(say.serving(http.url));
+  const stop = () => {
+    void http.close().then(() => app.close()).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function printAccounts(say: Say) {
+  console.log(say.accounts);
+  for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password} / ${a.role}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      lang: { type: 'string' },
+      scale: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const say = cliMessages(values.lang ?? process.env.LANG);
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(say.usage);
+    return command ? 0 : 2;
+  }
+  const dataDir = resolveDataDir(values.data);
+  const host = values.host ?? '127.0.0.1';
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+
+  switch (command) {
+    case 'start':
+    case 'serve': {
+      console.log(say.dataDir(dataDir));
+      const app = await createApp({ dataDir });
+      if (command === 'start' && (await isEmpty(app))) {
+        console.log(say.firstRun);
+        const summary = await seedDemo(app);
+        console.log(say.demoDone(JSON.stringify(summary)));
+        printAccounts(say);
+      }
+      if (command === 'start') console.log(say.noUi);
+      await serve(app, say, host, port);
+      return -1; // keeps running
+    }
+    case 'demo': {
+      const app = await createApp({ dataDir });
+      try {
+        if (!(await isEmpty(app))) {
+          console.error(say.notEmpty(app.databaseFile));
+          return 1;
+        }
+        const summary = values.scale ? await seedScale(app, { onProgress: (m) => console.log(m) }) : await seedDemo(app);
+        console.log(say.demoDone(JSON.stringify(summary)));
+        if (!values.scale) printAccounts(say);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    case 'check': {
+      const file = path.join(dataDir, DATABASE_FILE);
+      if (!existsSync(file)) {
+        console.error(say.noDatabase(file));
+        return 1;
+      }
+      const app = await createApp({ dataDir });
+      let problems = 0;
+      try {
+        const ledger = await checkLedger(app.db);
+        if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
+        else {
+          problems += 1;
+          console.error(say.ledgerBad(ledger.differences.length + ledger.negatives));
+          for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
+        }
+        const audit = await verifyAudit(app.db);
+        if (audit.ok) console.log(say.auditOk(audit.records));
+        else {
+          problems += 1;
+          console.error(say.auditBad(audit.firstBrokenId, audit.problem));
+        }
+      } finally {
+        await app.close();
+      }
+      const integrity = integrityCheck(file);
+      if (integrity === 'ok') console.log(say.integrityOk);
+      else {
+        problems += 1;
+        console.error(say.integrityBad(integrity));
+      }
+      return problems === 0 ? 0 : 1;
+    }
+    case 'backup': {
+      const target = rest[0];
+      if (!target) {
+        console.error(say.usage);
+        return 2;
+      }
+      const source = path.join(dataDir, DATABASE_FILE);
+      if (!existsSync(source)) {
+        console.error(say.noDatabase(source));
+        return 1;
+      }
+      const destination = path.resolve(target);
+      if (existsSync(destination)) {
+        console.error(say.backupExists(destination));
+        return 1;
+      }
+      const sqlite = openSqlite(source);
+      try {
+        await sqlite.backup(destination);
+      } finally {
+        sqlite.close();
+      }
+      const integrity = integrityCheck(destination);
+      if (integrity !== 'ok') {
+        console.error(say.integrityBad(integrity));
+        return 1;
+      }
+      const { size } = await import('node:fs/promises').then((fs) => fs.stat(destination));
+      console.log(say.backupDone(destination, size));
+      return 0;
+    }
+    default:
+      console.error(say.unknown(command));
+      console.error(say.usage);
+      return 2;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The loopback HTTP transport: `POST /rpc` (JSON envelope, bearer session token) and, when a
+ * built renderer is given, the UI's static files from the same origin. node:http only.
+ * Binds 127.0.0.1 by default; checks the Host header (DNS rebinding) and the Origin of
+ * cross-site requests, and caps the request size.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { resolveLocale, t } from '../../shared/i18n';
+import type { ErrorCode, RpcRequest, RpcResponse } from '../../shared/rpc';
+
+export interface HttpOptions {
+  host?: string;
+  port?: number;
+  /** Folder with the built renderer (index.html); omitted: only /rpc is served. */
+  staticDir?: string | null;
+  /** Extra host names accepted in the Host header (for a LAN name later). */
+  allowedHosts?: string[];
+  maxBodyBytes?: number;
+}
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INSUFFICIENT_STOCK: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+type Dispatch = (request: RpcRequest) => Promise<RpcResponse>;
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string) {
+  sendJson(res, status, { ok: false, error: { code, message } } satisfies RpcResponse);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      resolve('too-large');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve('too-large');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startHttpServer(dispatch: Dispatch, options: HttpOptions = {}): Promise<HttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const staticDir = options.staticDir && existsSync(path.join(options.staticDir, 'index.html')) ? path.resolve(options.staticDir) : null;
+  let acceptedHosts = new Set<string>();
+
+  const server = createServer(async (req, res) => {
+    const locale = resolveLocale(req.headers['accept-language']?.split(',')[0]);
+    try {
+      if (!acceptedHosts.has((req.headers.host ?? '').toLowerCase())) {
+        refuse(res, 421, 'FORBIDDEN', t(locale, 'rpc.badHost'));
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (url.pathname === '/rpc') {
+        await handleRpc(req, res, url, locale);
+        return;
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        serveStatic(url.pathname, res);
+        return;
+      }
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    } catch (error) {
+      if (!res.headersSent) refuse(res, 500, 'INTERNAL', t(locale, 'error.INTERNAL'));
+      console.error('http: unexpected error', error);
+    }
+  });
+
+  async function handleRpc(req: IncomingMessage, res: ServerResponse, url: URL, locale: ReturnType<typeof resolveLocale>) {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    // A browser on another site may not drive the API (the token is a header, but be strict).
+    const origin = req.headers.origin;
+    if (origin && !acceptedHosts.has(new URL(origin).host.toLowerCase())) {
+      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badHost'));
+      return;
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      refuse(res, 415, 'BAD_INPUT', t(locale, 'rpc.badJson'));
+      return;
+    }
+    const body = await readBody(req, limit);
+    if (body === 'too-large') {
+      refuse(res, 413, 'BAD_INPUT', t(locale, 'rpc.tooLarge', { limit }));
+      return;
+    }
+    let envelope: { procedure?: unknown; input?: unknown; locale?: unknown };
+    try {
+      envelope = JSON.parse(body.toString('utf8')) as typeof envelope;
+      if (typeof envelope !== 'object' || envelope === null) throw new Error('not an object');
+    } catch {
+      refuse(res, 400, 'BAD_INPUT', t(locale, 'rpc.badJson'));
+      return;
+    }
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const response = await dispatch({
+      procedure: typeof envelope.procedure === 'string' ? envelope.procedure : (url.searchParams.get('p') ?? ''),
+      input: envelope.input,
+      token: bearer,
+      locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
+    });
+    sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse) {
+    if (!staticDir) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Relief Depot: only /rpc is served (no built UI).\n');
+      return;
+    }
+    const relative = decodeURIComponent(pathname).replace(/^\/+/, '');
+    let file = path.resolve(staticDir, relative);
+    if (!file.startsWith(staticDir + path.sep) && file !== staticDir) {
+      res.writeHead(404).end();
+      return;
+    }
+    // Client-side routes fall back to the app shell.
+    if (!existsSync(file) || !statSync(file).isFile()) file = path.join(staticDir, 'index.html');
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'max-age=31536000, immutable',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  acceptedHosts = new Set(
+    [host, '127.0.0.1', 'localhost', ...(options.allowedHosts ?? [])].map((h) => `${h}:${port}`.toLowerCase()),
+  );
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
