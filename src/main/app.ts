@@ -11,7 +11,9 @@ import type { Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { DEFAULT_SECURITY, systemClock, type Clock, type SecurityConfig, type ServiceContext } from './services/context';
 import { LoginThrottle } from './services/login-throttle';
+import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { dispatch } from './rpc/dispatch';
+import { IdempotencyCache } from './rpc/idempotency';
 
 export const DATABASE_FILE = 'relief-depot.sqlite';
 
@@ -40,12 +42,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = createKysely(sqlite);
   const security = { ...DEFAULT_SECURITY, ...options.security };
   const svc: ServiceContext = { db, clock: options.clock ?? systemClock, security };
-  const deps = {
-    svc,
-    throttle: new LoginThrottle(security.maxLoginFailures),
-    logError: options.logError ?? ((message: string, error: unknown) => console.error(message, error)),
-  };
-  return {
+  const app: App = {
     databaseFile,
     sqlite,
     db,
@@ -53,4 +50,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     dispatch: (request) => dispatch(deps, request),
     close: () => db.destroy(),
   };
+  const deps = {
+    svc,
+    throttle: new LoginThrottle(security.maxLoginFailures),
+    idempotency: new IdempotencyCache(),
+    demo: { accounts: DEMO_ACCOUNTS, load: async () => void (await seedDemo(app)) },
+    logError: options.logError ?? ((message: string, error: unknown) => console.error(message, error)),
+  };
+  return app;
 }

@@ -44,6 +44,9 @@ import {
   stocktakeOpenInput,
   stocktakeSummaryDto,
 } from './schemas/stocktake';
+import { dashboardInput, dashboardOutput } from './schemas/dashboard';
+import { settingsUpdateInput, appSettings } from './schemas/settings';
+import { createAdminInput, setupStatusOutput } from './schemas/setup';
 import { auditListInput, auditListOutput, auditVerifyOutput, ledgerCheckOutput } from './schemas/system';
 import {
   changePasswordInput,
@@ -78,6 +81,13 @@ const stockWriters = ['admin', 'coordinator', 'keeper'] as const;
 const supervisors = ['admin', 'coordinator'] as const;
 
 export const api = {
+  /** Before sign-in: does the store need its first administrator, is it demo data. */
+  'setup.status': procedure({ input: none, output: setupStatusOutput, access: 'public' }),
+  /** First run only: create the administrator and sign in. */
+  'setup.createAdmin': procedure({ input: createAdminInput, output: loginOutput, access: 'public' }),
+  /** First run only: fill the empty store with the demo data set. */
+  'setup.loadDemo': procedure({ input: none, output: setupStatusOutput, access: 'public' }),
+
   /** Sign in; returns a session token. The error never says which of the two was wrong. */
   'auth.login': procedure({ input: loginInput, output: loginOutput, access: 'public' }),
   /** End the current session. */
@@ -143,6 +153,11 @@ export const api = {
   'stocktake.cancel': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: stockWriters }),
   'stocktake.get': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: everyone }),
   'stocktake.list': procedure({ input: stocktakeListInput, output: z.array(stocktakeSummaryDto), access: everyone }),
+
+  /** Dashboard figures: stock by category and depot level, warning counts. */
+  'dashboard.summary': procedure({ input: dashboardInput, output: dashboardOutput, access: everyone }),
+  'settings.get': procedure({ input: none, output: appSettings, access: everyone }),
+  'settings.update': procedure({ input: settingsUpdateInput, output: appSettings, access: admin }),
 
   /** Recompute every balance from the ledger and report differences. */
   'ledger.check': procedure({ input: none, output: ledgerCheckOutput, access: supervisors }),

@@ -33,6 +33,8 @@ export interface RpcRequest {
   /** Session token; HTTP sends it as a bearer header instead. */
   token?: string;
   locale?: string;
+  /** Same key again (same session) → the first response, not a second write. */
+  idempotencyKey?: string;
 }
 
 export interface RpcError {

@@ -10,6 +10,8 @@ import type { RpcError, RpcResponse } from '../../src/shared/rpc';
 import type { Role } from '../../src/shared/schemas/user';
 import { createApp, type App } from '../../src/main/app';
 import { createUser } from '../../src/main/services/user.service';
+import type { Actor } from '../../src/main/services/context';
+import { closeReservation, reserveStock } from '../../src/main/services/reservation.service';
 
 export class TestClock {
   constructor(public current: Date) {}
@@ -116,4 +118,83 @@ export function snapshot(app: App): Record<string, number> {
   counts['#onHand'] = sums.onHand;
   counts['#reserved'] = sums.reserved;
   return counts;
+}
+
+/**
+ * Every table's full contents (rows in rowid order), to assert that a refused write changed
+ * nothing at all, not only the row counts. A session's last-seen time and idle expiry are left
+ * out: reading a session moves them, and that is not a write the caller asked for.
+ */
+export function dump(app: App): Record<string, string> {
+  const tables = app.sqlite
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name")
+    .all() as { name: string }[];
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const rows = app.sqlite.prepare(`select * from ${name} order by rowid`).all() as Record<string, unknown>[];
+    if (name === 'sessions') {
+      for (const r of rows) {
+        delete r.last_seen_at;
+        delete r.expires_at;
+      }
+    }
+    out[name] = JSON.stringify(rows);
+  }
+  return out;
+}
+
+/**
+ * Calls a procedure that must fail, asserts that neither the row counts nor any row changed,
+ * and returns the error for the caller to check its code, message and fields.
+ */
+export async function failsCleanly(
+  env: TestEnv,
+  token: string | undefined,
+  procedure: string,
+  input?: unknown,
+  locale?: string,
+): Promise<RpcError> {
+  const countsBefore = snapshot(env.app);
+  const rowsBefore = dump(env.app);
+  const error = await env.fail(token, procedure, input, locale);
+  expect(snapshot(env.app)).toEqual(countsBefore);
+  expect(dump(env.app)).toEqual(rowsBefore);
+  return error;
+}
+
+/** The maintained depot × material level (zeros when there is no row). */
+export function levelOf(env: TestEnv, depotId: number, materialId: number): { onHand: number; reserved: number } {
+  const row = env.app.sqlite
+    .prepare('select on_hand as onHand, reserved from stock_levels where depot_id = ? and material_id = ?')
+    .get(depotId, materialId) as { onHand: number; reserved: number } | undefined;
+  return row ?? { onHand: 0, reserved: 0 };
+}
+
+/** The maintained on-hand quantity of one batch. */
+export function batchOnHand(env: TestEnv, batchId: number): number {
+  const row = env.app.sqlite.prepare('select on_hand as n from batch_balances where batch_id = ?').get(batchId) as { n: number } | undefined;
+  return row?.n ?? 0;
+}
+
+/** The sum of a batch's movements: what the ledger says it holds. */
+export function ledgerOnHand(env: TestEnv, batchId: number): number {
+  return (env.app.sqlite.prepare('select coalesce(sum(quantity), 0) as n from movements where batch_id = ?').get(batchId) as { n: number }).n;
+}
+
+async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
+  const u = await env.app.db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirstOrThrow();
+  return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
+}
+
+/** Reserves stock the way an approved allocation does (its own transaction); returns the id. */
+export async function reserve(env: TestEnv, userId: number, depotId: number, materialId: number, quantity: number): Promise<number> {
+  const actor = await actorOf(env, userId);
+  const at = env.clock.now().toISOString();
+  return env.app.db.transaction().execute((trx) => reserveStock(trx, actor, at, { depotId, materialId, quantity, reference: `TEST#${depotId}:${materialId}` }));
+}
+
+/** Ends a reservation: released (cancelled) or consumed (dispatched). */
+export async function closeReserved(env: TestEnv, reservationId: number, status: 'released' | 'consumed' = 'released'): Promise<void> {
+  const at = env.clock.now().toISOString();
+  await env.app.db.transaction().execute((trx) => closeReservation(trx, reservationId, status, at));
 }

@@ -10,11 +10,14 @@ import type { Actor, ServiceContext } from '../services/context';
 import type { LoginThrottle } from '../services/login-throttle';
 import { resolveSession } from '../services/auth.service';
 import { badInput, toRpcError } from './errors';
-import { handlers, type CallContext } from './handlers';
+import type { IdempotencyCache } from './idempotency';
+import { handlers, type CallContext, type DemoHooks } from './handlers';
 
 export interface DispatchDeps {
   svc: ServiceContext;
   throttle: LoginThrottle;
+  demo: DemoHooks;
+  idempotency: IdempotencyCache;
   /** Where unexpected errors go (they never reach the caller beyond "internal error"). */
   logError: (message: string, error: unknown) => void;
 }
@@ -38,7 +41,15 @@ async function authorise(deps: DispatchDeps, procedure: ProcedureName, token: st
   return actor;
 }
 
-export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
+export function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
+  const key = request.idempotencyKey;
+  if (typeof key === 'string' && key.length > 0 && key.length <= 100) {
+    return deps.idempotency.run(request.token ?? '', key, deps.svc.clock.now().getTime(), () => execute(deps, request));
+  }
+  return execute(deps, request);
+}
+
+async function execute(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
   const locale = resolveLocale(request.locale);
   const procedure = request.procedure;
   try {
@@ -47,9 +58,17 @@ export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise
     }
     const actor = await authorise(deps, procedure, request.token);
     const spec = api[procedure];
-    const parsed = spec.input.safeParse(request.input);
+    // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
+    // (quantity: 'abc') could not be told from a missing field.
+    const parsed = spec.input.safeParse(request.input, { reportInput: true });
     if (!parsed.success) throw badInput(parsed.error.issues);
-    const call: CallContext & { actor: Actor | null } = { svc: deps.svc, throttle: deps.throttle, token: request.token, actor };
+    const call: CallContext & { actor: Actor | null } = {
+      svc: deps.svc,
+      throttle: deps.throttle,
+      demo: deps.demo,
+      token: request.token,
+      actor,
+    };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
     const result = spec.output.parse(await handler(call, parsed.data));
     return { ok: true, result };

@@ -29,9 +29,11 @@ export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
     const params = issue.code === 'custom' ? ((issue.params ?? {}) as Record<string, string | number>) : {};
     return at(issue.message, params);
   }
+  // dispatch parses with reportInput, so a missing field is the only issue without an input
+  // (whatever check it failed: a type, an enumeration, a union of literals).
+  if (issue.code !== 'unrecognized_keys' && issue.input === undefined) return at('validation.required');
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.input === undefined) return at('validation.required');
       if (issue.expected === 'int') return at('validation.integer');
       const typeKey = `type.${issue.expected}`;
       return at('validation.type', { expected: isMessageKey(typeKey) ? typeKey : issue.expected });
@@ -50,6 +52,12 @@ export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
     }
     case 'invalid_value':
       return at('validation.oneOf', { options: issue.values.map(String).join(' / ') });
+    case 'invalid_union': {
+      // A union of literals (topClass: 1 | 2 | 3) lists its options like an enumeration.
+      const options = issue.errors.flat().flatMap((e) => (e.code === 'invalid_value' ? e.values.map(String) : [null]));
+      if (options.length > 0 && options.every((o) => o !== null)) return at('validation.oneOf', { options: options.join(' / ') });
+      return at('validation.format');
+    }
     case 'unrecognized_keys':
       return at('validation.unknownField', { keys: issue.keys.join(', ') });
     default:
@@ -71,17 +79,28 @@ export function toRpcError(locale: Locale, error: AppError): RpcError {
     message: t(locale, f.key, localizeParams(locale, f.params ?? {})),
   }));
   let message = t(locale, error.key, localizeParams(locale, error.params));
+  // The whole input has no label (path ''): then the problem alone, not "：problem".
+  const labelled = (label: string, text: string) => (label === '' ? text : `${label}${locale === 'en' ? ': ' : '：'}${text}`);
   if (error.code === 'BAD_INPUT' && fields.length > 0 && error.key === 'error.BAD_INPUT') {
     const first = fields[0]!;
     const more = fields.length > 1 ? (locale === 'en' ? ` (and ${fields.length - 1} more)` : `（另有 ${fields.length - 1} 处）`) : '';
-    message = `${first.label}${locale === 'en' ? ': ' : '：'}${first.message}${more}`;
+    message = `${labelled(first.label, first.message)}${more}`;
   } else if (fields.length === 1 && fields[0]!.message !== message) {
-    message = `${fields[0]!.label}${locale === 'en' ? ': ' : '：'}${message}`;
+    message = labelled(fields[0]!.label, message);
   }
   return { code: error.code, message, ...(fields.length > 0 ? { fields } : {}) };
 }
 
 export function badInput(issues: readonly z.core.$ZodIssue[]): AppError {
-  return new AppError('BAD_INPUT', 'error.BAD_INPUT', {}, issues.map(zodIssueToField));
+  // One problem once: a value can fail two checks that say the same thing (a date's pattern and
+  // its calendar check both report validation.date).
+  const seen = new Set<string>();
+  const fields = issues.map(zodIssueToField).filter((f) => {
+    const key = JSON.stringify([f.path, f.key, f.params ?? {}]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return new AppError('BAD_INPUT', 'error.BAD_INPUT', {}, fields);
 }
 

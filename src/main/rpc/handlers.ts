@@ -8,6 +8,9 @@ import type { Actor, ServiceContext } from '../services/context';
 import type { LoginThrottle } from '../services/login-throttle';
 import { listAudit, verifyAudit } from '../services/audit.service';
 import { changePassword, login, logout } from '../services/auth.service';
+import { dashboardSummary } from '../services/dashboard.service';
+import { getSettings, updateSettings } from '../services/settings.service';
+import { assertFirstRun, createFirstAdmin, setupStatus, type DemoAccount } from '../services/setup.service';
 import { createDepot, listDepots, updateDepot } from '../services/depot.service';
 import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listMaterials, updateMaterial } from '../services/material.service';
@@ -17,9 +20,16 @@ import { listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix 
 import { approveStocktake, cancelStocktake, countStocktake, getStocktake, listStocktakes, openStocktake } from '../services/stocktake.service';
 import { createUser, getUser, listUsers, resetPassword, updateUser } from '../services/user.service';
 
+/** The demo data set, provided by the composition root (it needs the whole app to seed). */
+export interface DemoHooks {
+  accounts: readonly DemoAccount[];
+  load(): Promise<void>;
+}
+
 export interface CallContext {
   svc: ServiceContext;
   throttle: LoginThrottle;
+  demo: DemoHooks;
   token: string | undefined;
 }
 
@@ -36,6 +46,17 @@ export type Handlers = {
 };
 
 export const handlers: Handlers = {
+  'setup.status': (c) => setupStatus(c.svc, c.demo.accounts),
+  'setup.createAdmin': async (c, input) => {
+    await createFirstAdmin(c.svc, input);
+    return login(c.svc, c.throttle, { username: input.username, password: input.password });
+  },
+  'setup.loadDemo': async (c) => {
+    await assertFirstRun(c.svc);
+    await c.demo.load();
+    return setupStatus(c.svc, c.demo.accounts);
+  },
+
   'auth.login': (c, input) => login(c.svc, c.throttle, input),
   'auth.logout': (c) => logout(c.svc, c.actor, c.token),
   'auth.me': (c) => getUser(c.svc.db, c.actor.userId),
@@ -74,6 +95,10 @@ export const handlers: Handlers = {
   'stocktake.cancel': (c, input) => cancelStocktake(c.svc, c.actor, input.stocktakeId),
   'stocktake.get': (c, input) => getStocktake(c.svc.db, input.stocktakeId),
   'stocktake.list': (c, input) => listStocktakes(c.svc.db, input),
+
+  'dashboard.summary': (c, input) => dashboardSummary(c.svc, input),
+  'settings.get': (c) => getSettings(c.svc.db),
+  'settings.update': (c, input) => updateSettings(c.svc, c.actor, input),
 
   'ledger.check': (c) => checkLedger(c.svc.db),
   'audit.verify': (c) => verifyAudit(c.svc.db),

@@ -144,7 +144,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       refuse(res, 413, 'BAD_INPUT', t(locale, 'rpc.tooLarge', { limit }));
       return;
     }
-    let envelope: { procedure?: unknown; input?: unknown; locale?: unknown };
+    let envelope: { procedure?: unknown; input?: unknown; locale?: unknown; idempotencyKey?: unknown };
     try {
       envelope = JSON.parse(body.toString('utf8')) as typeof envelope;
       if (typeof envelope !== 'object' || envelope === null) throw new Error('not an object');
@@ -158,6 +158,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       input: envelope.input,
       token: bearer,
       locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
+      idempotencyKey: typeof envelope.idempotencyKey === 'string' ? envelope.idempotencyKey : undefined,
     });
     sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
   }

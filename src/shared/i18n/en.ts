@@ -16,6 +16,7 @@ export const en: Messages = {
   'rpc.badJson': 'The request is not valid JSON',
   'rpc.badHost': 'The requested host name is not accepted',
 
+  'setup.done': 'The system has already been set up',
   'auth.loginFailed': 'Wrong user name or password',
   'auth.throttled': 'Too many failed sign-ins: try again in {seconds} s',
   'auth.sessionExpired': 'Your session has ended: please sign in again',

@@ -17,6 +17,7 @@ export const zhCN = {
   'rpc.badHost': '请求的主机名不被接受',
 
   // auth
+  'setup.done': '系统已完成初始设置',
   'auth.loginFailed': '用户名或密码错误',
   'auth.throttled': '登录失败次数过多，请 {seconds} 秒后再试',
   'auth.sessionExpired': '登录已失效，请重新登录',

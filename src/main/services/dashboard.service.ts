@@ -1,0 +1,59 @@
+/** The dashboard's figures: stock by category and by depot level, and warning counts. */
+import type { z } from 'zod';
+import { DEPOT_LEVELS } from '../../shared/schemas/depot';
+import type { DashboardSummary, dashboardInput } from '../../shared/schemas/dashboard';
+import type { ServiceContext } from './context';
+import { listBelowQuota, listExpiring } from './stock-query.service';
+
+export async function dashboardSummary(ctx: ServiceContext, input: z.output<typeof dashboardInput>): Promise<DashboardSummary> {
+  const { db } = ctx;
+  let categories = db
+    .selectFrom('stockLevels as sl')
+    .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
+    .select((eb) => [
+      'm.category',
+      eb.fn.count<number>('sl.materialId').distinct().as('materials'),
+      eb.fn.sum<number>('sl.onHand').as('onHand'),
+      eb.fn.sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0)))).as('valueFen'),
+    ])
+    .where('sl.onHand', '>', 0)
+    .groupBy('m.category');
+  if (input.depotId !== undefined) categories = categories.where('sl.depotId', '=', input.depotId);
+
+  let levels = db
+    .selectFrom('stockLevels as sl')
+    .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
+    .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
+    .select((eb) => [
+      'd.level',
+      eb.fn.count<number>('sl.depotId').distinct().as('depots'),
+      eb.fn.sum<number>('sl.onHand').as('onHand'),
+      eb.fn.sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0)))).as('valueFen'),
+    ])
+    .where('sl.onHand', '>', 0)
+    .groupBy('d.level');
+  if (input.depotId !== undefined) levels = levels.where('sl.depotId', '=', input.depotId);
+
+  const [categoryRows, levelRows, expiring, below] = await Promise.all([
+    categories.execute(),
+    levels.execute(),
+    listExpiring(ctx, { depotId: input.depotId, includeExpired: true }),
+    listBelowQuota(db, { depotId: input.depotId }),
+  ]);
+  const byLevel = DEPOT_LEVELS.map((level) => {
+    const row = levelRows.find((r) => r.level === level);
+    return { level, depots: Number(row?.depots ?? 0), onHand: Number(row?.onHand ?? 0), valueFen: Number(row?.valueFen ?? 0) };
+  });
+  return {
+    today: expiring.today,
+    byCategory: categoryRows
+      .map((r) => ({ category: r.category, materials: Number(r.materials), onHand: Number(r.onHand), valueFen: Number(r.valueFen) }))
+      .sort((a, b) => b.valueFen - a.valueFen || b.onHand - a.onHand),
+    byLevel,
+    warnings: {
+      expiring: expiring.rows.filter((r) => r.status === 'expiring').length,
+      expired: expiring.rows.filter((r) => r.status === 'expired').length,
+      belowQuota: below.rows.length,
+    },
+  };
+}

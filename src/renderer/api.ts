@@ -1,0 +1,78 @@
+/**
+ * The renderer's only way to the core: `window.bridge.rpc` inside Electron, `fetch('/rpc')`
+ * in a browser. Typed by the contract; failures become an RpcFailure carrying the server's
+ * code, message and field errors (already in the user's language).
+ */
+import type { InputOf, OutputOf, ProcedureName } from '../shared/api';
+import type { ErrorCode, FieldError, RpcRequest, RpcResponse } from '../shared/rpc';
+
+declare global {
+  interface Window {
+    bridge?: { rpc(request: RpcRequest): Promise<RpcResponse> };
+  }
+}
+
+export class RpcFailure extends Error {
+  constructor(
+    readonly code: ErrorCode | 'NETWORK',
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'RpcFailure';
+  }
+}
+
+interface ClientState {
+  token: string | null;
+  locale: string;
+  onUnauthenticated: () => void;
+}
+
+const state: ClientState = { token: null, locale: 'zh-CN', onUnauthenticated: () => undefined };
+
+export function configureClient(update: Partial<ClientState>): void {
+  Object.assign(state, update);
+}
+
+const NETWORK_MESSAGE: Record<string, string> = {
+  'zh-CN': '无法连接到服务，请检查程序是否在运行；您填写的内容已保留，可稍后重试',
+  en: 'Cannot reach the service: check that the app is running. What you typed is kept; try again.',
+};
+
+async function send(request: RpcRequest): Promise<RpcResponse> {
+  if (window.bridge) return window.bridge.rpc({ ...request, token: state.token ?? undefined });
+  const response = await fetch('/rpc', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}) },
+    body: JSON.stringify({
+      procedure: request.procedure,
+      input: request.input,
+      locale: request.locale,
+      idempotencyKey: request.idempotencyKey,
+    }),
+  });
+  return (await response.json()) as RpcResponse;
+}
+
+/** A fresh key for one user action (one form submission): retries and double clicks reuse it. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export async function rpc<P extends ProcedureName>(
+  procedure: P,
+  input?: InputOf<P>,
+  options: { idempotencyKey?: string } = {},
+): Promise<OutputOf<P>> {
+  let response: RpcResponse;
+  try {
+    response = await send({ procedure, input: input ?? {}, locale: state.locale, idempotencyKey: options.idempotencyKey });
+  } catch {
+    throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);
+  }
+  if (response.ok) return response.result as OutputOf<P>;
+  const { code, message, fields } = response.error;
+  if (code === 'UNAUTHENTICATED' && procedure !== 'auth.login' && procedure !== 'auth.changePassword') state.onUnauthenticated();
+  throw new RpcFailure(code, message, fields ?? []);
+}

@@ -1,0 +1,70 @@
+/** The shell: collapsible grouped navigation, top bar (user, role, depots, language, sign out), demo banner. */
+import { Alert, Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import { useMemo, useState, type ReactNode } from 'react';
+import { useLocale, useMessages, useTerms } from '../i18n/messages';
+import { common } from '../i18n/common';
+import { href } from '../router';
+import { pages } from '../pages';
+import { useSession } from '../session';
+
+const { Header, Sider, Content } = Layout;
+const GROUPS = ['groupWork', 'groupStock', 'groupSystem'] as const;
+
+export function AppLayout({ currentPath, children }: { currentPath: string; children: ReactNode }) {
+  const t = useMessages(common);
+  const terms = useTerms();
+  const { locale, setLocale } = useLocale();
+  const { user, status, depots, can, signOut } = useSession();
+  const [collapsed, setCollapsed] = useState(false);
+
+  const items = useMemo(
+    () =>
+      GROUPS.map((group) => {
+        const children = pages
+          .filter((p) => p.group === group && p.nav && can(p.roles))
+          .map((p) => ({ key: p.path, label: <a href={href(p.path)}>{t(p.nav!)}</a> }));
+        return children.length > 0 ? { type: 'group' as const, key: group, label: t(group), children } : null;
+      }).filter((g) => g !== null),
+    [can, t],
+  );
+  const selected = pages.find((p) => p.nav && (currentPath === p.path || currentPath.startsWith(`${p.path}/`)))?.path;
+  const myDepots = user?.role === 'keeper' ? depots.filter((d) => user.depotIds.includes(d.depotId)).map((d) => d.name) : [];
+
+  return (
+    <Layout style={{ minHeight: '100%' }}>
+      <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={176} theme="light" className="no-print">
+        <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, color: '#1677ff' }}>
+          {collapsed ? '应急' : t('appName')}
+        </div>
+        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} />
+      </Sider>
+      <Layout>
+        <Header className="no-print" style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', display: 'flex', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
+          <Typography.Text strong>{t('appName')}</Typography.Text>
+          <Space size="middle">
+            <span data-testid="current-user">
+              {user?.displayName} <Tag color="blue">{user ? terms(`role.${user.role}`) : ''}</Tag>
+            </span>
+            {myDepots.length > 0 && <Typography.Text type="secondary">{t('depotsOf', { depots: myDepots.join('、') })}</Typography.Text>}
+            <Segmented
+              size="small"
+              aria-label={t('language')}
+              value={locale}
+              onChange={(v) => setLocale(v as typeof locale)}
+              options={[
+                { label: '中文', value: 'zh-CN' },
+                { label: 'English', value: 'en' },
+              ]}
+            />
+            <a href={href('/account/password')}>{t('changePassword')}</a>
+            <Button size="small" onClick={() => void signOut()}>
+              {t('signOut')}
+            </Button>
+          </Space>
+        </Header>
+        {status.demo && <Alert banner type="warning" message={t('demoBanner')} data-testid="demo-banner" className="no-print" />}
+        <Content style={{ padding: 16, minWidth: 0 }}>{children}</Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,34 @@
+/** Numbers, money and dates as UI.md wants them: 12,000 · ¥1,234.50 · 2026-11-30 · 2026-11-30 14:05. */
+import { TIME_ZONE } from '../shared/dates';
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const dateTime = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+export function formatQuantity(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : integer.format(value);
+}
+
+/** A signed ledger quantity: +1,200 / −300 (a real minus sign, not colour alone). */
+export function formatSigned(value: number): string {
+  return value > 0 ? `+${integer.format(value)}` : `−${integer.format(-value)}`;
+}
+
+export function formatFen(fen: number | null | undefined): string {
+  return fen === null || fen === undefined ? '' : `¥${money.format(fen / 100)}`;
+}
+
+/** An ISO instant as local (Asia/Shanghai) 2026-11-30 14:05. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const parts = Object.fromEntries(dateTime.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
