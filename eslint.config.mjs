@@ -7,6 +7,11 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'url', 'util', 'stream'];
 const pattern = (group, message) => ({ group, message });
+// The 'electron' package itself (and its subpaths), not any path with a folder named electron:
+// a `patterns` group 'electron' would also match '../main/electron/security' (gitignore rules).
+const noElectron = (message, ...more) => ({ paths: [{ name: 'electron', message }], patterns: [pattern(['electron/*'], message), ...more] });
+// Modules of the desktop shell that import no electron at run time, so jest can load them.
+const electronFree = ['security', 'options', 'window-state', 'menu', 'channels'].map((m) => `src/main/electron/${m}.ts`);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'release/', 'test-results/', 'playwright-report/', '**/*.cjs', 'scripts/*.mjs'] },
@@ -17,7 +22,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-imports': ['error', { patterns: [pattern(['electron'], 'Only src/main/electron/** may import electron.')] }],
+      'no-restricted-imports': ['error', noElectron('Only src/main/electron/** may import electron.')],
     },
   },
   {
@@ -55,16 +60,42 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            pattern(['electron'], 'Only src/main/electron/** may import electron (in plain Node it tries to download the binary).'),
-            pattern(['react', 'react-dom', 'antd', '**/renderer/**'], 'The core never imports the UI.'),
-          ],
-        },
+        noElectron(
+          'Only src/main/electron/** may import electron (in plain Node it tries to download the binary).',
+          pattern(['react', 'react-dom', 'antd', '**/renderer/**'], 'The core never imports the UI.'),
+        ),
       ],
     },
   },
   { files: ['src/main/electron/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    // Pinned by tests/unit/electron-security.test.ts in plain Node: type imports only.
+    files: electronFree,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', allowTypeImports: true, message: 'This module is loaded by jest in plain Node: import only types from electron.' }],
+          patterns: [{ group: ['./main', './window', './ipc', './protocol', './preload'], message: 'Those modules import electron at run time.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tests/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        noElectron(
+          'Tests run in plain Node (jest) or drive Electron from outside (Playwright): never import electron.',
+          pattern(
+            ['**/main/electron/main', '**/main/electron/window', '**/main/electron/ipc', '**/main/electron/protocol', '**/main/electron/preload'],
+            'These modules import electron at run time; test security.ts, options.ts, menu.ts and window-state.ts instead.',
+          ),
+        ),
+      ],
+    },
+  },
   {
     files: ['migrations/**'],
     rules: {

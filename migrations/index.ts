@@ -1,7 +1,9 @@
 /** Static, ordered list of migrations: no folder scan, so it works in bundles and in jest. */
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_create_core';
+import * as m0002 from './0002_add_covering_indexes';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
+  '0002_add_covering_indexes': m0002,
 };

@@ -1,4 +1,5 @@
 /** The commands of `relief-depot` (see cli.ts for the entry point). */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,25 +7,50 @@ import { createApp, DATABASE_FILE, type App } from './app';
 import { openSqlite } from './db/connect';
 import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
-import { startHttpServer } from './rpc/http';
+import { checkDesktop, type DesktopCheck } from './electron-binary';
+import { startHttpOnFreePort } from './serve';
 import { verifyAudit } from './services/audit.service';
 import { checkLedger } from './services/ledger-check.service';
 
-const DEFAULT_PORT = 4870;
+/** out/main (this bundle) → out/renderer (vite build) and the package root (package.json "main"). */
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+const APP_ROOT = path.join(__dirname, '..', '..');
+
+/** Why `start` serves over HTTP instead of opening the window: always said in both languages. */
+const FALLBACK: Record<Exclude<DesktopCheck, { ok: true }>['reason'] | 'spawn-failed', { 'zh-CN': string; en: string }> = {
+  'no-electron-package': {
+    'zh-CN': '未安装 Electron（node_modules/electron 不存在），改为通过 HTTP 在浏览器中提供本应用。',
+    en: 'Electron is not installed (no node_modules/electron): serving the app over HTTP for a browser instead.',
+  },
+  'no-binary': {
+    'zh-CN': '未安装 Electron 可执行文件（本机离线，无法下载），改为通过 HTTP 在浏览器中提供本应用。',
+    en: 'Electron binary not installed (offline machine): serving the app over HTTP for a browser instead.',
+  },
+  'no-display': {
+    'zh-CN': '没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开桌面窗口，改为通过 HTTP 在浏览器中提供本应用。',
+    en: 'No display (DISPLAY and WAYLAND_DISPLAY are unset): no desktop window; serving the app over HTTP for a browser instead.',
+  },
+  'spawn-failed': {
+    'zh-CN': 'Electron 无法启动，改为通过 HTTP 在浏览器中提供本应用。',
+    en: 'Electron failed to start: serving the app over HTTP for a browser instead.',
+  },
+};
 
 const messages = {
   'zh-CN': {
     usage: `用法: relief-depot <命令> [选项]
-  start            启动应用：首次运行时建立演示数据，然后在本机提供服务
-  serve            在 127.0.0.1 上提供 HTTP 接口（以及已构建的界面）
+  start            启动桌面应用；没有 Electron 或图形显示时，改为在 127.0.0.1 上通过 HTTP 提供界面
+  serve            在 127.0.0.1 上提供已构建的界面和 HTTP 接口（默认端口 4870，被占用时用下一个空闲端口）
   demo [--scale]   在数据目录中建立演示数据库（目录须为空）；--scale 生成基准测试规模的数据
   check            账实核对：重算全部结存、校验审计链、SQLite 完整性检查；有问题时退出码为 1
   backup <文件>    在线备份数据库，并检查副本的完整性
 选项: --data 目录   --host 主机   --port 端口   --lang zh-CN|en`,
+    desktop: (b: string) => `正在启动桌面应用（${b}）…`,
     dataDir: (d: string) => `数据目录: ${d}`,
     serving: (u: string) => `服务已启动: ${u}  （接口 POST ${u}/rpc；按 Ctrl+C 停止）`,
-    noUi: '提示：桌面界面尚未随本版本提供，目前只提供 HTTP 接口。',
-    firstRun: '首次运行：正在建立演示数据…',
+    openBrowser: (u: string) => `请在浏览器中打开 ${u}`,
+    firstRun: '首次运行：数据库为空，界面会引导您创建管理员账号或载入演示数据。',
+    noUi: (d: string) => `提示：找不到已构建的界面（${d}/index.html），只提供 HTTP 接口。请先运行 npx vite build（npm start 和 npm run serve 会自动构建）。`,
     demoDone: (s: string) => `演示数据已建立: ${s}`,
     accounts: '演示账号（用户名 / 密码 / 角色）:',
     notEmpty: (f: string) => `数据库 ${f} 已有数据；请换一个空目录（--data）。`,
@@ -41,16 +67,18 @@ const messages = {
   },
   en: {
     usage: `Usage: relief-depot <command> [options]
-  start            run the app: demo data on first run, then serve on this machine
-  serve            serve the HTTP API (and the built UI, if any) on 127.0.0.1
+  start            run the desktop app; without Electron or a display, serve the UI over HTTP on 127.0.0.1
+  serve            serve the built UI and the HTTP API on 127.0.0.1 (port 4870, or the next free one)
   demo [--scale]   create a demo database in the data folder (must be empty); --scale: benchmark size
   check            ledger check (recompute every balance), audit chain, SQLite integrity; exit 1 on any problem
   backup <file>    online backup of the database, then an integrity check of the copy
 Options: --data DIR   --host HOST   --port PORT   --lang zh-CN|en`,
+    desktop: (b: string) => `Starting the desktop app (${b})…`,
     dataDir: (d: string) => `Data folder: ${d}`,
     serving: (u: string) => `Serving at ${u}  (API: POST ${u}/rpc; Ctrl+C stops)`,
-    noUi: 'Note: the desktop UI is not part of this version yet; only the HTTP API is served.',
-    firstRun: 'First run: creating the demo data…',
+    openBrowser: (u: string) => `Open ${u} in a browser`,
+    firstRun: 'First run: the database is empty; the UI will offer to create an administrator or load the demo data.',
+    noUi: (d: string) => `Note: no built UI (${d}/index.html); only the HTTP API is served. Run npx vite build first (npm start and npm run serve build it).`,
     demoDone: (s: string) => `Demo data created: ${s}`,
     accounts: 'Demo accounts (user / password / role):',
     notEmpty: (f: string) => `The database ${f} already has data; choose an empty folder (--data).`,
@@ -87,14 +115,48 @@ async function isEmpty(app: App): Promise<boolean> {
   return Number(row.n) === 0;
 }
 
-async function serve(app: App, say: Say, host: string, port: number) {
-  const http = await startHttpServer(app.dispatch, { host, port, staticDir: path.join(__dirname, '..', 'renderer') });
+async function serve(app: App, say: Say, host: string, port: number | undefined) {
+  const hasUi = existsSync(path.join(RENDERER_DIR, 'index.html'));
+  if (!hasUi) console.log(say.noUi(RENDERER_DIR));
+  const http = await startHttpOnFreePort(app.dispatch, { host, port, staticDir: RENDERER_DIR });
   console.log(say.serving(http.url));
+  if (hasUi) console.log(say.openBrowser(http.url));
+  let stopping = false;
   const stop = () => {
+    if (stopping) return; // Ctrl+C reaches both npm start's wrapper and this process
+    stopping = true;
     void http.close().then(() => app.close()).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Runs the desktop app (Electron on this package, whose "main" is out/main/electron.cjs) on the
+ * same data folder, and resolves with its exit code; null when it could not be started at all.
+ */
+function runDesktop(binary: string, dataDir: string, lang: string | undefined): Promise<number | null> {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE; // would make the binary a plain Node
+  const args = [APP_ROOT, '--data', dataDir, ...(lang ? ['--lang', lang] : [])];
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { stdio: 'inherit', env });
+    // Ctrl+C reaches Electron too (same process group); wait for it to close its store.
+    const onInt = () => undefined;
+    const onTerm = () => child.kill('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const settle = (code: number | null) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code);
+    };
+    child.once('error', (error) => {
+      console.error(error.message);
+      settle(null);
+    });
+    child.once('exit', (code, signal) => settle(code ?? (signal ? 1 : 0)));
+  });
 }
 
 function printAccounts(say: Say) {
@@ -123,20 +185,25 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolveDataDir(values.data);
   const host = values.host ?? '127.0.0.1';
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  const port = values.port === undefined ? undefined : Number(values.port);
 
   switch (command) {
     case 'start':
     case 'serve': {
       console.log(say.dataDir(dataDir));
-      const app = await createApp({ dataDir });
-      if (command === 'start' && (await isEmpty(app))) {
-        console.log(say.firstRun);
-        const summary = await seedDemo(app);
-        console.log(say.demoDone(JSON.stringify(summary)));
-        printAccounts(say);
+      if (command === 'start') {
+        const desktop = checkDesktop();
+        if (desktop.ok) {
+          console.log(say.desktop(desktop.binary));
+          const code = await runDesktop(desktop.binary, dataDir, values.lang);
+          if (code !== null) return code;
+        }
+        const reason = desktop.ok ? 'spawn-failed' : desktop.reason;
+        console.log(FALLBACK[reason]['zh-CN']);
+        console.log(FALLBACK[reason].en);
       }
-      if (command === 'start') console.log(say.noUi);
+      const app = await createApp({ dataDir });
+      if (await isEmpty(app)) console.log(say.firstRun);
       await serve(app, say, host, port);
       return -1; // keeps running
     }

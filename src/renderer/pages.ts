@@ -25,6 +25,17 @@ export const ADMIN = ['admin'] as const;
 
 export const pages: PageDef[] = [
   { path: '/dashboard', nav: 'navDashboard', group: 'groupWork', roles: EVERYONE, component: lazy(() => import('./features/dashboard/DashboardPage')) },
+  { path: '/stock', nav: 'navStock', group: 'groupStock', roles: EVERYONE, component: lazy(() => import('./features/stock/StockPage')) },
+  { path: '/stock/batch/:id', roles: EVERYONE, component: lazy(() => import('./features/stock/StockCardPage')) },
+  { path: '/receipt', nav: 'navReceipt', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/receipt/ReceiptPage')) },
+  { path: '/issue', nav: 'navIssue', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/issue/IssuePage')) },
+  { path: '/transfer', nav: 'navTransfer', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/transfer/TransferPage')) },
+  { path: '/scrap', nav: 'navScrap', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/scrap/ScrapPage')) },
+  { path: '/reversal', nav: 'navReversal', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/reversal/ReversalPage')) },
+  { path: '/stocktake', nav: 'navStocktake', group: 'groupStock', roles: STOCK_WRITERS, component: lazy(() => import('./features/stocktake/StocktakeListPage')) },
+  { path: '/stocktake/:id', roles: STOCK_WRITERS, component: lazy(() => import('./features/stocktake/StocktakePage')) },
+  { path: '/warnings', roles: EVERYONE, component: lazy(() => import('./features/warnings/WarningsPage')) },
+  { path: '/movements', nav: 'navMovements', group: 'groupStock', roles: EVERYONE, component: lazy(() => import('./features/movements/MovementsPage')) },
   { path: '/account/password', roles: EVERYONE, component: lazy(() => import('./features/account/ChangePasswordPage')) },
 ];
 

@@ -20,6 +20,8 @@ import {
 import {
   balancesInput,
   balancesPage,
+  batchDetail,
+  batchGetInput,
   belowQuotaInput,
   belowQuotaOutput,
   expiringInput,
@@ -134,6 +136,8 @@ export const api = {
   'stock.reverse': procedure({ input: reverseInput, output: postingResult, access: stockWriters }),
   /** Balances by batch, by depot and material, or city totals per material; keyset-paged. */
   'stock.balances': procedure({ input: balancesInput, output: balancesPage, access: everyone }),
+  /** One batch: material, depot, lot, dates, source, supplier, price, on hand (the stock card's header). */
+  'stock.batch': procedure({ input: batchGetInput, output: batchDetail, access: everyone }),
   /** The material × depot matrix in columns. */
   'stock.matrix': procedure({ input: matrixInput, output: matrixOutput, access: everyone }),
   /** Ledger history, newest first, keyset-paged. */

@@ -2,15 +2,17 @@
  * Test harness: each test gets its own SQLite file in a temp folder, a movable clock, cheap
  * password hashing, and helpers to sign in and call procedures through dispatch().
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InputOf, OutputOf, ProcedureName } from '../../src/shared/api';
 import type { RpcError, RpcResponse } from '../../src/shared/rpc';
 import type { Role } from '../../src/shared/schemas/user';
-import { createApp, type App } from '../../src/main/app';
+import { createApp, DATABASE_FILE, type App } from '../../src/main/app';
+import { openSqlite } from '../../src/main/db/connect';
+import { migrateToLatest } from '../../src/main/db/migrate';
 import { createUser } from '../../src/main/services/user.service';
-import type { Actor } from '../../src/main/services/context';
+import type { Actor, SecurityConfig } from '../../src/main/services/context';
 import { closeReservation, reserveStock } from '../../src/main/services/reservation.service';
 
 export class TestClock {
@@ -40,17 +42,46 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export async function createTestEnv(now = '2026-11-30T02:00:00.000Z'): Promise<TestEnv> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'relief-depot-test-'));
+/** A memory-backed folder where there is one: synchronous=FULL makes every commit an fsync. */
+const TEMP_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+/**
+ * An empty database migrated to the latest, made once per test file and copied for each test
+ * (createApp then finds nothing to migrate). migrations.test.ts migrates from empty itself.
+ */
+let migrated: Promise<string> | undefined;
+let templateDir: string | undefined;
+function migratedTemplate(): Promise<string> {
+  migrated ??= (async () => {
+    templateDir = mkdtempSync(path.join(TEMP_BASE, 'relief-depot-template-'));
+    const file = path.join(templateDir, DATABASE_FILE);
+    const sqlite = openSqlite(file);
+    await migrateToLatest(sqlite);
+    sqlite.close(); // checkpoints the WAL into the file
+    return file;
+  })();
+  return migrated;
+}
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    if (templateDir) rmSync(templateDir, { recursive: true, force: true });
+  });
+}
+
+/** Users created so far per environment (user names are role + number: admin1, keeper2 …). */
+const userSeq = new WeakMap<TestEnv, number>();
+
+export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: { security?: Partial<SecurityConfig> } = {}): Promise<TestEnv> {
+  const dir = mkdtempSync(path.join(TEMP_BASE, 'relief-depot-test-'));
+  copyFileSync(await migratedTemplate(), path.join(dir, DATABASE_FILE));
   const clock = new TestClock(new Date(now));
   const errors: unknown[] = [];
   const app = await createApp({
     dataDir: dir,
     clock,
-    security: { scryptN: 2 ** 10 },
+    security: { scryptN: 2 ** 10, ...options.security },
     logError: (_message, error) => errors.push(error),
   });
-  let seq = 0;
   const env: TestEnv = {
     app,
     clock,
@@ -69,7 +100,8 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z'): Promise<T
       return response.error;
     },
     async user(role, depotIds = [], username) {
-      seq += 1;
+      const seq = (userSeq.get(env) ?? 0) + 1;
+      userSeq.set(env, seq);
       const name = username ?? `${role}${seq}`;
       const user = await createUser(app.svc, null, { username: name, displayName: `${role} ${seq}`, role, password: PASSWORD, depotIds });
       const login = await env.call(undefined, 'auth.login', { username: name, password: PASSWORD });
@@ -83,8 +115,46 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z'): Promise<T
   return env;
 }
 
+/**
+ * The world's rows, captured the first time it is built in a test file (per clock and security
+ * setting) and inserted as they were into later environments: the same rows the procedures
+ * would write (same clock, same inputs), without signing in and hashing every time.
+ */
+const builtWorlds = new Map<string, { rows: [string, Record<string, unknown>[]][]; world: World }>();
+
+type World = Awaited<ReturnType<typeof buildWorld>>;
+
 /** A small world: a city depot, two district depots, three materials, an admin and a keeper. */
-export async function createWorld(env: TestEnv) {
+export async function createWorld(env: TestEnv): Promise<World> {
+  const key = JSON.stringify([env.clock.now().toISOString(), env.app.svc.security]);
+  const pristine = !userSeq.has(env) && (env.app.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n === 0;
+  const built = pristine ? builtWorlds.get(key) : undefined;
+  if (built) {
+    const sqlite = env.app.sqlite;
+    sqlite.transaction(() => {
+      sqlite.pragma('defer_foreign_keys = ON');
+      for (const [table, rows] of built.rows) {
+        for (const row of rows) {
+          const columns = Object.keys(row);
+          sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
+        }
+      }
+    })();
+    userSeq.set(env, 2);
+    return structuredClone(built.world);
+  }
+  const world = await buildWorld(env);
+  if (pristine) {
+    const tables = env.app.sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by rowid")
+      .all() as { name: string }[];
+    const rows = tables.map(({ name }) => [name, env.app.sqlite.prepare(`select * from ${name} order by rowid`).all()] as [string, Record<string, unknown>[]]);
+    builtWorlds.set(key, { rows: rows.filter(([, r]) => r.length > 0), world: structuredClone(world) });
+  }
+  return world;
+}
+
+async function buildWorld(env: TestEnv) {
   const admin = await env.user('admin');
   const city = await env.call(admin.token, 'depot.create', { code: 'QD-SJ', name: '青岛市级救灾物资储备库', level: 'city' });
   const shinan = await env.call(admin.token, 'depot.create', { code: 'QD-SN', name: '市南区储备库', level: 'district', parentId: city.depotId });

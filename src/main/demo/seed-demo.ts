@@ -320,7 +320,7 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     const held = districtOpening.get(dep.depotId)!;
     for (const m of [tent, quilt, bed, bag, jacket]) {
       const opening = held.get(m.materialId) ?? 0;
-      const q = Math.max(10, Math.round((opening * (0.75 + rnd.next() * 0.45)) / 10) * 10);
+      const q = Math.max(10, Math.round((opening * (0.5 + rnd.next() * 0.45)) / 10) * 10);
       await quota(dep.depotId, m.materialId, q);
     }
   }
@@ -388,9 +388,9 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   /** Events run in time order; each starts with the clock at its local time. */
   const events: { day: number; time: string; run: () => Promise<unknown> }[] = [];
   const on = (day: number, time: string, run: () => Promise<unknown>) => events.push({ day, time, run });
-  for (let i = 0; i < 30; i += 1) {
+  for (let i = 0; i < 60; i += 1) {
     const time = `${String(rnd.int(9, 16)).padStart(2, '0')}:${String(rnd.int(0, 59)).padStart(2, '0')}`;
-    on(6 + i * 5 + rnd.int(0, 3), time, randomIssue);
+    on(6 + Math.floor(i * 2.5) + rnd.int(0, 2), time, randomIssue);
   }
   for (const [i, day] of [20, 50, 80, 110, 140, 170].entries()) on(day, '10:20', () => procurement(day, ['演示供应商甲', '演示供应商乙', '演示供应商丙'][i % 3]!));
   on(5, '14:00', async () => {

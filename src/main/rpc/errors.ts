@@ -81,8 +81,10 @@ export function toRpcError(locale: Locale, error: AppError): RpcError {
   let message = t(locale, error.key, localizeParams(locale, error.params));
   // The whole input has no label (path ''): then the problem alone, not "：problem".
   const labelled = (label: string, text: string) => (label === '' ? text : `${label}${locale === 'en' ? ': ' : '：'}${text}`);
-  if (error.code === 'BAD_INPUT' && fields.length > 0 && error.key === 'error.BAD_INPUT') {
-    const first = fields[0]!;
+  const first = fields[0];
+  // A field problem names its field: "第 2 行 · 原因：…" (unless the sentence already says it).
+  const unnamed = first !== undefined && (error.key === 'error.BAD_INPUT' || (first.message === message && !message.includes(first.label)));
+  if (error.code === 'BAD_INPUT' && first && unnamed) {
     const more = fields.length > 1 ? (locale === 'en' ? ` (and ${fields.length - 1} more)` : `（另有 ${fields.length - 1} 处）`) : '';
     message = `${labelled(first.label, first.message)}${more}`;
   } else if (fields.length === 1 && fields[0]!.message !== message) {

@@ -16,7 +16,7 @@ import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
 import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
-import { listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix } from '../services/stock-query.service';
+import { getBatch, listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix } from '../services/stock-query.service';
 import { approveStocktake, cancelStocktake, countStocktake, getStocktake, listStocktakes, openStocktake } from '../services/stocktake.service';
 import { createUser, getUser, listUsers, resetPassword, updateUser } from '../services/user.service';
 
@@ -84,6 +84,7 @@ export const handlers: Handlers = {
   'stock.scrap': (c, input) => scrapStock(c.svc, c.actor, input),
   'stock.reverse': (c, input) => reverseMovement(c.svc, c.actor, input),
   'stock.balances': (c, input) => listBalances(c.svc.db, input),
+  'stock.batch': (c, input) => getBatch(c.svc, input.batchId),
   'stock.matrix': (c, input) => stockMatrix(c.svc.db, input),
   'stock.movements': (c, input) => listMovements(c.svc.db, input),
   'stock.expiring': (c, input) => listExpiring(c.svc, input),

@@ -84,6 +84,13 @@ export async function updateDepot(ctx: ServiceContext, actor: Actor, input: z.ou
     const level = fields.level ?? before.level;
     const parentId = fields.parentId === undefined ? before.parentId : fields.parentId;
     if (fields.level !== undefined || fields.parentId !== undefined) await assertParent(trx, parentId, level, depotId);
+    // Its own children must stay below it too.
+    if (fields.level !== undefined && fields.level !== before.level) {
+      const children = await trx.selectFrom('depots').select('level').where('parentId', '=', depotId).execute();
+      if (children.some((c) => LEVEL_RANK[c.level] <= LEVEL_RANK[level])) {
+        throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [{ path: 'level', key: 'validation.parentLevel' }]);
+      }
+    }
     const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
     const row = await trx
       .updateTable('depots')

@@ -5,6 +5,7 @@ import { addDays, daysBetween, localDate, startOfLocalDay } from '../../shared/d
 import { AppError } from '../../shared/rpc';
 import type {
   BalanceRow,
+  BatchDetail,
   MovementDto,
   balancesInput,
   belowQuotaInput,
@@ -26,6 +27,7 @@ function movementQuery(db: DbOrTrx) {
     .innerJoin('batches as b', 'b.batchId', 'mv.batchId')
     .innerJoin('users as u', 'u.userId', 'mv.userId')
     .leftJoin('movements as r', 'r.reversesMovementId', 'mv.movementId')
+    .leftJoin('movements as o', 'o.movementId', 'mv.reversesMovementId')
     .select([
       'mv.movementId',
       'mv.docNo',
@@ -45,7 +47,9 @@ function movementQuery(db: DbOrTrx) {
       'u.displayName as userName',
       'mv.counterpartDepotId',
       'mv.reversesMovementId',
+      'o.docNo as reversesDocNo',
       'r.movementId as reversedBy',
+      'r.docNo as reversedByDocNo',
       'mv.expiredOverride',
       'mv.recipient',
       'mv.reason',
@@ -79,6 +83,7 @@ export async function listMovements(db: DbOrTrx, input: z.output<typeof movement
   if (input.depotId !== undefined) q = q.where('mv.depotId', '=', input.depotId);
   if (input.materialId !== undefined) q = q.where('mv.materialId', '=', input.materialId);
   if (input.batchId !== undefined) q = q.where('mv.batchId', '=', input.batchId);
+  if (input.movementId !== undefined) q = q.where('mv.movementId', '=', input.movementId);
   if (input.type !== undefined) q = q.where('mv.type', '=', input.type);
   if (input.docNo !== undefined) q = q.where('mv.docNo', '=', input.docNo.trim());
   if (input.from !== undefined) q = q.where('mv.occurredAt', '>=', startOfLocalDay(input.from));
@@ -89,6 +94,47 @@ export async function listMovements(db: DbOrTrx, input: z.output<typeof movement
   const more = rows.length > input.limit;
   const page = (more ? rows.slice(0, input.limit) : rows).map(toMovementDto);
   return { rows: page, nextCursor: more ? String(page.at(-1)!.movementId) : null };
+}
+
+/** One batch with its material, depot and on hand, and where it stands against its expiry. */
+export async function getBatch(ctx: ServiceContext, batchId: number): Promise<BatchDetail> {
+  const row = await ctx.db
+    .selectFrom('batches as b')
+    .innerJoin('materials as m', 'm.materialId', 'b.materialId')
+    .innerJoin('depots as d', 'd.depotId', 'b.depotId')
+    .leftJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+    .select((eb) => [
+      'b.batchId',
+      'b.depotId',
+      'd.code as depotCode',
+      'd.name as depotName',
+      'b.materialId',
+      'm.code as materialCode',
+      'm.name as materialName',
+      'm.spec',
+      'm.unit',
+      'm.category',
+      'm.warningDays',
+      'b.lotNo',
+      'b.producedOn',
+      'b.expiresOn',
+      'b.source',
+      'b.supplier',
+      'b.unitPriceFen',
+      'b.createdAt',
+      eb.fn.coalesce('bb.onHand', eb.lit(0)).as('onHand'),
+    ])
+    .where('b.batchId', '=', batchId)
+    .executeTakeFirst();
+  if (!row) {
+    const params = { id: String(batchId) };
+    throw new AppError('NOT_FOUND', 'stock.batchNotFound', params, [{ path: 'batchId', key: 'stock.batchNotFound', params }]);
+  }
+  const { warningDays, ...batch } = row;
+  const today = localDate(ctx.clock.now());
+  const daysLeft = batch.expiresOn ? daysBetween(today, batch.expiresOn) : null;
+  const expiryStatus = daysLeft === null ? null : daysLeft < 0 ? ('expired' as const) : daysLeft <= warningDays ? ('expiring' as const) : null;
+  return { ...batch, onHand: Number(batch.onHand), source: batch.source as BatchDetail['source'], today, daysLeft, expiryStatus };
 }
 
 type BalancesInput = z.output<typeof balancesInput>;

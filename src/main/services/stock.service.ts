@@ -51,9 +51,17 @@ async function finish(
 function expiryOf(material: MaterialRow, producedOn: string | null | undefined, expiresOn: string | null | undefined) {
   if (expiresOn) return expiresOn;
   if (!producedOn || !material.shelfLifeMonths) return null;
-  const d = new Date(`${producedOn}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + material.shelfLifeMonths);
-  return addDays(d.toISOString().slice(0, 10), -1);
+  // The day before the same date N months on; when a shorter month has no such date, its last
+  // day (Jan 31 + 1 month ends Feb 28, not Mar 2 as Date's month overflow would have it).
+  const [year, month, day] = producedOn.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + material.shelfLifeMonths, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  if (day > lastDay) {
+    target.setUTCDate(lastDay);
+    return target.toISOString().slice(0, 10);
+  }
+  target.setUTCDate(day);
+  return addDays(target.toISOString().slice(0, 10), -1);
 }
 
 /** The batch a lot goes into at a depot: the existing one (same dates) or a new one. */

@@ -33,14 +33,14 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
   return (
     <Layout style={{ minHeight: '100%' }}>
       <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={176} theme="light" className="no-print">
-        <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, color: '#1677ff' }}>
-          {collapsed ? '应急' : t('appName')}
+        <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, fontSize: 15, color: '#1677ff', letterSpacing: 2 }}>
+          {t('brandShort')}
         </div>
         <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} />
       </Sider>
       <Layout>
-        <Header className="no-print" style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', display: 'flex', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
-          <Typography.Text strong>{t('appName')}</Typography.Text>
+        <Header className="no-print" style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
+          <Typography.Text strong style={{ fontSize: 15 }}>{t('appName')}</Typography.Text>
           <Space size="middle">
             <span data-testid="current-user">
               {user?.displayName} <Tag color="blue">{user ? terms(`role.${user.role}`) : ''}</Tag>

@@ -4,6 +4,7 @@ import { defineMessages } from './messages';
 export const common = defineMessages(
   {
     appName: '应急物资储备管理',
+    brandShort: '应急物资',
     demoBanner: '演示数据 — 本库中的数据为演示用途，不是真实库存',
     signOut: '退出登录',
     changePassword: '修改密码',
@@ -59,6 +60,7 @@ export const common = defineMessages(
   },
   {
     appName: 'Relief Depot',
+    brandShort: 'Relief',
     demoBanner: 'Demo data — this store holds demonstration data, not real stock',
     signOut: 'Sign out',
     changePassword: 'Change password',

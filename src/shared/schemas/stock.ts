@@ -97,7 +97,11 @@ export const movementDto = z.object({
   userName: z.string(),
   counterpartDepotId: id.nullable(),
   reversesMovementId: id.nullable(),
+  /** The document number of the movement this one reverses (红冲 of …). */
+  reversesDocNo: z.string().nullable(),
   reversedBy: id.nullable(),
+  /** The document number of the reversal that cancelled this movement (已红冲). */
+  reversedByDocNo: z.string().nullable(),
   expiredOverride: z.boolean(),
   recipient: z.string().nullable(),
   reason: z.string().nullable(),
@@ -167,6 +171,8 @@ export const movementsInput = z
     depotId: id.optional(),
     materialId: id.optional(),
     batchId: id.optional(),
+    /** One movement by its id (a link to reverse it: #/reversal?movementId=N). */
+    movementId: id.optional(),
     type: movementType.optional(),
     docNo: z.string().max(40).optional(),
     from: isoDate.optional(),
@@ -176,6 +182,35 @@ export const movementsInput = z
   })
   .prefault({});
 export const movementsPage = page(movementDto);
+
+/** One batch with everything its stock card (物资卡片) shows. */
+export const batchGetInput = z.strictObject({ batchId: id });
+export const batchDetail = z.object({
+  batchId: id,
+  depotId: id,
+  depotCode: z.string(),
+  depotName: z.string(),
+  materialId: id,
+  materialCode: z.string(),
+  materialName: z.string(),
+  spec: z.string().nullable(),
+  unit: z.string(),
+  category: z.string().nullable(),
+  lotNo: z.string(),
+  producedOn: isoDate.nullable(),
+  expiresOn: isoDate.nullable(),
+  source: batchSource,
+  supplier: z.string().nullable(),
+  unitPriceFen: z.number().int().nullable(),
+  onHand: z.number().int(),
+  createdAt: isoTime,
+  /** Today in the city's time zone, and the days from it to expiry (negative once expired). */
+  today: isoDate,
+  daysLeft: z.number().int().nullable(),
+  /** As in stock.expiring: within the material's warning window, or past expiry. */
+  expiryStatus: z.enum(['expiring', 'expired']).nullable(),
+});
+export type BatchDetail = z.infer<typeof batchDetail>;
 
 export const expiringInput = z
   .strictObject({

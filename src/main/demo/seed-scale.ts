@@ -1,0 +1,572 @@
+/**
+ * `seedScale`: a city-sized database for benchmarks (default 60 depots, 5,000 materials,
+ * 200,000 batches, 2,000,000 movements over two years). It writes straight through
+ * better-sqlite3 prepared statements (many rows per statement) in one transaction for speed: the
+ * secondary indexes of the bulk tables are dropped first and rebuilt (sorted) at the end, and
+ * foreign keys are not checked row by row (every id is generated, so they hold by construction;
+ * the unit test runs `foreign_key_check`). It keeps every rule the services keep: balances equal the sums of the ledger, no balance goes negative, document
+ * numbers follow PREFIX-YYYYMMDD-NNNN with doc_sequences to match, a transfer is an out-leg and
+ * an in-leg pointing to it, a reversal cancels one issue exactly once. Users are created through
+ * the user service and one audit record (appended through the audit service) describes the run,
+ * so `ledger check` and `audit verify` both pass.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { addDays, localDate } from '../../shared/dates';
+import { userCreateInput, type UserDto } from '../../shared/schemas/user';
+import type { App } from '../app';
+import { appendAudit } from '../services/audit.service';
+import type { Actor, Clock, ServiceContext } from '../services/context';
+import { DOC_PREFIXES } from '../services/doc-number';
+import { createUser } from '../services/user.service';
+import { loadCatalogue } from './catalogue';
+import { CITY_DEPOT, DISTRICTS, districtDepotName } from './places';
+import { Random } from './random';
+import { DEMO_ACCOUNTS, assertEmpty, markDemo } from './seed-demo';
+
+export interface ScaleOptions {
+  depots?: number;
+  materials?: number;
+  batches?: number;
+  movements?: number;
+  /** Days of history (default 730). */
+  days?: number;
+  now?: Date;
+  onProgress?(message: string): void;
+}
+
+export interface ScaleSummary {
+  depots: number;
+  materials: number;
+  users: number;
+  batches: number;
+  movements: number;
+  documents: number;
+  /** Depot × material cells with stock on hand. */
+  stockCells: number;
+  quotas: number;
+  elapsedMs: number;
+}
+
+export const SCALE_DEFAULTS = { depots: 60, materials: 5_000, batches: 200_000, movements: 2_000_000, days: 730 } as const;
+
+/** Movements per progress line. */
+const PROGRESS_EVERY = 250_000;
+/** Rows per multi-row INSERT statement. */
+const ROWS_PER_STATEMENT = 100;
+
+/** Buffers rows and writes them with one multi-row INSERT per `ROWS_PER_STATEMENT` rows. */
+class BulkInsert {
+  private readonly many: BetterSqlite3.Statement;
+  private readonly one: BetterSqlite3.Statement;
+  private readonly buffer: unknown[] = [];
+  private readonly width: number;
+
+  constructor(sqlite: BetterSqlite3.Database, table: string, columns: string[]) {
+    this.width = columns.length;
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const head = `insert into ${table} (${columns.join(', ')}) values `;
+    this.many = sqlite.prepare(head + Array.from({ length: ROWS_PER_STATEMENT }, () => tuple).join(', '));
+    this.one = sqlite.prepare(head + tuple);
+  }
+
+  push(...values: unknown[]): void {
+    for (const v of values) this.buffer.push(v);
+    if (this.buffer.length === this.width * ROWS_PER_STATEMENT) {
+      this.many.run(this.buffer);
+      this.buffer.length = 0;
+    }
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.buffer.length; i += this.width) this.one.run(this.buffer.slice(i, i + this.width));
+    this.buffer.length = 0;
+  }
+}
+
+class FixedClock implements Clock {
+  constructor(public current: Date) {}
+  now = () => this.current;
+}
+
+const ISSUE_REASONS = ['防汛应急抢险', '台风防御物资前置', '受灾群众临时安置', '防汛应急演练', '困难群众冬季救助', '火灾受灾群众救助'];
+const SCRAP_REASONS = ['受潮霉变报废', '超过有效期报废', '搬运破损报废'];
+const SUPPLIERS = ['演示供应商甲', '演示供应商乙', '演示供应商丙', '演示供应商丁', '社会捐赠（演示）'];
+const RECEIPT_SOURCES = ['procurement', 'procurement', 'procurement', 'procurement', 'procurement', 'procurement', 'donation', 'callUp'] as const;
+
+function addMonths(isoDate: string, months: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function seedScale(app: App, options: ScaleOptions = {}): Promise<ScaleSummary> {
+  const started = performance.now();
+  const D = Math.max(1, Math.floor(options.depots ?? SCALE_DEFAULTS.depots));
+  const M = Math.max(1, Math.floor(options.materials ?? SCALE_DEFAULTS.materials));
+  const B = Math.max(1, Math.floor(options.batches ?? SCALE_DEFAULTS.batches));
+  const N = Math.max(1, Math.floor(options.movements ?? SCALE_DEFAULTS.movements));
+  const S = Math.max(2, Math.floor(options.days ?? SCALE_DEFAULTS.days));
+  if (N < B) throw new Error('seedScale: movements must be at least the number of batches (each batch starts with a receipt)');
+  const progress = (message: string) => options.onProgress?.(`[scale ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+  await assertEmpty(app);
+
+  const now = options.now ?? app.svc.clock.now();
+  const today = localDate(now);
+  const startDate = addDays(today, -S);
+  const rnd = new Random(38565);
+  const sqlite = app.sqlite;
+  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma('cache_size = -262144');
+
+  // Calendar: day k (0 = first day, S-1 = yesterday), its date, and the UTC instant of local midnight.
+  const dayDate: string[] = [];
+  const dayCompact: string[] = [];
+  const dayStartMs: number[] = [];
+  for (let k = 0; k < S; k += 1) {
+    const date = addDays(startDate, k);
+    dayDate.push(date);
+    dayCompact.push(date.replaceAll('-', ''));
+    dayStartMs.push(Date.parse(`${date}T00:00:00+08:00`));
+  }
+  const firstInstant = new Date(dayStartMs[0]! + 8 * 3_600_000).toISOString();
+
+  // ---- Depots ----------------------------------------------------------------------------------
+  const depotIdBase = (sqlite.prepare('select coalesce(max(depot_id), 0) as n from depots').get() as { n: number }).n;
+  const depotIds: number[] = [];
+  const depotNames: string[] = [];
+  const depotRecipients: string[][] = [];
+  {
+    const insert = sqlite.prepare(
+      'insert into depots (depot_id, code, name, level, parent_id, address, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?)',
+    );
+    const districts = Math.min(DISTRICTS.length, D - 1);
+    const townCounter = new Map<string, number>();
+    sqlite.transaction(() => {
+      for (let d = 0; d < D; d += 1) {
+        const id = depotIdBase + d + 1;
+        let code: string;
+        let name: string;
+        let level: 'city' | 'district' | 'town';
+        let parent: number | null;
+        let address: string;
+        let recipients: string[];
+        if (d === 0) {
+          [code, name, level, parent, address] = [CITY_DEPOT.code, CITY_DEPOT.name, 'city', null, CITY_DEPOT.address];
+          recipients = DISTRICTS.map((x) => `${x.name}应急管理局`);
+        } else if (d <= districts) {
+          const x = DISTRICTS[d - 1]!;
+          [code, name, level, parent, address] = [x.code, districtDepotName(x.name), 'district', depotIdBase + 1, `山东省青岛市${x.name}`];
+          recipients = x.streets.map((s) => `${s}办事处`);
+        } else {
+          const x = DISTRICTS[(d - districts - 1) % Math.max(1, districts)] ?? DISTRICTS[0]!;
+          const n = (townCounter.get(x.code) ?? 0) + 1;
+          townCounter.set(x.code, n);
+          const street = x.streets[n - 1] ?? `${x.name}第${n}街道`;
+          code = `${x.code}-T${String(n).padStart(2, '0')}`;
+          name = `${street}应急物资储备点`;
+          level = 'town';
+          parent = districts > 0 ? depotIdBase + 1 + DISTRICTS.indexOf(x) + 1 : depotIdBase + 1;
+          address = `山东省青岛市${x.name}${street}`;
+          recipients = [`${street}受灾群众临时安置点`, `${street}各社区居委会`];
+        }
+        insert.run(id, code, name, level, parent, address, firstInstant, firstInstant);
+        depotIds.push(id);
+        depotNames.push(name);
+        depotRecipients.push(recipients);
+      }
+    })();
+  }
+
+  // ---- Users (through the service: password hashes and audit records) ---------------------------
+  const clock = new FixedClock(new Date(firstInstant));
+  const ctx: ServiceContext = { ...app.svc, clock };
+  const toActor = (u: UserDto): Actor => ({ userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: u.depotIds });
+  const users = new Map<string, Actor>();
+  let adminActor: Actor | null = null;
+  for (const a of DEMO_ACCOUNTS) {
+    const depotScope = a.role === 'keeper' ? depotIds.slice(0, Math.min(2, D)) : [];
+    const user = await createUser(ctx, adminActor, userCreateInput.parse({ username: a.username, displayName: a.displayName, role: a.role, password: a.password, depotIds: depotScope }));
+    users.set(a.role, toActor(user));
+    if (a.role === 'admin') adminActor = toActor(user);
+  }
+  const admin = users.get('admin')!;
+  const keeper = users.get('keeper')!;
+  const coordinator = users.get('coordinator')!;
+  /** Who records movements in depot index d. */
+  const writer = depotIds.map((id) => (keeper.depotIds.includes(id) ? keeper.userId : coordinator.userId));
+  progress(`${D} depots, ${users.size} users`);
+
+  // ---- Materials ---------------------------------------------------------------------------------
+  const catalogue = loadCatalogue();
+  const materialIdBase = (sqlite.prepare('select coalesce(max(material_id), 0) as n from materials').get() as { n: number }).n;
+  const matShelf = new Int32Array(M);
+  const matQty = new Float64Array(M);
+  const matPrice: (number | null)[] = [];
+  {
+    const insert = sqlite.prepare(
+      `insert into materials (material_id, code, name, spec, unit, top_class, gb_code, category, shelf_life_months, warning_days,
+        reference_price_fen, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, 1, ?, ?)`,
+    );
+    sqlite.transaction(() => {
+      for (let m = 0; m < M; m += 1) {
+        const base = catalogue[m % catalogue.length]!;
+        const variant = Math.floor(m / catalogue.length);
+        const spec = variant === 0 ? base.spec : `${base.spec ? `${base.spec}；` : ''}型号 ${String.fromCharCode(65 + (variant % 26))}${variant}`;
+        const price = base.referencePriceFen === null ? null : Math.round(base.referencePriceFen * (0.8 + rnd.next() * 0.4));
+        matShelf[m] = base.shelfLifeMonths ?? 0;
+        matQty[m] = Math.min(5_000, Math.max(5, base.refQuantity * 0.02)) * (0.5 + rnd.next());
+        matPrice.push(price);
+        insert.run(
+          materialIdBase + m + 1,
+          `WZ${String(m + 1).padStart(5, '0')}`,
+          base.name,
+          spec,
+          base.unit,
+          base.topClass,
+          base.category,
+          base.shelfLifeMonths,
+          base.warningDays,
+          price,
+          firstInstant,
+          firstInstant,
+        );
+      }
+    })();
+  }
+  progress(`${M} materials`);
+
+  // ---- Which depot holds which material ------------------------------------------------------------
+  // About 0.75 of the batches open one cell each; the rest are later lots and transfers.
+  const holdRatio = Math.min(0.5, (0.75 * B) / (D * M));
+  const hold = new Uint8Array(D * M);
+  const cellDepot: number[] = [];
+  const cellMaterial: number[] = [];
+  const depotCellStart = new Int32Array(D + 1);
+  const holders: number[][] = Array.from({ length: M }, () => []);
+  for (let d = 0; d < D; d += 1) {
+    depotCellStart[d] = cellDepot.length;
+    for (let m = 0; m < M; m += 1) {
+      if (rnd.next() < holdRatio && cellDepot.length < B) {
+        hold[d * M + m] = 1;
+        cellDepot.push(d);
+        cellMaterial.push(m);
+        holders[m]!.push(d);
+      }
+    }
+    // Every depot holds something.
+    if (cellDepot.length === depotCellStart[d] && cellDepot.length < B) {
+      const m = rnd.int(0, M - 1);
+      hold[d * M + m] = 1;
+      cellDepot.push(d);
+      cellMaterial.push(m);
+      holders[m]!.push(d);
+    }
+  }
+  depotCellStart[D] = cellDepot.length;
+  const C = cellDepot.length;
+
+  // ---- Batches and movements --------------------------------------------------------------------
+  const batchIdBase = (sqlite.prepare('select coalesce(max(batch_id), 0) as n from batches').get() as { n: number }).n;
+  const movementIdBase = (sqlite.prepare('select coalesce(max(movement_id), 0) as n from movements').get() as { n: number }).n;
+  const bDepot = new Int32Array(B);
+  const bMaterial = new Int32Array(B);
+  const bBalance = new Float64Array(B);
+  const bPos = new Int32Array(B).fill(-1);
+  const bLot: string[] = new Array<string>(B);
+  const bProduced: string[] = new Array<string>(B);
+  const bExpires: (string | null)[] = new Array<string | null>(B);
+  const bSupplier: (string | null)[] = new Array<string | null>(B);
+  const bPrice: (number | null)[] = new Array<number | null>(B);
+  /** `depot:material:lot` → batch: where a transfer's in-leg goes. */
+  const byLot = new Map<string, number>();
+  /** Per depot: its batches, and those with at least 2 on hand (the ones issues draw from). */
+  const depotBatches: number[][] = Array.from({ length: D }, () => []);
+  const issuable: number[][] = Array.from({ length: D }, () => []);
+  let batchCount = 0;
+
+  const touch = (b: number) => {
+    const list = issuable[bDepot[b]!]!;
+    if (bBalance[b]! >= 2) {
+      if (bPos[b]! < 0) {
+        bPos[b] = list.length;
+        list.push(b);
+      }
+    } else if (bPos[b]! >= 0) {
+      const pos = bPos[b]!;
+      const last = list.pop()!;
+      if (last !== b) {
+        list[pos] = last;
+        bPos[last] = pos;
+      }
+      bPos[b] = -1;
+    }
+  };
+
+  const batchRows = new BulkInsert(sqlite, 'batches', [
+    'batch_id', 'depot_id', 'material_id', 'lot_no', 'produced_on', 'expires_on', 'source', 'supplier', 'unit_price_fen', 'created_at',
+  ]);
+  const movementRows = new BulkInsert(sqlite, 'movements', [
+    'movement_id', 'doc_no', 'type', 'depot_id', 'material_id', 'batch_id', 'quantity', 'occurred_at', 'user_id',
+    'counterpart_depot_id', 'reverses_movement_id', 'pair_movement_id', 'expired_override', 'recipient', 'reason',
+  ]);
+
+  let lotSeq = 0;
+  const addBatch = (b: number, d: number, m: number, lot: string, at: string, source: string) => {
+    bDepot[b] = d;
+    bMaterial[b] = m;
+    bLot[b] = lot;
+    byLot.set(`${d}:${m}:${lot}`, b);
+    depotBatches[d]!.push(b);
+    batchRows.push(batchIdBase + b + 1, depotIds[d], materialIdBase + m + 1, lot, bProduced[b], bExpires[b], source, bSupplier[b], bPrice[b], at);
+  };
+  const newBatch = (d: number, m: number, dayIndex: number, at: string, source: string): number => {
+    const b = batchCount++;
+    lotSeq += 1;
+    const shelf = matShelf[m]!;
+    const produced = addDays(dayDate[dayIndex]!, -(shelf ? rnd.int(5, 60) : rnd.int(10, 400)));
+    bProduced[b] = produced;
+    bExpires[b] = shelf ? addDays(addMonths(produced, shelf), -1) : null;
+    bSupplier[b] = source === 'donation' ? '社会捐赠（演示）' : rnd.pick(SUPPLIERS);
+    bPrice[b] = matPrice[m]!;
+    addBatch(b, d, m, `${produced.slice(2).replaceAll('-', '')}${String.fromCharCode(65 + (lotSeq % 26))}${String(lotSeq).padStart(6, '0')}`, at, source);
+    return b;
+  };
+  /** The in-leg batch of a transfer: the same lot in the destination depot (-1: none and no budget for one). */
+  const transferTarget = (src: number, d: number, at: string, mayCreate: boolean): number => {
+    const m = bMaterial[src]!;
+    const existing = byLot.get(`${d}:${m}:${bLot[src]}`);
+    if (existing !== undefined) return existing;
+    if (!mayCreate || batchCount >= B) return -1;
+    const b = batchCount++;
+    bProduced[b] = bProduced[src]!;
+    bExpires[b] = bExpires[src]!;
+    bSupplier[b] = bSupplier[src]!;
+    bPrice[b] = bPrice[src]!;
+    addBatch(b, d, m, bLot[src]!, at, 'transfer');
+    return b;
+  };
+
+  // Document numbers: one counter per prefix and day.
+  const sequences = new Map<string, Int32Array>(Object.values(DOC_PREFIXES).map((p) => [p, new Int32Array(S)]));
+  const nextDocNo = (prefix: string, dayIndex: number) => {
+    const counters = sequences.get(prefix)!;
+    const n = ++counters[dayIndex]!;
+    return `${prefix}-${dayCompact[dayIndex]}-${n < 10_000 ? String(n).padStart(4, '0') : String(n)}`;
+  };
+
+  let movementCount = 0;
+  let nextProgress = PROGRESS_EVERY;
+  const move = (
+    docNo: string,
+    type: string,
+    b: number,
+    quantity: number,
+    at: string,
+    userId: number,
+    counterpart: number | null,
+    reverses: number | null,
+    pair: number | null,
+    expiredOverride: number,
+    recipient: string | null,
+    reason: string | null,
+  ): number => {
+    const id = movementIdBase + ++movementCount;
+    movementRows.push(id, docNo, type, depotIds[bDepot[b]!], materialIdBase + bMaterial[b]! + 1, batchIdBase + b + 1, quantity, at, userId, counterpart, reverses, pair, expiredOverride, recipient, reason);
+    bBalance[b] = bBalance[b]! + quantity;
+    touch(b);
+    if (movementCount >= nextProgress) {
+      progress(`movements ${movementCount.toLocaleString('en')} / ${N.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}`);
+      nextProgress += PROGRESS_EVERY;
+    }
+    return id;
+  };
+
+  // Bulk load: no per-row foreign key checks, secondary indexes rebuilt once at the end, one transaction.
+  const bulkTables = ['movements', 'batches', 'batch_balances', 'stock_levels', 'quotas'];
+  const indexes = sqlite
+    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => '?').join(', ')})`)
+    .all(...bulkTables) as { name: string; sql: string }[];
+  sqlite.pragma('foreign_keys = OFF');
+  sqlite.exec('BEGIN');
+  try {
+    for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
+
+    // Opening stock on day 0: one lot per cell, one receipt note per depot and 200 lines.
+    {
+      let minute = 0;
+      for (let d = 0; d < D; d += 1) {
+        for (let c = depotCellStart[d]!; c < depotCellStart[d + 1]!; c += 200) {
+          const at = new Date(dayStartMs[0]! + (8 * 60 + (minute++ % 600)) * 60_000).toISOString();
+          const docNo = nextDocNo(DOC_PREFIXES.receipt, 0);
+          for (let i = c; i < Math.min(c + 200, depotCellStart[d + 1]!); i += 1) {
+            const m = cellMaterial[i]!;
+            const b = newBatch(d, m, 0, at, 'opening');
+            move(docNo, 'receipt', b, Math.max(1, Math.round(matQty[m]! * (1 + rnd.next() * 2))), at, admin.userId, null, null, null, 0, null, 'opening');
+          }
+        }
+      }
+    }
+    progress(`opening stock: ${C.toLocaleString('en')} lots in ${D} depots`);
+
+    // Recent issues that a reversal may cancel (each once): movement id, batch, quantity.
+    const RING = 4096;
+    const ringId = new Float64Array(RING);
+    const ringBatch = new Int32Array(RING);
+    const ringQty = new Float64Array(RING);
+    let ringNext = 0;
+
+    const restStart = movementCount;
+    const rest = Math.max(1, N - restStart);
+    while (movementCount < N) {
+      const remaining = N - movementCount;
+      const f = (movementCount - restStart) / rest;
+      // New lots arrive evenly over the period: the batch count follows C → B.
+      const mayCreate = batchCount < C + (B - C) * f + 1;
+      const mustCreate = B - batchCount >= remaining;
+      const dayIndex = Math.min(S - 1, 1 + Math.floor(f * (S - 1)));
+      const withinDay = (f * (S - 1)) % 1;
+      const at = new Date(dayStartMs[dayIndex]! + (8 * 3600 + Math.floor(withinDay * 10 * 3600)) * 1000).toISOString();
+      const date = dayDate[dayIndex]!;
+      const d = rnd.int(0, D - 1);
+      const lines = Math.min(remaining, 1 + Math.floor(rnd.next() * rnd.next() * 5));
+      const roll = mustCreate ? 0 : rnd.next();
+
+      if (roll < 0.27) {
+        // Receipt: a new lot (as the schedule allows) or more of a lot the depot already has.
+        const cells = depotCellStart[d + 1]! - depotCellStart[d]!;
+        if (cells === 0) continue;
+        const source = rnd.pick(RECEIPT_SOURCES);
+        const docNo = nextDocNo(DOC_PREFIXES.receipt, dayIndex);
+        for (let i = 0; i < lines; i += 1) {
+          const create = batchCount < B && (mustCreate || (mayCreate && rnd.next() < 0.5));
+          const b = create ? newBatch(d, cellMaterial[depotCellStart[d]! + rnd.int(0, cells - 1)]!, dayIndex, at, source) : rnd.pick(depotBatches[d]!);
+          move(docNo, 'receipt', b, Math.max(1, Math.round(matQty[bMaterial[b]!]! * (0.3 + rnd.next()))), at, writer[d]!, null, null, null, 0, null, source);
+        }
+      } else if (roll < 0.89) {
+        // Issue to a district bureau, a street office or a shelter.
+        const list = issuable[d]!;
+        if (list.length === 0) continue;
+        const docNo = nextDocNo(DOC_PREFIXES.issue, dayIndex);
+        const recipient = rnd.pick(depotRecipients[d]!);
+        const reason = rnd.pick(ISSUE_REASONS);
+        for (let i = 0; i < lines && list.length > 0; i += 1) {
+          const b = rnd.pick(list);
+          const balance = bBalance[b]!;
+          const quantity = rnd.next() < 0.03 ? balance : Math.min(balance - 1, 1 + Math.floor(balance * rnd.next() * 0.25));
+          const expired = bExpires[b] !== null && bExpires[b]! < date ? 1 : 0;
+          ringId[ringNext] = move(docNo, 'issue', b, -quantity, at, writer[d]!, null, null, null, expired, recipient, reason);
+          ringBatch[ringNext] = b;
+          ringQty[ringNext] = quantity;
+          ringNext = (ringNext + 1) % RING;
+        }
+      } else if (roll < 0.97) {
+        // Transfer to another depot holding the material: an out-leg, and an in-leg pointing to it.
+        const list = issuable[d]!;
+        if (list.length === 0 || remaining < 2) continue;
+        const first = rnd.pick(list);
+        const targets = holders[bMaterial[first]!]!;
+        if (targets.length < 2) continue;
+        let t = rnd.pick(targets);
+        if (t === d) t = targets[(targets.indexOf(t) + 1) % targets.length]!;
+        let docNo: string | null = null;
+        let posted = 0;
+        for (let i = 0; i < lines * 3 && posted < lines && N - movementCount >= 2; i += 1) {
+          const b = i === 0 ? first : rnd.pick(list);
+          if (bBalance[b]! < 2 || !hold[t * M + bMaterial[b]!]) continue;
+          const target = transferTarget(b, t, at, mayCreate);
+          if (target < 0) continue;
+          docNo ??= nextDocNo(DOC_PREFIXES.transfer, dayIndex);
+          const quantity = Math.min(bBalance[b]! - 1, 1 + Math.floor(bBalance[b]! * rnd.next() * 0.2));
+          const expired = bExpires[b] !== null && bExpires[b]! < date ? 1 : 0;
+          const outId = move(docNo, 'transfer_out', b, -quantity, at, writer[d]!, depotIds[t]!, null, null, expired, null, null);
+          move(docNo, 'transfer_in', target, quantity, at, writer[d]!, depotIds[d]!, null, outId, 0, null, null);
+          posted += 1;
+        }
+      } else if (roll < 0.985) {
+        // Scrap from one lot.
+        const list = issuable[d]!;
+        if (list.length === 0) continue;
+        const b = rnd.pick(list);
+        const quantity = Math.max(1, Math.min(bBalance[b]! - 1, Math.floor(bBalance[b]! * 0.05)));
+        move(nextDocNo(DOC_PREFIXES.scrap, dayIndex), 'scrap', b, -quantity, at, writer[d]!, null, null, null, 0, null, rnd.pick(SCRAP_REASONS));
+      } else {
+        // Reversal (红冲) of a recent issue, once: the exact opposite quantity, pointing to it.
+        const slot = rnd.int(0, RING - 1);
+        const original = ringId[slot]!;
+        if (original === 0) continue;
+        ringId[slot] = 0;
+        const b = ringBatch[slot]!;
+        move(nextDocNo(DOC_PREFIXES.reversal, dayIndex), 'reversal', b, ringQty[slot]!, at, writer[bDepot[b]!]!, null, original, null, 0, null, '数量录入错误，红冲');
+      }
+    }
+    batchRows.flush();
+    movementRows.flush();
+    progress(`movements ${movementCount.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}; writing balances`);
+
+    // ---- Maintained balances, quotas, sequences ----------------------------------------------------
+    const balanceRows = new BulkInsert(sqlite, 'batch_balances', ['batch_id', 'depot_id', 'material_id', 'on_hand']);
+    const level = new Float64Array(D * M);
+    const hasBatch = new Uint8Array(D * M);
+    for (let b = 0; b < batchCount; b += 1) {
+      const cell = bDepot[b]! * M + bMaterial[b]!;
+      if (bBalance[b]! < 0) throw new Error(`seedScale: negative balance for batch ${b}`);
+      level[cell] = level[cell]! + bBalance[b]!;
+      hasBatch[cell] = 1;
+      balanceRows.push(batchIdBase + b + 1, depotIds[bDepot[b]!], materialIdBase + bMaterial[b]! + 1, bBalance[b]);
+    }
+    balanceRows.flush();
+    const levelRows = new BulkInsert(sqlite, 'stock_levels', ['depot_id', 'material_id', 'on_hand', 'reserved']);
+    const quotaRows = new BulkInsert(sqlite, 'quotas', ['depot_id', 'material_id', 'quantity', 'updated_at']);
+    for (let d = 0; d < D; d += 1) {
+      for (let m = 0; m < M; m += 1) {
+        const cell = d * M + m;
+        if (!hasBatch[cell]) continue;
+        levelRows.push(depotIds[d], materialIdBase + m + 1, level[cell], 0);
+        // A quota for about one cell in five, around what is held (so some are short).
+        if (rnd.next() < 0.2) quotaRows.push(depotIds[d], materialIdBase + m + 1, Math.max(1, Math.round(level[cell]! * (0.6 + rnd.next() * 0.8))), now.toISOString());
+      }
+    }
+    levelRows.flush();
+    quotaRows.flush();
+    const insertSequence = sqlite.prepare('insert into doc_sequences (prefix, day, last_value) values (?, ?, ?)');
+    for (const [prefix, counters] of sequences) {
+      for (let k = 0; k < S; k += 1) if (counters[k]! > 0) insertSequence.run(prefix, dayCompact[k], counters[k]);
+    }
+    progress(`rebuilding ${indexes.length} indexes`);
+    for (const index of indexes) sqlite.exec(index.sql);
+    sqlite.exec('COMMIT');
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw error;
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`cache_size = ${previousCache}`);
+  }
+
+  const count = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
+  const summary: ScaleSummary = {
+    depots: D,
+    materials: M,
+    users: users.size,
+    batches: batchCount,
+    movements: movementCount,
+    documents: [...sequences.values()].reduce((sum, counters) => sum + counters.reduce((a, b) => a + b, 0), 0),
+    stockCells: count('select count(*) as n from stock_levels where on_hand > 0'),
+    quotas: count('select count(*) as n from quotas'),
+    elapsedMs: 0,
+  };
+  const { elapsedMs: _elapsed, ...counts } = summary;
+  await app.db.transaction().execute(async (trx) => {
+    await appendAudit(trx, admin, now.toISOString(), { action: 'demo.scale', entityType: 'database', entityId: null, after: counts });
+  });
+  await markDemo(app, now.toISOString());
+  await app.db
+    .insertInto('settings')
+    .values({ key: 'demo.kind', value: 'scale', updatedAt: now.toISOString() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'scale', updatedAt: now.toISOString() }))
+    .execute();
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  summary.elapsedMs = Math.round(performance.now() - started);
+  progress(`done: ${JSON.stringify(summary)}`);
+  return summary;
+}

@@ -1,0 +1,91 @@
+/**
+ * Pieces of a ledger line shown on the movements screen and the stock card: the type as a
+ * worded tag, the reversal marks (已红冲 HC-… / 红冲 RK-…), the counterpart depot or recipient,
+ * and the reason in words.
+ */
+import { Tag } from 'antd';
+import { BATCH_SOURCES, type MovementDto, type MovementType } from '../../../shared/schemas/stock';
+import type { DepotDto } from '../../../shared/schemas/depot';
+import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
+
+export const partMessages = defineMessages(
+  {
+    reversed: '已红冲',
+    reversedBy: '已红冲 {docNo}',
+    reverses: '红冲 {docNo}',
+    expiredOverride: '指定过期批次',
+    toDepot: '调往 {depot}',
+    fromDepot: '来自 {depot}',
+  },
+  {
+    reversed: 'Reversed',
+    reversedBy: 'Reversed by {docNo}',
+    reverses: 'Reverses {docNo}',
+    expiredOverride: 'Expired lot chosen',
+    toDepot: 'To {depot}',
+    fromDepot: 'From {depot}',
+  },
+);
+
+const TYPE_COLOR: Record<MovementType, string> = {
+  receipt: 'green',
+  issue: 'blue',
+  transfer_out: 'cyan',
+  transfer_in: 'cyan',
+  stocktake_gain: 'purple',
+  stocktake_loss: 'purple',
+  scrap: 'volcano',
+  reversal: 'magenta',
+};
+
+export function MovementTypeTag({ type }: { type: MovementType }) {
+  const terms = useTerms();
+  return (
+    <Tag color={TYPE_COLOR[type]} style={{ marginInlineEnd: 0 }}>
+      {terms(`movementType.${type}`)}
+    </Tag>
+  );
+}
+
+export function ReversalMarks({ movement: m }: { movement: MovementDto }) {
+  const t = useMessages(partMessages);
+  return (
+    <>
+      {m.reversedBy !== null && (
+        <Tag color="default" data-mark="reversed">
+          {m.reversedByDocNo ? t('reversedBy', { docNo: m.reversedByDocNo }) : t('reversed')}
+        </Tag>
+      )}
+      {m.reversesMovementId !== null && (
+        <Tag color="magenta" data-mark="reverses">
+          {t('reverses', { docNo: m.reversesDocNo ?? `#${m.reversesMovementId}` })}
+        </Tag>
+      )}
+      {m.expiredOverride && <Tag color="red">{t('expiredOverride')}</Tag>}
+    </>
+  );
+}
+
+/** Where the goods went or came from: the other depot of a transfer, or the recipient of an issue. */
+export function useCounterpart(depots: DepotDto[]): (m: MovementDto) => string {
+  const t = useMessages(partMessages);
+  return (m) => {
+    if (m.counterpartDepotId !== null) {
+      const depot = depots.find((d) => d.depotId === m.counterpartDepotId)?.name ?? `#${m.counterpartDepotId}`;
+      // Stock leaving this depot goes to the other one; stock arriving came from it.
+      return m.quantity < 0 ? t('toDepot', { depot }) : t('fromDepot', { depot });
+    }
+    return m.recipient ?? '';
+  };
+}
+
+const SOURCES = new Set<string>(BATCH_SOURCES);
+
+/** The reason and note; a receipt's reason is its source (procurement …), shown in words. */
+export function useReasonText(): (m: MovementDto) => string {
+  const terms = useTerms();
+  return (m) => {
+    const reason = m.reason && m.type === 'receipt' && SOURCES.has(m.reason) ? terms(`batchSource.${m.reason as (typeof BATCH_SOURCES)[number]}`) : m.reason;
+    return [reason, m.note].filter(Boolean).join(' · ');
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Reserved (已分配未出库) stock lowers what is available (on hand − reserved) for issues,
+ * transfers, scrap and reversals, and for further reservations.
+ */
+import { AppError } from '../../src/shared/rpc';
+import { closeReserved, createTestEnv, createWorld, failsCleanly, levelOf, reserve, snapshot, type TestEnv } from './harness';
+
+let env: TestEnv;
+let w: Awaited<ReturnType<typeof createWorld>>;
+let batchId: number;
+let receiptId: number;
+
+beforeEach(async () => {
+  env = await createTestEnv();
+  w = await createWorld(env);
+  const r = await env.call(w.keeper.token, 'stock.receive', {
+    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 100, lotNo: 'Q1', expiresOn: '2030-01-01' }],
+  });
+  batchId = r.movements[0]!.batchId;
+  receiptId = r.movements[0]!.movementId;
+});
+afterEach(() => env.close());
+
+const insufficient = (requested: number, available: number) =>
+  `「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 ${requested}，可用 ${available}`;
+
+test('a reservation shows as reserved and lowers available in the balances and the matrix', async () => {
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
+  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
+  const balances = await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId });
+  expect(balances.rows).toEqual([expect.objectContaining({ materialId: w.quilt.materialId, onHand: 100, reserved: 30, available: 70 })]);
+  const totals = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+  expect(totals.rows).toEqual([expect.objectContaining({ onHand: 100, reserved: 30, available: 70 })]);
+  const matrix = await env.call(w.admin.token, 'stock.matrix', {});
+  expect(matrix.cells).toEqual({ materialId: [w.quilt.materialId], depotId: [w.city.depotId], onHand: [100], available: [70] });
+});
+
+test('issues may take only what is available', async () => {
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
+  const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 71 }],
+  });
+  expect(error.code).toBe('INSUFFICIENT_STOCK');
+  expect(error.message).toBe(insufficient(71, 70));
+  // Naming the batch does not get round it.
+  const named = await failsCleanly(env, w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 71, batchId }],
+  });
+  expect(named.message).toBe(insufficient(71, 70));
+  await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 70 }] });
+  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 30, reserved: 30 });
+});
+
+test('transfers and scrap may take only what is available', async () => {
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 90);
+  const transfer = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
+    fromDepotId: w.city.depotId, toDepotId: w.shinan.depotId, lines: [{ materialId: w.quilt.materialId, quantity: 11 }],
+  });
+  expect([transfer.code, transfer.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(11, 10)]);
+  const scrap = await failsCleanly(env, w.keeper.token, 'stock.scrap', { depotId: w.city.depotId, reason: '破损', lines: [{ batchId, quantity: 11 }] });
+  expect([scrap.code, scrap.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(11, 10)]);
+  expect(scrap.fields![0]!.path).toBe('lines.0.quantity');
+});
+
+test('a reversal may not take reserved stock away either', async () => {
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 1);
+  const error = await failsCleanly(env, w.keeper.token, 'stock.reverse', { movementId: receiptId, reason: '录错' });
+  expect([error.code, error.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(100, 99)]);
+});
+
+test('reserving more than available is refused and writes nothing', async () => {
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 60);
+  const before = snapshot(env.app);
+  const attempt = reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 41);
+  await expect(attempt).rejects.toBeInstanceOf(AppError);
+  await expect(attempt).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK', params: { requested: 41, available: 40 } });
+  expect(snapshot(env.app)).toEqual(before);
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 40);
+  expect(levelOf(env, w.city.depotId, w.quilt.materialId).reserved).toBe(100);
+});
+
+test('releasing a reservation makes the stock available again; the ledger check agrees throughout', async () => {
+  const id = await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
+  expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
+  expect((await failsCleanly(env, w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1 }] })).code).toBe(
+    'INSUFFICIENT_STOCK',
+  );
+  await closeReserved(env, id, 'released');
+  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 0 });
+  await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 100 }] });
+  expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
+  // A reservation can be closed only once.
+  await expect(closeReserved(env, id, 'consumed')).rejects.toThrow();
+});
+
+test('reserved stock in one depot does not limit another', async () => {
+  await env.call(w.admin.token, 'stock.receive', {
+    depotId: w.shinan.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'S1' }],
+  });
+  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
+  await env.call(w.admin.token, 'stock.issue', { depotId: w.shinan.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 10 }] });
+});

@@ -1,0 +1,189 @@
+/** Signing in, sessions, passwords and user administration. */
+import { createTestEnv, createWorld, failsCleanly, PASSWORD, type TestEnv } from './harness';
+
+let env: TestEnv;
+let w: Awaited<ReturnType<typeof createWorld>>;
+
+beforeEach(async () => {
+  env = await createTestEnv();
+  w = await createWorld(env);
+});
+afterEach(() => env.close());
+
+const login = (username: string, password: string) => env.raw({ procedure: 'auth.login', input: { username, password } });
+const LOGIN_FAILED = { code: 'UNAUTHENTICATED', message: '用户名或密码错误' };
+
+describe('sign-in', () => {
+  test('returns a session token, its expiry and the user with role and depots', async () => {
+    const r = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    expect(r.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(r.expiresAt).toBe('2026-11-30T10:00:00.000Z'); // 480 minutes on
+    expect(r.user).toMatchObject({ username: 'keeper2', role: 'keeper', depotIds: [w.city.depotId], active: true });
+    expect(await env.call(r.token, 'auth.me')).toMatchObject({ userId: w.keeper.userId, role: 'keeper' });
+    // Only a hash of the token is stored.
+    const stored = env.app.sqlite.prepare('select token_hash from sessions').all() as { token_hash: string }[];
+    expect(stored.map((s) => s.token_hash)).not.toContain(r.token);
+  });
+
+  test('a wrong password and an unknown user name get the same generic answer, and nothing is written', async () => {
+    const wrong = await failsCleanly(env, undefined, 'auth.login', { username: 'keeper2', password: 'Wrong-passw0rd' });
+    const unknown = await failsCleanly(env, undefined, 'auth.login', { username: 'nobody', password: PASSWORD });
+    expect(wrong).toEqual(LOGIN_FAILED);
+    expect(unknown).toEqual(LOGIN_FAILED);
+    const en = await failsCleanly(env, undefined, 'auth.login', { username: 'nobody', password: PASSWORD }, 'en');
+    expect(en).toEqual({ code: 'UNAUTHENTICATED', message: 'Wrong user name or password' });
+  });
+
+  test('after 5 failures the name is locked for a while, even with the right password', async () => {
+    for (let i = 0; i < 5; i++) expect(await login('keeper2', `Wrong-${i}-passw0rd`)).toEqual({ ok: false, error: LOGIN_FAILED });
+    const locked = await failsCleanly(env, undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    expect(locked).toEqual({ code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' });
+    // Other names are not affected; the lock ends.
+    expect((await login('admin1', PASSWORD)).ok).toBe(true);
+    env.clock.advanceMinutes(2);
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  });
+
+  test('four failures do not lock; a success clears the count', async () => {
+    for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+    for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  });
+
+  test('unknown names are throttled too (no way to tell which names exist)', async () => {
+    for (let i = 0; i < 5; i++) await login('ghost', 'Wrong-passw0rd');
+    expect((await failsCleanly(env, undefined, 'auth.login', { username: 'ghost', password: PASSWORD })).code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('sessions', () => {
+  test('no token or a bad token is UNAUTHENTICATED', async () => {
+    expect(await failsCleanly(env, undefined, 'auth.me')).toEqual({ code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' });
+    expect((await failsCleanly(env, '', 'auth.me')).code).toBe('UNAUTHENTICATED');
+    expect((await failsCleanly(env, `${w.keeper.token}x`, 'auth.me')).code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a session ends after 480 minutes without a request; each request restarts the wait', async () => {
+    env.clock.advanceMinutes(479);
+    await env.call(w.keeper.token, 'auth.me');
+    env.clock.advanceMinutes(479);
+    await env.call(w.keeper.token, 'auth.me');
+    env.clock.advanceMinutes(481);
+    const error = await failsCleanly(env, w.keeper.token, 'stock.balances', {});
+    expect(error).toEqual({ code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' });
+    // Signing in again works.
+    const again = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    await env.call(again.token, 'auth.me');
+  });
+
+  test('the idle limit is a setting', async () => {
+    const short = await createTestEnv(undefined, { security: { sessionIdleMinutes: 15 } });
+    try {
+      const u = await short.user('staff');
+      short.clock.advanceMinutes(14);
+      await short.call(u.token, 'auth.me');
+      short.clock.advanceMinutes(16);
+      expect((await short.fail(u.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    } finally {
+      await short.close();
+    }
+  });
+
+  test('logout ends the session, and only that one', async () => {
+    const other = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    await env.call(w.keeper.token, 'auth.logout');
+    expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    await env.call(other.token, 'auth.me');
+  });
+});
+
+describe('passwords', () => {
+  test('changing requires the current password', async () => {
+    const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', { currentPassword: 'not-it-1', newPassword: 'NewPassw0rd' });
+    expect(error).toEqual({ code: 'BAD_INPUT', message: '当前密码不正确', fields: [{ path: 'currentPassword', label: '当前密码', message: '当前密码不正确' }] });
+  });
+
+  test('a new password needs 8 characters with letters and digits', async () => {
+    for (const newPassword of ['short1', 'lettersonly', '1234567890']) {
+      const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', { currentPassword: PASSWORD, newPassword });
+      expect(error.fields).toEqual([{ path: 'newPassword', label: '新密码', message: '密码至少 8 位，且包含字母和数字' }]);
+    }
+  });
+
+  test('after a change the old password fails, the new one works, other sessions end and this one stays', async () => {
+    const other = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    await env.call(w.keeper.token, 'auth.changePassword', { currentPassword: PASSWORD, newPassword: 'NewPassw0rd' });
+    await env.call(w.keeper.token, 'auth.me');
+    expect((await failsCleanly(env, other.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    expect(await login('keeper2', PASSWORD)).toEqual({ ok: false, error: LOGIN_FAILED });
+    expect((await login('keeper2', 'NewPassw0rd')).ok).toBe(true);
+  });
+
+  test('an administrator can reset a password; the user is signed out', async () => {
+    await env.call(w.admin.token, 'user.resetPassword', { userId: w.keeper.userId, newPassword: 'Reset-passw0rd' });
+    expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    expect((await login('keeper2', 'Reset-passw0rd')).ok).toBe(true);
+  });
+
+  test('passwords are stored as scrypt hashes only', async () => {
+    const rows = env.app.sqlite.prepare('select password_hash from users').all() as { password_hash: string }[];
+    expect(rows.every((r) => r.password_hash.startsWith('scrypt$') && !r.password_hash.includes(PASSWORD))).toBe(true);
+  });
+});
+
+describe('user administration', () => {
+  test('create and list users; keepers carry their depots, others none', async () => {
+    const k = await env.call(w.admin.token, 'user.create', {
+      username: 'wang.keeper', displayName: '王保管', role: 'keeper', password: 'Keeper-passw0rd', depotIds: [w.shinan.depotId, w.laoshan.depotId, w.shinan.depotId],
+    });
+    expect(k).toMatchObject({ role: 'keeper', depotIds: [w.shinan.depotId, w.laoshan.depotId].sort((a, b) => a - b), active: true });
+    const c = await env.call(w.admin.token, 'user.create', { username: 'li', displayName: '李调度', role: 'coordinator', password: 'Coord-passw0rd', depotIds: [w.city.depotId] });
+    expect(c.depotIds).toEqual([]);
+    const all = await env.call(w.admin.token, 'user.list');
+    expect(all.map((u) => u.username)).toEqual(['admin1', 'keeper2', 'li', 'wang.keeper']);
+  });
+
+  test('user names are unique and of a safe shape', async () => {
+    const taken = await failsCleanly(env, w.admin.token, 'user.create', { username: 'keeper2', displayName: 'x', role: 'staff', password: 'Passw0rd!' });
+    expect(taken).toEqual({ code: 'CONFLICT', message: '用户名「keeper2」已被使用', fields: [{ path: 'username', label: '用户名', message: '用户名「keeper2」已被使用' }] });
+    const shape = await failsCleanly(env, w.admin.token, 'user.create', { username: '张 三', displayName: 'x', role: 'staff', password: 'Passw0rd!' });
+    expect(shape.fields).toEqual([{ path: 'username', label: '用户名', message: '格式不正确' }]);
+  });
+
+  test('a keeper needs at least one depot', async () => {
+    const create = await failsCleanly(env, w.admin.token, 'user.create', { username: 'k0', displayName: 'x', role: 'keeper', password: 'Passw0rd!' });
+    expect(create).toEqual({ code: 'BAD_INPUT', message: '负责储备库：保管员至少要负责一个储备库', fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }] });
+    const emptied = await failsCleanly(env, w.admin.token, 'user.update', { userId: w.keeper.userId, depotIds: [] });
+    expect(emptied.fields).toEqual([{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }]);
+    // Turning someone without depots into a keeper is refused by the service.
+    const staff = await env.user('staff');
+    const promoted = await failsCleanly(env, w.admin.token, 'user.update', { userId: staff.userId, role: 'keeper' });
+    expect(promoted).toEqual({ code: 'BAD_INPUT', message: '负责储备库：保管员至少要负责一个储备库', fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }] });
+  });
+
+  test('deactivation ends the user\'s sessions and stops sign-in with the generic answer', async () => {
+    const u = await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: false });
+    expect(u.active).toBe(false);
+    expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    expect(env.app.sqlite.prepare('select count(*) as n from sessions where user_id = ?').get(w.keeper.userId)).toEqual({ n: 0 });
+    expect(await login('keeper2', PASSWORD)).toEqual({ ok: false, error: LOGIN_FAILED });
+    await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: true });
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  });
+
+  test('a change of role or depots takes effect at once: the user signs in again', async () => {
+    await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, depotIds: [w.shinan.depotId] });
+    expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    const again = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    expect(again.user.depotIds).toEqual([w.shinan.depotId]);
+    // A display name change does not sign anyone out.
+    await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, displayName: '新名字' });
+    expect((await env.call(again.token, 'auth.me')).displayName).toBe('新名字');
+  });
+
+  test('administrators cannot deactivate themselves', async () => {
+    const error = await failsCleanly(env, w.admin.token, 'user.update', { userId: w.admin.userId, active: false });
+    expect(error).toEqual({ code: 'BAD_INPUT', message: '启用：不能停用自己的账号', fields: [{ path: 'active', label: '启用', message: '不能停用自己的账号' }] });
+  });
+});
