@@ -36,6 +36,11 @@ export const pages: PageDef[] = [
   { path: '/stocktake/:id', roles: STOCK_WRITERS, component: lazy(() => import('./features/stocktake/StocktakePage')) },
   { path: '/warnings', roles: EVERYONE, component: lazy(() => import('./features/warnings/WarningsPage')) },
   { path: '/movements', nav: 'navMovements', group: 'groupStock', roles: EVERYONE, component: lazy(() => import('./features/movements/MovementsPage')) },
+  { path: '/admin/materials', nav: 'navMaterials', group: 'groupSystem', roles: ADMIN, component: lazy(() => import('./features/admin/MaterialsPage')) },
+  { path: '/admin/depots', nav: 'navDepots', group: 'groupSystem', roles: ADMIN, component: lazy(() => import('./features/admin/DepotsPage')) },
+  { path: '/admin/quotas', nav: 'navQuotas', group: 'groupSystem', roles: ADMIN, component: lazy(() => import('./features/admin/QuotasPage')) },
+  { path: '/admin/users', nav: 'navUsers', group: 'groupSystem', roles: ADMIN, component: lazy(() => import('./features/admin/UsersPage')) },
+  { path: '/admin/settings', nav: 'navSettings', group: 'groupSystem', roles: ADMIN, component: lazy(() => import('./features/admin/SettingsPage')) },
   { path: '/account/password', roles: EVERYONE, component: lazy(() => import('./features/account/ChangePasswordPage')) },
 ];
 

@@ -5,7 +5,6 @@
  * on the field they name with the typed values kept; a double click posts once; a keeper cannot
  * use a depot that is not theirs.
  */
-import type { Request } from '@playwright/test';
 import { DEMO_ACCOUNTS } from '../../src/main/demo';
 import { addDays, localDate } from '../../src/shared/dates';
 import { expect, screenshot, test, type Server } from './fixtures';
@@ -166,6 +165,7 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   expect(issueNo).toMatch(/^CK-\d{8}-\d{4}$/);
   await expect(page.getByTestId('picked-batches')).toContainText('E2E-A');
   await expect(page.getByTestId('picked-batches')).not.toContainText('E2E-B');
+  await screenshot(page, 'issue-posted');
   expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(700);
   expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
   await issue.print();
@@ -191,6 +191,7 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   expect(lotOnHand(demoServer, 'QD-LS', 'E2E-B')).toBe(300);
   await transfer.print();
   await expect(page.getByTestId('print-document')).toContainText('调 拨 单');
+  await screenshot(page, 'print-transfer');
   await transfer.closePrint();
   await transfer.newOne();
 
@@ -205,6 +206,7 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await reversal.reverse('领用单位填错，红冲后重新出库');
   const [reversalNo] = await reversal.postedDocNos();
   expect(reversalNo).toMatch(/^HC-\d{8}-\d{4}$/);
+  await screenshot(page, 'reversal-posted');
   expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(1200);
   await reversal.posted().getByRole('button', { name: '继续红冲' }).click();
   // Once reversed, it cannot be chosen again.

@@ -22,6 +22,9 @@ async function serverCall<P extends ProcedureName>(server: Server, procedure: P,
   return response.result as OutputOf<P>;
 }
 
+// Each test seeds the demo store and signs in; on a busy two-core machine that alone takes a while.
+test.beforeEach(() => test.slow());
+
 const num = (s: string) => Number(s.replace(/[^\d−-]/g, '').replace('−', '-'));
 
 test('dashboard warning counts are the server’s, and each opens its list', async ({ signIn, demoServer }) => {

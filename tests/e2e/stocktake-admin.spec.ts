@@ -4,10 +4,18 @@ import type { Page } from '@playwright/test';
 import { DEMO_ACCOUNTS } from '../../src/main/demo';
 import type { RpcResponse } from '../../src/shared/rpc';
 import { expect, screenshot, test, type Server } from './fixtures';
+import { AdminDepotsPage } from './pages/AdminDepotsPage';
+import { AdminMaterialsPage } from './pages/AdminMaterialsPage';
+import { AdminQuotasPage } from './pages/AdminQuotasPage';
+import { AdminUsersPage } from './pages/AdminUsersPage';
+import { LoginPage } from './pages/LoginPage';
 import { StocktakeListPage } from './pages/StocktakeListPage';
 import { StocktakeSheetPage } from './pages/StocktakeSheetPage';
 
 const CITY_DEPOT = '青岛市级应急物资储备库';
+
+// Seeding the demo data and signing in twice takes a while on a busy machine.
+test.describe.configure({ timeout: 180_000 });
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: '退出登录' }).click();
@@ -122,4 +130,95 @@ test('stocktake: approval refused for a difference without a reason marks that r
   await sheet.approve();
   await expect(sheet.status()).toHaveText('已审批');
   await expect(sheet.postedMovements()).toContainText('盘盈');
+});
+
+test('a keeper sees no system menu and cannot open the admin screens', async ({ page, demoServer, signIn }) => {
+  await signIn('keeper');
+  const menu = page.locator('.ant-menu');
+  await expect(menu.getByRole('link', { name: '盘点', exact: true })).toBeVisible();
+  await expect(menu).not.toContainText('系统管理');
+  for (const name of ['物资目录', '储备库', '储备定额', '用户', '系统设置']) await expect(menu.getByRole('link', { name, exact: true })).toHaveCount(0);
+  await page.goto(`${demoServer.url}/#/admin/users`);
+  await expect(page.getByText('页面不存在')).toBeVisible();
+  await expect(page.getByTestId('users-table')).toHaveCount(0);
+});
+
+test('the administrator adds a material and a depot, sets quotas and creates a keeper for one depot', async ({ page, demoServer, signIn }) => {
+  const db = demoServer.app.db;
+  await signIn('admin');
+
+  // Catalogue: a taken code is refused on its field, a GB code must match the top class.
+  const materials = new AdminMaterialsPage(page);
+  await materials.open();
+  await expect(materials.table()).toContainText('WZ0001');
+  await materials.startNew();
+  await materials.fill({ code: 'WZ0001', name: '应急发电机组', spec: '10kW 柴油', unit: '台', topClass: '2 应急装备及配套物资', gbCode: '1990101', price: '12800.5' });
+  await materials.save();
+  await expect(materials.fieldError('国标编码')).toHaveText('国标编码首位 1 与大类 2 不一致');
+  await materials.fill({ gbCode: '' });
+  await materials.save();
+  await expect(materials.fieldError('物资编码')).toHaveText('物资编码「WZ0001」已被使用');
+  await materials.fill({ code: 'WZ9001' });
+  await materials.saveAndClose();
+  await expect(page.getByText('已新增物资 WZ9001')).toBeVisible();
+  const material = await db.selectFrom('materials').selectAll().where('code', '=', 'WZ9001').executeTakeFirstOrThrow();
+  expect(material).toMatchObject({ name: '应急发电机组', spec: '10kW 柴油', unit: '台', topClass: 2, gbCode: null, referencePriceFen: 1_280_050, warningDays: 90 });
+  await materials.search('WZ9001');
+  await expect(materials.table()).toContainText('¥12,800.50');
+  await materials.search('');
+  await screenshot(page, 'admin-materials');
+
+  // Depots: a town depot under 崂山区.
+  const depots = new AdminDepotsPage(page);
+  await depots.open();
+  await depots.create({ code: 'QD-LS-BZ', name: '北宅街道应急物资储备点', level: '镇(街)级', parent: '崂山区应急物资储备库', address: '山东省青岛市崂山区北宅街道', keeper: '周涛', phone: '0532-88000000' });
+  await expect(page.getByText('已新增储备库 北宅街道应急物资储备点')).toBeVisible();
+  await expect(depots.table()).toContainText('北宅街道应急物资储备点');
+  const laoshan = await db.selectFrom('depots').select('depotId').where('code', '=', 'QD-LS').executeTakeFirstOrThrow();
+  const beizhai = await db.selectFrom('depots').selectAll().where('code', '=', 'QD-LS-BZ').executeTakeFirstOrThrow();
+  expect(beizhai).toMatchObject({ name: '北宅街道应急物资储备点', level: 'town', parentId: laoshan.depotId, keeperName: '周涛', active: 1 });
+  await screenshot(page, 'admin-depots');
+
+  // Quotas of 崂山区: the new generator gets one; the life jackets' is removed with 0.
+  const quotas = new AdminQuotasPage(page);
+  await quotas.open();
+  await quotas.chooseDepot('崂山区应急物资储备库');
+  await quotas.search('WZ9001');
+  await quotas.quotaInput('WZ9001').fill('5');
+  const jacket = await db
+    .selectFrom('quotas as q')
+    .innerJoin('materials as m', 'm.materialId', 'q.materialId')
+    .select(['m.materialId', 'm.code'])
+    .where('q.depotId', '=', laoshan.depotId)
+    .where('m.name', '=', '救生衣')
+    .executeTakeFirstOrThrow();
+  await quotas.search(jacket.code);
+  await quotas.quotaInput(jacket.code).fill('0');
+  await quotas.search('');
+  await quotas.save();
+  const saved = await db.selectFrom('quotas').select(['materialId', 'quantity']).where('depotId', '=', laoshan.depotId).execute();
+  expect(saved).toContainEqual({ materialId: material.materialId, quantity: 5 });
+  expect(saved.find((q) => q.materialId === jacket.materialId)).toBeUndefined();
+  await quotas.search('WZ9001');
+  await expect(quotas.row('WZ9001')).toContainText('低于定额 缺 5');
+  await quotas.search('');
+  await screenshot(page, 'admin-quotas');
+
+  // Users: a keeper for the new depot only.
+  const users = new AdminUsersPage(page);
+  await users.open();
+  await users.create({ username: 'keeper_bz', displayName: '保管员 周涛', role: '保管员', depots: ['北宅街道应急物资储备点'], password: 'Keeper123' });
+  await expect(page.getByText('已新增用户 keeper_bz')).toBeVisible();
+  await expect(users.table()).toContainText('北宅街道应急物资储备点');
+  const user = await db.selectFrom('users').selectAll().where('username', '=', 'keeper_bz').executeTakeFirstOrThrow();
+  expect(user).toMatchObject({ role: 'keeper', displayName: '保管员 周涛', active: 1 });
+  const scope = await db.selectFrom('userDepots').select('depotId').where('userId', '=', user.userId).execute();
+  expect(scope).toEqual([{ depotId: beizhai.depotId }]);
+  await screenshot(page, 'admin-users');
+
+  // The new keeper signs in and is scoped to that depot.
+  await signOut(page);
+  await new LoginPage(page).signIn('keeper_bz', 'Keeper123');
+  await expect(page.getByTestId('current-user')).toContainText('保管员 周涛');
+  await expect(page.getByText('负责：北宅街道应急物资储备点')).toBeVisible();
 });

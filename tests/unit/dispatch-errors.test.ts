@@ -4,7 +4,7 @@
  * in the caller's language, and leave the database exactly as it was.
  */
 import { api, type ProcedureName } from '../../src/shared/api';
-import { createTestEnv, createWorld, failsCleanly, snapshot, type TestEnv } from './harness';
+import { createTestEnv, createWorld, dump, failsCleanly, snapshot, unchangedBy, type TestEnv } from './harness';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -57,18 +57,33 @@ describe('sessions are required (default deny)', () => {
 
   test('every signed-in procedure without a token is UNAUTHENTICATED', async () => {
     await createWorld(env);
-    for (const procedure of ALL.filter((p) => api[p].access !== 'public')) {
-      const error = await failsCleanly(env, undefined, procedure, {});
-      expect([procedure, error]).toEqual([procedure, { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' }]);
-    }
+    await unchangedBy(env, async () => {
+      for (const procedure of ALL.filter((p) => api[p].access !== 'public')) {
+        const error = await env.fail(undefined, procedure, {});
+        expect([procedure, error]).toEqual([procedure, { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' }]);
+      }
+    });
   });
 
   test('a forged token is UNAUTHENTICATED on every signed-in procedure', async () => {
     await createWorld(env);
-    for (const procedure of ALL.filter((p) => api[p].access !== 'public')) {
-      const error = await failsCleanly(env, 'not-a-real-token', procedure, {});
-      expect([procedure, error.code]).toEqual([procedure, 'UNAUTHENTICATED']);
-    }
+    await unchangedBy(env, async () => {
+      for (const procedure of ALL.filter((p) => api[p].access !== 'public')) {
+        const error = await env.fail('not-a-real-token', procedure, {});
+        expect([procedure, error.code]).toEqual([procedure, 'UNAUTHENTICATED']);
+      }
+    });
+  });
+
+  test('an idle-expired session is UNAUTHENTICATED on every signed-in procedure', async () => {
+    const w = await createWorld(env);
+    env.clock.advanceMinutes(8 * 60 + 1);
+    await unchangedBy(env, async () => {
+      for (const procedure of ALL.filter((p) => api[p].access !== 'public')) {
+        const error = await env.fail(w.admin.token, procedure, {});
+        expect([procedure, error]).toEqual([procedure, { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' }]);
+      }
+    });
   });
 
   test('the session is checked before the input: no hints about valid input without signing in', async () => {
@@ -81,22 +96,25 @@ describe('sessions are required (default deny)', () => {
 describe('wrong types', () => {
   test('every procedure refuses an input that is not an object, naming the expected type', async () => {
     const w = await createWorld(env);
-    for (const procedure of CORE) {
-      for (const input of ['oops', 42, [1, 2], true]) {
-        const error = await failsCleanly(env, w.admin.token, procedure, input);
-        expect([procedure, error.code, error.message]).toEqual([procedure, 'BAD_INPUT', '类型不正确，应为对象']);
-        expect(error.fields).toEqual([{ path: '', label: '', message: '类型不正确，应为对象' }]);
+    await unchangedBy(env, async () => {
+      for (const procedure of CORE) {
+        for (const input of ['oops', 42, [1, 2], true]) {
+          const error = await env.fail(w.admin.token, procedure, input);
+          expect([procedure, error]).toEqual([procedure, { code: 'BAD_INPUT', message: '类型不正确，应为对象', fields: [{ path: '', label: '', message: '类型不正确，应为对象' }] }]);
+        }
       }
-    }
+    });
   });
 
   test('every procedure refuses unknown fields, naming them', async () => {
     const w = await createWorld(env);
-    for (const procedure of CORE) {
-      const error = await failsCleanly(env, w.admin.token, procedure, { bogusField: 1 });
-      expect([procedure, error.code]).toEqual([procedure, 'BAD_INPUT']);
-      expect(error.fields!.map((f) => f.message)).toContain('未知字段：bogusField');
-    }
+    await unchangedBy(env, async () => {
+      for (const procedure of CORE) {
+        const error = await env.fail(w.admin.token, procedure, { bogusField: 1 });
+        expect([procedure, error.code]).toEqual([procedure, 'BAD_INPUT']);
+        expect(error.fields!.map((f) => f.message)).toContain('未知字段：bogusField');
+      }
+    });
   });
 
   test('a text where a number belongs is a type error, not "required"', async () => {
@@ -201,12 +219,14 @@ describe('missing fields', () => {
 
   test('each procedure names every missing field as required, with its label', async () => {
     const w = await createWorld(env);
+    const before = dump(env.app);
     for (const [procedure, fields] of Object.entries(REQUIRED)) {
-      const error = await failsCleanly(env, w.admin.token, procedure, {});
+      const error = await env.fail(w.admin.token, procedure, {});
       expect([procedure, error.code, error.fields!.map((f) => f.path)]).toEqual([procedure, 'BAD_INPUT', fields]);
       for (const f of error.fields!) expect([procedure, f.path, f.message, f.label !== '' && f.label !== f.path]).toEqual([procedure, f.path, '必填', true]);
       expect(error.message).toBe(`${error.fields![0]!.label}：必填${fields.length > 1 ? `（另有 ${fields.length - 1} 处）` : ''}`);
     }
+    expect(dump(env.app)).toEqual(before);
   });
 
   test('the other procedures need no input at all', async () => {

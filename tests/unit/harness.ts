@@ -120,7 +120,7 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
  * setting) and inserted as they were into later environments: the same rows the procedures
  * would write (same clock, same inputs), without signing in and hashing every time.
  */
-const builtWorlds = new Map<string, { rows: [string, Record<string, unknown>[]][]; world: World }>();
+const builtWorlds = new Map<string, { rows: [string, Record<string, unknown>[]][]; users: number; world: World }>();
 
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -140,7 +140,7 @@ export async function createWorld(env: TestEnv): Promise<World> {
         }
       }
     })();
-    userSeq.set(env, 2);
+    userSeq.set(env, built.users);
     return structuredClone(built.world);
   }
   const world = await buildWorld(env);
@@ -149,7 +149,7 @@ export async function createWorld(env: TestEnv): Promise<World> {
       .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by rowid")
       .all() as { name: string }[];
     const rows = tables.map(({ name }) => [name, env.app.sqlite.prepare(`select * from ${name} order by rowid`).all()] as [string, Record<string, unknown>[]]);
-    builtWorlds.set(key, { rows: rows.filter(([, r]) => r.length > 0), world: structuredClone(world) });
+    builtWorlds.set(key, { rows: rows.filter(([, r]) => r.length > 0), users: userSeq.get(env) ?? 0, world: structuredClone(world) });
   }
   return world;
 }
@@ -230,6 +230,16 @@ export async function failsCleanly(
   expect(snapshot(env.app)).toEqual(countsBefore);
   expect(dump(env.app)).toEqual(rowsBefore);
   return error;
+}
+
+/** Runs a batch of calls that must all fail and asserts that, together, they changed nothing. */
+export async function unchangedBy<T>(env: TestEnv, calls: () => Promise<T>): Promise<T> {
+  const countsBefore = snapshot(env.app);
+  const rowsBefore = dump(env.app);
+  const result = await calls();
+  expect(snapshot(env.app)).toEqual(countsBefore);
+  expect(dump(env.app)).toEqual(rowsBefore);
+  return result;
 }
 
 /** The maintained depot × material level (zeros when there is no row). */

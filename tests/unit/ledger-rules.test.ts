@@ -86,6 +86,18 @@ describe('balances are the sum of the movements', () => {
     ).toThrow(/UNIQUE constraint/);
   });
 
+  test('concurrent issues of the same stock are serialised: one succeeds, the other is refused', async () => {
+    await env.call(w.admin.token, 'stock.receive', { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 100, lotNo: 'Q' }] });
+    const issue = () => env.raw({
+      procedure: 'stock.issue', token: w.admin.token,
+      input: { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 60 }] },
+    });
+    const results = await Promise.all([issue(), issue(), issue()]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['INSUFFICIENT_STOCK', 'INSUFFICIENT_STOCK', 'ok']);
+    expect((await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId })).rows[0]!.onHand).toBe(40);
+    expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
+  });
+
   test('there is no way to edit or delete a posted movement: the contract has no such procedure', async () => {
     expect(Object.keys(api).filter((p) => /^(stock|movement)\.(update|delete|edit|remove)/.test(p))).toEqual([]);
     for (const name of ['stock.update', 'stock.delete', 'movement.update', 'movement.delete']) {
@@ -141,6 +153,11 @@ describe('document numbers', () => {
     const admin = await env.user('admin');
     const r = await env.call(admin.token, 'stock.receive', { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T' }] });
     expect(r.docNo).toBe('RK-20270101-0001');
+  });
+
+  test('concurrent writes get distinct consecutive numbers', async () => {
+    const numbers = await Promise.all(Array.from({ length: 6 }, () => receive()));
+    expect([...numbers].sort()).toEqual(['RK-20261130-0002', 'RK-20261130-0003', 'RK-20261130-0004', 'RK-20261130-0005', 'RK-20261130-0006', 'RK-20261130-0007']);
   });
 
   test('numbers are unique and never reused; a refused write does not use one up', async () => {

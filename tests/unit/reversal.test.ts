@@ -1,5 +1,5 @@
 /** Reversal (红冲): the exact opposite of a posted movement, once; posted movements never change. */
-import { batchOnHand, createTestEnv, createWorld, failsCleanly, levelOf, type TestEnv } from './harness';
+import { batchOnHand, createTestEnv, createWorld, failsCleanly, ledgerOnHand, levelOf, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -32,6 +32,7 @@ test('reversing a receipt cancels it exactly and leaves the original untouched',
     quantity: -40, reversesMovementId: receipt.movementId, reason: '数量录错', userId: w.keeper.userId,
   });
   expect(batchOnHand(env, receipt.batchId)).toBe(0);
+  expect(ledgerOnHand(env, receipt.batchId)).toBe(0);
   expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(0);
   expect(movementRow(receipt.movementId)).toEqual(originalRow);
   const history = await env.call(w.admin.token, 'stock.movements', { batchId: receipt.batchId });

@@ -73,6 +73,12 @@ describe('while a depot is being counted', () => {
   });
 });
 
+test('a deactivated depot cannot be counted', async () => {
+  await env.call(w.admin.token, 'depot.update', { depotId: w.laoshan.depotId, active: false });
+  const error = await failsCleanly(env, w.admin.token, 'stocktake.open', { depotId: w.laoshan.depotId });
+  expect(error).toEqual({ code: 'CONFLICT', message: '储备库「崂山区储备库」已停用', fields: [{ path: 'depotId', label: '储备库', message: '储备库「崂山区储备库」已停用' }] });
+});
+
 test('counts are entered and can be corrected; the difference is counted − book', async () => {
   const st = await open();
   const [t1, q2] = st.lines;

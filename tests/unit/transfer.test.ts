@@ -1,5 +1,5 @@
 /** Transfer between depots (调拨移库): out of one and into the other, one document, one transaction. */
-import { batchOnHand, createTestEnv, createWorld, failsCleanly, levelOf, type TestEnv } from './harness';
+import { batchOnHand, createTestEnv, createWorld, failsCleanly, ledgerOnHand, levelOf, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -44,6 +44,7 @@ test('two movements in one DB document: out of one depot, into the other, both b
   expect(levelOf(env, w.shinan.depotId, w.quilt.materialId).onHand).toBe(20);
   expect(batchOnHand(env, lots['Q-A']!)).toBe(10);
   expect(batchOnHand(env, into!.batchId)).toBe(20);
+  expect([ledgerOnHand(env, lots['Q-A']!), ledgerOnHand(env, into!.batchId)]).toEqual([10, 20]);
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
 });
 

@@ -14,6 +14,29 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
   return sqlite;
 }
 
+/**
+ * Kysely prepares every statement it runs, and preparing one costs about as much as running a
+ * short query. The dialect gets the connection behind a small LRU cache of prepared statements
+ * (keyed by SQL text; kysely runs one statement at a time, so a cached one is never busy).
+ */
+export function withStatementCache(sqlite: BetterSqlite3.Database, size = 500) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => void sqlite.close(),
+    prepare(sql: string): BetterSqlite3.Statement {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 export function createKysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
 }

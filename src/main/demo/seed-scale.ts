@@ -161,7 +161,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           const x = DISTRICTS[(d - districts - 1) % Math.max(1, districts)] ?? DISTRICTS[0]!;
           const n = (townCounter.get(x.code) ?? 0) + 1;
           townCounter.set(x.code, n);
-          const street = x.streets[n - 1] ?? `${x.name}第${n}街道`;
+          const street = x.streets[n - 1] ?? `${x.name}第${n}片区`;
           code = `${x.code}-T${String(n).padStart(2, '0')}`;
           name = `${street}应急物资储备点`;
           level = 'town';

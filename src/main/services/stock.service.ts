@@ -21,9 +21,18 @@ type TransferInput = z.output<typeof transferInput>;
 type ScrapInput = z.output<typeof scrapInput>;
 type ReverseInput = z.output<typeof reverseInput>;
 
-/** Opens the depot for a write by this actor: exists, active, in scope, not being counted. */
-async function writableDepot(trx: Trx, actor: Actor, depotId: number, path = 'depotId'): Promise<DepotRow> {
-  const depot = await requireDepot(trx, depotId, { active: true, path });
+/**
+ * Opens the depot for a write by this actor: exists, in scope, not being counted. Goods only go
+ * into active depots; a deactivated one can still be emptied (issue, transfer out, scrap).
+ */
+async function writableDepot(
+  trx: Trx,
+  actor: Actor,
+  depotId: number,
+  direction: 'in' | 'out',
+  path = 'depotId',
+): Promise<DepotRow> {
+  const depot = await requireDepot(trx, depotId, { active: direction === 'in', path });
   assertDepotScope(actor, depot);
   await assertNotCounting(trx, depot);
   return depot;
@@ -119,7 +128,7 @@ export async function receiveStock(ctx: ServiceContext, actor: Actor, input: Rec
   return ctx.db.transaction().execute(async (trx) => {
     const instant = ctx.clock.now();
     const at = instant.toISOString();
-    const depot = await writableDepot(trx, actor, input.depotId);
+    const depot = await writableDepot(trx, actor, input.depotId, 'in');
     const docNo = await nextDocNo(trx, 'receipt', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -165,7 +174,7 @@ export async function receiveStock(ctx: ServiceContext, actor: Actor, input: Rec
 export async function issueStock(ctx: ServiceContext, actor: Actor, input: IssueInput): Promise<PostingResult> {
   return ctx.db.transaction().execute(async (trx) => {
     const instant = ctx.clock.now();
-    const depot = await writableDepot(trx, actor, input.depotId);
+    const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'issue', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -198,7 +207,7 @@ export async function transferStock(ctx: ServiceContext, actor: Actor, input: Tr
   return ctx.db.transaction().execute(async (trx) => {
     const instant = ctx.clock.now();
     const at = instant.toISOString();
-    const from = await writableDepot(trx, actor, input.fromDepotId, 'fromDepotId');
+    const from = await writableDepot(trx, actor, input.fromDepotId, 'out', 'fromDepotId');
     const to = await requireDepot(trx, input.toDepotId, { active: true, path: 'toDepotId' });
     await assertNotCounting(trx, to);
     const docNo = await nextDocNo(trx, 'transfer', instant);
@@ -251,7 +260,7 @@ export async function transferStock(ctx: ServiceContext, actor: Actor, input: Tr
 export async function scrapStock(ctx: ServiceContext, actor: Actor, input: ScrapInput): Promise<PostingResult> {
   return ctx.db.transaction().execute(async (trx) => {
     const instant = ctx.clock.now();
-    const depot = await writableDepot(trx, actor, input.depotId);
+    const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'scrap', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -290,6 +299,10 @@ export async function reverseMovement(ctx: ServiceContext, actor: Actor, input: 
       const params = { id: String(input.movementId) };
       throw new AppError('NOT_FOUND', 'stock.movementNotFound', params, [{ path: 'movementId', key: 'stock.movementNotFound', params }]);
     }
+    // Scope first: a keeper learns nothing about other depots' movements. The keeper must hold
+    // the depot the goods left (a transfer's source) or entered (a receipt).
+    const scopeDepotId = original.type === 'transfer_in' ? original.counterpartDepotId! : original.depotId;
+    assertDepotScope(actor, await requireDepot(trx, scopeDepotId));
     if (original.type === 'reversal') throw new AppError('CONFLICT', 'stock.cannotReverseReversal');
 
     let legs = [original];
@@ -306,10 +319,6 @@ export async function reverseMovement(ctx: ServiceContext, actor: Actor, input: 
       .where('reversesMovementId', 'in', legs.map((l) => l.movementId))
       .executeTakeFirst();
     if (reversed) throw new AppError('CONFLICT', 'stock.alreadyReversed', { docNo: original.docNo });
-
-    // The keeper must hold the depot the goods originally left (or entered, for a receipt).
-    const scopeDepot = await requireDepot(trx, legs[0]!.depotId);
-    assertDepotScope(actor, scopeDepot);
 
     const docNo = await nextDocNo(trx, 'reversal', instant);
     const ids: number[] = [];

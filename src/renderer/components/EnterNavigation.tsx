@@ -4,7 +4,8 @@
  * number inputs, date pickers and selects:
  * - a select whose list is open takes Enter to choose the highlighted option, then focus moves on;
  *   a closed select that has a value moves on; an empty closed one opens its list;
- * - a date picker with a typed date takes it, then focus moves on; an empty one just moves on;
+ * - a date picker with a typed date takes it, then focus moves on; an empty one just moves on; an
+ *   unfinished date stays for correcting;
  * - Enter while an input method (拼音) is composing belongs to the input method.
  * A widget that handles Enter itself (the material picker: a scanner types the code and Enter)
  * marks its wrapper `data-enter-self` and calls `next()` from `useEnterNavigation()`.
@@ -133,6 +134,11 @@ export function handleEnter(e: KeyboardEvent, target: Element, nav: EnterNav, on
   }
   const picker = target.closest('.ant-picker');
   if (picker && (target as HTMLInputElement).value.trim() !== '') {
+    // A date that is not one yet stays for the user to correct (leaving would drop it).
+    if (picker.classList.contains('ant-picker-invalid')) {
+      e.preventDefault();
+      return;
+    }
     // The picker takes a typed date on Enter; move on after it has.
     window.setTimeout(() => nav.next(target), 0);
     return;

@@ -23,7 +23,7 @@ interface Props {
 export function PostedModal({ open, title, docNos, children, onPrint, onNew, newLabel }: Props) {
   const c = useMessages(common);
   return (
-    <Modal open={open} footer={null} onCancel={onNew} width={760} destroyOnHidden maskClosable={false}>
+    <Modal open={open} footer={null} onCancel={onNew} width={860} destroyOnHidden maskClosable={false}>
       <div data-testid="posted">
       <Result
         status="success"

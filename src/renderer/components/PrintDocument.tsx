@@ -195,10 +195,10 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
       <p className="pd-note">
         {t('note')}：{doc.note || '　'}
       </p>
-      <div className="pd-signs" style={{ gridTemplateColumns: `repeat(${doc.signatures.length}, 1fr)` }}>
+      <div className="pd-signs">
         {doc.signatures.map((s) => (
-          <div key={s} className="pd-sign">
-            <div>
+          <div key={s} className="pd-sign" style={{ flexGrow: s.length > 4 ? 1.4 : 1 }}>
+            <div className="pd-sign-line">
               {s}：<span className="pd-line" />
             </div>
             <div className="pd-sign-date">{t('signDate')}</div>

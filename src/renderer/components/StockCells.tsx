@@ -21,8 +21,8 @@ export const cellMessages = defineMessages(
     batchPlaceholder: '扫码或输入物资、批号',
     expired: '已过期',
     expiring: '临期',
-    noExpiry: '长期',
     lotExpires: '{lot} · 有效期至 {date} · 结存 {qty} {unit}',
+    lotNoExpiry: '{lot} · 无有效期 · 结存 {qty} {unit}',
     available: '可用 {qty} {unit}',
     batchOnHand: '批次结存 {qty} {unit}',
     expiredExtra: '另有过期 {qty}（须指定批次）',
@@ -34,8 +34,8 @@ export const cellMessages = defineMessages(
     batchPlaceholder: 'Scan or type a material or lot',
     expired: 'Expired',
     expiring: 'Expiring',
-    noExpiry: 'none',
     lotExpires: '{lot} · expires {date} · on hand {qty} {unit}',
+    lotNoExpiry: '{lot} · no expiry · on hand {qty} {unit}',
     available: 'Available {qty} {unit}',
     batchOnHand: 'Batch on hand {qty} {unit}',
     expiredExtra: 'plus {qty} expired (choose the batch)',
@@ -66,10 +66,11 @@ export function invalidateStock(): void {
   stockCache.clear();
 }
 
-function byExpiry(a: BalanceRow, b: BalanceRow, day: string): number {
+/** First expiry first, no expiry last; expired batches last (`expiredFirst`: first, as scrapping wants). */
+function byExpiry(a: BalanceRow, b: BalanceRow, day: string, expiredFirst = false): number {
   const expiredA = a.expiresOn !== null && a.expiresOn < day;
   const expiredB = b.expiresOn !== null && b.expiresOn < day;
-  if (expiredA !== expiredB) return expiredA ? 1 : -1;
+  if (expiredA !== expiredB) return expiredA !== expiredFirst ? 1 : -1;
   if (a.expiresOn !== b.expiresOn) {
     if (a.expiresOn === null) return 1;
     if (b.expiresOn === null) return -1;
@@ -180,7 +181,7 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
     if (!depotId || mode !== 'search') return;
     const rid = ++request.current;
     rpc('stock.balances', { groupBy: 'batch', depotId, text: text || undefined, limit: 100 }).then(
-      (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, day))),
+      (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, day, true))),
       () => undefined,
     );
   };
@@ -189,7 +190,7 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
     if (!depotId || mode !== 'search') return;
     const rid = ++request.current;
     rpc('stock.balances', { groupBy: 'batch', depotId, limit: 100 }).then(
-      (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, localDate(new Date())))),
+      (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, localDate(new Date()), true))),
       () => undefined,
     );
   }, [depotId, mode]);
@@ -202,7 +203,9 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
   const label = (r: BalanceRow) => (
     <span>
       {mode === 'search' && `${r.materialCode} ${r.materialName} · `}
-      {t('lotExpires', { lot: r.lotNo ?? '', date: r.expiresOn ?? t('noExpiry'), qty: formatQuantity(r.onHand), unit: r.unit })}{' '}
+      {r.expiresOn
+        ? t('lotExpires', { lot: r.lotNo ?? '', date: r.expiresOn, qty: formatQuantity(r.onHand), unit: r.unit })
+        : t('lotNoExpiry', { lot: r.lotNo ?? '', qty: formatQuantity(r.onHand), unit: r.unit })}{' '}
       {expiryTag(r, day, material?.warningDays, t)}
     </span>
   );

@@ -106,3 +106,8 @@ export function focusFirstLine(): void {
     document.querySelector<HTMLInputElement>('.lines-editor .ant-table-tbody input')?.focus();
   }, 0);
 }
+
+/** Focuses a field by selector once the screen has rendered. */
+export function focusFirst(selector: string): void {
+  window.setTimeout(() => document.querySelector<HTMLInputElement>(selector)?.focus(), 0);
+}

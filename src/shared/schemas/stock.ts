@@ -129,7 +129,7 @@ export const balancesInput = z.strictObject({
   includeZero: z.boolean().default(false),
   after: z.string().max(60).optional(),
   limit: pageLimit,
-});
+}).prefault({});
 
 export const balanceRow = z.object({
   depotId: id.nullable(),

@@ -24,7 +24,7 @@ export class MovementsPage {
   }
 
   async searchDocNo(docNo: string) {
-    const box = this.page.getByPlaceholder('单号，如 RK-20261130-0001');
+    const box = this.page.getByPlaceholder('输入完整单号');
     await box.fill(docNo);
     await box.press('Enter');
   }

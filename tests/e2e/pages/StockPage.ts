@@ -12,7 +12,7 @@ export class StockPage {
 
   /** Waits until every page of balances is in (the count reads 共 N 条). */
   async waitLoaded() {
-    await expect(this.rowCount()).toHaveText(/^共 [\d,]+ 条$/);
+    await expect(this.rowCount()).toHaveText(/^共 [\d,]+ 条$/, { timeout: 60_000 });
   }
 
   rowCount(): Locator {

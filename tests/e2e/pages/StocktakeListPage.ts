@@ -14,7 +14,7 @@ export class StocktakeListPage {
   }
 
   row(docNo: string): Locator {
-    return this.table().getByRole('row').filter({ hasText: docNo });
+    return this.table().locator('.ant-table-row').filter({ hasText: docNo });
   }
 
   /** Opens a stocktake for the depot already chosen in the dialog (a keeper's own first depot). */

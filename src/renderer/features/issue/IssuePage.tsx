@@ -23,7 +23,7 @@ import {
 } from '../../components/OutgoingLines';
 import { PostedModal } from '../../components/PostedModal';
 import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
-import { docDate, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
+import { docDate, focusFirst, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
 import { invalidateStock, today } from '../../components/StockCells';
 import { drafts, lastDepot, usePosting } from '../../components/usePosting';
 import { formatQuantity } from '../../format';
@@ -45,9 +45,9 @@ const m = defineMessages(
     posted: '出库单已保存',
     summary: '{lines} 行 · 合计数量 {qty}',
     signHandler: '经办人',
-    signKeeper: '保管员（发货）',
+    signKeeper: '保管员',
     signApprover: '审批人',
-    signReceiver: '领用人（收货）',
+    signReceiver: '收货人',
   },
   {
     title: 'Issue',
@@ -105,9 +105,9 @@ export default function IssuePage() {
   const initial = useMemo<Values>(() => restored ?? { depotId: defaultDepot, lines: [newOutgoingLine()] }, [restored, defaultDepot]);
 
   useEffect(() => {
-    // The depot is set: start at the recipient.
-    window.setTimeout(() => document.querySelector<HTMLInputElement>('#issue_recipient')?.focus(), 0);
-  }, []);
+    // With the depot set, start at the first field to type.
+    focusFirst(form.getFieldValue('depotId') ? '#issue_recipient' : '#issue_depotId');
+  }, [form]);
 
   const onValuesChange = (changed: Partial<Values>) => {
     posting.changed();
@@ -184,7 +184,7 @@ export default function IssuePage() {
 
   return (
     <StockFormShell title={t('title')} alert={posting.alert} onCloseAlert={() => posting.setAlert(null)} draftRestored={draftShown} onDiscard={startNew}>
-      <Form<Values> name="issue" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()}>
+      <Form<Values> name="issue" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()} scrollToFirstError={{ block: 'center' }}>
         <EnterNavigation onSubmit={() => form.submit()}>
           <Row gutter={12}>
             <Col flex="280px">

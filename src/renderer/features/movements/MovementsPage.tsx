@@ -40,7 +40,7 @@ const messages = defineMessages(
     last30: '最近 30 天',
     time: '时间',
     quantity: '数量',
-    counterpart: '对方 / 领用单位 · 原因',
+    counterpart: '对方 · 原因',
     user: '经办人',
     marks: '红冲标记',
     loadedMore: '已载入 {n} 条，还有更多',
@@ -163,8 +163,8 @@ export default function MovementsPage() {
     { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 126, render: formatTime },
     { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 142 },
     { title: t('type'), dataIndex: 'type', key: 'type', width: 70, render: (_, m) => <MovementTypeTag type={m.type} /> },
-    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 144, ellipsis: true },
-    { title: t('material'), key: 'material', width: 156, ellipsis: true, render: (_, m) => `${m.materialCode} ${m.materialName}` },
+    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 150, ellipsis: true },
+    { title: t('material'), key: 'material', width: 160, ellipsis: true, render: (_, m) => `${m.materialCode} ${m.materialName}` },
     {
       title: t('quantity'),
       dataIndex: 'quantity',
@@ -177,12 +177,12 @@ export default function MovementsPage() {
     {
       title: t('counterpart'),
       key: 'counterpart',
-      width: 164,
+      width: 156,
       ellipsis: true,
       render: (_, m) => [counterpart(m), reasonText(m)].filter(Boolean).join(' · '),
     },
-    { title: t('user'), dataIndex: 'userName', key: 'user', width: 84, ellipsis: true },
-    { title: t('marks'), key: 'marks', width: 162, render: (_, m) => <ReversalMarks movement={m} /> },
+    { title: t('user'), dataIndex: 'userName', key: 'user', width: 100, ellipsis: true },
+    { title: t('marks'), key: 'marks', width: 146, ellipsis: true, render: (_, m) => <ReversalMarks movement={m} /> },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 

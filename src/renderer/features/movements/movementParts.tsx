@@ -11,16 +11,14 @@ import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 export const partMessages = defineMessages(
   {
     reversed: '已红冲',
-    reversedBy: '已红冲 {docNo}',
-    reverses: '红冲 {docNo}',
+    reverses: '红冲',
     expiredOverride: '指定过期批次',
     toDepot: '调往 {depot}',
     fromDepot: '来自 {depot}',
   },
   {
-    reversed: 'Reversed',
-    reversedBy: 'Reversed by {docNo}',
-    reverses: 'Reverses {docNo}',
+    reversed: 'Reversed by',
+    reverses: 'Reverses',
     expiredOverride: 'Expired lot chosen',
     toDepot: 'To {depot}',
     fromDepot: 'From {depot}',
@@ -47,21 +45,26 @@ export function MovementTypeTag({ type }: { type: MovementType }) {
   );
 }
 
+/** 已红冲 HC-… on a reversed line, 红冲 RK-… on the reversal (the document it cancels). */
 export function ReversalMarks({ movement: m }: { movement: MovementDto }) {
   const t = useMessages(partMessages);
+  const mark = (color: string, label: string, docNo: string | null, kind: string) => (
+    <span data-mark={kind} title={docNo ? `${label} ${docNo}` : label}>
+      <Tag color={color} style={{ marginInlineEnd: 4 }}>
+        {label}
+      </Tag>{' '}
+      {docNo}
+    </span>
+  );
   return (
     <>
-      {m.reversedBy !== null && (
-        <Tag color="default" data-mark="reversed">
-          {m.reversedByDocNo ? t('reversedBy', { docNo: m.reversedByDocNo }) : t('reversed')}
+      {m.reversedBy !== null && mark('default', t('reversed'), m.reversedByDocNo, 'reversed')}
+      {m.reversesMovementId !== null && mark('magenta', t('reverses'), m.reversesDocNo ?? `#${m.reversesMovementId}`, 'reverses')}
+      {m.expiredOverride && (
+        <Tag color="red" style={{ marginInlineStart: 4 }}>
+          {t('expiredOverride')}
         </Tag>
       )}
-      {m.reversesMovementId !== null && (
-        <Tag color="magenta" data-mark="reverses">
-          {t('reverses', { docNo: m.reversesDocNo ?? `#${m.reversesMovementId}` })}
-        </Tag>
-      )}
-      {m.expiredOverride && <Tag color="red">{t('expiredOverride')}</Tag>}
     </>
   );
 }

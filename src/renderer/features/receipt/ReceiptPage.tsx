@@ -15,7 +15,7 @@ import { EnterNavigation } from '../../components/EnterNavigation';
 import { applyLineErrors, filledLines, lineRequired, LinesEditor, linesMessages, QuantityInput, Required, type LineColumn } from '../../components/LinesEditor';
 import { PostedModal } from '../../components/PostedModal';
 import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
-import { docDate, fenToYuan, focusFirstLine, StockFormShell, useDefaultDepot, yuanToFen } from '../../components/StockFormShell';
+import { docDate, fenToYuan, focusFirst, focusFirstLine, StockFormShell, useDefaultDepot, yuanToFen } from '../../components/StockFormShell';
 import { invalidateStock, MaterialCell, today } from '../../components/StockCells';
 import { drafts, lastDepot, usePosting } from '../../components/usePosting';
 import { formatFen, formatQuantity } from '../../format';
@@ -48,7 +48,7 @@ const m = defineMessages(
     nameSpec: '物资名称及规格',
     price: '单价',
     signHandler: '经办人',
-    signKeeper: '保管员（验收）',
+    signKeeper: '验收保管员',
     signDeliverer: '交货人',
     signApprover: '审批人',
     datePlaceholder: '年-月-日',
@@ -81,7 +81,7 @@ const m = defineMessages(
     signKeeper: 'Keeper (inspected)',
     signDeliverer: 'Delivered by',
     signApprover: 'Approved by',
-    datePlaceholder: 'yyyy-mm-dd',
+    datePlaceholder: 'date',
   },
 );
 
@@ -146,7 +146,7 @@ export default function ReceiptPage() {
 
   useEffect(() => {
     // Depot, source and today are filled in: start at the supplier (Enter on it goes to the first line).
-    window.setTimeout(() => document.querySelector<HTMLInputElement>('#receipt_supplier')?.focus(), 0);
+    focusFirst(form.getFieldValue('depotId') ? '#receipt_supplier' : '#receipt_depotId');
   }, []);
 
   const onValuesChange = (changed: Partial<Values>) => {
@@ -209,7 +209,7 @@ export default function ReceiptPage() {
     setDraftShown(false);
     setPosted(null);
     setPrinting(false);
-    focusFirstLine();
+    focusFirst('#receipt_supplier');
   }, [form, posting]);
 
   const columns: LineColumn[] = [
@@ -327,10 +327,10 @@ export default function ReceiptPage() {
       columns: [
         { key: 'no', title: '#', align: 'center', width: '4%' },
         { key: 'code', title: t('code'), width: '9%' },
-        { key: 'name', title: t('nameSpec'), width: '19%' },
+        { key: 'name', title: t('nameSpec'), width: '17%' },
         { key: 'lot', title: t('lotNo'), width: '10%' },
-        { key: 'produced', title: t('producedOn'), align: 'center', width: '11%' },
-        { key: 'expires', title: t('expiresOn'), align: 'center', width: '11%' },
+        { key: 'produced', title: t('producedOn'), align: 'center', width: '12%' },
+        { key: 'expires', title: t('expiresOn'), align: 'center', width: '12%' },
         { key: 'qty', title: t('quantity'), align: 'right', width: '11%' },
         { key: 'price', title: t('price'), align: 'right', width: '10%' },
         { key: 'amount', title: t('amount'), align: 'right', width: '15%' },
@@ -352,7 +352,7 @@ export default function ReceiptPage() {
       draftRestored={draftShown}
       onDiscard={startNew}
     >
-      <Form<Values> name="receipt" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()}>
+      <Form<Values> name="receipt" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()} scrollToFirstError={{ block: 'center' }}>
         <EnterNavigation onSubmit={() => form.submit()}>
           <Row gutter={12}>
             <Col flex="280px">

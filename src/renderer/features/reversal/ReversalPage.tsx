@@ -157,11 +157,11 @@ export default function ReversalPage() {
   );
 
   const load = useCallback(
-    async (number: string, preselect?: number) => {
+    async (number: string, preselect?: number, keepAlert = false) => {
       const text = number.trim().toUpperCase();
       if (!text) return;
       setLoading(true);
-      posting.setAlert(null);
+      if (!keepAlert) posting.setAlert(null);
       try {
         const page = await rpc('stock.movements', { docNo: text, limit: 1000 });
         const list = [...page.rows].sort((a, b) => a.movementId - b.movementId);
@@ -175,6 +175,8 @@ export default function ReversalPage() {
           const id = target?.type === 'transfer_in' ? preselect - 1 : preselect;
           setSelected(eligible.includes(id) ? [id] : []);
         } else setSelected(eligible);
+        // Next: the reason (Enter there asks to confirm).
+        if (eligible.length > 0) window.setTimeout(() => document.querySelector<HTMLInputElement>('#reversal_reason')?.focus(), 0);
       } catch (e) {
         posting.setAlert(e instanceof RpcFailure ? e.message : String(e));
       } finally {
@@ -228,7 +230,7 @@ export default function ReversalPage() {
         if (results) {
           setPosted({ original: docNo, results, transfer: includesTransfer });
         }
-        await load(docNo);
+        await load(docNo, undefined, !results);
       },
     });
   };
@@ -366,7 +368,7 @@ export default function ReversalPage() {
                 },
               ]}
             />
-            <Form form={form} layout="inline" onValuesChange={() => posting.changed()} onFinish={() => void reverse()}>
+            <Form name="reversal" form={form} layout="inline" onValuesChange={() => posting.changed()} onFinish={() => void reverse()}>
               <Form.Item
                 name="reason"
                 label={t('reason')}

@@ -14,7 +14,7 @@ import { applyLineErrors, filledLines, lineRequired, LinesEditor, linesMessages,
 import { PickedBatches, useOutgoingPrint } from '../../components/OutgoingLines';
 import { PostedModal } from '../../components/PostedModal';
 import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
-import { docDate, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
+import { docDate, focusFirst, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
 import { BatchCell, invalidateStock, today } from '../../components/StockCells';
 import { drafts, lastDepot, usePosting } from '../../components/usePosting';
 import { formatQuantity } from '../../format';
@@ -104,8 +104,9 @@ export default function ScrapPage() {
   const initial = useMemo<Values>(() => restored ?? { depotId: defaultDepot, lines: [newLine()] }, [restored, defaultDepot]);
 
   useEffect(() => {
-    window.setTimeout(() => document.querySelector<HTMLInputElement>('#scrap_reason')?.focus(), 0);
-  }, []);
+    // With the depot set, start at the first field to type.
+    focusFirst(form.getFieldValue('depotId') ? '#scrap_reason' : '#scrap_depotId');
+  }, [form]);
 
   const onValuesChange = (changed: Partial<Values>) => {
     posting.changed();
@@ -214,7 +215,7 @@ export default function ScrapPage() {
 
   return (
     <StockFormShell title={t('title')} alert={posting.alert} onCloseAlert={() => posting.setAlert(null)} draftRestored={draftShown} onDiscard={startNew}>
-      <Form<Values> name="scrap" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()}>
+      <Form<Values> name="scrap" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()} scrollToFirstError={{ block: 'center' }}>
         <EnterNavigation onSubmit={() => form.submit()}>
           <Row gutter={12}>
             <Col flex="280px">

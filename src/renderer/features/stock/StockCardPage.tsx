@@ -151,7 +151,7 @@ export default function StockCardPage({ params }: { params: Record<string, strin
     { title: t('counterpart'), key: 'counterpart', width: 180, ellipsis: true, render: (_, m) => counterpart(m) },
     { title: t('reason'), key: 'reason', width: 170, ellipsis: true, render: (_, m) => reasonText(m) },
     { title: t('user'), dataIndex: 'userName', key: 'user', width: 90, ellipsis: true },
-    { title: t('reversal'), key: 'reversal', width: 162, render: (_, m) => <ReversalMarks movement={m} /> },
+    { title: t('reversal'), key: 'reversal', width: 162, ellipsis: true, render: (_, m) => <ReversalMarks movement={m} /> },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 

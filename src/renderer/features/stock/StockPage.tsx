@@ -253,7 +253,7 @@ export default function StockPage() {
           {active.length > 0 ? c('filters', { filters: active.join('、') }) : c('noFilters')} · {groupBy === 'batch' ? t('clickBatch') : t('clickRow')}
         </Typography.Text>
         <Typography.Text style={{ whiteSpace: 'nowrap' }} data-testid="row-count">
-          {loading && rows.length > 0 ? t('loadingMore', { n: formatQuantity(rows.length) }) : c('rows', { n: formatQuantity(shown.length) })}
+          {loading ? (rows.length > 0 ? t('loadingMore', { n: formatQuantity(rows.length) }) : c('loading')) : c('rows', { n: formatQuantity(shown.length) })}
         </Typography.Text>
       </Flex>
       <div ref={tableBox} data-testid="stock-table">

@@ -538,8 +538,10 @@ export default function StocktakePage({ params }: { params: Record<string, strin
                 max={1_000_000_000_000}
                 precision={0}
                 controls={false}
+                size="small"
                 style={{ width: '100%' }}
-                className="num"
+                styles={{ input: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }}
+                formatter={(v, info) => (info.userTyping ? info.input : v === undefined || `${v}` === '' ? '' : formatQuantity(Number(v)))}
                 status={errors[r.lineId]?.counted ? 'error' : undefined}
                 aria-label={`${t('counted')} ${r.position + 1}`}
                 data-col="counted"
@@ -583,6 +585,7 @@ export default function StocktakePage({ params }: { params: Record<string, strin
           return editable ? (
             <div>
               <Input
+                size="small"
                 value={r.reasonText}
                 maxLength={200}
                 status={error ? 'error' : needed ? 'warning' : undefined}

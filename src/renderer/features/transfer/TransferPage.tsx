@@ -23,7 +23,7 @@ import {
 } from '../../components/OutgoingLines';
 import { PostedModal } from '../../components/PostedModal';
 import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
-import { docDate, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
+import { docDate, focusFirst, focusFirstLine, StockFormShell, useDefaultDepot } from '../../components/StockFormShell';
 import { invalidateStock, today } from '../../components/StockCells';
 import { drafts, lastDepot, usePosting } from '../../components/usePosting';
 import { formatQuantity } from '../../format';
@@ -46,7 +46,7 @@ const m = defineMessages(
     summary: '{lines} 行 · 合计数量 {qty}',
     signHandler: '经办人',
     signFromKeeper: '调出库保管员',
-    signToKeeper: '调入库保管员（收货）',
+    signToKeeper: '调入库保管员',
     signApprover: '审批人',
   },
   {
@@ -105,8 +105,8 @@ export default function TransferPage() {
   const initial = useMemo<Values>(() => restored ?? { fromDepotId: defaultDepot, lines: [newOutgoingLine()] }, [restored, defaultDepot]);
 
   useEffect(() => {
-    window.setTimeout(() => document.querySelector<HTMLInputElement>('#transfer_toDepotId')?.focus(), 0);
-  }, []);
+    focusFirst(form.getFieldValue('fromDepotId') ? '#transfer_toDepotId' : '#transfer_fromDepotId');
+  }, [form]);
 
   const onValuesChange = (changed: Partial<Values>) => {
     posting.changed();
@@ -185,7 +185,7 @@ export default function TransferPage() {
 
   return (
     <StockFormShell title={t('title')} alert={posting.alert} onCloseAlert={() => posting.setAlert(null)} draftRestored={draftShown} onDiscard={startNew}>
-      <Form<Values> name="transfer" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()}>
+      <Form<Values> name="transfer" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()} scrollToFirstError={{ block: 'center' }}>
         <EnterNavigation onSubmit={() => form.submit()}>
           <Row gutter={12}>
             <Col flex="280px">

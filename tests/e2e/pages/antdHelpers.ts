@@ -1,0 +1,24 @@
+// antd widgets driven like a keyboard-and-mouse user: the left navigation, selects, drawers.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Opens a screen from the left navigation by its name. */
+export async function openFromMenu(page: Page, name: string) {
+  await page.locator('.ant-menu').getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
+}
+
+/** Chooses `option` in the antd select labelled `label` (typing to search when it can). */
+export async function choose(page: Page, scope: Locator, label: string, option: string) {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  const searchable = (await input.getAttribute('readonly')) === null;
+  if (searchable) await input.fill(option);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+}
+
+/** Saves the drawer or dialog `scope` and waits for it to close. */
+export async function saveAndClose(scope: Locator, button = /^保\s?存$/) {
+  await scope.getByRole('button', { name: button }).click();
+  await expect(scope).toBeHidden();
+}
+
