@@ -26,6 +26,7 @@ export const test = base.extend<{
   /** Signs in as a demo account of that role on the demo server. */
   signIn: (role: DemoRole) => Promise<Page>;
 }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   server: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relief-depot-e2e-'));
     const app = await createApp({ dataDir, security: { scryptN: 2 ** 12 }, logError: () => undefined });

@@ -115,8 +115,6 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const startDate = addDays(today, -S);
   const rnd = new Random(38565);
   const sqlite = app.sqlite;
-  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma('cache_size = -262144');
 
   // Calendar: day k (0 = first day, S-1 = yesterday), its date, and the UTC instant of local midnight.
   const dayDate: string[] = [];
@@ -133,7 +131,6 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   // ---- Depots ----------------------------------------------------------------------------------
   const depotIdBase = (sqlite.prepare('select coalesce(max(depot_id), 0) as n from depots').get() as { n: number }).n;
   const depotIds: number[] = [];
-  const depotNames: string[] = [];
   const depotRecipients: string[][] = [];
   {
     const insert = sqlite.prepare(
@@ -171,7 +168,6 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         }
         insert.run(id, code, name, level, parent, address, firstInstant, firstInstant);
         depotIds.push(id);
-        depotNames.push(name);
         depotRecipients.push(recipients);
       }
     })();
@@ -386,7 +382,15 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const indexes = sqlite
     .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => '?').join(', ')})`)
     .all(...bulkTables) as { name: string; sql: string }[];
+  // The load writes ~500 MB: in WAL mode every page would be written twice (to the log, then
+  // checkpointed into the file). A rollback journal in memory writes each page once; the journal
+  // mode returns to WAL when the load ends (a crash meanwhile leaves a half-built file to delete:
+  // generated data, in a folder that had to be empty).
+  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma('cache_size = -262144');
   sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.pragma('journal_mode = MEMORY');
   sqlite.exec('BEGIN');
   try {
     for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
@@ -534,11 +538,13 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     }
     progress(`rebuilding ${indexes.length} indexes`);
     for (const index of indexes) sqlite.exec(index.sql);
+    progress('committing');
     sqlite.exec('COMMIT');
   } catch (error) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     throw error;
   } finally {
+    sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`cache_size = ${previousCache}`);
   }
@@ -565,7 +571,6 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     .values({ key: 'demo.kind', value: 'scale', updatedAt: now.toISOString() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'scale', updatedAt: now.toISOString() }))
     .execute();
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
   summary.elapsedMs = Math.round(performance.now() - started);
   progress(`done: ${JSON.stringify(summary)}`);
   return summary;

@@ -47,6 +47,7 @@ function movementQuery(db: DbOrTrx) {
       'u.displayName as userName',
       'mv.counterpartDepotId',
       'mv.reversesMovementId',
+      'mv.pairMovementId',
       'o.docNo as reversesDocNo',
       'r.movementId as reversedBy',
       'r.docNo as reversedByDocNo',

@@ -97,6 +97,8 @@ export const movementDto = z.object({
   userName: z.string(),
   counterpartDepotId: id.nullable(),
   reversesMovementId: id.nullable(),
+  /** On a transfer's incoming leg: its outgoing leg. */
+  pairMovementId: id.nullable(),
   /** The document number of the movement this one reverses (红冲 of …). */
   reversesDocNo: z.string().nullable(),
   reversedBy: id.nullable(),

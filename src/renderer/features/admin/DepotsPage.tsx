@@ -28,6 +28,7 @@ import { DEPOT_LEVELS, type DepotDto, type DepotLevel } from '../../../shared/sc
 import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
 import { EnterNavigation } from '../../components/EnterNavigation';
 import { applyServerErrors } from '../../components/serverErrors';
+import { usePosting } from '../../components/usePosting';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
 import { formatQuantity } from '../../format';
@@ -208,24 +209,24 @@ export default function DepotsPage() {
   };
 
   const columns: TableColumnsType<Node> = [
-    { title: t('name'), dataIndex: 'name', width: 280, ellipsis: true },
-    { title: t('code'), dataIndex: 'code', width: 120 },
-    { title: t('level'), dataIndex: 'level', width: 90, render: (v: DepotLevel) => terms(`level.${v}`) },
+    { title: t('name'), dataIndex: 'name', width: 250, ellipsis: true },
+    { title: t('code'), dataIndex: 'code', width: 110 },
+    { title: t('level'), dataIndex: 'level', width: 80, render: (v: DepotLevel) => terms(`level.${v}`) },
     {
       title: t('parent'),
       dataIndex: 'parentId',
-      width: 200,
+      width: 180,
       ellipsis: true,
       render: (v: number | null) => (v === null ? '' : (byId.get(v)?.name ?? '')),
     },
     { title: t('address'), dataIndex: 'address', ellipsis: true },
-    { title: t('keeperName'), dataIndex: 'keeperName', width: 90, ellipsis: true },
-    { title: t('phone'), dataIndex: 'phone', width: 120, className: 'num' },
-    { title: t('status'), dataIndex: 'active', width: 64, render: (v: boolean) => <ActiveTag active={v} /> },
+    { title: t('keeperName'), dataIndex: 'keeperName', width: 80, ellipsis: true },
+    { title: t('phone'), dataIndex: 'phone', width: 116 },
+    { title: t('status'), dataIndex: 'active', width: 60, render: (v: boolean) => <ActiveTag active={v} /> },
     {
       title: c('actions'),
       key: 'actions',
-      width: 110,
+      width: 100,
       fixed: 'right',
       render: (_, d) => (
         <Space size="small" onClick={(e) => e.stopPropagation()}>
@@ -297,7 +298,7 @@ export default function DepotsPage() {
           columns={columns}
           dataSource={data}
           pagination={false}
-          scroll={{ x: 1180, y: height }}
+          scroll={{ x: 1140, y: height }}
           expandable={{
             expandedRowKeys: expanded ?? allBranches,
             onExpandedRowsChange: (keys) => setExpanded(keys as number[]),
@@ -357,9 +358,7 @@ function DepotDrawer({
   const c = useMessages(common);
   const terms = useTerms();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
+  const posting = usePosting();
   const level = Form.useWatch('level', form) ?? depot?.level ?? null;
 
   const excluded = useMemo(() => (depot ? subtree(depots, depot.depotId) : new Set<number>()), [depot, depots]);
@@ -402,17 +401,14 @@ function DepotDrawer({
       latitude: v.latitude ?? null,
       longitude: v.longitude ?? null,
     };
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = depot
-        ? await rpc('depot.update', { depotId: depot.depotId, ...fields }, { idempotencyKey: key })
-        : await rpc('depot.create', fields, { idempotencyKey: key });
-      await onSaved(saved, depot === null);
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-      setBusy(false);
-    }
+    const saved = await posting.post(
+      (idempotencyKey) =>
+        depot
+          ? rpc('depot.update', { depotId: depot.depotId, ...fields }, { idempotencyKey })
+          : rpc('depot.create', fields, { idempotencyKey }),
+      (e) => applyServerErrors(form, e),
+    );
+    if (saved) await onSaved(saved, depot === null);
   };
 
   const required = { required: true, whitespace: true, message: c('required') };
@@ -426,13 +422,13 @@ function DepotDrawer({
       footer={
         <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
           <Button onClick={onClose}>{c('cancel')}</Button>
-          <Button type="primary" loading={busy} onClick={() => void submit()}>
+          <Button type="primary" loading={posting.posting} onClick={() => void submit()}>
             {c('save')}
           </Button>
         </Space>
       }
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
         <Form
           form={form}
@@ -440,6 +436,7 @@ function DepotDrawer({
           initialValues={initial}
           data-testid="depot-form"
           onValuesChange={(changed: Partial<Values>) => {
+            posting.changed();
             // A new level may make the parent invalid: clear it rather than let the server refuse.
             if ('level' in changed) {
               const parent = depots.find((d) => d.depotId === form.getFieldValue('parentId'));

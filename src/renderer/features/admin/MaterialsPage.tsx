@@ -28,6 +28,7 @@ import type { MaterialDto } from '../../../shared/schemas/material';
 import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
 import { EnterNavigation } from '../../components/EnterNavigation';
 import { applyServerErrors } from '../../components/serverErrors';
+import { usePosting } from '../../components/usePosting';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
 import { formatFen, formatQuantity } from '../../format';
@@ -55,10 +56,12 @@ const messages = defineMessages(
     category: '类别',
     categoryHint: '本地细分类别，如 帐篷、被服、床具',
     shelfLife: '保质期（月）',
+    shelfLifeShort: '保质期(月)',
     shelfLifeHint: '留空表示无保质期',
     warningDays: '预警天数',
     warningDaysHint: '到期前多少天列入轮换',
     price: '参考单价（元）',
+    priceShort: '参考单价',
     status: '状态',
     deactivate: '停用',
     activate: '启用',
@@ -92,10 +95,12 @@ const messages = defineMessages(
     category: 'Category',
     categoryHint: 'Local category, e.g. tents, bedding, beds',
     shelfLife: 'Shelf life (months)',
+    shelfLifeShort: 'Shelf life (mo.)',
     shelfLifeHint: 'Empty means no shelf life',
     warningDays: 'Warning days',
     warningDaysHint: 'Days before expiry when a batch is listed for rotation',
     price: 'Reference price (yuan)',
+    priceShort: 'Ref. price',
     status: 'Status',
     deactivate: 'Deactivate',
     activate: 'Activate',
@@ -202,21 +207,21 @@ export default function MaterialsPage() {
 
   const columns = useMemo<TableColumnsType<MaterialDto>>(
     () => [
-      { title: t('code'), dataIndex: 'code', width: 110 },
-      { title: t('name'), dataIndex: 'name', width: 150, ellipsis: true },
-      { title: t('spec'), dataIndex: 'spec', width: 170, ellipsis: true },
-      { title: t('unitShort'), dataIndex: 'unit', width: 56 },
-      { title: t('topClass'), dataIndex: 'topClass', width: 170, ellipsis: true, render: (v: 1 | 2 | 3) => `${v} ${terms(`topClass.${v}`)}` },
-      { title: t('gbCode'), dataIndex: 'gbCode', width: 86, className: 'num' },
-      { title: t('category'), dataIndex: 'category', width: 80, ellipsis: true },
-      { title: t('shelfLife'), dataIndex: 'shelfLifeMonths', width: 96, align: 'right', className: 'num', render: (v: number | null) => formatQuantity(v) },
-      { title: t('warningDays'), dataIndex: 'warningDays', width: 80, align: 'right', className: 'num', render: (v: number) => formatQuantity(v) },
-      { title: t('price'), dataIndex: 'referencePriceFen', width: 120, align: 'right', className: 'num', render: (v: number | null) => formatFen(v) },
-      { title: t('status'), dataIndex: 'active', width: 64, render: (v: boolean) => <ActiveTag active={v} /> },
+      { title: t('code'), dataIndex: 'code', width: 90 },
+      { title: t('name'), dataIndex: 'name', width: 140, ellipsis: true },
+      { title: t('spec'), dataIndex: 'spec', width: 140, ellipsis: true },
+      { title: t('unitShort'), dataIndex: 'unit', width: 50 },
+      { title: t('topClass'), dataIndex: 'topClass', width: 146, ellipsis: true, render: (v: 1 | 2 | 3) => `${v} ${terms(`topClass.${v}`)}` },
+      { title: t('gbCode'), dataIndex: 'gbCode', width: 80 },
+      { title: t('category'), dataIndex: 'category', width: 70, ellipsis: true },
+      { title: t('shelfLifeShort'), dataIndex: 'shelfLifeMonths', width: 90, align: 'right', className: 'num', render: (v: number | null) => formatQuantity(v) },
+      { title: t('warningDays'), dataIndex: 'warningDays', width: 76, align: 'right', className: 'num', render: (v: number) => formatQuantity(v) },
+      { title: t('priceShort'), dataIndex: 'referencePriceFen', width: 104, align: 'right', className: 'num', render: (v: number | null) => formatFen(v) },
+      { title: t('status'), dataIndex: 'active', width: 60, render: (v: boolean) => <ActiveTag active={v} /> },
       {
         title: c('actions'),
         key: 'actions',
-        width: 110,
+        width: 100,
         fixed: 'right',
         render: (_, m) => (
           <Space size="small" onClick={(e) => e.stopPropagation()}>
@@ -292,7 +297,7 @@ export default function MaterialsPage() {
           columns={columns}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1310, y: height }}
+          scroll={{ x: 1140, y: height }}
           onRow={(m) => ({ onClick: () => setEditing(m), style: { cursor: 'pointer', color: m.active ? undefined : '#999' } })}
           data-testid="materials-table"
         />
@@ -339,9 +344,7 @@ function MaterialDrawer({
   const c = useMessages(common);
   const terms = useTerms();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
+  const posting = usePosting();
 
   const initial: Values = material
     ? {
@@ -382,18 +385,14 @@ function MaterialDrawer({
       warningDays: values.warningDays ?? 90,
       referencePriceFen: fen,
     };
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = material
-        ? await rpc('material.update', { materialId: material.materialId, ...fields }, { idempotencyKey: key })
-        : await rpc('material.create', fields, { idempotencyKey: key });
-      onSaved(saved, material === null);
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-    } finally {
-      setBusy(false);
-    }
+    const saved = await posting.post(
+      (idempotencyKey) =>
+        material
+          ? rpc('material.update', { materialId: material.materialId, ...fields }, { idempotencyKey })
+          : rpc('material.create', fields, { idempotencyKey }),
+      (e) => applyServerErrors(form, e),
+    );
+    if (saved) onSaved(saved, material === null);
   };
 
   const required = { required: true, whitespace: true, message: c('required') };
@@ -407,15 +406,15 @@ function MaterialDrawer({
       footer={
         <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
           <Button onClick={onClose}>{c('cancel')}</Button>
-          <Button type="primary" loading={busy} onClick={() => void submit()}>
+          <Button type="primary" loading={posting.posting} onClick={() => void submit()}>
             {c('save')}
           </Button>
         </Space>
       }
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
-        <Form form={form} layout="vertical" initialValues={initial} requiredMark data-testid="material-form">
+        <Form form={form} layout="vertical" initialValues={initial} onValuesChange={posting.changed} data-testid="material-form">
           <Row gutter={12}>
             <Col span={10}>
               <Form.Item name="code" label={t('code')} rules={[required]}>

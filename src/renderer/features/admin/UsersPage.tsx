@@ -6,9 +6,10 @@
 import { Alert, App, Button, Checkbox, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ROLES, type Role, type UserDto } from '../../../shared/schemas/user';
-import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
+import { rpc, RpcFailure } from '../../api';
 import { EnterNavigation } from '../../components/EnterNavigation';
 import { applyServerErrors } from '../../components/serverErrors';
+import { usePosting } from '../../components/usePosting';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
 import { formatQuantity, formatTime } from '../../format';
@@ -156,7 +157,7 @@ export default function UsersPage() {
         u.role === 'keeper' ? ids.map((id) => depotName.get(id) ?? `#${id}`).join('、') : <Typography.Text type="secondary">{t('depotsAll')}</Typography.Text>,
     },
     { title: t('status'), dataIndex: 'active', width: 64, render: (v: boolean) => <ActiveTag active={v} /> },
-    { title: t('createdAt'), dataIndex: 'createdAt', width: 140, className: 'num', render: (v: string) => formatTime(v) },
+    { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => formatTime(v) },
     {
       title: c('actions'),
       key: 'actions',
@@ -269,9 +270,7 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
   const terms = useTerms();
   const { depots } = useSession();
   const [form] = Form.useForm<UserValues>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
+  const posting = usePosting();
   const role = Form.useWatch('role', form) ?? user?.role ?? null;
 
   const depotOptions = depots
@@ -285,13 +284,11 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
     } catch {
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    const saved = await posting.post((idempotencyKey) => {
       if (user) {
         // Only what changed: a new role or depot list ends the user's sessions.
         const sameDepots = [...v.depotIds].sort().join() === [...user.depotIds].sort().join();
-        const saved = await rpc(
+        return rpc(
           'user.update',
           {
             userId: user.userId,
@@ -300,27 +297,22 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
             depotIds: v.role === 'keeper' && (!sameDepots || v.role !== user.role) ? v.depotIds : undefined,
             active: v.active !== user.active ? v.active : undefined,
           },
-          { idempotencyKey: key },
+          { idempotencyKey },
         );
-        onSaved(saved, false);
-      } else {
-        const saved = await rpc(
-          'user.create',
-          {
-            username: v.username.trim(),
-            displayName: v.displayName.trim(),
-            role: v.role!,
-            password: v.password,
-            depotIds: v.role === 'keeper' ? v.depotIds : [],
-          },
-          { idempotencyKey: key },
-        );
-        onSaved(saved, true);
       }
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-      setBusy(false);
-    }
+      return rpc(
+        'user.create',
+        {
+          username: v.username.trim(),
+          displayName: v.displayName.trim(),
+          role: v.role!,
+          password: v.password,
+          depotIds: v.role === 'keeper' ? v.depotIds : [],
+        },
+        { idempotencyKey },
+      );
+    }, (e) => applyServerErrors(form, e));
+    if (saved) onSaved(saved, user === null);
   };
 
   const required = { required: true, whitespace: true, message: c('required') };
@@ -332,16 +324,17 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
       onOk={() => void submit()}
       okText={c('save')}
       cancelText={c('cancel')}
-      okButtonProps={{ loading: busy }}
+      okButtonProps={{ loading: posting.posting }}
       destroyOnHidden
       width={560}
     >
       {user && <Alert type="info" showIcon title={t('relogin')} style={{ marginBottom: 12 }} />}
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 12 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
         <Form
           form={form}
           layout="vertical"
+          onValuesChange={posting.changed}
           data-testid="user-form"
           initialValues={{
             username: user?.username ?? '',
@@ -426,9 +419,7 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
   const t = useMessages(messages);
   const c = useMessages(common);
   const [form] = Form.useForm<{ newPassword: string; confirm: string }>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
+  const posting = usePosting();
 
   const submit = async () => {
     let v: { newPassword: string; confirm: string };
@@ -437,15 +428,11 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
     } catch {
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey: key });
-      onDone();
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-      setBusy(false);
-    }
+    const done = await posting.post(
+      (idempotencyKey) => rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey }),
+      (e) => applyServerErrors(form, e),
+    );
+    if (done) onDone();
   };
 
   return (
@@ -456,14 +443,14 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
       onOk={() => void submit()}
       okText={t('resetPassword')}
       cancelText={c('cancel')}
-      okButtonProps={{ loading: busy }}
+      okButtonProps={{ loading: posting.posting }}
       destroyOnHidden
       width={420}
     >
       <Alert type="warning" showIcon title={t('resetNote')} style={{ marginBottom: 12 }} />
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 12 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
-        <Form form={form} layout="vertical" initialValues={{ newPassword: '', confirm: '' }}>
+        <Form form={form} layout="vertical" initialValues={{ newPassword: '', confirm: '' }} onValuesChange={posting.changed}>
           <Form.Item name="newPassword" label={t('newPassword')} extra={t('passwordHint')} rules={[{ required: true, message: c('required') }]}>
             <Input.Password autoFocus autoComplete="new-password" />
           </Form.Item>

@@ -80,7 +80,7 @@ const messages = defineMessages(
     unpricedNote: '"—": no reference price, left out of the value ({n} categories); switch to Quantity to compare all.',
     unpriced: 'no reference price',
     uncategorised: 'Uncategorised',
-    levelLabel: '{level} ({n} depots)',
+    levelLabel: '{level} ({n})',
     chartCategory: 'Stock {metric} by category',
     chartLevel: 'Stock {metric} by depot level',
     colLevel: 'Level',
@@ -244,7 +244,7 @@ export default function DashboardPage() {
         </Col>
         <Col span={10}>
           <Card size="small" title={t('byLevel')}>
-            <BarChart testId="chart-level" ariaLabel={t('chartLevel', { metric: metricName })} data={levelBars} labelWidth={120} valueWidth={metric === 'value' ? 130 : 90} color="#13a8a8" />
+            <BarChart testId="chart-level" ariaLabel={t('chartLevel', { metric: metricName })} data={levelBars} labelWidth={136} valueWidth={metric === 'value' ? 130 : 90} color="#13a8a8" />
             <Table
               size="small"
               style={{ marginTop: 12 }}

@@ -18,7 +18,7 @@ import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
-import { MovementTypeTag, ReversalMarks, useCounterpart, useReasonText } from './movementParts';
+import { DocNoCell, MovementTypeTag, useCounterpart, useReasonText } from './movementParts';
 
 const messages = defineMessages(
   {
@@ -42,7 +42,6 @@ const messages = defineMessages(
     quantity: '数量',
     counterpart: '对方 · 原因',
     user: '经办人',
-    marks: '红冲标记',
     loadedMore: '已载入 {n} 条，还有更多',
     dateRange: '{from} 至 {to}',
     clickRow: '点击一行打开该批次的物资卡片',
@@ -69,10 +68,9 @@ const messages = defineMessages(
     quantity: 'Quantity',
     counterpart: 'Counterpart · reason',
     user: 'By',
-    marks: 'Reversal',
     loadedMore: '{n} rows loaded, more to come',
     dateRange: '{from} to {to}',
-    clickRow: 'Click a line to open its batch’s stock card',
+    clickRow: 'Click a line to open the stock card of its batch',
     empty: 'No movements match',
   },
 );
@@ -160,16 +158,16 @@ export default function MovementsPage() {
 
   // Sized to fit 1366×768 without sideways scrolling; the lot is on the stock card a click away.
   const columns: TableColumnsType<MovementDto> = [
-    { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 126, render: formatTime },
-    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 142 },
-    { title: t('type'), dataIndex: 'type', key: 'type', width: 70, render: (_, m) => <MovementTypeTag type={m.type} /> },
-    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 150, ellipsis: true },
-    { title: t('material'), key: 'material', width: 160, ellipsis: true, render: (_, m) => `${m.materialCode} ${m.materialName}` },
+    { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 128, render: formatTime },
+    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 184, render: (_, m) => <DocNoCell movement={m} /> },
+    { title: t('type'), dataIndex: 'type', key: 'type', width: 76, render: (_, m) => <MovementTypeTag type={m.type} /> },
+    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 164, ellipsis: true },
+    { title: t('material'), key: 'material', width: 170, ellipsis: true, render: (_, m) => `${m.materialCode} ${m.materialName}` },
     {
       title: t('quantity'),
       dataIndex: 'quantity',
       key: 'quantity',
-      width: 92,
+      width: 96,
       align: 'right',
       className: 'num',
       render: (_, m) => `${formatSigned(m.quantity)} ${m.unit}`,
@@ -177,12 +175,11 @@ export default function MovementsPage() {
     {
       title: t('counterpart'),
       key: 'counterpart',
-      width: 156,
+      width: 220,
       ellipsis: true,
       render: (_, m) => [counterpart(m), reasonText(m)].filter(Boolean).join(' · '),
     },
     { title: t('user'), dataIndex: 'userName', key: 'user', width: 100, ellipsis: true },
-    { title: t('marks'), key: 'marks', width: 146, ellipsis: true, render: (_, m) => <ReversalMarks movement={m} /> },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 

@@ -1,7 +1,7 @@
 /**
  * Pieces of a ledger line shown on the movements screen and the stock card: the type as a
- * worded tag, the reversal marks (已红冲 HC-… / 红冲 RK-…), the counterpart depot or recipient,
- * and the reason in words.
+ * worded tag, the document number with its reversal marks (已红冲 HC-… / 红冲 RK-…), the
+ * counterpart depot or recipient, and the reason in words.
  */
 import { Tag } from 'antd';
 import { BATCH_SOURCES, type MovementDto, type MovementType } from '../../../shared/schemas/stock';
@@ -45,26 +45,28 @@ export function MovementTypeTag({ type }: { type: MovementType }) {
   );
 }
 
-/** 已红冲 HC-… on a reversed line, 红冲 RK-… on the reversal (the document it cancels). */
-export function ReversalMarks({ movement: m }: { movement: MovementDto }) {
+/**
+ * A document number with its reversal marks on a second, smaller line when there are any:
+ * 已红冲 HC-… on a reversed line, 红冲 RK-… on the reversal (the document it cancels), and
+ * 指定过期批次 when an expired lot was issued on purpose.
+ */
+export function DocNoCell({ movement: m }: { movement: MovementDto }) {
   const t = useMessages(partMessages);
-  const mark = (color: string, label: string, docNo: string | null, kind: string) => (
-    <span data-mark={kind} title={docNo ? `${label} ${docNo}` : label}>
-      <Tag color={color} style={{ marginInlineEnd: 4 }}>
-        {label}
-      </Tag>{' '}
-      {docNo}
-    </span>
-  );
+  const marks: { kind: string; color: string; label: string; docNo: string | null }[] = [];
+  if (m.reversedBy !== null) marks.push({ kind: 'reversed', color: 'default', label: t('reversed'), docNo: m.reversedByDocNo });
+  if (m.reversesMovementId !== null) marks.push({ kind: 'reverses', color: 'magenta', label: t('reverses'), docNo: m.reversesDocNo ?? `#${m.reversesMovementId}` });
+  if (m.expiredOverride) marks.push({ kind: 'expiredOverride', color: 'red', label: t('expiredOverride'), docNo: null });
   return (
     <>
-      {m.reversedBy !== null && mark('default', t('reversed'), m.reversedByDocNo, 'reversed')}
-      {m.reversesMovementId !== null && mark('magenta', t('reverses'), m.reversesDocNo ?? `#${m.reversesMovementId}`, 'reverses')}
-      {m.expiredOverride && (
-        <Tag color="red" style={{ marginInlineStart: 4 }}>
-          {t('expiredOverride')}
-        </Tag>
-      )}
+      <div>{m.docNo}</div>
+      {marks.map((mark) => (
+        <div key={mark.kind} data-mark={mark.kind} style={{ fontSize: 12, lineHeight: '20px', whiteSpace: 'nowrap' }}>
+          <Tag color={mark.color} style={{ marginInlineEnd: 4, fontSize: 12, lineHeight: '18px', paddingInline: 4 }}>
+            {mark.label}
+          </Tag>{' '}
+          {mark.docNo}
+        </div>
+      ))}
     </>
   );
 }

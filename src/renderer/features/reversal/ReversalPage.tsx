@@ -170,9 +170,9 @@ export default function ReversalPage() {
         if (list.length === 0) posting.setAlert(t('notFound', { docNo: text }));
         const eligible = list.filter((r) => blocker(r) === null).map((r) => r.movementId);
         if (preselect !== undefined) {
-          // A transfer's incoming leg is reversed through its outgoing one (posted just before it).
+          // A transfer's incoming leg is reversed through its outgoing one.
           const target = list.find((r) => r.movementId === preselect);
-          const id = target?.type === 'transfer_in' ? preselect - 1 : preselect;
+          const id = target?.pairMovementId ?? preselect;
           setSelected(eligible.includes(id) ? [id] : []);
         } else setSelected(eligible);
         // Next: the reason (Enter there asks to confirm).

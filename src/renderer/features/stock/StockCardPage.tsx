@@ -11,8 +11,9 @@ import { useFillHeight } from '../../components/useFillHeight';
 import { formatFen, formatQuantity, formatSigned, formatTime } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
+import { navigate } from '../../router';
 import { useSession } from '../../session';
-import { MovementTypeTag, ReversalMarks, useCounterpart, useReasonText } from '../movements/movementParts';
+import { DocNoCell, MovementTypeTag, useCounterpart, useReasonText } from '../movements/movementParts';
 import { ExpiryTag } from './stockTags';
 
 const messages = defineMessages(
@@ -43,7 +44,6 @@ const messages = defineMessages(
     counterpart: '对方 / 领用单位',
     reason: '原因 / 备注',
     user: '经办人',
-    reversal: '红冲',
     loaded: '已载入 {n} 条',
     allLoaded: '共 {n} 条，已全部载入',
     notFound: '批次不存在',
@@ -75,7 +75,6 @@ const messages = defineMessages(
     counterpart: 'Counterpart / recipient',
     reason: 'Reason / note',
     user: 'By',
-    reversal: 'Reversal',
     loaded: '{n} loaded',
     allLoaded: '{n} in all, all loaded',
     notFound: 'Batch not found',
@@ -144,14 +143,13 @@ export default function StockCardPage({ params }: { params: Record<string, strin
 
   const columns: TableColumnsType<Row> = [
     { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 128, render: formatTime },
-    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 144 },
+    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 184, render: (_, m) => <DocNoCell movement={m} /> },
     { title: t('type'), dataIndex: 'type', key: 'type', width: 76, render: (_, m) => <MovementTypeTag type={m.type} /> },
-    { title: t('quantity'), dataIndex: 'quantity', key: 'quantity', width: 90, align: 'right', className: 'num', render: (q: number) => formatSigned(q) },
-    { title: t('balance'), dataIndex: 'balance', key: 'balance', width: 90, align: 'right', className: 'num', render: (b: number) => formatQuantity(b) },
-    { title: t('counterpart'), key: 'counterpart', width: 180, ellipsis: true, render: (_, m) => counterpart(m) },
-    { title: t('reason'), key: 'reason', width: 170, ellipsis: true, render: (_, m) => reasonText(m) },
-    { title: t('user'), dataIndex: 'userName', key: 'user', width: 90, ellipsis: true },
-    { title: t('reversal'), key: 'reversal', width: 162, ellipsis: true, render: (_, m) => <ReversalMarks movement={m} /> },
+    { title: t('quantity'), dataIndex: 'quantity', key: 'quantity', width: 96, align: 'right', className: 'num', render: (q: number) => formatSigned(q) },
+    { title: t('balance'), dataIndex: 'balance', key: 'balance', width: 96, align: 'right', className: 'num', render: (b: number) => formatQuantity(b) },
+    { title: t('counterpart'), key: 'counterpart', width: 220, ellipsis: true, render: (_, m) => counterpart(m) },
+    { title: t('reason'), key: 'reason', width: 230, ellipsis: true, render: (_, m) => reasonText(m) },
+    { title: t('user'), dataIndex: 'userName', key: 'user', width: 100, ellipsis: true },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 
@@ -180,7 +178,7 @@ export default function StockCardPage({ params }: { params: Record<string, strin
         }
         extra={
           <Flex gap={8}>
-            <Button size="small" onClick={() => window.history.back()}>
+            <Button size="small" onClick={() => (window.history.length > 1 ? window.history.back() : navigate('/stock'))}>
               {t('back')}
             </Button>
           </Flex>

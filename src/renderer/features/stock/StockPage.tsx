@@ -127,12 +127,12 @@ export default function StockPage() {
 
   const columns = useMemo(() => {
     const col = {
-      depot: { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 168, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName) },
+      depot: { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 162, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName) },
       code: { title: t('code'), dataIndex: 'materialCode', key: 'code', width: 90, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialCode, b.materialCode) },
       name: { title: t('name'), dataIndex: 'materialName', key: 'name', width: 150, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialName, b.materialName) },
       spec: { title: t('spec'), dataIndex: 'spec', key: 'spec', width: 150, ellipsis: true },
-      category: { title: t('category'), dataIndex: 'category', key: 'category', width: 76, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category) },
-      unit: { title: t('unit'), dataIndex: 'unit', key: 'unit', width: 50 },
+      category: { title: t('category'), dataIndex: 'category', key: 'category', width: 82, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category) },
+      unit: { title: t('unit'), dataIndex: 'unit', key: 'unit', width: 58, ellipsis: true },
       lotNo: { title: t('lotNo'), dataIndex: 'lotNo', key: 'lotNo', width: 120, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.lotNo, b.lotNo) },
       expiresOn: { title: t('expiresOn'), dataIndex: 'expiresOn', key: 'expiresOn', width: 104, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999') },
     };
@@ -167,7 +167,7 @@ export default function StockPage() {
         ? [col.depot, col.code, col.name, col.spec, col.lotNo, col.expiresOn, col.unit, num('onHand'), warn]
         : groupBy === 'material'
           ? [col.code, { ...col.name, width: 190 }, { ...col.spec, width: 220 }, col.category, col.unit, num('onHand', 100), num('reserved'), num('available', 100), warn]
-          : [col.depot, col.code, col.name, { ...col.spec, width: 104 }, col.category, col.unit, num('onHand', 88), num('reserved', 76), num('available', 84), num('quota', 92), { ...warn, width: 150 }];
+          : [col.depot, col.code, { ...col.name, width: 142 }, { ...col.spec, width: 104 }, col.category, col.unit, num('onHand', 88), num('reserved', 76), num('available', 84), num('quota', 92), { ...warn, width: 150 }];
     return list;
   }, [groupBy, t, warnings]);
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
@@ -200,7 +200,7 @@ export default function StockPage() {
         />
       </Flex>
       <Flex gap={8} wrap align="center">
-        <DepotSelect allowClear aria-label={t('depot')} placeholder={t('allDepots')} includeInactive value={depotId} onChange={(v) => set({ depotId: v })} style={{ width: 200 }} />
+        <DepotSelect allowClear aria-label={t('depot')} placeholder={t('allDepots')} includeInactive value={depotId} onChange={(v) => set({ depotId: v })} style={{ width: 190 }} />
         <Select<DepotLevel>
           allowClear
           aria-label={t('level')}
@@ -226,7 +226,7 @@ export default function StockPage() {
           placeholder={t('allTopClasses')}
           value={topClass}
           onChange={(v) => set({ topClass: v })}
-          style={{ width: 190 }}
+          style={{ width: 170 }}
           popupMatchSelectWidth={false}
           options={([1, 2, 3] as const).map((n) => ({ value: n, label: `${n} ${terms(`topClass.${n}`)}` }))}
         />
@@ -240,7 +240,7 @@ export default function StockPage() {
             if (e.target.value === '') set({ text: '' });
           }}
           onSearch={(v) => set({ text: v.trim() })}
-          style={{ width: 240 }}
+          style={{ width: 230 }}
         />
         <Checkbox checked={filters.warningsOnly} onChange={(e) => set({ warningsOnly: e.target.checked })}>
           {t('warningsOnly')}

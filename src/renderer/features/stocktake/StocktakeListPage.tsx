@@ -18,9 +18,10 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
-import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
+import { rpc, RpcFailure } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
 import { applyServerErrors } from '../../components/serverErrors';
+import { usePosting } from '../../components/usePosting';
 import { useSessionState } from '../../components/useSessionState';
 import { useFillHeight } from '../../components/useFillHeight';
 import { formatQuantity, formatTime } from '../../format';
@@ -153,7 +154,7 @@ export default function StocktakeListPage() {
       {
         title: t('progress'),
         key: 'progress',
-        width: 110,
+        width: 100,
         align: 'right',
         className: 'num',
         render: (_, r) => `${formatQuantity(r.countedCount)} / ${formatQuantity(r.lineCount)}`,
@@ -161,25 +162,23 @@ export default function StocktakeListPage() {
       {
         title: t('differences'),
         dataIndex: 'differenceCount',
-        width: 80,
+        width: 70,
         align: 'right',
         className: 'num',
         render: (v: number) => formatQuantity(v),
       },
-      { title: t('openedBy'), dataIndex: 'openedBy', width: 120, ellipsis: true },
+      { title: t('openedBy'), dataIndex: 'openedBy', width: 110, ellipsis: true },
       {
         title: t('openedAt'),
         dataIndex: 'openedAt',
-        width: 140,
-        className: 'num',
+        width: 130,
         render: (v: string) => formatTime(v),
       },
-      { title: t('closedBy'), dataIndex: 'closedBy', width: 120, ellipsis: true },
+      { title: t('closedBy'), dataIndex: 'closedBy', width: 110, ellipsis: true },
       {
         title: t('closedAt'),
         dataIndex: 'closedAt',
-        width: 140,
-        className: 'num',
+        width: 130,
         render: (v: string | null) => formatTime(v),
       },
       { title: t('note'), dataIndex: 'note', ellipsis: true },
@@ -243,7 +242,7 @@ export default function StocktakeListPage() {
           columns={columns}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1170, y: height }}
+          scroll={{ x: 1140, y: height }}
           locale={{ emptyText: t('empty') }}
           onRow={(r) => ({
             onClick: () => navigate(`/stocktake/${r.stocktakeId}`),
@@ -271,25 +270,16 @@ function OpenStocktakeModal({ defaultDepotId, onClose }: { defaultDepotId?: numb
   const c = useMessages(common);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ depotId?: number; note: string | null }>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
+  const posting = usePosting();
 
   const submit = async (values: { depotId?: number; note: string | null }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const st = await rpc(
-        'stocktake.open',
-        { depotId: values.depotId!, note: values.note },
-        { idempotencyKey: key },
-      );
-      void message.success(t('opened', { docNo: st.docNo, n: formatQuantity(st.lineCount) }));
-      navigate(`/stocktake/${st.stocktakeId}`);
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-      setBusy(false);
-    }
+    const st = await posting.post(
+      (idempotencyKey) => rpc('stocktake.open', { depotId: values.depotId!, note: values.note }, { idempotencyKey }),
+      (e) => applyServerErrors(form, e),
+    );
+    if (!st) return;
+    void message.success(t('opened', { docNo: st.docNo, n: formatQuantity(st.lineCount) }));
+    navigate(`/stocktake/${st.stocktakeId}`);
   };
 
   return (
@@ -299,17 +289,18 @@ function OpenStocktakeModal({ defaultDepotId, onClose }: { defaultDepotId?: numb
       onCancel={onClose}
       okText={t('openAction')}
       cancelText={c('cancel')}
-      okButtonProps={{ loading: busy, htmlType: 'submit', form: 'stocktake-open' }}
+      okButtonProps={{ loading: posting.posting, htmlType: 'submit', form: 'stocktake-open' }}
       destroyOnHidden
       width={520}
     >
       <Alert type="warning" showIcon title={t('openHint')} style={{ marginBottom: 16 }} />
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
       <Form
         id="stocktake-open"
         form={form}
         layout="vertical"
         onFinish={submit}
+        onValuesChange={posting.changed}
         initialValues={{ depotId: defaultDepotId, note: null }}
       >
         <Form.Item name="depotId" label={t('depot')} rules={[{ required: true, message: c('required') }]}>

@@ -223,7 +223,7 @@ export default function StocktakePage({ params }: { params: Record<string, strin
   const stocktakeId = Number(params.id);
   const t = useMessages(messages);
   const c = useMessages(common);
-  const { can } = useSession();
+  const { can, user } = useSession();
   const { message, modal } = App.useApp();
   const [st, setSt] = useState<StocktakeDto | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -264,7 +264,8 @@ export default function StocktakePage({ params }: { params: Record<string, strin
     );
   }, [st, movements]);
 
-  const editable = st?.status === 'open';
+  // A keeper counts only in their own depots (the server refuses the others anyway).
+  const editable = st?.status === 'open' && (user?.role !== 'keeper' || user.depotIds.includes(st.depotId));
   const rows = useMemo(
     () => (st ? st.lines.map((l, i) => mergeRow(l, i, drafts[l.lineId])) : []),
     [st, drafts],
@@ -514,7 +515,7 @@ export default function StocktakePage({ params }: { params: Record<string, strin
       },
       { title: t('spec'), dataIndex: 'spec', width: 130, ellipsis: true },
       { title: t('lotNo'), dataIndex: 'lotNo', width: 110, ellipsis: true },
-      { title: t('expiresOn'), dataIndex: 'expiresOn', width: 96, className: 'num' },
+      { title: t('expiresOn'), dataIndex: 'expiresOn', width: 96 },
       { title: t('unit'), dataIndex: 'unit', width: 52 },
       {
         title: t('book'),
@@ -738,8 +739,8 @@ export default function StocktakePage({ params }: { params: Record<string, strin
       </div>
       <Descriptions
         size="small"
-        bordered
         column={4}
+        styles={{ label: { whiteSpace: 'nowrap' } }}
         style={{ marginBottom: 8 }}
         items={[
           { key: 'depot', label: t('depot'), children: st.depotName },
@@ -840,7 +841,7 @@ function PostedMovements({ movements }: { movements: MovementDto[] | null }) {
       ),
     },
     { title: t('lotNo'), dataIndex: 'lotNo', width: 120 },
-    { title: t('expiresOn'), dataIndex: 'expiresOn', width: 100, className: 'num' },
+    { title: t('expiresOn'), dataIndex: 'expiresOn', width: 100 },
     {
       title: t('mvQuantity'),
       dataIndex: 'quantity',
@@ -856,7 +857,6 @@ function PostedMovements({ movements }: { movements: MovementDto[] | null }) {
       title: t('mvTime'),
       dataIndex: 'occurredAt',
       width: 140,
-      className: 'num',
       render: (v: string) => formatTime(v),
     },
   ];
