@@ -127,11 +127,11 @@ export default function StockPage() {
 
   const columns = useMemo(() => {
     const col = {
-      depot: { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 162, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName) },
+      depot: { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 168, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName) },
       code: { title: t('code'), dataIndex: 'materialCode', key: 'code', width: 90, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialCode, b.materialCode) },
       name: { title: t('name'), dataIndex: 'materialName', key: 'name', width: 150, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialName, b.materialName) },
       spec: { title: t('spec'), dataIndex: 'spec', key: 'spec', width: 150, ellipsis: true },
-      category: { title: t('category'), dataIndex: 'category', key: 'category', width: 82, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category) },
+      category: { title: t('category'), dataIndex: 'category', key: 'category', width: 78, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category) },
       unit: { title: t('unit'), dataIndex: 'unit', key: 'unit', width: 58, ellipsis: true },
       lotNo: { title: t('lotNo'), dataIndex: 'lotNo', key: 'lotNo', width: 120, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.lotNo, b.lotNo) },
       expiresOn: { title: t('expiresOn'), dataIndex: 'expiresOn', key: 'expiresOn', width: 104, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999') },
