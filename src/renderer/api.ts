@@ -73,6 +73,7 @@ export async function rpc<P extends ProcedureName>(
   }
   if (response.ok) return response.result as OutputOf<P>;
   const { code, message, fields } = response.error;
-  if (code === 'UNAUTHENTICATED' && procedure !== 'auth.login' && procedure !== 'auth.changePassword') state.onUnauthenticated();
+  // A failed sign-in is not an ended session.
+  if (code === 'UNAUTHENTICATED' && procedure !== 'auth.login') state.onUnauthenticated();
   throw new RpcFailure(code, message, fields ?? []);
 }

@@ -2,11 +2,11 @@
  * Each test gets its own server: a temp data folder, the app in-process, the HTTP transport on a
  * free loopback port serving the built renderer. `world` seeds the demo data set and signs in.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createApp, type App } from '../../src/main/app';
+import { createApp, DATABASE_FILE, type App } from '../../src/main/app';
 import { DEMO_ACCOUNTS, seedDemo } from '../../src/main/demo';
 import { startHttpServer, type HttpServer } from '../../src/main/rpc/http';
 
@@ -19,26 +19,55 @@ export interface Server {
 
 export type DemoRole = 'admin' | 'coordinator' | 'keeper' | 'staff';
 
-export const test = base.extend<{
-  server: Server;
-  /** A server whose store holds the demo data set. */
-  demoServer: Server;
-  /** Signs in as a demo account of that role on the demo server. */
-  signIn: (role: DemoRole) => Promise<Page>;
-}>({
+async function startServer(dataDir: string): Promise<Server> {
+  const app = await createApp({ dataDir, security: { scryptN: 2 ** 12 }, logError: () => undefined });
+  const http = await startHttpServer(app.dispatch, { staticDir: path.resolve('out/renderer') });
+  return { app, http, url: http.url, dataDir };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  await server.http.close();
+  await server.app.close();
+  rmSync(server.dataDir, { recursive: true, force: true });
+}
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'relief-depot-e2e-'));
+
+export const test = base.extend<
+  {
+    server: Server;
+    /** A server whose store holds the demo data set (a copy of the worker's template). */
+    demoServer: Server;
+    /** Signs in as a demo account of that role on the demo server. */
+    signIn: (role: DemoRole) => Promise<Page>;
+  },
+  { demoTemplate: string }
+>({
+  // The demo data set is built once per worker and copied for each test: seeding takes seconds.
+  demoTemplate: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+    async ({}, use) => {
+      const dir = tempDir();
+      const app = await createApp({ dataDir: dir, security: { scryptN: 2 ** 12 }, logError: () => undefined });
+      await seedDemo(app);
+      await app.close();
+      await use(path.join(dir, DATABASE_FILE));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   server: async ({}, use) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'relief-depot-e2e-'));
-    const app = await createApp({ dataDir, security: { scryptN: 2 ** 12 }, logError: () => undefined });
-    const http = await startHttpServer(app.dispatch, { staticDir: path.resolve('out/renderer') });
-    await use({ app, http, url: http.url, dataDir });
-    await http.close();
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  },
-  demoServer: async ({ server }, use) => {
-    await seedDemo(server.app);
+    const server = await startServer(tempDir());
     await use(server);
+    await stopServer(server);
+  },
+  demoServer: async ({ demoTemplate }, use) => {
+    const dataDir = tempDir();
+    copyFileSync(demoTemplate, path.join(dataDir, DATABASE_FILE));
+    const server = await startServer(dataDir);
+    await use(server);
+    await stopServer(server);
   },
   signIn: async ({ page, demoServer }, use) => {
     await use(async (role) => {
@@ -46,7 +75,7 @@ export const test = base.extend<{
       await page.goto(demoServer.url);
       await page.getByLabel('用户名').fill(account.username);
       await page.getByLabel('密码').fill(account.password);
-      await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+      await page.getByRole('button', { name: /登\s?录/ }).click();
       await expect(page.getByTestId('current-user')).toBeVisible();
       return page;
     });

@@ -222,3 +222,14 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   await expect(page.getByTestId('current-user')).toContainText('保管员 周涛');
   await expect(page.getByText('负责：北宅街道应急物资储备点')).toBeVisible();
 });
+
+test('the administrator sets the idle lock minutes', async ({ page, demoServer, signIn }) => {
+  await signIn('admin');
+  await page.locator('.ant-menu').getByRole('link', { name: '系统设置', exact: true }).click();
+  const minutes = page.getByLabel('无操作自动锁屏');
+  await expect(minutes).toHaveValue('15');
+  await minutes.fill('30');
+  await minutes.press('Enter');
+  await expect(page.getByText('设置已保存')).toBeVisible();
+  expect(await callAs<{ idleLockMinutes: number }>(demoServer, 'staff', 'settings.get', {})).toEqual({ idleLockMinutes: 30 });
+});

@@ -36,7 +36,7 @@ export interface TestEnv {
   call<P extends ProcedureName>(token: string | undefined, procedure: P, input?: InputOf<P>): Promise<OutputOf<P>>;
   /** Calls a procedure expecting an error and returns it. */
   fail(token: string | undefined, procedure: string, input?: unknown, locale?: string): Promise<RpcError>;
-  raw(request: { procedure: string; input?: unknown; token?: string; locale?: string }): Promise<RpcResponse>;
+  raw(request: { procedure: string; input?: unknown; token?: string; locale?: string; idempotencyKey?: string }): Promise<RpcResponse>;
   /** Creates a user directly and signs in; returns the session token. */
   user(role: Role, depotIds?: number[], username?: string): Promise<{ token: string; userId: number }>;
   close(): Promise<void>;

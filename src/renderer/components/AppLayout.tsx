@@ -32,7 +32,15 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
 
   return (
     <Layout style={{ minHeight: '100%' }}>
-      <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={176} theme="light" className="no-print">
+      <Sider
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={176}
+        theme="light"
+        className="no-print"
+        style={{ position: 'sticky', top: 0, height: '100vh', overflowY: 'auto' }}
+      >
         <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, fontSize: 15, color: '#1677ff', letterSpacing: 2 }}>
           {t('brandShort')}
         </div>

@@ -42,7 +42,7 @@ export class AdminMaterialsPage {
   }
 
   async save() {
-    await this.drawer().getByRole('button', { name: /^保\s?存$/ }).click();
+    await this.drawer().getByRole('button', { name: /(^|\s)保\s?存$/ }).click();
   }
 
   async saveAndClose() {

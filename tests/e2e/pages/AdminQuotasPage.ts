@@ -32,7 +32,7 @@ export class AdminQuotasPage {
   }
 
   async save() {
-    await this.page.getByRole('button', { name: /^保存（\d+ 项修改）$/ }).click();
+    await this.page.getByRole('button', { name: /保存（\d+ 项修改）$/ }).click();
     await expect(this.page.getByText(/已保存 \d+ 项定额/)).toBeVisible();
   }
 }

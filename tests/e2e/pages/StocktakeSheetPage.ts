@@ -48,18 +48,21 @@ export class StocktakeSheetPage {
   }
 
   async save() {
-    await this.page.getByRole('button', { name: /^保\s?存/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)保\s?存/ }).click();
     await expect(this.page.getByText(/已保存 \d+ 行/)).toBeVisible();
   }
 
+  /** The approve button on the sheet (dialogs render outside #root). */
   approveButton(): Locator {
-    return this.page.getByRole('button', { name: '审批过账' });
+    return this.page.locator('#root').getByRole('button', { name: /审批过账$/ });
   }
 
+  /** Approve, confirm, and wait for the confirmation dialog to close (refused or not). */
   async approve() {
     await this.approveButton().click();
     const dialog = this.page.getByRole('dialog').filter({ hasText: '审批盘点单' });
-    await dialog.getByRole('button', { name: '审批过账' }).click();
+    await dialog.getByRole('button', { name: /审批过账$/ }).click();
+    await expect(dialog).toBeHidden();
   }
 
   postedMovements(): Locator {

@@ -7,17 +7,24 @@ export async function openFromMenu(page: Page, name: string) {
   await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
 }
 
-/** Chooses `option` in the antd select labelled `label` (typing to search when it can). */
+/**
+ * Chooses `option` in the antd select labelled `label` (typing to search when it can), and
+ * checks that the select shows it (a click during the list's opening animation can miss).
+ */
 export async function choose(page: Page, scope: Locator, label: string, option: string) {
   const input = scope.getByLabel(label, { exact: true });
-  await input.click();
+  const field = scope.locator('.ant-select').filter({ has: page.getByLabel(label, { exact: true }) });
   const searchable = (await input.getAttribute('readonly')) === null;
-  if (searchable) await input.fill(option);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+  await expect(async () => {
+    if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click();
+    if (searchable) await input.fill(option);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click({ timeout: 2_000 });
+    await expect(field).toContainText(option, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
 }
 
 /** Saves the drawer or dialog `scope` and waits for it to close. */
-export async function saveAndClose(scope: Locator, button = /^保\s?存$/) {
+export async function saveAndClose(scope: Locator, button = /(^|\s)保\s?存$/) {
   await scope.getByRole('button', { name: button }).click();
   await expect(scope).toBeHidden();
 }

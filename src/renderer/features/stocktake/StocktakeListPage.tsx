@@ -137,14 +137,14 @@ export default function StocktakeListPage() {
       {
         title: t('docNo'),
         dataIndex: 'docNo',
-        width: 160,
+        width: 150,
         render: (docNo: string, r) => (
           <a href={href(`/stocktake/${r.stocktakeId}`)} onClick={(e) => e.stopPropagation()}>
             {docNo}
           </a>
         ),
       },
-      { title: t('depot'), dataIndex: 'depotName', width: 210, ellipsis: true },
+      { title: t('depot'), dataIndex: 'depotName', width: 190, ellipsis: true },
       {
         title: t('status'),
         dataIndex: 'status',

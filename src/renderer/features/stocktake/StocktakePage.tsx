@@ -274,18 +274,20 @@ export default function StocktakePage({ params }: { params: Record<string, strin
 
   // The views filter on what is saved (plus the rows being edited), so a row never vanishes
   // under the keeper's fingers while typing.
+  // The 有错误 view means nothing once its rows are gone (another stocktake, a reload).
+  const viewMode: View = view.view === 'errors' && errorRows.length === 0 ? 'all' : view.view;
   const visible = useMemo(() => {
     const text = view.text.trim().toLowerCase();
     return rows.filter((r) => {
-      if (view.view === 'uncounted' && r.countedQuantity !== null && !r.dirty) return false;
-      if (view.view === 'difference' && !r.difference && !r.diff) return false;
-      if (view.view === 'errors' && !errorRows.includes(r.lineId) && !r.dirty) return false;
+      if (viewMode === 'uncounted' && r.countedQuantity !== null && !r.dirty) return false;
+      if (viewMode === 'difference' && !r.difference && !r.diff) return false;
+      if (viewMode === 'errors' && !errorRows.includes(r.lineId) && !r.dirty) return false;
       if (!text) return true;
       return [r.materialCode, r.materialName, r.spec ?? '', r.lotNo].some((f) =>
         f.toLowerCase().includes(text),
       );
     });
-  }, [rows, view, errorRows]);
+  }, [rows, view.text, viewMode, errorRows]);
 
   useLeaveGuard(editable === true && dirtyRows.length > 0, {
     title: t('leaveTitle'),
@@ -624,12 +626,8 @@ export default function StocktakePage({ params }: { params: Record<string, strin
   if (!st) return <Spin style={{ display: 'block', marginTop: 80 }} />;
 
   const activeFilters = [
-    view.view !== 'all'
-      ? t(
-          ({ uncounted: 'viewUncounted', difference: 'viewDifference', errors: 'viewErrors' } as const)[
-            view.view
-          ],
-        )
+    viewMode !== 'all'
+      ? t(({ uncounted: 'viewUncounted', difference: 'viewDifference', errors: 'viewErrors' } as const)[viewMode])
       : null,
     view.text.trim() ? t('filterText', { text: view.text.trim() }) : null,
   ].filter((f): f is string => f !== null);
@@ -646,13 +644,13 @@ export default function StocktakePage({ params }: { params: Record<string, strin
           onChange={(e) => setView((v) => ({ ...v, text: e.target.value }))}
         />
         <Segmented<View>
-          value={view.view}
+          value={viewMode}
           onChange={(v) => setView((x) => ({ ...x, view: v }))}
           options={[
             { value: 'all', label: t('viewAll') },
             { value: 'uncounted', label: t('viewUncounted') },
             { value: 'difference', label: t('viewDifference') },
-            ...(errorRows.length > 0 || view.view === 'errors'
+            ...(errorRows.length > 0
               ? [{ value: 'errors' as const, label: t('viewErrors') }]
               : []),
           ]}
