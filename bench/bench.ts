@@ -29,6 +29,7 @@ import { createApp, DATABASE_FILE, type App } from '../src/main/app';
 import { openSqlite } from '../src/main/db/connect';
 import { seedDemo, seedScale } from '../src/main/demo';
 import type { InputOf, OutputOf, ProcedureName } from '../src/shared/api';
+import { benchBrowser, type BrowserFigure } from './browser-bench';
 
 const SECURITY = { scryptN: 2 ** 14 };
 const WRITE_CALLS = 2_000;
@@ -125,6 +126,16 @@ function printTable() {
   const line = (cells: string[]) => `| ${cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (numeric.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
+  for (const b of body) console.log(line(b));
+}
+
+function printBrowserTable(figures: BrowserFigure[]) {
+  const header = ['Browser mode (Chromium, --scale data)', 'p50', 'runs', 'Target', 'Result', 'JS heap'];
+  const body = figures.map((f) => [f.scenario, fmtMs(f.p50Ms), String(f.runs), f.target, f.p50Ms <= f.limitMs ? 'PASS' : 'MISS', f.heapMb === null ? '—' : `${f.heapMb} MB`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const b of body) console.log(line(b));
 }
 
@@ -434,6 +445,7 @@ async function main() {
   const scale = await scaleDatabase(base);
   const size = statSync(path.join(scale.dir, DATABASE_FILE)).size;
   await readScenarios(scale.dir);
+  const browser = await benchBrowser(scale.dir, { username: 'admin', password: 'Demo1234' });
   if (!scale.keep) rmSync(scale.dir, { recursive: true, force: true });
 
   console.log('');
@@ -442,7 +454,9 @@ async function main() {
   console.log(`Load average at end: ${load()}`);
   console.log('');
   printTable();
-  const missed = rows.filter((r) => !r.pass).length;
+  console.log('');
+  printBrowserTable(browser);
+  const missed = rows.filter((r) => !r.pass).length + browser.filter((f) => f.p50Ms > f.limitMs).length;
   console.log('');
   console.log(missed === 0 ? 'All targets met.' : `${missed} target(s) missed.`);
 }

@@ -30,7 +30,10 @@ const [preload] = await Promise.all([
   build({ ...common, entryPoints: ['src/main/cli.ts'], outfile: 'out/main/cli.cjs' }),
   build({ ...common, entryPoints: ['src/main/electron/main.ts'], outfile: 'out/main/electron.cjs' }),
   // The benchmarks are optional (npm run bench): absent in a checkout without bench/bench.ts.
-  existsSync('bench/bench.ts') ? build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'out/bench/bench.cjs' }) : null,
+  // Playwright (the browser-mode figures) stays external too: it finds its own files at run time.
+  existsSync('bench/bench.ts')
+    ? build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'out/bench/bench.cjs', external: [...common.external, '@playwright/test', 'playwright', 'playwright-core'] })
+    : null,
 ]);
 
 // A preload that requires anything but 'electron' fails at run time in the sandbox: fail here.

@@ -140,6 +140,24 @@ export async function getBatch(ctx: ServiceContext, batchId: number): Promise<Ba
 
 type BalancesInput = z.output<typeof balancesInput>;
 
+/**
+ * Materials whose code, name or spec contains the text. Used as `material_id in (...)`, so the
+ * database searches the small catalogue once and then reads only those materials' stock, instead
+ * of testing the text against every depot x material row.
+ */
+function matchingMaterials(db: DbOrTrx, pattern: string) {
+  return db
+    .selectFrom('materials as mm')
+    .select('mm.materialId')
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`${eb.ref('mm.code')} like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('mm.name')} like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('mm.spec')} like ${pattern} escape '\\'`,
+      ]),
+    );
+}
+
 function textPattern(text: string | undefined): string | null {
   const trimmed = text?.trim();
   return trimmed ? `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
@@ -210,7 +228,7 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
     if (input.category !== undefined) q = q.where('m.category', '=', input.category);
     if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
     if (input.level !== undefined) q = q.where('d.level', '=', input.level);
-    if (pattern) q = q.where((eb) => eb.or([sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`]));
+    if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
     if (!input.includeZero) q = q.where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]));
     // One depot pages by material; across depots, material then depot (both follow an index).
     const byDepot = input.depotId !== undefined;
@@ -257,7 +275,7 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
   if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
   if (input.category !== undefined) q = q.where('m.category', '=', input.category);
   if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
-  if (pattern) q = q.where((eb) => eb.or([sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`]));
+  if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
   const cursor = parseCursor(input.after, 1);
   if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
   if (!input.includeZero) q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));

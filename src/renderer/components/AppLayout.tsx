@@ -39,12 +39,15 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
         width={176}
         theme="light"
         className="no-print"
-        style={{ position: 'sticky', top: 0, height: '100vh', overflowY: 'auto' }}
+        style={{ position: 'sticky', top: 0, height: '100vh' }}
       >
         <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, fontSize: 15, color: '#1677ff', letterSpacing: 2 }}>
           {t('brandShort')}
         </div>
-        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} />
+        {/* The menu scrolls on its own, between the brand and the collapse trigger (48px each). */}
+        <div style={{ height: 'calc(100vh - 96px)', overflowY: 'auto' }}>
+          <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} />
+        </div>
       </Sider>
       <Layout>
         <Header className="no-print" style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>

@@ -5,7 +5,18 @@
  * rows. Filters stay for the session; a link (?category=…) replaces them. A batch row opens
  * its stock card; other rows open their batches.
  */
-import { Alert, Button, Checkbox, Flex, Input, Segmented, Select, Table, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Flex,
+  Input,
+  Segmented,
+  Select,
+  Table,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InputOf } from '../../../shared/api';
 import type { DepotLevel } from '../../../shared/schemas/depot';
@@ -38,7 +49,7 @@ interface Filters {
 }
 
 const DEFAULTS: Filters = { groupBy: 'depotMaterial', text: '', warningsOnly: false };
-const PAGE = 5000;
+const PAGE = 10_000;
 const collator = new Intl.Collator('zh-CN');
 const byText = (a: string | null, b: string | null) => collator.compare(a ?? '', b ?? '');
 
@@ -82,7 +93,13 @@ export default function StockPage() {
   const [categories, setCategories] = useState<string[]>([]);
   useEffect(() => {
     rpc('dashboard.summary', {}).then(
-      (s) => setCategories(s.byCategory.map((r) => r.category).filter((x): x is string => !!x).sort(byText)),
+      (s) =>
+        setCategories(
+          s.byCategory
+            .map((r) => r.category)
+            .filter((x): x is string => !!x)
+            .sort(byText),
+        ),
       () => undefined,
     );
   }, []);
@@ -96,10 +113,18 @@ export default function StockPage() {
   const query = filters.text.trim();
   useEffect(() => {
     const id = ++request.current;
-    setRows([]);
+    // The old rows stay until the new ones arrive: clearing a long table first costs a full render.
     setLoading(true);
     setError(null);
-    const input: InputOf<'stock.balances'> = { groupBy, depotId, level, category, topClass, text: query || undefined, limit: PAGE };
+    const input: InputOf<'stock.balances'> = {
+      groupBy,
+      depotId,
+      level,
+      category,
+      topClass,
+      text: query || undefined,
+      limit: PAGE,
+    };
     void (async () => {
       let all: BalanceRow[] = [];
       let after: string | undefined;
@@ -107,9 +132,11 @@ export default function StockPage() {
         do {
           const page = await rpc('stock.balances', { ...input, after });
           if (id !== request.current) return;
+          const first = all.length === 0;
           all = all.concat(page.rows);
-          setRows(all);
           after = page.nextCursor ?? undefined;
+          // The first page shows at once; the rest render together (one table render, not one per page).
+          if (first || !after) setRows(all);
         } while (after);
       } catch (e) {
         if (id === request.current) setError(e instanceof RpcFailure ? e.message : String(e));
@@ -120,21 +147,63 @@ export default function StockPage() {
   }, [groupBy, depotId, level, category, topClass, query, reload]);
 
   const warnings = useStockWarnings();
-  const shown = useMemo(() => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r, warnings).length > 0) : rows), [rows, filters.warningsOnly, warnings]);
+  const shown = useMemo(
+    () => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r, warnings).length > 0) : rows),
+    [rows, filters.warningsOnly, warnings],
+  );
 
   const [drill, setDrill] = useState<BalanceRow | null>(null);
   const [tableBox, tableHeight] = useFillHeight(72);
 
   const columns = useMemo(() => {
     const col = {
-      depot: { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 168, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName) },
-      code: { title: t('code'), dataIndex: 'materialCode', key: 'code', width: 90, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialCode, b.materialCode) },
-      name: { title: t('name'), dataIndex: 'materialName', key: 'name', width: 150, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialName, b.materialName) },
+      depot: {
+        title: t('depot'),
+        dataIndex: 'depotName',
+        key: 'depot',
+        width: 168,
+        ellipsis: true,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName),
+      },
+      code: {
+        title: t('code'),
+        dataIndex: 'materialCode',
+        key: 'code',
+        width: 90,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialCode, b.materialCode),
+      },
+      name: {
+        title: t('name'),
+        dataIndex: 'materialName',
+        key: 'name',
+        width: 150,
+        ellipsis: true,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialName, b.materialName),
+      },
       spec: { title: t('spec'), dataIndex: 'spec', key: 'spec', width: 150, ellipsis: true },
-      category: { title: t('category'), dataIndex: 'category', key: 'category', width: 78, ellipsis: true, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category) },
+      category: {
+        title: t('category'),
+        dataIndex: 'category',
+        key: 'category',
+        width: 78,
+        ellipsis: true,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category),
+      },
       unit: { title: t('unit'), dataIndex: 'unit', key: 'unit', width: 58, ellipsis: true },
-      lotNo: { title: t('lotNo'), dataIndex: 'lotNo', key: 'lotNo', width: 120, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.lotNo, b.lotNo) },
-      expiresOn: { title: t('expiresOn'), dataIndex: 'expiresOn', key: 'expiresOn', width: 104, sorter: (a: BalanceRow, b: BalanceRow) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999') },
+      lotNo: {
+        title: t('lotNo'),
+        dataIndex: 'lotNo',
+        key: 'lotNo',
+        width: 120,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.lotNo, b.lotNo),
+      },
+      expiresOn: {
+        title: t('expiresOn'),
+        dataIndex: 'expiresOn',
+        key: 'expiresOn',
+        width: 104,
+        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999'),
+      },
     };
     const num = (key: 'onHand' | 'reserved' | 'available' | 'quota', width = 92) => ({
       title: t(key),
@@ -166,21 +235,75 @@ export default function StockPage() {
       groupBy === 'batch'
         ? [col.depot, col.code, col.name, col.spec, col.lotNo, col.expiresOn, col.unit, num('onHand'), warn]
         : groupBy === 'material'
-          ? [col.code, { ...col.name, width: 190 }, { ...col.spec, width: 220 }, col.category, col.unit, num('onHand', 100), num('reserved'), num('available', 100), warn]
-          : [col.depot, col.code, { ...col.name, width: 142 }, { ...col.spec, width: 104 }, col.category, col.unit, num('onHand', 88), num('reserved', 76), num('available', 84), num('quota', 92), { ...warn, width: 150 }];
+          ? [
+              col.code,
+              { ...col.name, width: 190 },
+              { ...col.spec, width: 220 },
+              col.category,
+              col.unit,
+              num('onHand', 100),
+              num('reserved'),
+              num('available', 100),
+              warn,
+            ]
+          : [
+              col.depot,
+              col.code,
+              { ...col.name, width: 142 },
+              { ...col.spec, width: 104 },
+              col.category,
+              col.unit,
+              num('onHand', 88),
+              num('reserved', 76),
+              num('available', 84),
+              num('quota', 92),
+              { ...warn, width: 150 },
+            ];
     return list;
   }, [groupBy, t, warnings]);
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 
   const active: string[] = [];
-  if (depotId !== undefined) active.push(`${t('depot')}=${depots.find((d) => d.depotId === depotId)?.name ?? depotId}`);
+  if (depotId !== undefined)
+    active.push(`${t('depot')}=${depots.find((d) => d.depotId === depotId)?.name ?? depotId}`);
   if (level) active.push(`${t('level')}=${terms(`level.${level}`)}`);
   if (category) active.push(`${t('category')}=${category}`);
   if (topClass) active.push(`${t('topClass')}=${terms(`topClass.${topClass}`)}`);
   if (query) active.push(t('filterText', { text: query }));
   if (filters.warningsOnly) active.push(t('warningsOnly'));
 
-  const rowKey = (r: BalanceRow) => (groupBy === 'batch' ? `b${r.batchId}` : groupBy === 'material' ? `m${r.materialId}` : `${r.depotId}:${r.materialId}`);
+  const rowKey = (r: BalanceRow) =>
+    groupBy === 'batch'
+      ? `b${r.batchId}`
+      : groupBy === 'material'
+        ? `m${r.materialId}`
+        : `${r.depotId}:${r.materialId}`;
+
+  // The table only re-renders when its rows or columns change: typing in a filter must not
+  // re-render ten thousand rows before the new query is even sent.
+  const tableLoading = loading && rows.length === 0;
+  const emptyText = tableLoading ? c('loading') : t('empty');
+  const table = useMemo(
+    () => (
+      <Table<BalanceRow>
+        size="small"
+        virtual
+        sticky
+        rowKey={rowKey}
+        pagination={false}
+        loading={tableLoading}
+        columns={columns}
+        dataSource={shown}
+        scroll={{ x: scrollX, y: tableHeight }}
+        locale={{ emptyText }}
+        onRow={(r) => ({
+          onClick: () => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r)),
+          style: { cursor: 'pointer' },
+        })}
+      />
+    ),
+    [columns, shown, tableLoading, scrollX, tableHeight, emptyText],
+  );
 
   return (
     <Flex vertical gap={8}>
@@ -200,7 +323,15 @@ export default function StockPage() {
         />
       </Flex>
       <Flex gap={8} wrap align="center">
-        <DepotSelect allowClear aria-label={t('depot')} placeholder={t('allDepots')} includeInactive value={depotId} onChange={(v) => set({ depotId: v })} style={{ width: 190 }} />
+        <DepotSelect
+          allowClear
+          aria-label={t('depot')}
+          placeholder={t('allDepots')}
+          includeInactive
+          value={depotId}
+          onChange={(v) => set({ depotId: v })}
+          style={{ width: 190 }}
+        />
         <Select<DepotLevel>
           allowClear
           aria-label={t('level')}
@@ -208,7 +339,10 @@ export default function StockPage() {
           value={level}
           onChange={(v) => set({ level: v })}
           style={{ width: 120 }}
-          options={(['city', 'district', 'town'] as const).map((l) => ({ value: l, label: terms(`level.${l}`) }))}
+          options={(['city', 'district', 'town'] as const).map((l) => ({
+            value: l,
+            label: terms(`level.${l}`),
+          }))}
         />
         <Select<string>
           allowClear
@@ -218,7 +352,10 @@ export default function StockPage() {
           value={category}
           onChange={(v) => set({ category: v })}
           style={{ width: 130 }}
-          options={[...new Set([...categories, ...(category ? [category] : [])])].map((x) => ({ value: x, label: x }))}
+          options={[...new Set([...categories, ...(category ? [category] : [])])].map((x) => ({
+            value: x,
+            label: x,
+          }))}
         />
         <Select<TopClass>
           allowClear
@@ -247,32 +384,29 @@ export default function StockPage() {
         </Checkbox>
         <Button onClick={() => setFilters({ ...DEFAULTS, groupBy })}>{c('reset')}</Button>
       </Flex>
-      {error && <Alert type="error" showIcon title={error} action={<Button onClick={() => setReload((n) => n + 1)}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          action={<Button onClick={() => setReload((n) => n + 1)}>{c('retry')}</Button>}
+        />
+      )}
       <Flex justify="space-between" gap={16}>
         <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
-          {active.length > 0 ? c('filters', { filters: active.join('、') }) : c('noFilters')} · {groupBy === 'batch' ? t('clickBatch') : t('clickRow')}
+          {active.length > 0 ? c('filters', { filters: active.join('、') }) : c('noFilters')} ·{' '}
+          {groupBy === 'batch' ? t('clickBatch') : t('clickRow')}
         </Typography.Text>
         <Typography.Text style={{ whiteSpace: 'nowrap' }} data-testid="row-count">
-          {loading ? (rows.length > 0 ? t('loadingMore', { n: formatQuantity(rows.length) }) : c('loading')) : c('rows', { n: formatQuantity(shown.length) })}
+          {loading
+            ? rows.length > 0
+              ? t('loadingMore', { n: formatQuantity(rows.length) })
+              : c('loading')
+            : c('rows', { n: formatQuantity(shown.length) })}
         </Typography.Text>
       </Flex>
       <div ref={tableBox} data-testid="stock-table">
-        <Table<BalanceRow>
-          size="small"
-          virtual
-          sticky
-          rowKey={rowKey}
-          pagination={false}
-          loading={loading && rows.length === 0}
-          columns={columns}
-          dataSource={shown}
-          scroll={{ x: scrollX, y: tableHeight }}
-          locale={{ emptyText: loading ? c('loading') : t('empty') }}
-          onRow={(r) => ({
-            onClick: () => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r)),
-            style: { cursor: 'pointer' },
-          })}
-        />
+        {table}
       </div>
       {drill && <BatchesDrawer row={drill} warnings={warnings} onClose={() => setDrill(null)} />}
     </Flex>
