@@ -116,6 +116,8 @@ export const api = {
 
   /** Catalogue search by code, name or spec; keyset-paged by code. */
   'material.list': procedure({ input: materialListInput, output: materialPage, access: everyone }),
+  /** The local categories in use (帐篷, 被服 …), for filters. */
+  'material.categories': procedure({ input: none, output: z.array(z.string()), access: everyone }),
   'material.create': procedure({ input: materialCreateInput, output: materialDto, access: admin }),
   /** Update fields or deactivate (never deleted). */
   'material.update': procedure({ input: materialUpdateInput, output: materialDto, access: admin }),

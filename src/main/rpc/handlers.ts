@@ -13,7 +13,7 @@ import { getSettings, updateSettings } from '../services/settings.service';
 import { assertFirstRun, createFirstAdmin, setupStatus, type DemoAccount } from '../services/setup.service';
 import { createDepot, listDepots, updateDepot } from '../services/depot.service';
 import { checkLedger } from '../services/ledger-check.service';
-import { createMaterial, listMaterials, updateMaterial } from '../services/material.service';
+import { createMaterial, listCategories, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
 import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
 import { getBatch, listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix } from '../services/stock-query.service';
@@ -72,6 +72,7 @@ export const handlers: Handlers = {
   'depot.update': (c, input) => updateDepot(c.svc, c.actor, input),
 
   'material.list': (c, input) => listMaterials(c.svc, input),
+  'material.categories': (c) => listCategories(c.svc),
   'material.create': (c, input) => createMaterial(c.svc, c.actor, input),
   'material.update': (c, input) => updateMaterial(c.svc, c.actor, input),
 

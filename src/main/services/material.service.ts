@@ -28,6 +28,11 @@ export async function listMaterials(ctx: ServiceContext, input: z.output<typeof 
   return { rows: page, nextCursor: more ? page.at(-1)!.code : null };
 }
 
+export async function listCategories(ctx: ServiceContext): Promise<string[]> {
+  const rows = await ctx.db.selectFrom('materials').select('category').distinct().where('category', 'is not', null).orderBy('category').execute();
+  return rows.map((r) => r.category!);
+}
+
 async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
   let q = trx.selectFrom('materials').select('materialId').where('code', '=', code);
   if (exceptId !== undefined) q = q.where('materialId', '<>', exceptId);

@@ -92,16 +92,7 @@ export default function StockPage() {
 
   const [categories, setCategories] = useState<string[]>([]);
   useEffect(() => {
-    rpc('dashboard.summary', {}).then(
-      (s) =>
-        setCategories(
-          s.byCategory
-            .map((r) => r.category)
-            .filter((x): x is string => !!x)
-            .sort(byText),
-        ),
-      () => undefined,
-    );
+    rpc('material.categories').then(setCategories, () => undefined);
   }, []);
 
   const [rows, setRows] = useState<BalanceRow[]>([]);
@@ -146,7 +137,8 @@ export default function StockPage() {
     })();
   }, [groupBy, depotId, level, category, topClass, query, reload]);
 
-  const warnings = useStockWarnings();
+  // Warning tags load after the rows: the balances come first on a busy server.
+  const warnings = useStockWarnings(!loading);
   const shown = useMemo(
     () => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r, warnings).length > 0) : rows),
     [rows, filters.warningsOnly, warnings],

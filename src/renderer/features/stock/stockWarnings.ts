@@ -38,9 +38,15 @@ export function indexWarnings(expiring: OutputOf<'stock.expiring'>, below: Outpu
   return w;
 }
 
-export function useStockWarnings(): StockWarnings | null {
+/** Loads once `ready` (e.g. when the screen's own rows are in). */
+export function useStockWarnings(ready = true): StockWarnings | null {
   const [warnings, setWarnings] = useState<StockWarnings | null>(null);
+  const [started, setStarted] = useState(false);
   useEffect(() => {
+    if (ready) setStarted(true);
+  }, [ready]);
+  useEffect(() => {
+    if (!started) return;
     let live = true;
     Promise.all([rpc('stock.expiring', {}), rpc('stock.belowQuota', {})]).then(
       ([e, b]) => live && setWarnings(indexWarnings(e, b)),
@@ -49,7 +55,7 @@ export function useStockWarnings(): StockWarnings | null {
     return () => {
       live = false;
     };
-  }, []);
+  }, [started]);
   return warnings;
 }
 
