@@ -4,6 +4,7 @@
  * moves itself. Deterministic: the same input date gives the same database.
  */
 import type { z } from 'zod';
+import { DEMO_FLAG } from '../services/settings.service';
 import { addDays, localDate } from '../../shared/dates';
 import { depotCreateInput } from '../../shared/schemas/depot';
 import { materialCreateInput, quotaSetInput } from '../../shared/schemas/material';
@@ -40,8 +41,6 @@ export const DEMO_ACCOUNTS: readonly { username: string; password: string; role:
   { username: 'staff', password: DEMO_PASSWORD, role: 'staff', displayName: '统计员 赵丽' },
 ];
 
-/** The settings key that marks a demo database. */
-export const DEMO_SETTING = 'demo';
 
 export interface DemoSummary {
   depots: number;
@@ -89,7 +88,7 @@ export async function assertEmpty(app: App): Promise<void> {
 export async function markDemo(app: App, at: string, value = 'true'): Promise<void> {
   await app.db
     .insertInto('settings')
-    .values({ key: DEMO_SETTING, value, updatedAt: at })
+    .values({ key: DEMO_FLAG, value, updatedAt: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: at }))
     .execute();
 }
