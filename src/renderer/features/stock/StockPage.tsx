@@ -104,7 +104,7 @@ export default function StockPage() {
   const query = filters.text.trim();
   useEffect(() => {
     const id = ++request.current;
-    // The old rows stay until the new ones arrive: clearing a long table first costs a full render.
+    setRows([]);
     setLoading(true);
     setError(null);
     const input: InputOf<'stock.balances'> = {
@@ -137,8 +137,7 @@ export default function StockPage() {
     })();
   }, [groupBy, depotId, level, category, topClass, query, reload]);
 
-  // Warning tags load after the rows: the balances come first on a busy server.
-  const warnings = useStockWarnings(!loading);
+  const warnings = useStockWarnings();
   const shown = useMemo(
     () => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r, warnings).length > 0) : rows),
     [rows, filters.warningsOnly, warnings],

@@ -38,15 +38,9 @@ export function indexWarnings(expiring: OutputOf<'stock.expiring'>, below: Outpu
   return w;
 }
 
-/** Loads once `ready` (e.g. when the screen's own rows are in). */
-export function useStockWarnings(ready = true): StockWarnings | null {
+export function useStockWarnings(): StockWarnings | null {
   const [warnings, setWarnings] = useState<StockWarnings | null>(null);
-  const [started, setStarted] = useState(false);
   useEffect(() => {
-    if (ready) setStarted(true);
-  }, [ready]);
-  useEffect(() => {
-    if (!started) return;
     let live = true;
     Promise.all([rpc('stock.expiring', {}), rpc('stock.belowQuota', {})]).then(
       ([e, b]) => live && setWarnings(indexWarnings(e, b)),
@@ -55,7 +49,7 @@ export function useStockWarnings(ready = true): StockWarnings | null {
     return () => {
       live = false;
     };
-  }, [started]);
+  }, []);
   return warnings;
 }
 
