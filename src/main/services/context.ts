@@ -35,7 +35,3 @@ export interface Actor {
   /** Depots a keeper may move stock in; empty for other roles (they are not depot-scoped). */
   depotIds: number[];
 }
-
-export function nowIso(ctx: ServiceContext): string {
-  return ctx.clock.now().toISOString();
-}
