@@ -64,6 +64,35 @@ describe('expiring and expired (rotation lists)', () => {
     expect(view(await env.call(w.admin.token, 'stock.expiring', {})).map((r) => r[0])).toContain('Q-40');
   });
 
+  test('balance rows carry the warning of their lot, or of their earliest lot with stock', async () => {
+    const lotsOf = await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.city.depotId });
+    expect(Object.fromEntries(lotsOf.rows.map((r) => [r.lotNo, r.expiry]))).toEqual({
+      'T-40': { status: 'expiring', daysLeft: 40 },
+      'Q-40': null, // 棉被 warns 30 days ahead
+      'Q-20': { status: 'expiring', daysLeft: 20 },
+      'Q-EXP': { status: 'expired', daysLeft: -1 },
+      'T-0': { status: 'expiring', daysLeft: 0 },
+      'T-100': null,
+      'J-NONE': null,
+    });
+    const perDepot = await env.call(w.admin.token, 'stock.balances', {});
+    expect(perDepot.rows.map((r) => [r.depotCode, r.materialCode, r.expiry, r.depotsBelowQuota])).toEqual([
+      ['QD-SJ', 'M0001', { status: 'expiring', daysLeft: 0 }, null],
+      ['QD-SN', 'M0001', { status: 'expiring', daysLeft: 10 }, null],
+      ['QD-SJ', 'M0002', { status: 'expired', daysLeft: -1 }, null], // Q-GONE (scrapped, empty) does not count
+      ['QD-SJ', 'M0003', null, null],
+    ]);
+    const city = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+    expect(city.rows.map((r) => [r.materialCode, r.expiry])).toEqual([
+      ['M0001', { status: 'expiring', daysLeft: 0 }],
+      ['M0002', { status: 'expired', daysLeft: -1 }],
+      ['M0003', null],
+    ]);
+    // Per level, only that level's lots count.
+    const districts = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material', level: 'district' });
+    expect(districts.rows.map((r) => [r.materialCode, r.expiry])).toEqual([['M0001', { status: 'expiring', daysLeft: 10 }]]);
+  });
+
   test("today is Qingdao's date, not UTC's", async () => {
     env.clock.set('2026-11-30T17:00:00.000Z'); // 01:00 on 1 December in Qingdao
     const staff = await env.user('staff'); // the morning's sessions have idled out by now
@@ -103,6 +132,23 @@ describe('below quota', () => {
       ['市南区储备库', '救生衣', 10, 0, 0, 10],
     ]);
     expect(view(await env.call(w.keeper.token, 'stock.belowQuota', { depotId: w.shinan.depotId }))).toEqual([['市南区储备库', '救生衣', 10, 0, 0, 10]]);
+  });
+
+  test('balance rows show the shortfall: a depot against its quota, city totals as a count of depots', async () => {
+    const perDepot = await env.call(w.admin.token, 'stock.balances', {});
+    expect(perDepot.rows.map((r) => [r.depotName, r.materialName, r.available, r.quota, r.depotsBelowQuota])).toEqual([
+      ['青岛市级救灾物资储备库', '救灾专用单帐篷', 50, 40, null],
+      ['青岛市级救灾物资储备库', '棉被', 150, 200, null],
+      ['崂山区储备库', '棉被', 20, 20, null],
+    ]);
+    const city = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+    // 救生衣 has no stock anywhere, so no total row, though 市南 is under its quota.
+    expect(city.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([
+      ['救灾专用单帐篷', 0],
+      ['棉被', 1],
+    ]);
+    const districts = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material', level: 'district' });
+    expect(districts.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([['棉被', 0]]);
   });
 
   test('reserved stock is not available', async () => {

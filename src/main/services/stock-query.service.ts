@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { addDays, daysBetween, localDate, startOfLocalDay } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
+import type { DepotLevel } from '../../shared/schemas/depot';
 import type {
   BalanceRow,
   BatchDetail,
+  ExpiryStatus,
   MovementDto,
   balancesInput,
   belowQuotaInput,
@@ -134,11 +136,76 @@ export async function getBatch(ctx: ServiceContext, batchId: number): Promise<Ba
   const { warningDays, ...batch } = row;
   const today = localDate(ctx.clock.now());
   const daysLeft = batch.expiresOn ? daysBetween(today, batch.expiresOn) : null;
-  const expiryStatus = daysLeft === null ? null : daysLeft < 0 ? ('expired' as const) : daysLeft <= warningDays ? ('expiring' as const) : null;
+  const expiryStatus = expiryOf(today, batch.expiresOn, warningDays)?.status ?? null;
   return { ...batch, onHand: Number(batch.onHand), source: batch.source as BatchDetail['source'], today, daysLeft, expiryStatus };
 }
 
 type BalancesInput = z.output<typeof balancesInput>;
+
+/** Where a lot stands against its expiry: expired, expiring within `warningDays` days, or neither (null). */
+export function expiryOf(today: string, expiresOn: string | null, warningDays: number): { status: ExpiryStatus; daysLeft: number } | null {
+  if (!expiresOn) return null;
+  const daysLeft = daysBetween(today, expiresOn);
+  if (daysLeft < 0) return { status: 'expired', daysLeft };
+  return daysLeft <= warningDays ? { status: 'expiring', daysLeft } : null;
+}
+
+/** The date past which no material warns yet: today plus the widest warning window. */
+async function warningHorizon(db: DbOrTrx, today: string): Promise<string> {
+  const widest = await db.selectFrom('materials').select((eb) => eb.fn.max<number>('warningDays').as('w')).executeTakeFirst();
+  return addDays(today, Number(widest?.w ?? 0));
+}
+
+interface Scope {
+  depotId?: number;
+  level?: DepotLevel;
+  materialId?: number;
+}
+
+/**
+ * The earliest expiry among lots with stock, per depot × material (`depotId:materialId`) or
+ * per material over the depots in scope, counting only lots inside the widest warning window:
+ * the earliest lot decides a row's warning, and a later one can only warn if it does. Read
+ * through the expiry index, so the cost follows the lots near expiry, not the size of the page.
+ */
+async function earliestNearExpiry(db: DbOrTrx, today: string, scope: Scope, per: 'depotMaterial' | 'material'): Promise<Map<string, string>> {
+  let q = db
+    .selectFrom('batches as b')
+    .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+    .select((eb) => ['b.depotId', 'b.materialId', eb.fn.min<string>('b.expiresOn').as('earliest')])
+    .where('bb.onHand', '>', 0)
+    .where('b.expiresOn', 'is not', null)
+    .where('b.expiresOn', '<=', await warningHorizon(db, today));
+  if (scope.depotId !== undefined) q = q.where('b.depotId', '=', scope.depotId);
+  if (scope.materialId !== undefined) q = q.where('b.materialId', '=', scope.materialId);
+  if (scope.level !== undefined) {
+    const level = scope.level;
+    q = q.where('b.depotId', 'in', (sub) => sub.selectFrom('depots').select('depotId').where('level', '=', level));
+  }
+  const rows = await (per === 'material' ? q.groupBy('b.materialId') : q.groupBy(['b.depotId', 'b.materialId'])).execute();
+  return new Map(rows.map((r) => [per === 'material' ? String(r.materialId) : `${r.depotId}:${r.materialId}`, r.earliest]));
+}
+
+/** Quotas of active depots and materials that the available quantity does not reach. */
+function quotasNotMet(db: DbOrTrx) {
+  return db
+    .selectFrom('quotas as q')
+    .innerJoin('depots as d', 'd.depotId', 'q.depotId')
+    .innerJoin('materials as m', 'm.materialId', 'q.materialId')
+    .leftJoin('stockLevels as sl', (j) => j.onRef('sl.depotId', '=', 'q.depotId').onRef('sl.materialId', '=', 'q.materialId'))
+    .where('d.active', '=', 1)
+    .where('m.active', '=', 1)
+    .where((eb) => eb(eb(eb.fn.coalesce('sl.onHand', eb.lit(0)), '-', eb.fn.coalesce('sl.reserved', eb.lit(0))), '<', eb.ref('q.quantity')));
+}
+
+/** Per material, how many depots in scope are under their quota. */
+async function depotsBelowQuota(db: DbOrTrx, scope: Scope): Promise<Map<number, number>> {
+  let q = quotasNotMet(db).select((eb) => ['q.materialId', eb.fn.countAll<number>().as('depots')]).groupBy('q.materialId');
+  if (scope.depotId !== undefined) q = q.where('q.depotId', '=', scope.depotId);
+  if (scope.materialId !== undefined) q = q.where('q.materialId', '=', scope.materialId);
+  if (scope.level !== undefined) q = q.where('d.level', '=', scope.level);
+  return new Map((await q.execute()).map((r) => [r.materialId, Number(r.depots)]));
+}
 
 /**
  * Materials whose code, name or spec contains the text. Used as `material_id in (...)`, so the
@@ -163,7 +230,9 @@ function textPattern(text: string | undefined): string | null {
   return trimmed ? `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
 
-export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{ rows: BalanceRow[]; nextCursor: string | null }> {
+export async function listBalances(ctx: ServiceContext, input: BalancesInput): Promise<{ rows: BalanceRow[]; nextCursor: string | null }> {
+  const { db } = ctx;
+  const today = localDate(ctx.clock.now());
   const pattern = textPattern(input.text);
   const limit = input.limit;
 
@@ -186,6 +255,7 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
         'bb.batchId',
         'b.lotNo',
         'b.expiresOn',
+        'm.warningDays',
         'bb.onHand',
       ]);
     if (input.depotId !== undefined) q = q.where('bb.depotId', '=', input.depotId);
@@ -199,7 +269,14 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
     if (cursor) q = q.where('bb.batchId', '>', cursor[0]!);
     const rows = await q.orderBy('bb.batchId').limit(limit + 1).execute();
     const more = rows.length > limit;
-    const page = (more ? rows.slice(0, limit) : rows).map((r) => ({ ...r, reserved: null, available: null, quota: null }));
+    const page = (more ? rows.slice(0, limit) : rows).map(({ warningDays, ...r }) => ({
+      ...r,
+      reserved: null,
+      available: null,
+      quota: null,
+      expiry: expiryOf(today, r.expiresOn, warningDays),
+      depotsBelowQuota: null,
+    }));
     return { rows: page, nextCursor: more ? String(page.at(-1)!.batchId) : null };
   }
 
@@ -219,6 +296,7 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
         'm.spec',
         'm.unit',
         'm.category',
+        'm.warningDays',
         'sl.onHand',
         'sl.reserved',
         'q.quantity as quota',
@@ -239,14 +317,19 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
         ? q.where('sl.materialId', '>', first)
         : q.where((eb) => eb.or([eb('sl.materialId', '>', first), eb.and([eb('sl.materialId', '=', first), eb('sl.depotId', '>', second)])]));
     }
-    const rows = await q.orderBy('sl.materialId').orderBy('sl.depotId').limit(limit + 1).execute();
+    const [rows, earliest] = await Promise.all([
+      q.orderBy('sl.materialId').orderBy('sl.depotId').limit(limit + 1).execute(),
+      earliestNearExpiry(db, today, input, 'depotMaterial'),
+    ]);
     const more = rows.length > limit;
-    const page = (more ? rows.slice(0, limit) : rows).map((r) => ({
+    const page = (more ? rows.slice(0, limit) : rows).map(({ warningDays, ...r }) => ({
       ...r,
       batchId: null,
       lotNo: null,
       expiresOn: null,
       available: r.onHand - r.reserved,
+      expiry: expiryOf(today, earliest.get(`${r.depotId}:${r.materialId}`) ?? null, warningDays),
+      depotsBelowQuota: null,
     }));
     const last = page.at(-1);
     return { rows: page, nextCursor: more && last ? `${last.materialId}:${last.depotId}` : null };
@@ -263,6 +346,7 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
       'm.spec',
       'm.unit',
       'm.category',
+      'm.warningDays',
       eb.fn.sum<number>('sl.onHand').as('onHand'),
       eb.fn.sum<number>('sl.reserved').as('reserved'),
     ])
@@ -279,9 +363,13 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
   const cursor = parseCursor(input.after, 1);
   if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
   if (!input.includeZero) q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));
-  const rows = await q.orderBy('sl.materialId').limit(limit + 1).execute();
+  const [rows, earliest, belowQuota] = await Promise.all([
+    q.orderBy('sl.materialId').limit(limit + 1).execute(),
+    earliestNearExpiry(db, today, input, 'material'),
+    depotsBelowQuota(db, input),
+  ]);
   const more = rows.length > limit;
-  const page = (more ? rows.slice(0, limit) : rows).map((r) => {
+  const page = (more ? rows.slice(0, limit) : rows).map(({ warningDays, ...r }) => {
     const onHand = Number(r.onHand);
     const reserved = Number(r.reserved);
     return {
@@ -296,6 +384,8 @@ export async function listBalances(db: DbOrTrx, input: BalancesInput): Promise<{
       reserved,
       available: onHand - reserved,
       quota: null,
+      expiry: expiryOf(today, earliest.get(String(r.materialId)) ?? null, warningDays),
+      depotsBelowQuota: belowQuota.get(r.materialId) ?? 0,
     };
   });
   return { rows: page, nextCursor: more ? String(page.at(-1)!.materialId) : null };
@@ -338,9 +428,7 @@ export async function listExpiring(
 ): Promise<z.output<typeof expiringOutput>> {
   const today = localDate(ctx.clock.now());
   // The widest window any material uses bounds the query; each material's own window filters.
-  const widest =
-    input.withinDays ??
-    Number((await ctx.db.selectFrom('materials').select((eb) => eb.fn.max<number>('warningDays').as('w')).executeTakeFirst())?.w ?? 0);
+  const horizon = input.withinDays !== undefined ? addDays(today, input.withinDays) : await warningHorizon(ctx.db, today);
   let q = ctx.db
     .selectFrom('batches as b')
     .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
@@ -361,15 +449,14 @@ export async function listExpiring(
     ])
     .where('bb.onHand', '>', 0)
     .where('b.expiresOn', 'is not', null)
-    .where('b.expiresOn', '<=', addDays(today, widest));
+    .where('b.expiresOn', '<=', horizon);
   if (input.depotId !== undefined) q = q.where('b.depotId', '=', input.depotId);
   if (!input.includeExpired) q = q.where('b.expiresOn', '>=', today);
   const rows = await q.orderBy('b.expiresOn').orderBy('b.batchId').execute();
   const out = [];
   for (const { warningDays, expiresOn, ...r } of rows) {
-    const daysLeft = daysBetween(today, expiresOn!);
-    if (daysLeft > (input.withinDays ?? warningDays)) continue;
-    out.push({ ...r, expiresOn: expiresOn!, daysLeft, status: daysLeft < 0 ? ('expired' as const) : ('expiring' as const) });
+    const expiry = expiryOf(today, expiresOn, input.withinDays ?? warningDays);
+    if (expiry) out.push({ ...r, expiresOn: expiresOn!, ...expiry });
   }
   return { today, rows: out };
 }
@@ -378,12 +465,7 @@ export async function listBelowQuota(
   db: DbOrTrx,
   input: z.output<typeof belowQuotaInput>,
 ): Promise<z.output<typeof belowQuotaOutput>> {
-  let q = db
-    .selectFrom('quotas as q')
-    .innerJoin('depots as d', 'd.depotId', 'q.depotId')
-    .innerJoin('materials as m', 'm.materialId', 'q.materialId')
-    .leftJoin('stockLevels as sl', (j) => j.onRef('sl.depotId', '=', 'q.depotId').onRef('sl.materialId', '=', 'q.materialId'))
-    .select((eb) => [
+  let q = quotasNotMet(db).select((eb) => [
       'q.depotId',
       'd.name as depotName',
       'q.materialId',
@@ -393,10 +475,7 @@ export async function listBelowQuota(
       'q.quantity as quota',
       eb.fn.coalesce('sl.onHand', eb.lit(0)).as('onHand'),
       eb.fn.coalesce('sl.reserved', eb.lit(0)).as('reserved'),
-    ])
-    .where('d.active', '=', 1)
-    .where('m.active', '=', 1)
-    .where((eb) => eb(eb(eb.fn.coalesce('sl.onHand', eb.lit(0)), '-', eb.fn.coalesce('sl.reserved', eb.lit(0))), '<', eb.ref('q.quantity')));
+    ]);
   if (input.depotId !== undefined) q = q.where('q.depotId', '=', input.depotId);
   const rows = await q.orderBy('q.depotId').orderBy('q.materialId').execute();
   return {

@@ -133,6 +133,9 @@ export const balancesInput = z.strictObject({
   limit: pageLimit,
 }).prefault({});
 
+export const expiryStatus = z.enum(['expiring', 'expired']);
+export type ExpiryStatus = z.infer<typeof expiryStatus>;
+
 export const balanceRow = z.object({
   depotId: id.nullable(),
   depotCode: z.string().nullable(),
@@ -151,6 +154,13 @@ export const balanceRow = z.object({
   reserved: z.number().int().nullable(),
   available: z.number().int().nullable(),
   quota: z.number().int().nullable(),
+  /**
+   * The expiry warning: of the lot on batch rows, of the earliest lot with stock otherwise
+   * (expired, or expiring within the material's warning window); null when none warns.
+   */
+  expiry: z.object({ status: expiryStatus, daysLeft: z.number().int() }).nullable(),
+  /** City totals only: how many of the depots counted are under their quota; null on other rows. */
+  depotsBelowQuota: z.number().int().nullable(),
 });
 export type BalanceRow = z.infer<typeof balanceRow>;
 export const balancesPage = page(balanceRow);
@@ -210,7 +220,7 @@ export const batchDetail = z.object({
   today: isoDate,
   daysLeft: z.number().int().nullable(),
   /** As in stock.expiring: within the material's warning window, or past expiry. */
-  expiryStatus: z.enum(['expiring', 'expired']).nullable(),
+  expiryStatus: expiryStatus.nullable(),
 });
 export type BatchDetail = z.infer<typeof batchDetail>;
 
@@ -233,7 +243,7 @@ export const expiringRow = z.object({
   lotNo: z.string(),
   expiresOn: isoDate,
   daysLeft: z.number().int(),
-  status: z.enum(['expiring', 'expired']),
+  status: expiryStatus,
   onHand: z.number().int(),
 });
 export const expiringOutput = z.object({ today: isoDate, rows: z.array(expiringRow) });

@@ -25,7 +25,7 @@ export class StockPage {
   }
 
   rows(): Locator {
-    return this.page.getByTestId('stock-table').locator('.ant-table-row');
+    return this.page.getByTestId('stock-table').locator('.vt-body').getByRole('row');
   }
 
   async search(text: string) {

@@ -12,9 +12,8 @@ import { useMessages } from '../../i18n/messages';
 import { navigate } from '../../router';
 import { ExpiryTag } from './stockTags';
 import { stockMessages } from './stockMessages';
-import type { StockWarnings } from './stockWarnings';
 
-export function BatchesDrawer({ row, warnings, onClose }: { row: BalanceRow; warnings: StockWarnings | null; onClose: () => void }) {
+export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () => void }) {
   const t = useMessages(stockMessages);
   const c = useMessages(common);
   const [batches, setBatches] = useState<BalanceRow[] | null>(null);
@@ -57,10 +56,7 @@ export function BatchesDrawer({ row, warnings, onClose }: { row: BalanceRow; war
       title: t('warnings'),
       key: 'warnings',
       width: 150,
-      render: (_, b) => {
-        const w = b.batchId !== null ? warnings?.batch.get(b.batchId) : undefined;
-        return w ? <ExpiryTag status={w.status} daysLeft={w.daysLeft} /> : null;
-      },
+      render: (_, b) => (b.expiry ? <ExpiryTag status={b.expiry.status} daysLeft={b.expiry.daysLeft} /> : null),
     },
   ];
 

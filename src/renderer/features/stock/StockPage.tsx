@@ -1,8 +1,8 @@
 /**
  * 库存: balances with on hand / reserved / available and quota, by depot × material, by batch,
- * or as city totals. Every page of the server's keyset paging is loaded (5,000 rows a call)
- * into a virtualised table, so sorting and the "warnings only" switch are instant on 10,000+
- * rows. Filters stay for the session; a link (?category=…) replaces them. A batch row opens
+ * or as city totals. Every page of the server's keyset paging is loaded (up to 20,000 rows a
+ * call, so most screens take one) into a virtualised table, so sorting and the "warnings only"
+ * switch are instant on 10,000+ rows. Each row carries its own warnings (from the server). Filters stay for the session; a link (?category=…) replaces them. A batch row opens
  * its stock card; other rows open their batches.
  */
 import {
@@ -13,9 +13,7 @@ import {
   Input,
   Segmented,
   Select,
-  Table,
   Typography,
-  type TableColumnsType,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InputOf } from '../../../shared/api';
@@ -25,6 +23,7 @@ import { rpc, RpcFailure } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
+import { VirtualTable, type VirtualColumn } from '../../components/VirtualTable';
 import { formatQuantity } from '../../format';
 import { common } from '../../i18n/common';
 import { useMessages, useTerms } from '../../i18n/messages';
@@ -32,7 +31,7 @@ import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
 import { BatchesDrawer } from './BatchesDrawer';
 import { stockMessages } from './stockMessages';
-import { rowWarnings, severity, useStockWarnings } from './stockWarnings';
+import { rowWarnings, severity } from './stockWarnings';
 import { BelowQuotaTag, ExpiryTag, LotsTag } from './stockTags';
 
 type GroupBy = 'depotMaterial' | 'batch' | 'material';
@@ -49,7 +48,7 @@ interface Filters {
 }
 
 const DEFAULTS: Filters = { groupBy: 'depotMaterial', text: '', warningsOnly: false };
-const PAGE = 10_000;
+const PAGE = 20_000;
 const collator = new Intl.Collator('zh-CN');
 const byText = (a: string | null, b: string | null) => collator.compare(a ?? '', b ?? '');
 
@@ -137,122 +136,79 @@ export default function StockPage() {
     })();
   }, [groupBy, depotId, level, category, topClass, query, reload]);
 
-  const warnings = useStockWarnings();
   const shown = useMemo(
-    () => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r, warnings).length > 0) : rows),
-    [rows, filters.warningsOnly, warnings],
+    () => (filters.warningsOnly ? rows.filter((r) => rowWarnings(r).length > 0) : rows),
+    [rows, filters.warningsOnly],
   );
 
   const [drill, setDrill] = useState<BalanceRow | null>(null);
-  const [tableBox, tableHeight] = useFillHeight(72);
+  const [tableBox, tableHeight] = useFillHeight(16);
 
   const columns = useMemo(() => {
-    const col = {
-      depot: {
-        title: t('depot'),
-        dataIndex: 'depotName',
-        key: 'depot',
-        width: 168,
-        ellipsis: true,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.depotName, b.depotName),
-      },
-      code: {
-        title: t('code'),
-        dataIndex: 'materialCode',
-        key: 'code',
-        width: 90,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialCode, b.materialCode),
-      },
-      name: {
-        title: t('name'),
-        dataIndex: 'materialName',
-        key: 'name',
-        width: 150,
-        ellipsis: true,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.materialName, b.materialName),
-      },
-      spec: { title: t('spec'), dataIndex: 'spec', key: 'spec', width: 150, ellipsis: true },
-      category: {
-        title: t('category'),
-        dataIndex: 'category',
-        key: 'category',
-        width: 78,
-        ellipsis: true,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.category, b.category),
-      },
-      unit: { title: t('unit'), dataIndex: 'unit', key: 'unit', width: 58, ellipsis: true },
-      lotNo: {
-        title: t('lotNo'),
-        dataIndex: 'lotNo',
-        key: 'lotNo',
-        width: 120,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.lotNo, b.lotNo),
-      },
-      expiresOn: {
-        title: t('expiresOn'),
-        dataIndex: 'expiresOn',
-        key: 'expiresOn',
-        width: 104,
-        sorter: (a: BalanceRow, b: BalanceRow) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999'),
-      },
-    };
-    const num = (key: 'onHand' | 'reserved' | 'available' | 'quota', width = 92) => ({
-      title: t(key),
-      dataIndex: key,
+    const text = (key: string, title: string, width: number, value: (r: BalanceRow) => string | null, sortable = true): VirtualColumn<BalanceRow> => ({
       key,
+      title,
       width,
-      align: 'right' as const,
-      className: 'num',
-      sorter: (a: BalanceRow, b: BalanceRow) => (a[key] ?? -1) - (b[key] ?? -1),
-      render: (v: number | null) => formatQuantity(v),
+      render: (r) => value(r) ?? '',
+      sorter: sortable ? (a, b) => byText(value(a), value(b)) : undefined,
     });
-    const warn = {
-      title: t('warnings'),
+    const col = {
+      depot: (width = 168) => text('depot', t('depot'), width, (r) => r.depotName),
+      code: () => text('code', t('code'), 90, (r) => r.materialCode),
+      name: (width = 150) => text('name', t('name'), width, (r) => r.materialName),
+      spec: (width = 150) => text('spec', t('spec'), width, (r) => r.spec, false),
+      category: () => text('category', t('category'), 78, (r) => r.category),
+      unit: () => text('unit', t('unit'), 58, (r) => r.unit, false),
+      lotNo: () => text('lotNo', t('lotNo'), 120, (r) => r.lotNo),
+      expiresOn: (): VirtualColumn<BalanceRow> => ({
+        ...text('expiresOn', t('expiresOn'), 104, (r) => r.expiresOn),
+        sorter: (a, b) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999'),
+      }),
+    };
+    const num = (key: 'onHand' | 'reserved' | 'available' | 'quota', width = 92): VirtualColumn<BalanceRow> => ({
+      key,
+      title: t(key),
+      width,
+      align: 'right',
+      sorter: (a, b) => (a[key] ?? -1) - (b[key] ?? -1),
+      render: (r) => formatQuantity(r[key]),
+    });
+    const warn = (width = 170): VirtualColumn<BalanceRow> => ({
       key: 'warnings',
-      width: 170,
-      sorter: (a: BalanceRow, b: BalanceRow) => severity(a, warnings) - severity(b, warnings),
-      render: (_: unknown, r: BalanceRow) =>
-        rowWarnings(r, warnings).map((w) =>
+      title: t('warnings'),
+      width,
+      sorter: (a, b) => severity(a) - severity(b),
+      render: (r) =>
+        rowWarnings(r).map((w) =>
           w.kind === 'belowQuota' ? (
-            <BelowQuotaTag key={w.kind} shortBy={w.shortBy} />
+            <BelowQuotaTag key={w.kind} shortBy={w.shortBy} depots={w.depots} />
           ) : r.batchId !== null ? (
             <ExpiryTag key={w.kind} status={w.kind} daysLeft={w.daysLeft} />
           ) : (
-            <LotsTag key={w.kind} status={w.kind} />
+            <LotsTag key={w.kind} status={w.kind} daysLeft={w.daysLeft} />
           ),
         ),
-    };
-    const list: TableColumnsType<BalanceRow> =
-      groupBy === 'batch'
-        ? [col.depot, col.code, col.name, col.spec, col.lotNo, col.expiresOn, col.unit, num('onHand'), warn]
-        : groupBy === 'material'
-          ? [
-              col.code,
-              { ...col.name, width: 190 },
-              { ...col.spec, width: 220 },
-              col.category,
-              col.unit,
-              num('onHand', 100),
-              num('reserved'),
-              num('available', 100),
-              warn,
-            ]
-          : [
-              col.depot,
-              col.code,
-              { ...col.name, width: 142 },
-              { ...col.spec, width: 104 },
-              col.category,
-              col.unit,
-              num('onHand', 88),
-              num('reserved', 76),
-              num('available', 84),
-              num('quota', 92),
-              { ...warn, width: 150 },
-            ];
-    return list;
-  }, [groupBy, t, warnings]);
-  const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
+    });
+    if (groupBy === 'batch') {
+      return [col.depot(), col.code(), col.name(), col.spec(), col.lotNo(), col.expiresOn(), col.unit(), num('onHand'), warn()];
+    }
+    if (groupBy === 'material') {
+      return [col.code(), col.name(190), col.spec(220), col.category(), col.unit(), num('onHand', 100), num('reserved'), num('available', 100), warn()];
+    }
+    return [
+      col.depot(),
+      col.code(),
+      col.name(142),
+      col.spec(104),
+      col.category(),
+      col.unit(),
+      num('onHand', 88),
+      num('reserved', 76),
+      num('available', 84),
+      num('quota', 92),
+      warn(150),
+    ];
+  }, [groupBy, t]);
 
   const active: string[] = [];
   if (depotId !== undefined)
@@ -270,31 +226,7 @@ export default function StockPage() {
         ? `m${r.materialId}`
         : `${r.depotId}:${r.materialId}`;
 
-  // The table only re-renders when its rows or columns change: typing in a filter must not
-  // re-render ten thousand rows before the new query is even sent.
-  const tableLoading = loading && rows.length === 0;
-  const emptyText = tableLoading ? c('loading') : t('empty');
-  const table = useMemo(
-    () => (
-      <Table<BalanceRow>
-        size="small"
-        virtual
-        sticky
-        rowKey={rowKey}
-        pagination={false}
-        loading={tableLoading}
-        columns={columns}
-        dataSource={shown}
-        scroll={{ x: scrollX, y: tableHeight }}
-        locale={{ emptyText }}
-        onRow={(r) => ({
-          onClick: () => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r)),
-          style: { cursor: 'pointer' },
-        })}
-      />
-    ),
-    [columns, shown, tableLoading, scrollX, tableHeight, emptyText],
-  );
+  const open = (r: BalanceRow) => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r));
 
   return (
     <Flex vertical gap={8}>
@@ -397,9 +329,17 @@ export default function StockPage() {
         </Typography.Text>
       </Flex>
       <div ref={tableBox} data-testid="stock-table">
-        {table}
+        <VirtualTable<BalanceRow>
+          label={t('title')}
+          rows={shown}
+          columns={columns}
+          rowKey={rowKey}
+          height={tableHeight}
+          onOpen={open}
+          empty={loading && rows.length === 0 ? c('loading') : t('empty')}
+        />
       </div>
-      {drill && <BatchesDrawer row={drill} warnings={warnings} onClose={() => setDrill(null)} />}
+      {drill && <BatchesDrawer row={drill} onClose={() => setDrill(null)} />}
     </Flex>
   );
 }

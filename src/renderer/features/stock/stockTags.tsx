@@ -3,6 +3,7 @@
  * worded (UI.md: expiring soon orange, expired red, below quota red; never colour alone).
  */
 import { Tag } from 'antd';
+import type { ExpiryStatus } from '../../../shared/schemas/stock';
 import { formatQuantity } from '../../format';
 import { defineMessages, useMessages } from '../../i18n/messages';
 
@@ -15,6 +16,8 @@ export const tagMessages = defineMessages(
     daysAgo: '过期 {n} 天',
     dueToday: '今天到期',
     shortBy: '缺口 {n}',
+    depotsBelow: '{n} 个库低于定额',
+    earliest: '最早一批{days}',
     hasExpiring: '含临期批次',
     hasExpired: '含过期批次',
   },
@@ -26,12 +29,12 @@ export const tagMessages = defineMessages(
     daysAgo: 'expired {n} days ago',
     dueToday: 'expires today',
     shortBy: 'Short {n}',
+    depotsBelow: '{n} depots below quota',
+    earliest: 'Earliest lot: {days}',
     hasExpiring: 'Lots expiring',
     hasExpired: 'Lots expired',
   },
 );
-
-export type ExpiryStatus = 'expiring' | 'expired';
 
 /** 临期 / 已过期, optionally with the days: 临期 · 剩 12 天. */
 export function ExpiryTag({ status, daysLeft }: { status: ExpiryStatus; daysLeft?: number | null }) {
@@ -52,21 +55,28 @@ export function useDaysText(): (daysLeft: number) => string {
   return (d) => (d < 0 ? t('daysAgo', { n: -d }) : d === 0 ? t('dueToday') : t('daysLeft', { n: d }));
 }
 
-/** 低于定额, or 缺口 80 顶 when the shortfall is known. */
-export function BelowQuotaTag({ shortBy, unit }: { shortBy?: number; unit?: string }) {
+/** 低于定额; 缺口 80 顶 when the shortfall is known; 3 个库低于定额 on city totals. */
+export function BelowQuotaTag({ shortBy, unit, depots }: { shortBy?: number; unit?: string; depots?: number }) {
   const t = useMessages(tagMessages);
+  const text =
+    shortBy !== undefined
+      ? `${t('shortBy', { n: formatQuantity(shortBy) })}${unit ? ` ${unit}` : ''}`
+      : depots !== undefined
+        ? t('depotsBelow', { n: formatQuantity(depots) })
+        : t('belowQuota');
   return (
     <Tag color="red" data-status="belowQuota" style={{ marginInlineEnd: 4 }}>
-      {shortBy === undefined ? t('belowQuota') : `${t('shortBy', { n: formatQuantity(shortBy) })}${unit ? ` ${unit}` : ''}`}
+      {text}
     </Tag>
   );
 }
 
-/** Some lots of this depot × material (or material) are expiring or expired. */
-export function LotsTag({ status }: { status: ExpiryStatus }) {
+/** Some lots of this depot × material (or material) are expiring or expired; the earliest one's days on hover. */
+export function LotsTag({ status, daysLeft }: { status: ExpiryStatus; daysLeft: number }) {
   const t = useMessages(tagMessages);
+  const days = useDaysText();
   return (
-    <Tag color={status === 'expired' ? 'red' : 'orange'} data-status={status} style={{ marginInlineEnd: 4 }}>
+    <Tag color={status === 'expired' ? 'red' : 'orange'} data-status={status} title={t('earliest', { days: days(daysLeft) })} style={{ marginInlineEnd: 4 }}>
       {t(status === 'expired' ? 'hasExpired' : 'hasExpiring')}
     </Tag>
   );
