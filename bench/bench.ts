@@ -326,6 +326,7 @@ async function readScenarios(dir: string) {
   ];
 
   const pageRows = (r: unknown) => (r as { rows: unknown[] }).rows.length;
+  const balanceRowCount = (r: unknown) => (r as OutputOf<'stock.balances'>).rows.materialId.length;
   const arrayRows = (r: unknown) => (r as unknown[]).length;
   const scenarios: ReadScenario[] = [
     {
@@ -336,7 +337,7 @@ async function readScenarios(dir: string) {
       warmup: READ_WARMUP,
       dispatch: () => call(app, token, 'stock.balances', { groupBy: 'material', limit: 10_000 }),
       raw: () => cityTotalsSql.all(10_001),
-      size: pageRows,
+      size: balanceRowCount,
       rawSize: arrayRows,
     },
     {
@@ -358,7 +359,7 @@ async function readScenarios(dir: string) {
       warmup: READ_WARMUP,
       dispatch: () => call(app, token, 'stock.balances', { depotId: depot, limit: 200 }),
       raw: () => depotPageSql.all(depot, 201),
-      size: pageRows,
+      size: balanceRowCount,
       rawSize: (r) => Math.min(200, arrayRows(r)),
     },
     {

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createApp } from '../src/main/app';
 import { startHttpServer } from '../src/main/rpc/http';
+import type { OutputOf } from '../src/shared/api';
+import { balanceRows } from '../src/shared/balance-rows';
 import type { BalanceRow } from '../src/shared/schemas/stock';
 import { chromiumPath } from '../playwright.config';
 
@@ -157,8 +159,8 @@ async function allBalances(app: App, token: string, level: 'city' | 'district' |
   do {
     const response = await app.dispatch({ procedure: 'stock.balances', token, input: { groupBy: 'depotMaterial', level, topClass, limit: 5000, after } });
     if (!response.ok) throw new Error(response.error.message);
-    const page = response.result as { rows: BalanceRow[]; nextCursor: string | null };
-    rows.push(...page.rows);
+    const page = response.result as OutputOf<'stock.balances'>;
+    rows.push(...balanceRows(page));
     after = page.nextCursor ?? undefined;
   } while (after);
   return rows;

@@ -69,7 +69,7 @@ test('every write appends exactly one record naming the action, the user and the
 
 test('reads and refused writes append nothing', async () => {
   const before = auditCount();
-  await env.call(w.keeper.token, 'stock.balances', {});
+  await env.balances(w.keeper.token, {});
   await env.call(w.keeper.token, 'stock.movements', {});
   await env.call(w.admin.token, 'ledger.check');
   await env.call(w.admin.token, 'audit.verify');

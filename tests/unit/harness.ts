@@ -6,7 +6,9 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InputOf, OutputOf, ProcedureName } from '../../src/shared/api';
+import { balanceRows } from '../../src/shared/balance-rows';
 import type { RpcError, RpcResponse } from '../../src/shared/rpc';
+import type { BalanceRow } from '../../src/shared/schemas/stock';
 import type { Role } from '../../src/shared/schemas/user';
 import { createApp, DATABASE_FILE, type App } from '../../src/main/app';
 import { openSqlite } from '../../src/main/db/connect';
@@ -34,6 +36,8 @@ export interface TestEnv {
   dir: string;
   /** Calls a procedure and returns the result, failing the test on an error response. */
   call<P extends ProcedureName>(token: string | undefined, procedure: P, input?: InputOf<P>): Promise<OutputOf<P>>;
+  /** stock.balances with the page's columns turned into row objects (shared/balance-rows). */
+  balances(token: string | undefined, input?: InputOf<'stock.balances'>): Promise<{ rows: BalanceRow[]; nextCursor: string | null }>;
   /** Calls a procedure expecting an error and returns it. */
   fail(token: string | undefined, procedure: string, input?: unknown, locale?: string): Promise<RpcError>;
   raw(request: { procedure: string; input?: unknown; token?: string; locale?: string; idempotencyKey?: string }): Promise<RpcResponse>;
@@ -93,6 +97,10 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
         throw new Error(`${procedure} failed: ${JSON.stringify(response.error)} ${errors.map(String).join('\n')}`);
       }
       return response.result as never;
+    },
+    async balances(token, input) {
+      const page = await env.call(token, 'stock.balances', input);
+      return { rows: balanceRows(page), nextCursor: page.nextCursor };
     },
     async fail(token, procedure, input, locale) {
       const response = await app.dispatch({ procedure, input, token, locale });

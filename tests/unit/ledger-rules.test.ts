@@ -55,7 +55,7 @@ describe('balances are the sum of the movements', () => {
       .get() as { n: number };
     expect(levelDiff.n).toBe(0);
     // The same totals reach the screens.
-    const totals = await env.call(admin.token, 'stock.balances', { groupBy: 'material' });
+    const totals = await env.balances(admin.token, { groupBy: 'material' });
     const ledger = env.app.sqlite.prepare('select material_id as materialId, sum(quantity) as total from movements group by material_id').all() as { materialId: number; total: number }[];
     expect(totals.rows.map((x) => [x.materialId, x.onHand])).toEqual(ledger.map((x) => [x.materialId, x.total]));
     expect(await env.call(admin.token, 'ledger.check')).toMatchObject({ ok: true, negatives: 0 });
@@ -94,7 +94,7 @@ describe('balances are the sum of the movements', () => {
     });
     const results = await Promise.all([issue(), issue(), issue()]);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['INSUFFICIENT_STOCK', 'INSUFFICIENT_STOCK', 'ok']);
-    expect((await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId })).rows[0]!.onHand).toBe(40);
+    expect((await env.balances(w.admin.token, { depotId: w.city.depotId })).rows[0]!.onHand).toBe(40);
     expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
   });
 

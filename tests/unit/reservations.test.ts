@@ -27,9 +27,9 @@ const insufficient = (requested: number, available: number) =>
 test('a reservation shows as reserved and lowers available in the balances and the matrix', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
   expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
-  const balances = await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId });
+  const balances = await env.balances(w.admin.token, { depotId: w.city.depotId });
   expect(balances.rows).toEqual([expect.objectContaining({ materialId: w.quilt.materialId, onHand: 100, reserved: 30, available: 70 })]);
-  const totals = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+  const totals = await env.balances(w.admin.token, { groupBy: 'material' });
   expect(totals.rows).toEqual([expect.objectContaining({ onHand: 100, reserved: 30, available: 70 })]);
   const matrix = await env.call(w.admin.token, 'stock.matrix', {});
   expect(matrix.cells).toEqual({ materialId: [w.quilt.materialId], depotId: [w.city.depotId], onHand: [100], available: [70] });

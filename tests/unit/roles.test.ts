@@ -118,7 +118,7 @@ describe('a keeper acting on another depot', () => {
 
   test('keepers may read every depot', async () => {
     await env.call(w.admin.token, 'stock.receive', { depotId: w.laoshan.depotId, source: 'opening', lines: [{ materialId: w.tent.materialId, quantity: 2, lotNo: 'A' }] });
-    const rows = (await env.call(w.keeper.token, 'stock.balances', { depotId: w.laoshan.depotId })).rows;
+    const rows = (await env.balances(w.keeper.token, { depotId: w.laoshan.depotId })).rows;
     expect(rows.map((r) => r.onHand)).toEqual([2]);
   });
 });

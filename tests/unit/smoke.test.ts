@@ -26,7 +26,7 @@ test('receive, issue FEFO, balances', async () => {
     ['B', -50],
     ['A', -20],
   ]);
-  const balances = await env.call(w.keeper.token, 'stock.balances', { depotId: w.city.depotId });
+  const balances = await env.balances(w.keeper.token, { depotId: w.city.depotId });
   expect(balances.rows[0]).toMatchObject({ onHand: 80, reserved: 0, available: 80 });
   const check = await env.call(w.admin.token, 'ledger.check');
   expect(check.ok).toBe(true);

@@ -65,7 +65,7 @@ describe('expiring and expired (rotation lists)', () => {
   });
 
   test('balance rows carry the warning of their lot, or of their earliest lot with stock', async () => {
-    const lotsOf = await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.city.depotId });
+    const lotsOf = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId });
     expect(Object.fromEntries(lotsOf.rows.map((r) => [r.lotNo, r.expiry]))).toEqual({
       'T-40': { status: 'expiring', daysLeft: 40 },
       'Q-40': null, // 棉被 warns 30 days ahead
@@ -75,21 +75,21 @@ describe('expiring and expired (rotation lists)', () => {
       'T-100': null,
       'J-NONE': null,
     });
-    const perDepot = await env.call(w.admin.token, 'stock.balances', {});
+    const perDepot = await env.balances(w.admin.token, {});
     expect(perDepot.rows.map((r) => [r.depotCode, r.materialCode, r.expiry, r.depotsBelowQuota])).toEqual([
       ['QD-SJ', 'M0001', { status: 'expiring', daysLeft: 0 }, null],
       ['QD-SN', 'M0001', { status: 'expiring', daysLeft: 10 }, null],
       ['QD-SJ', 'M0002', { status: 'expired', daysLeft: -1 }, null], // Q-GONE (scrapped, empty) does not count
       ['QD-SJ', 'M0003', null, null],
     ]);
-    const city = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+    const city = await env.balances(w.admin.token, { groupBy: 'material' });
     expect(city.rows.map((r) => [r.materialCode, r.expiry])).toEqual([
       ['M0001', { status: 'expiring', daysLeft: 0 }],
       ['M0002', { status: 'expired', daysLeft: -1 }],
       ['M0003', null],
     ]);
     // Per level, only that level's lots count.
-    const districts = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material', level: 'district' });
+    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district' });
     expect(districts.rows.map((r) => [r.materialCode, r.expiry])).toEqual([['M0001', { status: 'expiring', daysLeft: 10 }]]);
   });
 
@@ -135,19 +135,19 @@ describe('below quota', () => {
   });
 
   test('balance rows show the shortfall: a depot against its quota, city totals as a count of depots', async () => {
-    const perDepot = await env.call(w.admin.token, 'stock.balances', {});
+    const perDepot = await env.balances(w.admin.token, {});
     expect(perDepot.rows.map((r) => [r.depotName, r.materialName, r.available, r.quota, r.depotsBelowQuota])).toEqual([
       ['青岛市级救灾物资储备库', '救灾专用单帐篷', 50, 40, null],
       ['青岛市级救灾物资储备库', '棉被', 150, 200, null],
       ['崂山区储备库', '棉被', 20, 20, null],
     ]);
-    const city = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+    const city = await env.balances(w.admin.token, { groupBy: 'material' });
     // 救生衣 has no stock anywhere, so no total row, though 市南 is under its quota.
     expect(city.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([
       ['救灾专用单帐篷', 0],
       ['棉被', 1],
     ]);
-    const districts = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material', level: 'district' });
+    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district' });
     expect(districts.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([['棉被', 0]]);
   });
 
@@ -180,7 +180,7 @@ describe('balances', () => {
   });
 
   test('by batch: one row per lot with stock; reserved and available are per depot, so null', async () => {
-    const out = await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.shinan.depotId, materialId: w.quilt.materialId });
+    const out = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.shinan.depotId, materialId: w.quilt.materialId });
     expect(out.rows.map((r) => [r.lotNo, r.onHand, r.reserved, r.available])).toEqual([
       ['QD-SN-M0002-A', 9, null, null],
       ['QD-SN-M0002-B', 10, null, null],
@@ -190,7 +190,7 @@ describe('balances', () => {
 
   test('by depot and material: sums of the batches, with the quota', async () => {
     await env.call(w.admin.token, 'quota.set', { depotId: w.shinan.depotId, materialId: w.quilt.materialId, quantity: 25 });
-    const out = await env.call(w.admin.token, 'stock.balances', { depotId: w.shinan.depotId });
+    const out = await env.balances(w.admin.token, { depotId: w.shinan.depotId });
     expect(out.rows.map((r) => [r.materialCode, r.onHand, r.available, r.quota, r.batchId])).toEqual([
       ['M0001', 7 + 8, 15, null, null],
       ['M0002', 9 + 10, 19, 25, null],
@@ -199,19 +199,19 @@ describe('balances', () => {
   });
 
   test('by material: city-wide totals, optionally per level', async () => {
-    const all = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material' });
+    const all = await env.balances(w.admin.token, { groupBy: 'material' });
     expect(all.rows.map((r) => [r.materialCode, r.onHand, r.depotId])).toEqual([
       ['M0001', 1 + 2 + 7 + 8 + 13 + 14, null],
       ['M0002', 3 + 4 + 9 + 10 + 15 + 16, null],
       ['M0003', 5 + 6 + 11 + 12 + 17 + 18, null],
     ]);
-    const districts = await env.call(w.admin.token, 'stock.balances', { groupBy: 'material', level: 'district', materialId: w.tent.materialId });
+    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district', materialId: w.tent.materialId });
     expect(districts.rows.map((r) => r.onHand)).toEqual([7 + 8 + 13 + 14]);
   });
 
   test('filters: category, top class, level, text (code, name, spec, lot), with wildcards taken literally', async () => {
     const codes = async (input: Record<string, unknown>) =>
-      (await env.call(w.admin.token, 'stock.balances', input)).rows.map((r) => `${r.depotCode ?? '*'}/${r.materialCode}${r.lotNo ? `/${r.lotNo}` : ''}`);
+      (await env.balances(w.admin.token, input)).rows.map((r) => `${r.depotCode ?? '*'}/${r.materialCode}${r.lotNo ? `/${r.lotNo}` : ''}`);
     expect(await codes({ category: '被服', groupBy: 'material' })).toEqual(['*/M0002']);
     expect(await codes({ topClass: 2, groupBy: 'material' })).toEqual(['*/M0003']);
     expect(await codes({ level: 'city', materialId: w.tent.materialId })).toEqual(['QD-SJ/M0001']);
@@ -223,13 +223,13 @@ describe('balances', () => {
   });
 
   test('empty rows appear only when asked for', async () => {
-    const batch = (await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId })).rows;
+    const batch = (await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId })).rows;
     await env.call(w.admin.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.tent.materialId, quantity: 3 }] });
-    expect(await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId })).toEqual({ rows: [], nextCursor: null });
-    const withZero = await env.call(w.admin.token, 'stock.balances', { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId, includeZero: true });
+    expect(await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId })).toEqual({ rows: [], nextCursor: null });
+    const withZero = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId, materialId: w.tent.materialId, includeZero: true });
     expect(withZero.rows.map((r) => [r.batchId, r.onHand])).toEqual(batch.map((r) => [r.batchId, 0]));
-    expect((await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId, materialId: w.tent.materialId })).rows).toEqual([]);
-    expect((await env.call(w.admin.token, 'stock.balances', { depotId: w.city.depotId, materialId: w.tent.materialId, includeZero: true })).rows).toHaveLength(1);
+    expect((await env.balances(w.admin.token, { depotId: w.city.depotId, materialId: w.tent.materialId })).rows).toEqual([]);
+    expect((await env.balances(w.admin.token, { depotId: w.city.depotId, materialId: w.tent.materialId, includeZero: true })).rows).toHaveLength(1);
   });
 
   test.each([
@@ -240,14 +240,14 @@ describe('balances', () => {
     ['batch', { level: 'district' }],
   ] as const)('keyset paging by %s %j walks every row exactly once', async (groupBy, filter) => {
     const input = { groupBy, ...filter, ...('depotId' in filter ? { depotId: w.shinan.depotId } : {}) };
-    const whole = (await env.call(w.admin.token, 'stock.balances', input)).rows;
+    const whole = (await env.balances(w.admin.token, input)).rows;
     expect(whole.length).toBeGreaterThan(2);
     for (const limit of [1, 2, 4]) {
       const walked: typeof whole = [];
       let after: string | undefined;
       let pages = 0;
       do {
-        const page = await env.call(w.admin.token, 'stock.balances', { ...input, limit, ...(after ? { after } : {}) });
+        const page = await env.balances(w.admin.token, { ...input, limit, ...(after ? { after } : {}) });
         expect(page.rows.length).toBeLessThanOrEqual(limit);
         walked.push(...page.rows);
         after = page.nextCursor ?? undefined;

@@ -25,7 +25,7 @@ import { createDepot } from '../services/depot.service';
 import { createMaterial } from '../services/material.service';
 import { setQuota } from '../services/quota.service';
 import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
-import { listBelowQuota, listExpiring } from '../services/stock-query.service';
+import { listBelowQuota, listExpiring } from '../services/stock-warnings.service';
 import { approveStocktake, countStocktake, openStocktake } from '../services/stocktake.service';
 import { createUser } from '../services/user.service';
 import { loadCatalogue, type CatalogueItem } from './catalogue';

@@ -16,7 +16,9 @@ import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listCategories, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
 import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
-import { getBatch, listBalances, listBelowQuota, listExpiring, listMovements, stockMatrix } from '../services/stock-query.service';
+import { listBalances } from '../services/balances.service';
+import { getBatch, listMovements, stockMatrix } from '../services/stock-query.service';
+import { listBelowQuota, listExpiring } from '../services/stock-warnings.service';
 import { approveStocktake, cancelStocktake, countStocktake, getStocktake, listStocktakes, openStocktake } from '../services/stocktake.service';
 import { createUser, getUser, listUsers, resetPassword, updateUser } from '../services/user.service';
 

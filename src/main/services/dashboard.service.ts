@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { DEPOT_LEVELS } from '../../shared/schemas/depot';
 import type { DashboardSummary, dashboardInput } from '../../shared/schemas/dashboard';
 import type { ServiceContext } from './context';
-import { listBelowQuota, listExpiring } from './stock-query.service';
+import { listBelowQuota, listExpiring } from './stock-warnings.service';
 
 export async function dashboardSummary(ctx: ServiceContext, input: z.output<typeof dashboardInput>): Promise<DashboardSummary> {
   const { db } = ctx;

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { localDate } from '../../shared/dates';
 import type { MaterialDto } from '../../shared/schemas/material';
 import type { BalanceRow } from '../../shared/schemas/stock';
-import { rpc } from '../api';
+import { fetchBalancePage } from '../balances';
 import { formatQuantity } from '../format';
 import { defineMessages, useMessages } from '../i18n/messages';
 import { handleEnter, useEnterNavigation } from './EnterNavigation';
@@ -81,8 +81,8 @@ function byExpiry(a: BalanceRow, b: BalanceRow, day: string, expiredFirst = fals
 
 async function fetchStock(depotId: number, materialId: number): Promise<MaterialStock> {
   const [batchPage, levelPage] = await Promise.all([
-    rpc('stock.balances', { groupBy: 'batch', depotId, materialId, limit: 1000 }),
-    rpc('stock.balances', { groupBy: 'depotMaterial', depotId, materialId, limit: 1 }),
+    fetchBalancePage({ groupBy: 'batch', depotId, materialId, limit: 1000 }),
+    fetchBalancePage({ groupBy: 'depotMaterial', depotId, materialId, limit: 1 }),
   ]);
   const day = today();
   const batches = [...batchPage.rows].sort((a, b) => byExpiry(a, b, day));
@@ -180,7 +180,7 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
   const searchBatches = (text: string) => {
     if (!depotId || mode !== 'search') return;
     const rid = ++request.current;
-    rpc('stock.balances', { groupBy: 'batch', depotId, text: text || undefined, limit: 100 }).then(
+    fetchBalancePage({ groupBy: 'batch', depotId, text: text || undefined, limit: 100 }).then(
       (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, day, true))),
       () => undefined,
     );
@@ -189,7 +189,7 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
     setFound([]);
     if (!depotId || mode !== 'search') return;
     const rid = ++request.current;
-    rpc('stock.balances', { groupBy: 'batch', depotId, limit: 100 }).then(
+    fetchBalancePage({ groupBy: 'batch', depotId, limit: 100 }).then(
       (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, localDate(new Date()), true))),
       () => undefined,
     );

@@ -136,34 +136,66 @@ export const balancesInput = z.strictObject({
 export const expiryStatus = z.enum(['expiring', 'expired']);
 export type ExpiryStatus = z.infer<typeof expiryStatus>;
 
-export const balanceRow = z.object({
-  depotId: id.nullable(),
-  depotCode: z.string().nullable(),
-  depotName: z.string().nullable(),
-  materialId: id,
-  materialCode: z.string(),
-  materialName: z.string(),
-  spec: z.string().nullable(),
-  unit: z.string(),
-  category: z.string().nullable(),
-  batchId: id.nullable(),
-  lotNo: z.string().nullable(),
-  expiresOn: z.string().nullable(),
-  onHand: z.number().int(),
-  /** Promised by approved allocations, not yet dispatched; null on batch rows (reservations are per depot). */
-  reserved: z.number().int().nullable(),
-  available: z.number().int().nullable(),
-  quota: z.number().int().nullable(),
-  /**
-   * The expiry warning: of the lot on batch rows, of the earliest lot with stock otherwise
-   * (expired, or expiring within the material's warning window); null when none warns.
-   */
-  expiry: z.object({ status: expiryStatus, daysLeft: z.number().int() }).nullable(),
-  /** City totals only: how many of the depots counted are under their quota; null on other rows. */
-  depotsBelowQuota: z.number().int().nullable(),
-});
-export type BalanceRow = z.infer<typeof balanceRow>;
-export const balancesPage = page(balanceRow);
+/**
+ * A page of balances travels column by column, with each depot and material it refers to sent
+ * once: 10,000 rows are about 0.4 MB instead of 3 MB of repeated names and keys, which is most
+ * of the time a big stock screen takes. `balanceRows()` (shared/balance-rows) turns a page into
+ * row objects.
+ */
+export const balancesPage = z
+  .object({
+    depots: z.array(z.object({ depotId: id, code: z.string(), name: z.string() })),
+    materials: z.array(
+      z.object({ materialId: id, code: z.string(), name: z.string(), spec: z.string().nullable(), unit: z.string(), category: z.string().nullable() }),
+    ),
+    rows: z.object({
+      /** null on city totals. */
+      depotId: z.array(id.nullable()),
+      materialId: z.array(id),
+      /** Set on batch rows only. */
+      batchId: z.array(id.nullable()),
+      lotNo: z.array(z.string().nullable()),
+      expiresOn: z.array(z.string().nullable()),
+      onHand: z.array(z.number().int()),
+      /** Promised by approved allocations, not yet dispatched; null on batch rows (reservations are per depot). */
+      reserved: z.array(z.number().int().nullable()),
+      available: z.array(z.number().int().nullable()),
+      quota: z.array(z.number().int().nullable()),
+      /**
+       * The expiry warning: of the lot on batch rows, of the earliest lot with stock otherwise
+       * (expired, or expiring within the material's warning window); null when none warns.
+       */
+      expiryStatus: z.array(expiryStatus.nullable()),
+      daysLeft: z.array(z.number().int().nullable()),
+      /** City totals only: how many of the depots counted are under their quota. */
+      depotsBelowQuota: z.array(z.number().int().nullable()),
+    }),
+    nextCursor: z.string().nullable(),
+  })
+  .refine((p) => Object.values(p.rows).every((column) => column.length === p.rows.materialId.length), 'columns of unequal length');
+export type BalancesPage = z.infer<typeof balancesPage>;
+
+/** One balance row, as screens read it. */
+export interface BalanceRow {
+  depotId: number | null;
+  depotCode: string | null;
+  depotName: string | null;
+  materialId: number;
+  materialCode: string;
+  materialName: string;
+  spec: string | null;
+  unit: string;
+  category: string | null;
+  batchId: number | null;
+  lotNo: string | null;
+  expiresOn: string | null;
+  onHand: number;
+  reserved: number | null;
+  available: number | null;
+  quota: number | null;
+  expiry: { status: ExpiryStatus; daysLeft: number } | null;
+  depotsBelowQuota: number | null;
+}
 
 /** The whole material × depot picture in columns (cheap to ship ~150,000 cells). */
 export const matrixInput = z.strictObject({ level: depotLevel.optional(), topClass: topClass.optional() }).prefault({});

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MaterialDto } from '../../../shared/schemas/material';
 import type { BalanceRow } from '../../../shared/schemas/stock';
 import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
+import { fetchBalancePage } from '../../balances';
 import { enterMovesDown } from '../../components/columnFocus';
 import { DepotSelect } from '../../components/DepotSelect';
 import { useFillHeight } from '../../components/useFillHeight';
@@ -140,7 +141,7 @@ export default function QuotasPage() {
     try {
       const [mats, bals, qs] = await Promise.all([
         allPages((after) => rpc('material.list', { after, limit: 5000 })),
-        allPages((after) => rpc('stock.balances', { depotId, groupBy: 'depotMaterial', after, limit: 5000 })),
+        allPages((after) => fetchBalancePage({ depotId, groupBy: 'depotMaterial', after, limit: 5000 })),
         rpc('quota.list', { depotId }),
       ]);
       setMaterials(mats);

@@ -5,7 +5,8 @@
 import { Alert, Descriptions, Drawer, Table, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import type { BalanceRow } from '../../../shared/schemas/stock';
-import { rpc, RpcFailure } from '../../api';
+import { RpcFailure } from '../../api';
+import { fetchAllBalances } from '../../balances';
 import { common } from '../../i18n/common';
 import { formatQuantity } from '../../format';
 import { useMessages } from '../../i18n/messages';
@@ -21,20 +22,10 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
 
   useEffect(() => {
     let live = true;
-    void (async () => {
-      let all: BalanceRow[] = [];
-      let after: string | undefined;
-      try {
-        do {
-          const page = await rpc('stock.balances', { groupBy: 'batch', depotId: row.depotId ?? undefined, materialId: row.materialId, limit: 5000, after });
-          all = all.concat(page.rows);
-          after = page.nextCursor ?? undefined;
-        } while (after && live);
-        if (live) setBatches(all);
-      } catch (e) {
-        if (live) setError(e instanceof RpcFailure ? e.message : String(e));
-      }
-    })();
+    fetchAllBalances({ groupBy: 'batch', depotId: row.depotId ?? undefined, materialId: row.materialId, limit: 5000 }, { wanted: () => live }).then(
+      (all) => live && all && setBatches(all),
+      (e: unknown) => live && setError(e instanceof RpcFailure ? e.message : String(e)),
+    );
     return () => {
       live = false;
     };

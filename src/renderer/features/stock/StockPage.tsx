@@ -16,10 +16,10 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { InputOf } from '../../../shared/api';
 import type { DepotLevel } from '../../../shared/schemas/depot';
 import type { BalanceRow } from '../../../shared/schemas/stock';
 import { rpc, RpcFailure } from '../../api';
+import { fetchAllBalances } from '../../balances';
 import { DepotSelect } from '../../components/DepotSelect';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
@@ -106,34 +106,20 @@ export default function StockPage() {
     setRows([]);
     setLoading(true);
     setError(null);
-    const input: InputOf<'stock.balances'> = {
-      groupBy,
-      depotId,
-      level,
-      category,
-      topClass,
-      text: query || undefined,
-      limit: PAGE,
-    };
-    void (async () => {
-      let all: BalanceRow[] = [];
-      let after: string | undefined;
-      try {
-        do {
-          const page = await rpc('stock.balances', { ...input, after });
-          if (id !== request.current) return;
-          const first = all.length === 0;
-          all = all.concat(page.rows);
-          after = page.nextCursor ?? undefined;
-          // The first page shows at once; the rest render together (one table render, not one per page).
-          if (first || !after) setRows(all);
-        } while (after);
-      } catch (e) {
-        if (id === request.current) setError(e instanceof RpcFailure ? e.message : String(e));
-      } finally {
-        if (id === request.current) setLoading(false);
-      }
-    })();
+    const current = () => id === request.current;
+    const input = { groupBy, depotId, level, category, topClass, text: query || undefined, limit: PAGE };
+    fetchAllBalances(input, { wanted: current, onFirstPage: setRows }).then(
+      (all) => {
+        if (!all || !current()) return;
+        setRows(all);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!current()) return;
+        setError(e instanceof RpcFailure ? e.message : String(e));
+        setLoading(false);
+      },
+    );
   }, [groupBy, depotId, level, category, topClass, query, reload]);
 
   const shown = useMemo(

@@ -1,0 +1,211 @@
+/**
+ * stock.balances: balances by batch, by depot × material, or as city totals, keyset-paged and
+ * shipped in columns (see balancesPage), each row tagged with its expiry and quota warnings.
+ */
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { localDate } from '../../shared/dates';
+import type { BalancesPage, balancesInput } from '../../shared/schemas/stock';
+import type { DbOrTrx } from '../db/database';
+import type { ServiceContext } from './context';
+import { parseCursor } from './cursor';
+import { depotsBelowQuota, earliestNearExpiry, expiryOf } from './stock-warnings.service';
+
+type BalancesInput = z.output<typeof balancesInput>;
+
+/**
+ * Materials whose code, name or spec contains the text. Used as `material_id in (...)`, so the
+ * database searches the small catalogue once and then reads only those materials' stock, instead
+ * of testing the text against every depot x material row.
+ */
+function matchingMaterials(db: DbOrTrx, pattern: string) {
+  return db
+    .selectFrom('materials as mm')
+    .select('mm.materialId')
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`${eb.ref('mm.code')} like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('mm.name')} like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('mm.spec')} like ${pattern} escape '\\'`,
+      ]),
+    );
+}
+
+function textPattern(text: string | undefined): string | null {
+  const trimmed = text?.trim();
+  return trimmed ? `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+}
+
+/** A balance row before the page is built: ids and quantities, the names come once per page. */
+interface BalanceEntry {
+  depotId: number | null;
+  materialId: number;
+  batchId: number | null;
+  lotNo: string | null;
+  /** The lot's expiry (batch rows), or the earliest near-expiry lot's (other rows). */
+  expiresOn: string | null;
+  onHand: number;
+  reserved: number | null;
+  quota: number | null;
+  depotsBelowQuota: number | null;
+}
+
+/** A JSON array of ids as a one-parameter set for `in (...)`: the same SQL text (and prepared statement) for any length. */
+function idSet(ids: number[]) {
+  return sql<number>`(select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/** The page: each depot and material once, the rows in columns, each row's expiry warning judged. */
+async function balancesPageOf(db: DbOrTrx, today: string, entries: BalanceEntry[], nextCursor: string | null): Promise<BalancesPage> {
+  const materialIds = [...new Set(entries.map((e) => e.materialId))];
+  const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))];
+  const [materials, depots] = await Promise.all([
+    db
+      .selectFrom('materials')
+      .select(['materialId', 'code', 'name', 'spec', 'unit', 'category', 'warningDays'])
+      .where('materialId', 'in', idSet(materialIds))
+      .execute(),
+    db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', idSet(depotIds)).execute(),
+  ]);
+  const warningDays = new Map(materials.map((m) => [m.materialId, m.warningDays]));
+  const rows: BalancesPage['rows'] = {
+    depotId: [],
+    materialId: [],
+    batchId: [],
+    lotNo: [],
+    expiresOn: [],
+    onHand: [],
+    reserved: [],
+    available: [],
+    quota: [],
+    expiryStatus: [],
+    daysLeft: [],
+    depotsBelowQuota: [],
+  };
+  for (const e of entries) {
+    const expiry = expiryOf(today, e.expiresOn, warningDays.get(e.materialId) ?? 0);
+    rows.depotId.push(e.depotId);
+    rows.materialId.push(e.materialId);
+    rows.batchId.push(e.batchId);
+    rows.lotNo.push(e.lotNo);
+    rows.expiresOn.push(e.batchId === null ? null : e.expiresOn);
+    rows.onHand.push(e.onHand);
+    rows.reserved.push(e.reserved);
+    rows.available.push(e.reserved === null ? null : e.onHand - e.reserved);
+    rows.quota.push(e.quota);
+    rows.expiryStatus.push(expiry?.status ?? null);
+    rows.daysLeft.push(expiry?.daysLeft ?? null);
+    rows.depotsBelowQuota.push(e.depotsBelowQuota);
+  }
+  return {
+    depots,
+    materials: materials.map(({ warningDays: _, ...m }) => m),
+    rows,
+    nextCursor,
+  };
+}
+
+export async function listBalances(ctx: ServiceContext, input: BalancesInput): Promise<BalancesPage> {
+  const { db } = ctx;
+  const today = localDate(ctx.clock.now());
+  const pattern = textPattern(input.text);
+  const limit = input.limit;
+
+  if (input.groupBy === 'batch') {
+    let q = db
+      .selectFrom('batchBalances as bb')
+      .innerJoin('batches as b', 'b.batchId', 'bb.batchId')
+      .innerJoin('materials as m', 'm.materialId', 'bb.materialId')
+      .innerJoin('depots as d', 'd.depotId', 'bb.depotId')
+      .select(['bb.depotId', 'bb.materialId', 'bb.batchId', 'b.lotNo', 'b.expiresOn', 'bb.onHand']);
+    if (input.depotId !== undefined) q = q.where('bb.depotId', '=', input.depotId);
+    if (input.materialId !== undefined) q = q.where('bb.materialId', '=', input.materialId);
+    if (input.category !== undefined) q = q.where('m.category', '=', input.category);
+    if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
+    if (input.level !== undefined) q = q.where('d.level', '=', input.level);
+    if (pattern) q = q.where((eb) => eb.or([sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('b.lotNo')} like ${pattern} escape '\\'`]));
+    if (!input.includeZero) q = q.where('bb.onHand', '>', 0);
+    const cursor = parseCursor(input.after, 1);
+    if (cursor) q = q.where('bb.batchId', '>', cursor[0]!);
+    const rows = await q.orderBy('bb.batchId').limit(limit + 1).execute();
+    const more = rows.length > limit;
+    const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({ ...r, reserved: null, quota: null, depotsBelowQuota: null }));
+    return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.batchId) : null);
+  }
+
+  if (input.groupBy === 'depotMaterial') {
+    let q = db
+      .selectFrom('stockLevels as sl')
+      .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
+      .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
+      .leftJoin('quotas as q', (j) => j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'))
+      .select(['sl.depotId', 'sl.materialId', 'sl.onHand', 'sl.reserved', 'q.quantity as quota']);
+    if (input.depotId !== undefined) q = q.where('sl.depotId', '=', input.depotId);
+    if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
+    if (input.category !== undefined) q = q.where('m.category', '=', input.category);
+    if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
+    if (input.level !== undefined) q = q.where('d.level', '=', input.level);
+    if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
+    if (!input.includeZero) q = q.where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]));
+    // One depot pages by material; across depots, material then depot (both follow an index).
+    const byDepot = input.depotId !== undefined;
+    const cursor = parseCursor(input.after, 2);
+    if (cursor) {
+      const [first, second] = cursor as [number, number];
+      q = byDepot
+        ? q.where('sl.materialId', '>', first)
+        : q.where((eb) => eb.or([eb('sl.materialId', '>', first), eb.and([eb('sl.materialId', '=', first), eb('sl.depotId', '>', second)])]));
+    }
+    const [rows, earliest] = await Promise.all([
+      q.orderBy('sl.materialId').orderBy('sl.depotId').limit(limit + 1).execute(),
+      earliestNearExpiry(db, today, input, 'depotMaterial'),
+    ]);
+    const more = rows.length > limit;
+    const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
+      ...r,
+      batchId: null,
+      lotNo: null,
+      expiresOn: earliest.get(`${r.depotId}:${r.materialId}`) ?? null,
+      depotsBelowQuota: null,
+    }));
+    const last = entries.at(-1);
+    return balancesPageOf(db, today, entries, more && last ? `${last.materialId}:${last.depotId}` : null);
+  }
+
+  // City totals per material.
+  let q = db
+    .selectFrom('stockLevels as sl')
+    .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
+    .select((eb) => ['sl.materialId', eb.fn.sum<number>('sl.onHand').as('onHand'), eb.fn.sum<number>('sl.reserved').as('reserved')])
+    .groupBy('sl.materialId');
+  if (input.depotId !== undefined) q = q.where('sl.depotId', '=', input.depotId);
+  if (input.level !== undefined) {
+    const level = input.level;
+    q = q.where('sl.depotId', 'in', (sub) => sub.selectFrom('depots').select('depotId').where('level', '=', level));
+  }
+  if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
+  if (input.category !== undefined) q = q.where('m.category', '=', input.category);
+  if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
+  if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
+  const cursor = parseCursor(input.after, 1);
+  if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
+  if (!input.includeZero) q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));
+  const [rows, earliest, belowQuota] = await Promise.all([
+    q.orderBy('sl.materialId').limit(limit + 1).execute(),
+    earliestNearExpiry(db, today, input, 'material'),
+    depotsBelowQuota(db, input),
+  ]);
+  const more = rows.length > limit;
+  const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
+    depotId: null,
+    materialId: r.materialId,
+    batchId: null,
+    lotNo: null,
+    expiresOn: earliest.get(String(r.materialId)) ?? null,
+    onHand: Number(r.onHand),
+    reserved: Number(r.reserved),
+    quota: null,
+    depotsBelowQuota: belowQuota.get(r.materialId) ?? 0,
+  }));
+  return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.materialId) : null);
+}
