@@ -115,6 +115,39 @@ test('the stock screen lists balances, text narrows them, a batch opens its stoc
   await expect(page).toHaveURL(/#\/stock\/batch\/\d+$/);
 });
 
+test('the stock table sorts by a header, shows only warnings when asked, and works from the keyboard', async ({ signIn, demoServer }) => {
+  const page = await signIn('coordinator');
+  const stock = new StockPage(page);
+  await stock.open();
+  const all = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', limit: 20_000 }));
+
+  // 账面库存 descending: the largest balance comes first.
+  const header = stock.header('账面库存');
+  await header.click();
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await header.click();
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  const largest = Math.max(...all.map((r) => r.onHand));
+  await expect(stock.rows().first().getByRole('gridcell').nth(6)).toHaveText(largest.toLocaleString('en-US'));
+
+  // Warnings only: the rows with a shortfall or an expiring lot, as the server tags them.
+  const warned = all.filter((r) => r.expiry !== null || (r.quota !== null && r.available !== null && r.available < r.quota));
+  expect(warned.length).toBeGreaterThan(0);
+  await page.getByRole('checkbox', { name: '只看有预警的行' }).check();
+  await expect(stock.rowCount()).toHaveText(`共 ${warned.length.toLocaleString('en-US')} 条`);
+  await page.getByRole('checkbox', { name: '只看有预警的行' }).uncheck();
+
+  // Keyboard: into the table, down two rows, Enter opens the batches of that row.
+  await stock.table().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const second = stock.rows().nth(1);
+  await expect(second).toHaveAttribute('aria-selected', 'true');
+  const name = (await second.getByRole('gridcell').nth(2).innerText()).trim();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.ant-drawer-title')).toContainText(name);
+});
+
 test('the stock card shows the batch and its movements with a running balance', async ({ signIn, demoServer }) => {
   const page = await signIn('keeper');
   // A batch that has moved more than once (received, then issued or transferred).

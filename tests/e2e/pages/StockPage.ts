@@ -24,6 +24,14 @@ export class StockPage {
     return Number((await this.rowCount().innerText()).replace(/[^\d]/g, ''));
   }
 
+  table(): Locator {
+    return this.page.getByRole('grid', { name: '库存' });
+  }
+
+  header(title: string): Locator {
+    return this.table().getByRole('columnheader', { name: title, exact: true });
+  }
+
   rows(): Locator {
     return this.page.getByTestId('stock-table').locator('.vt-body').getByRole('row');
   }
