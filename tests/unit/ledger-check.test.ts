@@ -30,6 +30,14 @@ test('is ok when the balances agree with the ledger, and counts what it checked'
   expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
 });
 
+test('reads one moment: writes arriving while it runs cause no false difference', async () => {
+  const issue = (n: number) =>
+    env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: `r${n}`, lines: [{ materialId: w.quilt.materialId, quantity: 1 }] });
+  const [r] = await Promise.all([check(), issue(1), issue(2), issue(3)]);
+  expect(r).toMatchObject({ ok: true, differences: [] });
+  expect(await check()).toMatchObject({ ok: true, movements: 8 });
+});
+
 test('reports a batch balance that differs from the sum of its movements', async () => {
   env.app.sqlite.prepare('update batch_balances set on_hand = on_hand + 3 where batch_id = ?').run(batchB);
   const r = await check();

@@ -4,28 +4,32 @@
  * One pass over the movements, grouped by batch; the depot totals are summed from those.
  */
 import type { LedgerCheckResult } from '../../shared/schemas/system';
-import type { DbOrTrx } from '../db/database';
+import type { Db } from '../db/database';
 
 type Difference = LedgerCheckResult['differences'][number];
 
-export async function checkLedger(db: DbOrTrx): Promise<LedgerCheckResult> {
+export async function checkLedger(db: Db): Promise<LedgerCheckResult> {
   const started = performance.now();
-  // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
-  // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
-  const ledger = await db
-    .selectFrom('movements')
-    .select((eb) => ['batchId', eb.fn.sum<number>('quantity').as('total'), eb.fn.countAll<number>().as('n')])
-    .groupBy('batchId')
-    .execute();
-  const batches = await db.selectFrom('batches').select(['batchId', 'depotId', 'materialId']).execute();
-  const balances = await db.selectFrom('batchBalances').select(['batchId', 'depotId', 'materialId', 'onHand']).execute();
-  const levels = await db.selectFrom('stockLevels').select(['depotId', 'materialId', 'onHand', 'reserved']).execute();
-  const reservations = await db
-    .selectFrom('reservations')
-    .select((eb) => ['depotId', 'materialId', eb.fn.sum<number>('quantity').as('total')])
-    .where('status', '=', 'active')
-    .groupBy(['depotId', 'materialId'])
-    .execute();
+  // One read transaction: the five reads see the same moment, even when writes come in between
+  // them (the HTTP transport serves other calls while this one awaits).
+  const { ledger, batches, balances, levels, reservations } = await db.transaction().execute(async (trx) => ({
+    // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
+    // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
+    ledger: await trx
+      .selectFrom('movements')
+      .select((eb) => ['batchId', eb.fn.sum<number>('quantity').as('total'), eb.fn.countAll<number>().as('n')])
+      .groupBy('batchId')
+      .execute(),
+    batches: await trx.selectFrom('batches').select(['batchId', 'depotId', 'materialId']).execute(),
+    balances: await trx.selectFrom('batchBalances').select(['batchId', 'depotId', 'materialId', 'onHand']).execute(),
+    levels: await trx.selectFrom('stockLevels').select(['depotId', 'materialId', 'onHand', 'reserved']).execute(),
+    reservations: await trx
+      .selectFrom('reservations')
+      .select((eb) => ['depotId', 'materialId', eb.fn.sum<number>('quantity').as('total')])
+      .where('status', '=', 'active')
+      .groupBy(['depotId', 'materialId'])
+      .execute(),
+  }));
 
   const differences: Difference[] = [];
   let movements = 0;
