@@ -8,7 +8,9 @@ import type { BalanceRow } from '../shared/schemas/stock';
 import { rpc } from './api';
 
 /** One page, as rows. */
-export async function fetchBalancePage(input: InputOf<'stock.balances'>): Promise<{ rows: BalanceRow[]; nextCursor: string | null }> {
+export async function fetchBalancePage(
+  input: InputOf<'stock.balances'>,
+): Promise<{ rows: BalanceRow[]; nextCursor: string | null }> {
   const page = await rpc('stock.balances', input);
   return { rows: balanceRows(page), nextCursor: page.nextCursor };
 }
@@ -21,7 +23,10 @@ interface FetchAllOptions {
 }
 
 /** Every row the filter selects, page after page. */
-export async function fetchAllBalances(input: Omit<InputOf<'stock.balances'>, 'after'>, options: FetchAllOptions = {}): Promise<BalanceRow[] | null> {
+export async function fetchAllBalances(
+  input: Omit<InputOf<'stock.balances'>, 'after'>,
+  options: FetchAllOptions = {},
+): Promise<BalanceRow[] | null> {
   const wanted = options.wanted ?? (() => true);
   let rows: BalanceRow[] = [];
   let after: string | undefined;

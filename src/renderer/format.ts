@@ -26,6 +26,22 @@ export function formatFen(fen: number | null | undefined): string {
   return fen === null || fen === undefined ? '' : `¥${money.format(fen / 100)}`;
 }
 
+/** `'12.5'` yuan → 1250 fen, exactly (no binary floating point); null when empty. */
+export function yuanToFen(yuan: string | number | null | undefined): number | null {
+  if (yuan === null || yuan === undefined) return null;
+  const text = String(yuan).trim().replace(/[,，¥￥\s]/g, '');
+  if (text === '') return null;
+  const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(text);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** 1250 fen → `'12.50'` for an input in yuan. */
+export function fenToYuan(fen: number | null | undefined): string | null {
+  if (fen === null || fen === undefined) return null;
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
 /** An ISO instant as local (Asia/Shanghai) 2026-11-30 14:05. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';

@@ -16,10 +16,12 @@ export function balanceRows(page: BalancesPage): BalanceRow[] {
     const depotId = at(c.depotId, i);
     const depot = depotId === null ? undefined : depots.get(depotId);
     const material = materials.get(at(c.materialId, i));
-    if (!material || (depotId !== null && !depot)) throw new Error(`stock.balances: row ${i + 1} refers to a depot or material the page does not carry`);
+    if (!material || (depotId !== null && !depot))
+      throw new Error(`stock.balances: row ${i + 1} refers to a depot or material the page does not carry`);
     const status = at(c.expiryStatus, i);
     const daysLeft = at(c.daysLeft, i);
-    if (status !== null && daysLeft === null) throw new Error(`stock.balances: row ${i + 1} has an expiry warning without its days`);
+    if (status !== null && daysLeft === null)
+      throw new Error(`stock.balances: row ${i + 1} has an expiry warning without its days`);
     rows[i] = {
       depotId,
       depotCode: depot?.code ?? null,

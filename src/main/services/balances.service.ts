@@ -56,7 +56,12 @@ function idSet(ids: number[]) {
 }
 
 /** The page: each depot and material once, the rows in columns, each row's expiry warning judged. */
-async function balancesPageOf(db: DbOrTrx, today: string, entries: BalanceEntry[], nextCursor: string | null): Promise<BalancesPage> {
+async function balancesPageOf(
+  db: DbOrTrx,
+  today: string,
+  entries: BalanceEntry[],
+  nextCursor: string | null,
+): Promise<BalancesPage> {
   const materialIds = [...new Set(entries.map((e) => e.materialId))];
   const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))];
   const [materials, depots] = await Promise.all([
@@ -65,7 +70,11 @@ async function balancesPageOf(db: DbOrTrx, today: string, entries: BalanceEntry[
       .select(['materialId', 'code', 'name', 'spec', 'unit', 'category', 'warningDays'])
       .where('materialId', 'in', idSet(materialIds))
       .execute(),
-    db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', idSet(depotIds)).execute(),
+    db
+      .selectFrom('depots')
+      .select(['depotId', 'code', 'name'])
+      .where('depotId', 'in', idSet(depotIds))
+      .execute(),
   ]);
   const warningDays = new Map(materials.map((m) => [m.materialId, m.warningDays]));
   const rows: BalancesPage['rows'] = {
@@ -123,13 +132,29 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     if (input.category !== undefined) q = q.where('m.category', '=', input.category);
     if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
     if (input.level !== undefined) q = q.where('d.level', '=', input.level);
-    if (pattern) q = q.where((eb) => eb.or([sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('b.lotNo')} like ${pattern} escape '\\'`]));
+    if (pattern)
+      q = q.where((eb) =>
+        eb.or([
+          sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('b.lotNo')} like ${pattern} escape '\\'`,
+        ]),
+      );
     if (!input.includeZero) q = q.where('bb.onHand', '>', 0);
     const cursor = parseCursor(input.after, 1);
     if (cursor) q = q.where('bb.batchId', '>', cursor[0]!);
-    const rows = await q.orderBy('bb.batchId').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('bb.batchId')
+      .limit(limit + 1)
+      .execute();
     const more = rows.length > limit;
-    const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({ ...r, reserved: null, quota: null, depotsBelowQuota: null }));
+    const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
+      ...r,
+      reserved: null,
+      quota: null,
+      depotsBelowQuota: null,
+    }));
     return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.batchId) : null);
   }
 
@@ -138,7 +163,9 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
       .selectFrom('stockLevels as sl')
       .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
       .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
-      .leftJoin('quotas as q', (j) => j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'))
+      .leftJoin('quotas as q', (j) =>
+        j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
+      )
       .select(['sl.depotId', 'sl.materialId', 'sl.onHand', 'sl.reserved', 'q.quantity as quota']);
     if (input.depotId !== undefined) q = q.where('sl.depotId', '=', input.depotId);
     if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
@@ -154,10 +181,19 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
       const [first, second] = cursor as [number, number];
       q = byDepot
         ? q.where('sl.materialId', '>', first)
-        : q.where((eb) => eb.or([eb('sl.materialId', '>', first), eb.and([eb('sl.materialId', '=', first), eb('sl.depotId', '>', second)])]));
+        : q.where((eb) =>
+            eb.or([
+              eb('sl.materialId', '>', first),
+              eb.and([eb('sl.materialId', '=', first), eb('sl.depotId', '>', second)]),
+            ]),
+          );
     }
     const [rows, earliest] = await Promise.all([
-      q.orderBy('sl.materialId').orderBy('sl.depotId').limit(limit + 1).execute(),
+      q
+        .orderBy('sl.materialId')
+        .orderBy('sl.depotId')
+        .limit(limit + 1)
+        .execute(),
       earliestNearExpiry(db, today, input, 'depotMaterial'),
     ]);
     const more = rows.length > limit;
@@ -176,12 +212,18 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
   let q = db
     .selectFrom('stockLevels as sl')
     .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
-    .select((eb) => ['sl.materialId', eb.fn.sum<number>('sl.onHand').as('onHand'), eb.fn.sum<number>('sl.reserved').as('reserved')])
+    .select((eb) => [
+      'sl.materialId',
+      eb.fn.sum<number>('sl.onHand').as('onHand'),
+      eb.fn.sum<number>('sl.reserved').as('reserved'),
+    ])
     .groupBy('sl.materialId');
   if (input.depotId !== undefined) q = q.where('sl.depotId', '=', input.depotId);
   if (input.level !== undefined) {
     const level = input.level;
-    q = q.where('sl.depotId', 'in', (sub) => sub.selectFrom('depots').select('depotId').where('level', '=', level));
+    q = q.where('sl.depotId', 'in', (sub) =>
+      sub.selectFrom('depots').select('depotId').where('level', '=', level),
+    );
   }
   if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
   if (input.category !== undefined) q = q.where('m.category', '=', input.category);
@@ -189,9 +231,13 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
   if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
   const cursor = parseCursor(input.after, 1);
   if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
-  if (!input.includeZero) q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));
+  if (!input.includeZero)
+    q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));
   const [rows, earliest, belowQuota] = await Promise.all([
-    q.orderBy('sl.materialId').limit(limit + 1).execute(),
+    q
+      .orderBy('sl.materialId')
+      .limit(limit + 1)
+      .execute(),
     earliestNearExpiry(db, today, input, 'material'),
     depotsBelowQuota(db, input),
   ]);

@@ -6,12 +6,22 @@
 import type { z } from 'zod';
 import { addDays, daysBetween, localDate } from '../../shared/dates';
 import type { DepotLevel } from '../../shared/schemas/depot';
-import type { belowQuotaInput, belowQuotaOutput, expiringInput, expiringOutput, ExpiryStatus } from '../../shared/schemas/stock';
+import type {
+  belowQuotaInput,
+  belowQuotaOutput,
+  expiringInput,
+  expiringOutput,
+  ExpiryStatus,
+} from '../../shared/schemas/stock';
 import type { DbOrTrx } from '../db/database';
 import type { ServiceContext } from './context';
 
 /** Where a lot stands against its expiry: expired, expiring within `warningDays` days, or neither (null). */
-export function expiryOf(today: string, expiresOn: string | null, warningDays: number): { status: ExpiryStatus; daysLeft: number } | null {
+export function expiryOf(
+  today: string,
+  expiresOn: string | null,
+  warningDays: number,
+): { status: ExpiryStatus; daysLeft: number } | null {
   if (!expiresOn) return null;
   const daysLeft = daysBetween(today, expiresOn);
   if (daysLeft < 0) return { status: 'expired', daysLeft };
@@ -20,7 +30,10 @@ export function expiryOf(today: string, expiresOn: string | null, warningDays: n
 
 /** The date past which no material warns yet: today plus the widest warning window. */
 export async function warningHorizon(db: DbOrTrx, today: string): Promise<string> {
-  const widest = await db.selectFrom('materials').select((eb) => eb.fn.max<number>('warningDays').as('w')).executeTakeFirst();
+  const widest = await db
+    .selectFrom('materials')
+    .select((eb) => eb.fn.max<number>('warningDays').as('w'))
+    .executeTakeFirst();
   return addDays(today, Number(widest?.w ?? 0));
 }
 
@@ -36,7 +49,12 @@ export interface Scope {
  * the earliest lot decides a row's warning, and a later one can only warn if it does. Read
  * through the expiry index, so the cost follows the lots near expiry, not the size of the page.
  */
-export async function earliestNearExpiry(db: DbOrTrx, today: string, scope: Scope, per: 'depotMaterial' | 'material'): Promise<Map<string, string>> {
+export async function earliestNearExpiry(
+  db: DbOrTrx,
+  today: string,
+  scope: Scope,
+  per: 'depotMaterial' | 'material',
+): Promise<Map<string, string>> {
   let q = db
     .selectFrom('batches as b')
     .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
@@ -48,10 +66,16 @@ export async function earliestNearExpiry(db: DbOrTrx, today: string, scope: Scop
   if (scope.materialId !== undefined) q = q.where('b.materialId', '=', scope.materialId);
   if (scope.level !== undefined) {
     const level = scope.level;
-    q = q.where('b.depotId', 'in', (sub) => sub.selectFrom('depots').select('depotId').where('level', '=', level));
+    q = q.where('b.depotId', 'in', (sub) =>
+      sub.selectFrom('depots').select('depotId').where('level', '=', level),
+    );
   }
-  const rows = await (per === 'material' ? q.groupBy('b.materialId') : q.groupBy(['b.depotId', 'b.materialId'])).execute();
-  return new Map(rows.map((r) => [per === 'material' ? String(r.materialId) : `${r.depotId}:${r.materialId}`, r.earliest]));
+  const rows = await (
+    per === 'material' ? q.groupBy('b.materialId') : q.groupBy(['b.depotId', 'b.materialId'])
+  ).execute();
+  return new Map(
+    rows.map((r) => [per === 'material' ? String(r.materialId) : `${r.depotId}:${r.materialId}`, r.earliest]),
+  );
 }
 
 /** Quotas of active depots and materials that the available quantity does not reach. */
@@ -60,15 +84,25 @@ function quotasNotMet(db: DbOrTrx) {
     .selectFrom('quotas as q')
     .innerJoin('depots as d', 'd.depotId', 'q.depotId')
     .innerJoin('materials as m', 'm.materialId', 'q.materialId')
-    .leftJoin('stockLevels as sl', (j) => j.onRef('sl.depotId', '=', 'q.depotId').onRef('sl.materialId', '=', 'q.materialId'))
+    .leftJoin('stockLevels as sl', (j) =>
+      j.onRef('sl.depotId', '=', 'q.depotId').onRef('sl.materialId', '=', 'q.materialId'),
+    )
     .where('d.active', '=', 1)
     .where('m.active', '=', 1)
-    .where((eb) => eb(eb(eb.fn.coalesce('sl.onHand', eb.lit(0)), '-', eb.fn.coalesce('sl.reserved', eb.lit(0))), '<', eb.ref('q.quantity')));
+    .where((eb) =>
+      eb(
+        eb(eb.fn.coalesce('sl.onHand', eb.lit(0)), '-', eb.fn.coalesce('sl.reserved', eb.lit(0))),
+        '<',
+        eb.ref('q.quantity'),
+      ),
+    );
 }
 
 /** Per material, how many depots in scope are under their quota. */
 export async function depotsBelowQuota(db: DbOrTrx, scope: Scope): Promise<Map<number, number>> {
-  let q = quotasNotMet(db).select((eb) => ['q.materialId', eb.fn.countAll<number>().as('depots')]).groupBy('q.materialId');
+  let q = quotasNotMet(db)
+    .select((eb) => ['q.materialId', eb.fn.countAll<number>().as('depots')])
+    .groupBy('q.materialId');
   if (scope.depotId !== undefined) q = q.where('q.depotId', '=', scope.depotId);
   if (scope.materialId !== undefined) q = q.where('q.materialId', '=', scope.materialId);
   if (scope.level !== undefined) q = q.where('d.level', '=', scope.level);
@@ -81,7 +115,8 @@ export async function listExpiring(
 ): Promise<z.output<typeof expiringOutput>> {
   const today = localDate(ctx.clock.now());
   // The widest window any material uses bounds the query; each material's own window filters.
-  const horizon = input.withinDays !== undefined ? addDays(today, input.withinDays) : await warningHorizon(ctx.db, today);
+  const horizon =
+    input.withinDays !== undefined ? addDays(today, input.withinDays) : await warningHorizon(ctx.db, today);
   let q = ctx.db
     .selectFrom('batches as b')
     .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
@@ -119,16 +154,16 @@ export async function listBelowQuota(
   input: z.output<typeof belowQuotaInput>,
 ): Promise<z.output<typeof belowQuotaOutput>> {
   let q = quotasNotMet(db).select((eb) => [
-      'q.depotId',
-      'd.name as depotName',
-      'q.materialId',
-      'm.code as materialCode',
-      'm.name as materialName',
-      'm.unit',
-      'q.quantity as quota',
-      eb.fn.coalesce('sl.onHand', eb.lit(0)).as('onHand'),
-      eb.fn.coalesce('sl.reserved', eb.lit(0)).as('reserved'),
-    ]);
+    'q.depotId',
+    'd.name as depotName',
+    'q.materialId',
+    'm.code as materialCode',
+    'm.name as materialName',
+    'm.unit',
+    'q.quantity as quota',
+    eb.fn.coalesce('sl.onHand', eb.lit(0)).as('onHand'),
+    eb.fn.coalesce('sl.reserved', eb.lit(0)).as('reserved'),
+  ]);
   if (input.depotId !== undefined) q = q.where('q.depotId', '=', input.depotId);
   const rows = await q.orderBy('q.depotId').orderBy('q.materialId').execute();
   return {

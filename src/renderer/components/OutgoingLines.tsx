@@ -9,7 +9,8 @@ import type { BalanceRow, MovementDto } from '../../shared/schemas/stock';
 import { formatQuantity } from '../format';
 import { defineMessages, useMessages, useTerms } from '../i18n/messages';
 import { lineRequired, QuantityInput, Required, type LineColumn } from './LinesEditor';
-import type { PrintColumn } from './PrintDocument';
+import type { PrintableDoc } from './PrintDocument';
+import { docDate } from './StockFormShell';
 import { BatchCell, MaterialCell, StockHint, today } from './StockCells';
 
 export const outgoingMessages = defineMessages(
@@ -172,14 +173,24 @@ export function PickedBatches({ movements, title }: { movements: MovementDto[]; 
   );
 }
 
-/** The lines of a printed issue or transfer note, from what was posted (the batches actually taken). */
-export function useOutgoingPrint(): (movements: MovementDto[], specOf: (materialId: number) => string | null | undefined) => {
-  columns: PrintColumn[];
-  rows: Record<string, string | number>[];
-  total: string;
-} {
+/** What an outgoing document (出库单, 调拨单, 报废单) prints beyond its lines. */
+interface OutgoingDoc {
+  title: string;
+  docNo: string;
+  /** The movements posted (the batches actually taken), one printed line each. */
+  movements: MovementDto[];
+  unit: string;
+  info: PrintableDoc['info'];
+  note?: string | null;
+  signatures: string[];
+  /** The spec of a material as the line showed it (movements do not carry specs). */
+  specOf: (materialId: number) => string | null | undefined;
+}
+
+/** The printable issue, transfer or scrap note, from what was posted. */
+export function useOutgoingPrint(): (doc: OutgoingDoc) => PrintableDoc {
   const t = useMessages(outgoingMessages);
-  return (movements, specOf) => {
+  return ({ movements, specOf, ...doc }) => {
     const rows = movements.map((mv, i) => {
       const spec = specOf(mv.materialId);
       return {
@@ -192,7 +203,10 @@ export function useOutgoingPrint(): (movements: MovementDto[], specOf: (material
         remark: mv.expiredOverride ? t('expiredOverride') : '',
       };
     });
+    const first = movements[0];
     return {
+      ...doc,
+      date: docDate(first?.occurredAt),
       columns: [
         { key: 'no', title: '#', align: 'center', width: '5%' },
         { key: 'code', title: t('code'), width: '11%' },
@@ -203,7 +217,8 @@ export function useOutgoingPrint(): (movements: MovementDto[], specOf: (material
         { key: 'remark', title: t('remark'), width: '15%' },
       ],
       rows,
-      total: formatQuantity(movements.reduce((s, mv) => s + Math.abs(mv.quantity), 0)),
+      totals: { qty: formatQuantity(movements.reduce((s, mv) => s + Math.abs(mv.quantity), 0)) },
+      preparedBy: first ? { name: first.userName, at: first.occurredAt } : undefined,
     };
   };
 }

@@ -1,43 +1,58 @@
 /**
- * What the stock entry screens (入库, 出库, 移库, 报废) share: the page frame with its title and
- * hint, the alert for problems no field shows, the restored-draft notice, the submit row, the
- * header facts of a posted document, and money and date helpers.
+ * What the stock entry screens (入库, 出库, 移库, 报废) share on screen: the page frame with its
+ * title and keyboard hint, the alert for problems no field shows, the restored-draft notice, the
+ * form with Enter navigation, today's date, the note and submit row, and the posted document's date.
  */
-import { Alert, Button, Card, Space, Typography } from 'antd';
+import { Alert, Button, Card, Col, Form, Input, Row, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { formatTime } from '../format';
+import { formatQuantity, formatTime } from '../format';
 import { defineMessages, useMessages } from '../i18n/messages';
-import { useSession } from '../session';
+import { EnterNavigation } from './EnterNavigation';
+import type { DocumentValues, StockForm } from './useStockForm';
 
 export const shellMessages = defineMessages(
   {
     draftRestored: '已恢复上次未提交的内容。',
     discard: '清空重填',
-    posting: '正在提交…',
     keyboard: 'Enter 下一项 · 扫码枪扫物资编码后自动跳到下一项 · 末行空行按 Enter 离开明细 · Ctrl+Enter 提交',
-    today: '日期',
+    note: '备注',
+    summary: '{lines} 行 · 合计数量 {qty}',
+    summaryAmount: '{lines} 行 · 合计数量 {qty} · 金额 {amount}',
   },
   {
     draftRestored: 'What you had not yet submitted has been restored.',
     discard: 'Start over',
-    posting: 'Submitting…',
-    keyboard: 'Enter: next field · a scanned material code moves on by itself · Enter on the blank last line leaves the lines · Ctrl+Enter submits',
-    today: 'Date',
+    keyboard:
+      'Enter: next field · a scanned material code moves on by itself · Enter on the blank last line leaves the lines · Ctrl+Enter submits',
+    note: 'Notes',
+    summary: '{lines} lines · total quantity {qty}',
+    summaryAmount: '{lines} lines · total quantity {qty} · amount {amount}',
   },
 );
 
-interface Props {
+interface Props<V extends DocumentValues<L>, L, R> {
   title: string;
   extra?: ReactNode;
-  alert: string | null;
-  onCloseAlert: () => void;
-  draftRestored: boolean;
-  onDiscard: () => void;
+  /** The document (useStockForm): its form, draft, alert and next-document action. */
+  doc: StockForm<V, L, R>;
+  onValuesChange: (changed: Partial<V>) => void;
+  onSubmit: () => void;
+  /** The confirmation once posted (outside the form, so Enter there is its own). */
+  posted: ReactNode;
   children: ReactNode;
 }
 
-export function StockFormShell({ title, extra, alert, onCloseAlert, draftRestored, onDiscard, children }: Props) {
+export function StockFormShell<V extends DocumentValues<L>, L, R>({
+  title,
+  extra,
+  doc,
+  onValuesChange,
+  onSubmit,
+  posted,
+  children,
+}: Props<V, L, R>) {
   const t = useMessages(shellMessages);
+  const { form, posting } = doc;
   return (
     <Card
       size="small"
@@ -54,60 +69,105 @@ export function StockFormShell({ title, extra, alert, onCloseAlert, draftRestore
       extra={extra}
       className="stock-form"
     >
-      {draftRestored && (
+      {doc.draftRestored && (
         <Alert
           type="info"
           showIcon
           style={{ marginBottom: 12 }}
           title={t('draftRestored')}
           action={
-            <Button size="small" onClick={onDiscard}>
+            <Button size="small" onClick={doc.startNew}>
               {t('discard')}
             </Button>
           }
         />
       )}
-      {alert && (
-        <Alert type="error" showIcon closable={{ onClose: onCloseAlert }} style={{ marginBottom: 12 }} title={alert} data-testid="form-alert" />
+      {posting.alert && (
+        <Alert
+          type="error"
+          showIcon
+          closable={{ onClose: () => posting.setAlert(null) }}
+          style={{ marginBottom: 12 }}
+          title={posting.alert}
+          data-testid="form-alert"
+        />
       )}
-      {children}
+      <Form<V>
+        name={doc.screen}
+        form={form}
+        layout="vertical"
+        initialValues={doc.initial}
+        onValuesChange={onValuesChange}
+        onFinish={onSubmit}
+        scrollToFirstError={{ block: 'center' }}
+      >
+        <EnterNavigation onSubmit={() => form.submit()}>{children}</EnterNavigation>
+      </Form>
+      {posted}
     </Card>
   );
 }
 
-/** The keeper's first depot, else the depot last worked in. */
-export function useDefaultDepot(last: number | undefined): number | undefined {
-  const { user } = useSession();
-  if (user?.role === 'keeper') return last && user.depotIds.includes(last) ? last : user.depotIds[0];
-  return last;
+/** The document's date: today, not editable (the server stamps the time of posting). */
+export function TodayField({ label, today }: { label: string; today: string }) {
+  return (
+    <Form.Item label={label}>
+      <Typography.Text style={{ lineHeight: '32px' }}>{today}</Typography.Text>
+    </Form.Item>
+  );
 }
 
-/** "85.5" (yuan, as typed) → 8550 fen, exactly (no binary floating point). */
-export function yuanToFen(yuan: string | number | null | undefined): number | null {
-  if (yuan === null || yuan === undefined || `${yuan}`.trim() === '') return null;
-  const [whole = '0', frac = ''] = `${yuan}`.trim().split('.');
-  if (!/^\d+$/.test(whole || '0') || !/^\d*$/.test(frac)) return null;
-  return Number(whole || '0') * 100 + Number(`${frac}00`.slice(0, 2));
+interface FooterProps {
+  notePlaceholder?: string;
+  /** The filled lines' quantities. */
+  quantities: (number | null | undefined)[];
+  /** The lines' total amount, when the document carries money (入库). */
+  amount?: string;
+  submitLabel: string;
+  /** A destructive document (报废): the button says so in red. */
+  danger?: boolean;
+  posting: boolean;
 }
 
-export function fenToYuan(fen: number | null | undefined): string | null {
-  if (fen === null || fen === undefined) return null;
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+/** Below the lines: 备注, the count and total of the filled lines, and the submit button. */
+export function StockFormFooter({
+  notePlaceholder,
+  quantities,
+  amount,
+  submitLabel,
+  danger,
+  posting,
+}: FooterProps) {
+  const t = useMessages(shellMessages);
+  const qty = formatQuantity(quantities.reduce<number>((s, q) => s + (q ?? 0), 0));
+  const lines = quantities.length;
+  return (
+    <Row gutter={12} style={{ marginTop: 12 }} align="bottom">
+      <Col flex="auto">
+        <Form.Item name="note" label={t('note')}>
+          <Input maxLength={500} placeholder={notePlaceholder} autoComplete="off" />
+        </Form.Item>
+      </Col>
+      <Col flex="none">
+        <Form.Item label=" " colon={false}>
+          <Typography.Text
+            type="secondary"
+            className="num"
+            style={{ marginRight: 16 }}
+            data-testid="form-totals"
+          >
+            {amount === undefined ? t('summary', { lines, qty }) : t('summaryAmount', { lines, qty, amount })}
+          </Typography.Text>
+          <Button type="primary" danger={danger} htmlType="submit" loading={posting} disabled={posting}>
+            {submitLabel}
+          </Button>
+        </Form.Item>
+      </Col>
+    </Row>
+  );
 }
 
 /** The local date of a posted document (2026-11-30). */
 export function docDate(iso: string | undefined): string {
   return iso ? formatTime(iso).slice(0, 10) : '';
-}
-
-/** Moves focus to the first line's first cell (after a reset or on opening). */
-export function focusFirstLine(): void {
-  window.setTimeout(() => {
-    document.querySelector<HTMLInputElement>('.lines-editor .ant-table-tbody input')?.focus();
-  }, 0);
-}
-
-/** Focuses a field by selector once the screen has rendered. */
-export function focusFirst(selector: string): void {
-  window.setTimeout(() => document.querySelector<HTMLInputElement>(selector)?.focus(), 0);
 }

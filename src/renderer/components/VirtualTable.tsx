@@ -9,7 +9,15 @@
  * Page Up/Down and Home/End move the current row and Enter opens it.
  */
 import { theme } from 'antd';
-import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 export interface VirtualColumn<T> {
   key: string;
@@ -39,7 +47,16 @@ interface Props<T> {
 
 const OVERSCAN = 6;
 
-export function VirtualTable<T>({ rows, columns, rowKey, height, label, onOpen, empty, rowHeight = 36 }: Props<T>) {
+export function VirtualTable<T>({
+  rows,
+  columns,
+  rowKey,
+  height,
+  label,
+  onOpen,
+  empty,
+  rowHeight = 36,
+}: Props<T>) {
   const { token } = theme.useToken();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -97,9 +114,18 @@ export function VirtualTable<T>({ rows, columns, rowKey, height, label, onOpen, 
   };
 
   const toggleSort = (key: string) =>
-    setSort((s) => (s?.key !== key ? { key, order: 'ascending' } : s.order === 'ascending' ? { key, order: 'descending' } : null));
+    setSort((s) =>
+      s?.key !== key
+        ? { key, order: 'ascending' }
+        : s.order === 'ascending'
+          ? { key, order: 'descending' }
+          : null,
+    );
 
-  const cellStyle = (c: VirtualColumn<T>): CSSProperties => ({ flex: `${c.width} 0 ${c.width}px`, textAlign: c.align ?? 'left' });
+  const cellStyle = (c: VirtualColumn<T>): CSSProperties => ({
+    flex: `${c.width} 0 ${c.width}px`,
+    textAlign: c.align ?? 'left',
+  });
   const vars = {
     '--vt-border': token.colorBorderSecondary,
     '--vt-head': token.colorFillAlter,
@@ -130,7 +156,13 @@ export function VirtualTable<T>({ rows, columns, rowKey, height, label, onOpen, 
           const content = c.render(row);
           const plain = typeof content === 'string' || typeof content === 'number';
           return (
-            <div key={c.key} role="gridcell" className={`vt-cell${c.align === 'right' ? ' num' : ''}`} style={cellStyle(c)} title={plain ? String(content) : undefined}>
+            <div
+              key={c.key}
+              role="gridcell"
+              className={`vt-cell${c.align === 'right' ? ' num' : ''}`}
+              style={cellStyle(c)}
+              title={plain ? String(content) : undefined}
+            >
               {content}
             </div>
           );

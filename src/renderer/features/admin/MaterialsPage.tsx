@@ -31,10 +31,10 @@ import { applyServerErrors } from '../../components/serverErrors';
 import { usePosting } from '../../components/usePosting';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
-import { formatFen, formatQuantity } from '../../format';
+import { fenToYuan, formatFen, formatQuantity, yuanToFen } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
-import { ActiveTag, fenToYuan, yuanToFen } from './adminShared';
+import { ActiveTag } from './adminShared';
 
 const messages = defineMessages(
   {

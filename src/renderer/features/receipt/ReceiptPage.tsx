@@ -4,21 +4,25 @@
  * material code picks the material, a new line appears as the last one is used. After posting:
  * the document number, 打印 (入库单) and 再录一张.
  */
-import { Button, Col, DatePicker, Form, Input, InputNumber, Row, Select, Table, Typography } from 'antd';
+import { Col, DatePicker, Form, Input, InputNumber, Row, Select, Table } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
 import type { MaterialDto } from '../../../shared/schemas/material';
 import { rpc } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
-import { EnterNavigation } from '../../components/EnterNavigation';
-import { applyLineErrors, filledLines, lineRequired, LinesEditor, linesMessages, QuantityInput, Required, type LineColumn } from '../../components/LinesEditor';
+import {
+  lineRequired,
+  LinesEditor,
+  QuantityInput,
+  Required,
+  type LineColumn,
+} from '../../components/LinesEditor';
 import { PostedModal } from '../../components/PostedModal';
-import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
-import { docDate, fenToYuan, focusFirst, focusFirstLine, StockFormShell, useDefaultDepot, yuanToFen } from '../../components/StockFormShell';
-import { invalidateStock, MaterialCell, today } from '../../components/StockCells';
-import { drafts, lastDepot, usePosting } from '../../components/usePosting';
-import { formatFen, formatQuantity } from '../../format';
+import type { PrintableDoc } from '../../components/PrintDocument';
+import { MaterialCell, today } from '../../components/StockCells';
+import { docDate, StockFormFooter, StockFormShell, TodayField } from '../../components/StockFormShell';
+import { useStockForm, type PostedDocument } from '../../components/useStockForm';
+import { fenToYuan, formatFen, formatQuantity, yuanToFen } from '../../format';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { useSession } from '../../session';
 
@@ -31,7 +35,6 @@ const m = defineMessages(
     supplier: '供应单位',
     supplierPlaceholder: '供货或捐赠单位',
     date: '入库日期',
-    note: '备注',
     notePlaceholder: '合同号、发票号、验收情况等',
     material: '物资',
     lotNo: '批号',
@@ -43,7 +46,6 @@ const m = defineMessages(
     amount: '金额',
     submit: '提交入库',
     posted: '入库单已保存',
-    summary: '{lines} 行 · 合计数量 {qty} · 金额 {amount}',
     code: '物资编码',
     nameSpec: '物资名称及规格',
     price: '单价',
@@ -61,7 +63,6 @@ const m = defineMessages(
     supplier: 'Supplier',
     supplierPlaceholder: 'Supplier or donor',
     date: 'Date',
-    note: 'Notes',
     notePlaceholder: 'Contract, invoice, inspection …',
     material: 'Material',
     lotNo: 'Lot no.',
@@ -73,7 +74,6 @@ const m = defineMessages(
     amount: 'Amount',
     submit: 'Post receipt',
     posted: 'Receipt posted',
-    summary: '{lines} lines · total quantity {qty} · amount {amount}',
     code: 'Code',
     nameSpec: 'Material and specification',
     price: 'Unit price',
@@ -107,8 +107,21 @@ interface Values {
 }
 
 const isBlank = (l: Line | undefined) =>
-  !l || (!l.material && !l.lotNo?.trim() && !l.producedOn && !l.expiresOn && !l.quantity && (l.unitPrice ?? '') === '');
-const newLine = (): Line => ({ material: undefined, lotNo: undefined, producedOn: null, expiresOn: null, quantity: null, unitPrice: null });
+  !l ||
+  (!l.material &&
+    !l.lotNo?.trim() &&
+    !l.producedOn &&
+    !l.expiresOn &&
+    !l.quantity &&
+    (l.unitPrice ?? '') === '');
+const newLine = (): Line => ({
+  material: undefined,
+  lotNo: undefined,
+  producedOn: null,
+  expiresOn: null,
+  quantity: null,
+  unitPrice: null,
+});
 
 /** As the server does: N months after production, the day before (clamped to short months). */
 function autoExpiry(material: MaterialDto | undefined, producedOn: Dayjs | null | undefined): string | null {
@@ -122,35 +135,31 @@ function lineAmountFen(l: Line): number | null {
   return price !== null && l.quantity ? price * l.quantity : null;
 }
 
-interface Posted {
-  result: OutputOf<'stock.receive'>;
-  values: Values;
-  lines: Line[];
-}
+type Posted = PostedDocument<Values, Line, OutputOf<'stock.receive'>>;
+
+const fresh = (depotId: number | undefined): Values => ({
+  depotId,
+  source: 'procurement',
+  lines: [newLine()],
+});
+const KEEP: (keyof Values)[] = ['source'];
 
 export default function ReceiptPage() {
   const t = useMessages(m);
   const terms = useTerms();
-  const tl = useMessages(linesMessages);
   const { depots } = useSession();
-  const [form] = Form.useForm<Values>();
-  const posting = usePosting();
-  const defaultDepot = useDefaultDepot(lastDepot.get());
-  const [restored] = useState(() => drafts.load<Values>(SCREEN));
-  const [draftShown, setDraftShown] = useState(restored !== null);
-  const [posted, setPosted] = useState<Posted | null>(null);
-  const [printing, setPrinting] = useState(false);
-  const lines = Form.useWatch('lines', form) as Line[] | undefined;
-
-  const initial = useMemo<Values>(() => restored ?? { depotId: defaultDepot, source: 'procurement', lines: [newLine()] }, [restored, defaultDepot]);
-
-  useEffect(() => {
-    // Depot, source and today are filled in: start at the supplier (Enter on it goes to the first line).
-    focusFirst(form.getFieldValue('depotId') ? '#receipt_supplier' : '#receipt_depotId');
-  }, []);
+  // Depot, source and today are filled in: typing starts at the supplier (Enter on it goes to the first line).
+  const doc = useStockForm<Values, Line, OutputOf<'stock.receive'>>({
+    screen: SCREEN,
+    isBlank,
+    fresh,
+    depotField: 'depotId',
+    keep: KEEP,
+    firstField: 'supplier',
+  });
+  const { form, posting, lines } = doc;
 
   const onValuesChange = (changed: Partial<Values>) => {
-    posting.changed();
     // A chosen material brings its reference price when none is typed.
     changed.lines?.forEach((c, i) => {
       if (!c?.material) return;
@@ -159,26 +168,19 @@ export default function ReceiptPage() {
         form.setFieldValue(['lines', i, 'unitPrice'], fenToYuan(c.material.referencePriceFen));
       }
     });
-    drafts.save(SCREEN, form);
+    doc.changed();
   };
 
-  const submit = async () => {
-    const values = form.getFieldsValue(true) as Values;
-    const filled = filledLines(values.lines, isBlank);
-    if (filled.length === 0) {
-      posting.setAlert(tl('noLines'));
-      focusFirstLine();
-      return;
-    }
-    const result = await posting.post(
-      (idempotencyKey) =>
+  const submit = () =>
+    doc.submit(
+      (values, filled, idempotencyKey) =>
         rpc(
           'stock.receive',
           {
             depotId: values.depotId!,
             source: values.source!,
             note: values.note ?? null,
-            lines: filled.map(({ line }) => ({
+            lines: filled.map((line) => ({
               materialId: line.material!.materialId,
               quantity: line.quantity!,
               lotNo: (line.lotNo ?? '').trim(),
@@ -190,27 +192,8 @@ export default function ReceiptPage() {
           },
           { idempotencyKey },
         ),
-      (error) => applyLineErrors(form, error, filled.map((f) => f.formIndex), { materialId: 'material', unitPriceFen: 'unitPrice' }),
+      { materialId: 'material', unitPriceFen: 'unitPrice' },
     );
-    if (!result) return;
-    invalidateStock();
-    lastDepot.set(values.depotId);
-    drafts.clear(SCREEN);
-    setDraftShown(false);
-    setPosted({ result, values, lines: filled.map((f) => f.line) });
-  };
-
-  const startNew = useCallback(() => {
-    const keep = form.getFieldsValue(['depotId', 'source']) as Pick<Values, 'depotId' | 'source'>;
-    form.resetFields();
-    form.setFieldsValue({ ...keep, supplier: undefined, note: undefined, lines: [newLine()] });
-    drafts.clear(SCREEN);
-    posting.changed();
-    setDraftShown(false);
-    setPosted(null);
-    setPrinting(false);
-    focusFirst('#receipt_supplier');
-  }, [form, posting]);
 
   const columns: LineColumn[] = [
     {
@@ -218,7 +201,10 @@ export default function ReceiptPage() {
       title: <Required>{t('material')}</Required>,
       width: 250,
       render: ({ name, trailingBlank, leave }) => (
-        <Form.Item name={[name, 'material']} rules={[lineRequired(name, isBlank, terms('validation.required'))]}>
+        <Form.Item
+          name={[name, 'material']}
+          rules={[lineRequired(name, isBlank, terms('validation.required'))]}
+        >
           <MaterialCell onEmptyEnter={trailingBlank ? leave : undefined} />
         </Form.Item>
       ),
@@ -239,7 +225,12 @@ export default function ReceiptPage() {
       width: 132,
       render: ({ name }) => (
         <Form.Item name={[name, 'producedOn']}>
-          <DatePicker format={DATE_FORMATS} placeholder={t('datePlaceholder')} style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+          <DatePicker
+            format={DATE_FORMATS}
+            placeholder={t('datePlaceholder')}
+            style={{ width: '100%' }}
+            disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+          />
         </Form.Item>
       ),
     },
@@ -252,7 +243,11 @@ export default function ReceiptPage() {
         const auto = autoExpiry(line?.material, line?.producedOn);
         return (
           <Form.Item name={[name, 'expiresOn']}>
-            <DatePicker format={DATE_FORMATS} placeholder={auto ? t('expiresAuto', { date: auto }) : t('datePlaceholder')} style={{ width: '100%' }} />
+            <DatePicker
+              format={DATE_FORMATS}
+              placeholder={auto ? t('expiresAuto', { date: auto }) : t('datePlaceholder')}
+              style={{ width: '100%' }}
+            />
           </Form.Item>
         );
       },
@@ -263,7 +258,10 @@ export default function ReceiptPage() {
       width: 132,
       align: 'right',
       render: ({ name }) => (
-        <Form.Item name={[name, 'quantity']} rules={[lineRequired(name, isBlank, terms('validation.required'))]}>
+        <Form.Item
+          name={[name, 'quantity']}
+          rules={[lineRequired(name, isBlank, terms('validation.required'))]}
+        >
           <QuantityInput unit={lines?.[name]?.material?.unit} />
         </Form.Item>
       ),
@@ -275,7 +273,15 @@ export default function ReceiptPage() {
       align: 'right',
       render: ({ name }) => (
         <Form.Item name={[name, 'unitPrice']}>
-          <InputNumber<string> stringMode min="0" precision={2} controls={false} changeOnWheel={false} style={{ width: '100%' }} className="num-input" />
+          <InputNumber<string>
+            stringMode
+            min="0"
+            precision={2}
+            controls={false}
+            changeOnWheel={false}
+            style={{ width: '100%' }}
+            className="num-input"
+          />
         </Form.Item>
       ),
     },
@@ -286,17 +292,20 @@ export default function ReceiptPage() {
       align: 'right',
       render: ({ name }) => {
         const amount = lines?.[name] ? lineAmountFen(lines[name]!) : null;
-        return <div className="num" style={{ lineHeight: '32px' }}>{amount === null ? '' : formatFen(amount)}</div>;
+        return (
+          <div className="num" style={{ lineHeight: '32px' }}>
+            {amount === null ? '' : formatFen(amount)}
+          </div>
+        );
       },
     },
   ];
 
-  const filled = filledLines(lines, isBlank).map((f) => f.line);
-  const totalQty = filled.reduce((s, l) => s + (l.quantity ?? 0), 0);
-  const totalFen = filled.reduce((s, l) => s + (lineAmountFen(l) ?? 0), 0);
+  const totalFen = doc.filled.reduce((s, l) => s + (lineAmountFen(l) ?? 0), 0);
 
   const printDoc = (p: Posted): PrintableDoc => {
-    const depotName = depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '';
+    const depotName =
+      depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '';
     const rows = p.result.movements.map((mv, i) => {
       const line = p.lines[i];
       const amount = line ? lineAmountFen(line) : null;
@@ -347,75 +356,77 @@ export default function ReceiptPage() {
   return (
     <StockFormShell
       title={t('title')}
-      alert={posting.alert}
-      onCloseAlert={() => posting.setAlert(null)}
-      draftRestored={draftShown}
-      onDiscard={startNew}
+      doc={doc}
+      onValuesChange={onValuesChange}
+      onSubmit={() => void submit()}
+      posted={
+        doc.posted && (
+          <PostedModal
+            title={t('posted')}
+            docNos={[doc.posted.result.docNo]}
+            print={() => [printDoc(doc.posted!)]}
+            onNew={doc.startNew}
+          >
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="movementId"
+              dataSource={doc.posted.result.movements}
+              columns={[
+                { title: t('code'), dataIndex: 'materialCode', width: 90 },
+                { title: t('material'), dataIndex: 'materialName', ellipsis: true },
+                { title: t('lotNo'), dataIndex: 'lotNo', width: 110 },
+                { title: t('expiresOn'), dataIndex: 'expiresOn', width: 100 },
+                {
+                  title: t('quantity'),
+                  key: 'q',
+                  align: 'right',
+                  className: 'num',
+                  width: 120,
+                  render: (_, r) => `${formatQuantity(r.quantity)} ${r.unit}`,
+                },
+              ]}
+            />
+          </PostedModal>
+        )
+      }
     >
-      <Form<Values> name="receipt" form={form} layout="vertical" initialValues={initial} onValuesChange={onValuesChange} onFinish={() => void submit()} scrollToFirstError={{ block: 'center' }}>
-        <EnterNavigation onSubmit={() => form.submit()}>
-          <Row gutter={12}>
-            <Col flex="280px">
-              <Form.Item name="depotId" label={t('depot')} rules={[{ required: true, message: terms('validation.required') }]}>
-                <DepotSelect mine />
-              </Form.Item>
-            </Col>
-            <Col flex="150px">
-              <Form.Item name="source" label={t('source')} rules={[{ required: true, message: terms('validation.required') }]}>
-                <Select options={SOURCES.map((s) => ({ value: s, label: terms(`batchSource.${s}`) }))} />
-              </Form.Item>
-            </Col>
-            <Col flex="280px">
-              <Form.Item name="supplier" label={t('supplier')}>
-                <Input maxLength={100} placeholder={t('supplierPlaceholder')} autoComplete="off" />
-              </Form.Item>
-            </Col>
-            <Col flex="120px">
-              <Form.Item label={t('date')}>
-                <Typography.Text style={{ lineHeight: '32px' }}>
-                  {today()}
-                </Typography.Text>
-              </Form.Item>
-            </Col>
-          </Row>
-          <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />
-          <Row gutter={12} style={{ marginTop: 12 }} align="bottom">
-            <Col flex="auto">
-              <Form.Item name="note" label={t('note')}>
-                <Input maxLength={500} placeholder={t('notePlaceholder')} autoComplete="off" />
-              </Form.Item>
-            </Col>
-            <Col flex="none">
-              <Form.Item label=" " colon={false}>
-                <Typography.Text type="secondary" className="num" style={{ marginRight: 16 }} data-testid="form-totals">
-                  {t('summary', { lines: filled.length, qty: formatQuantity(totalQty), amount: formatFen(totalFen) })}
-                </Typography.Text>
-                <Button type="primary" htmlType="submit" loading={posting.posting} disabled={posting.posting}>
-                  {t('submit')}
-                </Button>
-              </Form.Item>
-            </Col>
-          </Row>
-        </EnterNavigation>
-      </Form>
-      {posted && (
-        <PostedModal open title={t('posted')} docNos={[posted.result.docNo]} onPrint={() => setPrinting(true)} onNew={startNew}>
-          <Table
-            size="small"
-            pagination={false}
-            rowKey="movementId"
-            dataSource={posted.result.movements}
-            columns={[
-              { title: t('code'), dataIndex: 'materialCode', width: 90 },
-              { title: t('material'), dataIndex: 'materialName', ellipsis: true },
-              { title: t('lotNo'), dataIndex: 'lotNo', width: 110 },
-              { title: t('expiresOn'), dataIndex: 'expiresOn', width: 100 },
-              { title: t('quantity'), key: 'q', align: 'right', className: 'num', width: 120, render: (_, r) => `${formatQuantity(r.quantity)} ${r.unit}` },
-            ]}
-          />
-        </PostedModal>
-      )}
-      {posted && printing && <PrintView docs={[printDoc(posted)]} onClose={() => setPrinting(false)} />}
+      <Row gutter={12}>
+        <Col flex="280px">
+          <Form.Item
+            name="depotId"
+            label={t('depot')}
+            rules={[{ required: true, message: terms('validation.required') }]}
+          >
+            <DepotSelect mine />
+          </Form.Item>
+        </Col>
+        <Col flex="150px">
+          <Form.Item
+            name="source"
+            label={t('source')}
+            rules={[{ required: true, message: terms('validation.required') }]}
+          >
+            <Select options={SOURCES.map((s) => ({ value: s, label: terms(`batchSource.${s}`) }))} />
+          </Form.Item>
+        </Col>
+        <Col flex="280px">
+          <Form.Item name="supplier" label={t('supplier')}>
+            <Input maxLength={100} placeholder={t('supplierPlaceholder')} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col flex="120px">
+          <TodayField label={t('date')} today={today()} />
+        </Col>
+      </Row>
+      <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />
+      <StockFormFooter
+        notePlaceholder={t('notePlaceholder')}
+        quantities={doc.filled.map((l) => l.quantity)}
+        amount={formatFen(totalFen)}
+        submitLabel={t('submit')}
+        posting={posting.posting}
+      />
     </StockFormShell>
   );
 }

@@ -12,7 +12,7 @@ import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
 import { rpc, RpcFailure } from '../../api';
 import { applyServerErrors } from '../../components/serverErrors';
 import { PostedModal } from '../../components/PostedModal';
-import { PrintView, type PrintableDoc } from '../../components/PrintDocument';
+import type { PrintableDoc } from '../../components/PrintDocument';
 import { docDate } from '../../components/StockFormShell';
 import { invalidateStock } from '../../components/StockCells';
 import { usePosting } from '../../components/usePosting';
@@ -142,7 +142,6 @@ export default function ReversalPage() {
   const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState<number[]>([]);
   const [posted, setPosted] = useState<Posted | null>(null);
-  const [printing, setPrinting] = useState(false);
 
   /** Why a movement cannot be chosen, or null when it can. */
   const blocker = useCallback(
@@ -237,7 +236,6 @@ export default function ReversalPage() {
 
   const startNew = () => {
     setPosted(null);
-    setPrinting(false);
     setRows(null);
     setSelected([]);
     setDocNo('');
@@ -390,7 +388,7 @@ export default function ReversalPage() {
         )}
       </Space>
       {posted && (
-        <PostedModal open title={t('posted')} docNos={posted.results.map((r) => r.docNo)} onPrint={() => setPrinting(true)} onNew={startNew} newLabel={t('nextOne')}>
+        <PostedModal title={t('posted')} docNos={posted.results.map((r) => r.docNo)} print={() => printDocs(posted)} onNew={startNew} newLabel={t('nextOne')}>
           <Typography.Paragraph>
             {t('postedHint', { docNo: posted.original })} {posted.transfer && t('postedTransfer')}
           </Typography.Paragraph>
@@ -409,7 +407,6 @@ export default function ReversalPage() {
           />
         </PostedModal>
       )}
-      {posted && printing && <PrintView docs={printDocs(posted)} onClose={() => setPrinting(false)} />}
     </Card>
   );
 }
