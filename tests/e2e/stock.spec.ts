@@ -119,7 +119,7 @@ test('the stock table sorts by a header, shows only warnings when asked, and wor
   const page = await signIn('coordinator');
   const stock = new StockPage(page);
   await stock.open();
-  const all = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', limit: 20_000 }));
+  const all = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', warnings: true, limit: 20_000 }));
 
   // 账面库存 descending: the largest balance comes first.
   const header = stock.header('账面库存');

@@ -65,7 +65,7 @@ describe('expiring and expired (rotation lists)', () => {
   });
 
   test('balance rows carry the warning of their lot, or of their earliest lot with stock', async () => {
-    const lotsOf = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId });
+    const lotsOf = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId, warnings: true });
     expect(Object.fromEntries(lotsOf.rows.map((r) => [r.lotNo, r.expiry]))).toEqual({
       'T-40': { status: 'expiring', daysLeft: 40 },
       'Q-40': null, // 棉被 warns 30 days ahead
@@ -75,22 +75,28 @@ describe('expiring and expired (rotation lists)', () => {
       'T-100': null,
       'J-NONE': null,
     });
-    const perDepot = await env.balances(w.admin.token, {});
+    const perDepot = await env.balances(w.admin.token, { warnings: true });
     expect(perDepot.rows.map((r) => [r.depotCode, r.materialCode, r.expiry, r.depotsBelowQuota])).toEqual([
       ['QD-SJ', 'M0001', { status: 'expiring', daysLeft: 0 }, null],
       ['QD-SN', 'M0001', { status: 'expiring', daysLeft: 10 }, null],
       ['QD-SJ', 'M0002', { status: 'expired', daysLeft: -1 }, null], // Q-GONE (scrapped, empty) does not count
       ['QD-SJ', 'M0003', null, null],
     ]);
-    const city = await env.balances(w.admin.token, { groupBy: 'material' });
+    const city = await env.balances(w.admin.token, { groupBy: 'material', warnings: true });
     expect(city.rows.map((r) => [r.materialCode, r.expiry])).toEqual([
       ['M0001', { status: 'expiring', daysLeft: 0 }],
       ['M0002', { status: 'expired', daysLeft: -1 }],
       ['M0003', null],
     ]);
     // Per level, only that level's lots count.
-    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district' });
+    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district', warnings: true });
     expect(districts.rows.map((r) => [r.materialCode, r.expiry])).toEqual([['M0001', { status: 'expiring', daysLeft: 10 }]]);
+    // Not asked for, not computed: every grouping leaves the warnings out.
+    for (const groupBy of ['batch', 'depotMaterial', 'material'] as const) {
+      const plain = await env.balances(w.admin.token, { groupBy });
+      expect(plain.rows.length).toBeGreaterThan(0);
+      expect(plain.rows.every((r) => r.expiry === null && r.depotsBelowQuota === null)).toBe(true);
+    }
   });
 
   test("today is Qingdao's date, not UTC's", async () => {
@@ -135,19 +141,19 @@ describe('below quota', () => {
   });
 
   test('balance rows show the shortfall: a depot against its quota, city totals as a count of depots', async () => {
-    const perDepot = await env.balances(w.admin.token, {});
+    const perDepot = await env.balances(w.admin.token, { warnings: true });
     expect(perDepot.rows.map((r) => [r.depotName, r.materialName, r.available, r.quota, r.depotsBelowQuota])).toEqual([
       ['青岛市级救灾物资储备库', '救灾专用单帐篷', 50, 40, null],
       ['青岛市级救灾物资储备库', '棉被', 150, 200, null],
       ['崂山区储备库', '棉被', 20, 20, null],
     ]);
-    const city = await env.balances(w.admin.token, { groupBy: 'material' });
+    const city = await env.balances(w.admin.token, { groupBy: 'material', warnings: true });
     // 救生衣 has no stock anywhere, so no total row, though 市南 is under its quota.
     expect(city.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([
       ['救灾专用单帐篷', 0],
       ['棉被', 1],
     ]);
-    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district' });
+    const districts = await env.balances(w.admin.token, { groupBy: 'material', level: 'district', warnings: true });
     expect(districts.rows.map((r) => [r.materialName, r.depotsBelowQuota])).toEqual([['棉被', 0]]);
   });
 

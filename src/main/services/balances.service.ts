@@ -13,6 +13,9 @@ import { depotsBelowQuota, earliestNearExpiry, expiryOf } from './stock-warnings
 
 type BalancesInput = z.output<typeof balancesInput>;
 
+/** No near-expiry lots looked up (warnings not asked for). */
+const NONE = new Map<string, string>();
+
 /**
  * Materials whose code, name or spec contains the text. Used as `material_id in (...)`, so the
  * database searches the small catalogue once and then reads only those materials' stock, instead
@@ -42,8 +45,10 @@ interface BalanceEntry {
   materialId: number;
   batchId: number | null;
   lotNo: string | null;
-  /** The lot's expiry (batch rows), or the earliest near-expiry lot's (other rows). */
+  /** The lot's expiry, on batch rows. */
   expiresOn: string | null;
+  /** The expiry the row's warning is judged by: the lot's, or the earliest near-expiry lot's. */
+  warnFrom: string | null;
   onHand: number;
   reserved: number | null;
   quota: number | null;
@@ -55,26 +60,39 @@ function idSet(ids: number[]) {
   return sql<number>`(select value from json_each(${JSON.stringify(ids)}))`;
 }
 
-/** The page: each depot and material once, the rows in columns, each row's expiry warning judged. */
+/** A material as a page carries it, with the warning window its rows are judged by. */
+interface PageMaterial {
+  materialId: number;
+  code: string;
+  name: string;
+  spec: string | null;
+  unit: string;
+  category: string | null;
+  warningDays: number;
+}
+
+const MATERIAL_COLUMNS = ['materialId', 'code', 'name', 'spec', 'unit', 'category', 'warningDays'] as const;
+
+/**
+ * The page: each depot and material once, the rows in columns, each row's expiry warning judged.
+ * The materials are looked up by id unless the query already read them (city totals: one row each).
+ */
 async function balancesPageOf(
   db: DbOrTrx,
   today: string,
   entries: BalanceEntry[],
   nextCursor: string | null,
+  warnings: boolean,
+  knownMaterials?: PageMaterial[],
 ): Promise<BalancesPage> {
   const materialIds = [...new Set(entries.map((e) => e.materialId))];
   const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))];
   const [materials, depots] = await Promise.all([
-    db
-      .selectFrom('materials')
-      .select(['materialId', 'code', 'name', 'spec', 'unit', 'category', 'warningDays'])
-      .where('materialId', 'in', idSet(materialIds))
-      .execute(),
-    db
-      .selectFrom('depots')
-      .select(['depotId', 'code', 'name'])
-      .where('depotId', 'in', idSet(depotIds))
-      .execute(),
+    knownMaterials ??
+      db.selectFrom('materials').select(MATERIAL_COLUMNS).where('materialId', 'in', idSet(materialIds)).execute(),
+    depotIds.length === 0
+      ? []
+      : db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', idSet(depotIds)).execute(),
   ]);
   const warningDays = new Map(materials.map((m) => [m.materialId, m.warningDays]));
   const rows: BalancesPage['rows'] = {
@@ -92,12 +110,12 @@ async function balancesPageOf(
     depotsBelowQuota: [],
   };
   for (const e of entries) {
-    const expiry = expiryOf(today, e.expiresOn, warningDays.get(e.materialId) ?? 0);
+    const expiry = warnings ? expiryOf(today, e.warnFrom, warningDays.get(e.materialId) ?? 0) : null;
     rows.depotId.push(e.depotId);
     rows.materialId.push(e.materialId);
     rows.batchId.push(e.batchId);
     rows.lotNo.push(e.lotNo);
-    rows.expiresOn.push(e.batchId === null ? null : e.expiresOn);
+    rows.expiresOn.push(e.expiresOn);
     rows.onHand.push(e.onHand);
     rows.reserved.push(e.reserved);
     rows.available.push(e.reserved === null ? null : e.onHand - e.reserved);
@@ -151,11 +169,12 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     const more = rows.length > limit;
     const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
       ...r,
+      warnFrom: r.expiresOn,
       reserved: null,
       quota: null,
       depotsBelowQuota: null,
     }));
-    return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.batchId) : null);
+    return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.batchId) : null, input.warnings);
   }
 
   if (input.groupBy === 'depotMaterial') {
@@ -188,24 +207,24 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
             ]),
           );
     }
-    const [rows, earliest] = await Promise.all([
-      q
-        .orderBy('sl.materialId')
-        .orderBy('sl.depotId')
-        .limit(limit + 1)
-        .execute(),
-      earliestNearExpiry(db, today, input, 'depotMaterial'),
-    ]);
+    const rows = await q
+      .orderBy('sl.materialId')
+      .orderBy('sl.depotId')
+      .limit(limit + 1)
+      .execute();
+    const earliest = input.warnings ? await earliestNearExpiry(db, today, input, 'depotMaterial') : NONE;
     const more = rows.length > limit;
     const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
       ...r,
       batchId: null,
       lotNo: null,
-      expiresOn: earliest.get(`${r.depotId}:${r.materialId}`) ?? null,
+      expiresOn: null,
+      warnFrom: earliest.get(`${r.depotId}:${r.materialId}`) ?? null,
       depotsBelowQuota: null,
     }));
     const last = entries.at(-1);
-    return balancesPageOf(db, today, entries, more && last ? `${last.materialId}:${last.depotId}` : null);
+    const next = more && last ? `${last.materialId}:${last.depotId}` : null;
+    return balancesPageOf(db, today, entries, next, input.warnings);
   }
 
   // City totals per material.
@@ -214,6 +233,12 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
     .select((eb) => [
       'sl.materialId',
+      'm.code',
+      'm.name',
+      'm.spec',
+      'm.unit',
+      'm.category',
+      'm.warningDays',
       eb.fn.sum<number>('sl.onHand').as('onHand'),
       eb.fn.sum<number>('sl.reserved').as('reserved'),
     ])
@@ -233,25 +258,27 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
   if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
   if (!input.includeZero)
     q = q.having((eb) => eb.or([eb(eb.fn.sum('sl.onHand'), '>', 0), eb(eb.fn.sum('sl.reserved'), '>', 0)]));
-  const [rows, earliest, belowQuota] = await Promise.all([
-    q
-      .orderBy('sl.materialId')
-      .limit(limit + 1)
-      .execute(),
-    earliestNearExpiry(db, today, input, 'material'),
-    depotsBelowQuota(db, input),
-  ]);
+  const rows = await q
+    .orderBy('sl.materialId')
+    .limit(limit + 1)
+    .execute();
+  const [earliest, belowQuota] = input.warnings
+    ? await Promise.all([earliestNearExpiry(db, today, input, 'material'), depotsBelowQuota(db, input)])
+    : [NONE, null];
   const more = rows.length > limit;
   const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
     depotId: null,
     materialId: r.materialId,
     batchId: null,
     lotNo: null,
-    expiresOn: earliest.get(String(r.materialId)) ?? null,
+    expiresOn: null,
+    warnFrom: earliest.get(String(r.materialId)) ?? null,
     onHand: Number(r.onHand),
     reserved: Number(r.reserved),
     quota: null,
-    depotsBelowQuota: belowQuota.get(r.materialId) ?? 0,
+    depotsBelowQuota: belowQuota ? (belowQuota.get(r.materialId) ?? 0) : null,
   }));
-  return balancesPageOf(db, today, entries, more ? String(entries.at(-1)!.materialId) : null);
+  const materials = (more ? rows.slice(0, limit) : rows).map(({ onHand: _, reserved: __, ...m }) => m);
+  const next = more ? String(entries.at(-1)!.materialId) : null;
+  return balancesPageOf(db, today, entries, next, input.warnings, materials);
 }

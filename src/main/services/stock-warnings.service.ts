@@ -3,6 +3,7 @@
  * and depots under their reserve quota. As lists (the rotation and shortfall lists, the
  * dashboard) and as per-row tags for stock.balances.
  */
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { addDays, daysBetween, localDate } from '../../shared/dates';
 import type { DepotLevel } from '../../shared/schemas/depot';
@@ -66,7 +67,9 @@ export async function earliestNearExpiry(
   if (scope.materialId !== undefined) q = q.where('b.materialId', '=', scope.materialId);
   if (scope.level !== undefined) {
     const level = scope.level;
-    q = q.where('b.depotId', 'in', (sub) =>
+    // `+depot_id` keeps SQLite on the expiry range (a few thousand lots) instead of walking
+    // every lot of the level's depots through the depot index.
+    q = q.where(sql<number>`+${sql.ref('b.depotId')}`, 'in', (sub) =>
       sub.selectFrom('depots').select('depotId').where('level', '=', level),
     );
   }

@@ -129,6 +129,12 @@ export const balancesInput = z.strictObject({
   /** batch: one row per lot; depotMaterial: one per depot and material; material: city totals. */
   groupBy: z.enum(['batch', 'depotMaterial', 'material']).default('depotMaterial'),
   includeZero: z.boolean().default(false),
+  /**
+   * Tag each row with its expiry and quota warnings (expiryStatus, daysLeft, depotsBelowQuota):
+   * what the stock screen shows. Off by default: it costs a scan of the lots near expiry and,
+   * for city totals, of the quotas.
+   */
+  warnings: z.boolean().default(false),
   after: z.string().max(60).optional(),
   limit: pageLimit,
 }).prefault({});
@@ -162,12 +168,13 @@ export const balancesPage = z
       available: z.array(z.number().int().nullable()),
       quota: z.array(z.number().int().nullable()),
       /**
-       * The expiry warning: of the lot on batch rows, of the earliest lot with stock otherwise
-       * (expired, or expiring within the material's warning window); null when none warns.
+       * With `warnings`: the expiry warning of the lot on batch rows, of the earliest lot with
+       * stock otherwise (expired, or expiring within the material's warning window); null when
+       * none warns, and always null without `warnings`.
        */
       expiryStatus: z.array(expiryStatus.nullable()),
       daysLeft: z.array(z.number().int().nullable()),
-      /** City totals only: how many of the depots counted are under their quota. */
+      /** City totals with `warnings` only: how many of the depots counted are under their quota. */
       depotsBelowQuota: z.array(z.number().int().nullable()),
     }),
     nextCursor: z.string().nullable(),

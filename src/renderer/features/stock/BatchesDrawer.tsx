@@ -22,7 +22,8 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
 
   useEffect(() => {
     let live = true;
-    fetchAllBalances({ groupBy: 'batch', depotId: row.depotId ?? undefined, materialId: row.materialId, limit: 5000 }, { wanted: () => live }).then(
+    fetchAllBalances({ groupBy: 'batch', depotId: row.depotId ?? undefined, materialId: row.materialId,
+        warnings: true, limit: 5000 }, { wanted: () => live }).then(
       (all) => live && all && setBatches(all),
       (e: unknown) => live && setError(e instanceof RpcFailure ? e.message : String(e)),
     );

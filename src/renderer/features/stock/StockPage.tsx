@@ -107,7 +107,7 @@ export default function StockPage() {
     setLoading(true);
     setError(null);
     const current = () => id === request.current;
-    const input = { groupBy, depotId, level, category, topClass, text: query || undefined, limit: PAGE };
+    const input = { groupBy, depotId, level, category, topClass, text: query || undefined, warnings: true, limit: PAGE };
     fetchAllBalances(input, { wanted: current, onFirstPage: setRows }).then(
       (all) => {
         if (!all || !current()) return;
