@@ -10,6 +10,7 @@
  */
 import { theme } from 'antd';
 import {
+  memo,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -47,7 +48,7 @@ interface Props<T> {
 
 const OVERSCAN = 6;
 
-export function VirtualTable<T>({
+function VirtualTableView<T>({
   rows,
   columns,
   rowKey,
@@ -60,6 +61,7 @@ export function VirtualTable<T>({
   const { token } = theme.useToken();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  const scrollTopRef = useRef(0);
   const [sort, setSort] = useState<{ key: string; order: SortOrder } | null>(null);
   const [current, setCurrent] = useState(-1);
 
@@ -71,8 +73,10 @@ export function VirtualTable<T>({
   }, [rows, columns, sort]);
 
   // New rows (another filter) start from the top with no current row.
+  // (Only when scrolled: writing scrollTop forces a layout of the page.)
   useLayoutEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
+    if (scroller.current && scrollTopRef.current !== 0) scroller.current.scrollTop = 0;
+    scrollTopRef.current = 0;
     setScrollTop(0);
     setCurrent(-1);
   }, [rows]);
@@ -181,7 +185,10 @@ export function VirtualTable<T>({
       aria-rowcount={sorted.length + 1}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => {
+        scrollTopRef.current = e.currentTarget.scrollTop;
+        setScrollTop(scrollTopRef.current);
+      }}
     >
       <div className="vt-inner" style={{ minWidth: totalWidth }}>
         <div role="row" aria-rowindex={1} className="vt-head">
@@ -216,3 +223,6 @@ export function VirtualTable<T>({
     </div>
   );
 }
+
+/** Memoised: a parent re-rendering (a filter being typed) does not re-render the rows. */
+export const VirtualTable = memo(VirtualTableView) as typeof VirtualTableView;

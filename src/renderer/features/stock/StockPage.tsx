@@ -5,22 +5,11 @@
  * switch are instant on 10,000+ rows. Each row carries its own warnings (from the server). Filters stay for the session; a link (?category=…) replaces them. A batch row opens
  * its stock card; other rows open their batches.
  */
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Flex,
-  Input,
-  Segmented,
-  Select,
-  Typography,
-} from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DepotLevel } from '../../../shared/schemas/depot';
+import { Alert, Button, Flex, Segmented, Typography } from 'antd';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { BalanceRow } from '../../../shared/schemas/stock';
 import { rpc, RpcFailure } from '../../api';
 import { fetchAllBalances } from '../../balances';
-import { DepotSelect } from '../../components/DepotSelect';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
 import { VirtualTable, type VirtualColumn } from '../../components/VirtualTable';
@@ -30,26 +19,16 @@ import { useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
 import { BatchesDrawer } from './BatchesDrawer';
+import { StockFilterBar, type Filters, type GroupBy } from './StockFilterBar';
 import { stockMessages } from './stockMessages';
 import { rowWarnings, severity } from './stockWarnings';
 import { BelowQuotaTag, ExpiryTag, LotsTag } from './stockTags';
 
-type GroupBy = 'depotMaterial' | 'batch' | 'material';
-type TopClass = 1 | 2 | 3;
-
-interface Filters {
-  groupBy: GroupBy;
-  depotId?: number;
-  level?: DepotLevel;
-  category?: string;
-  topClass?: TopClass;
-  text: string;
-  warningsOnly: boolean;
-}
-
 const DEFAULTS: Filters = { groupBy: 'depotMaterial', text: '', warningsOnly: false };
 const PAGE = 20_000;
 const collator = new Intl.Collator('zh-CN');
+/** Unique in every grouping: a lot, a depot's material, or a material city-wide. */
+const rowKey = (r: BalanceRow) => `${r.batchId ?? ''}:${r.depotId ?? ''}:${r.materialId}`;
 const byText = (a: string | null, b: string | null) => collator.compare(a ?? '', b ?? '');
 
 /** A link like #/stock?category=帐篷 sets the filters it names (the rest back to defaults). */
@@ -81,13 +60,12 @@ export default function StockPage() {
     DEFAULTS,
     fromLink ? (stored) => ({ ...DEFAULTS, groupBy: stored.groupBy, ...fromLink }) : null,
   );
-  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  // Stable callbacks: the filter bar and the table re-render only when what they show changes.
+  const set = useCallback((patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch })), [setFilters]);
+  const reset = useCallback(() => setFilters((f) => ({ ...DEFAULTS, groupBy: f.groupBy })), [setFilters]);
   useEffect(() => {
     if (fromLink) window.history.replaceState(null, '', '#/stock');
   }, [fromLink]);
-
-  const [text, setText] = useState(filters.text);
-  useEffect(() => setText(filters.text), [filters.text]);
 
   const [categories, setCategories] = useState<string[]>([]);
   useEffect(() => {
@@ -101,13 +79,24 @@ export default function StockPage() {
   const request = useRef(0);
   const { groupBy, depotId, level, category, topClass } = filters;
   const query = filters.text.trim();
-  useEffect(() => {
+  // A layout effect, so the request leaves before the browser lays out and paints the screen:
+  // the server works on it meanwhile instead of after.
+  useLayoutEffect(() => {
     const id = ++request.current;
     setRows([]);
     setLoading(true);
     setError(null);
     const current = () => id === request.current;
-    const input = { groupBy, depotId, level, category, topClass, text: query || undefined, warnings: true, limit: PAGE };
+    const input = {
+      groupBy,
+      depotId,
+      level,
+      category,
+      topClass,
+      text: query || undefined,
+      warnings: true,
+      limit: PAGE,
+    };
     fetchAllBalances(input, { wanted: current, onFirstPage: setRows }).then(
       (all) => {
         if (!all || !current()) return;
@@ -131,7 +120,13 @@ export default function StockPage() {
   const [tableBox, tableHeight] = useFillHeight(16);
 
   const columns = useMemo(() => {
-    const text = (key: string, title: string, width: number, value: (r: BalanceRow) => string | null, sortable = true): VirtualColumn<BalanceRow> => ({
+    const text = (
+      key: string,
+      title: string,
+      width: number,
+      value: (r: BalanceRow) => string | null,
+      sortable = true,
+    ): VirtualColumn<BalanceRow> => ({
       key,
       title,
       width,
@@ -151,7 +146,10 @@ export default function StockPage() {
         sorter: (a, b) => byText(a.expiresOn ?? '9999', b.expiresOn ?? '9999'),
       }),
     };
-    const num = (key: 'onHand' | 'reserved' | 'available' | 'quota', width = 92): VirtualColumn<BalanceRow> => ({
+    const num = (
+      key: 'onHand' | 'reserved' | 'available' | 'quota',
+      width = 92,
+    ): VirtualColumn<BalanceRow> => ({
       key,
       title: t(key),
       width,
@@ -176,10 +174,30 @@ export default function StockPage() {
         ),
     });
     if (groupBy === 'batch') {
-      return [col.depot(), col.code(), col.name(), col.spec(), col.lotNo(), col.expiresOn(), col.unit(), num('onHand'), warn()];
+      return [
+        col.depot(),
+        col.code(),
+        col.name(),
+        col.spec(),
+        col.lotNo(),
+        col.expiresOn(),
+        col.unit(),
+        num('onHand'),
+        warn(),
+      ];
     }
     if (groupBy === 'material') {
-      return [col.code(), col.name(190), col.spec(220), col.category(), col.unit(), num('onHand', 100), num('reserved'), num('available', 100), warn()];
+      return [
+        col.code(),
+        col.name(190),
+        col.spec(220),
+        col.category(),
+        col.unit(),
+        num('onHand', 100),
+        num('reserved'),
+        num('available', 100),
+        warn(),
+      ];
     }
     return [
       col.depot(),
@@ -205,14 +223,10 @@ export default function StockPage() {
   if (query) active.push(t('filterText', { text: query }));
   if (filters.warningsOnly) active.push(t('warningsOnly'));
 
-  const rowKey = (r: BalanceRow) =>
-    groupBy === 'batch'
-      ? `b${r.batchId}`
-      : groupBy === 'material'
-        ? `m${r.materialId}`
-        : `${r.depotId}:${r.materialId}`;
-
-  const open = (r: BalanceRow) => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r));
+  const open = useCallback(
+    (r: BalanceRow) => (r.batchId !== null ? navigate(`/stock/batch/${r.batchId}`) : setDrill(r)),
+    [],
+  );
 
   return (
     <Flex vertical gap={8}>
@@ -231,68 +245,7 @@ export default function StockPage() {
           ]}
         />
       </Flex>
-      <Flex gap={8} wrap align="center">
-        <DepotSelect
-          allowClear
-          aria-label={t('depot')}
-          placeholder={t('allDepots')}
-          includeInactive
-          value={depotId}
-          onChange={(v) => set({ depotId: v })}
-          style={{ width: 190 }}
-        />
-        <Select<DepotLevel>
-          allowClear
-          aria-label={t('level')}
-          placeholder={t('allLevels')}
-          value={level}
-          onChange={(v) => set({ level: v })}
-          style={{ width: 120 }}
-          options={(['city', 'district', 'town'] as const).map((l) => ({
-            value: l,
-            label: terms(`level.${l}`),
-          }))}
-        />
-        <Select<string>
-          allowClear
-          showSearch
-          aria-label={t('category')}
-          placeholder={t('allCategories')}
-          value={category}
-          onChange={(v) => set({ category: v })}
-          style={{ width: 130 }}
-          options={[...new Set([...categories, ...(category ? [category] : [])])].map((x) => ({
-            value: x,
-            label: x,
-          }))}
-        />
-        <Select<TopClass>
-          allowClear
-          aria-label={t('topClass')}
-          placeholder={t('allTopClasses')}
-          value={topClass}
-          onChange={(v) => set({ topClass: v })}
-          style={{ width: 170 }}
-          popupMatchSelectWidth={false}
-          options={([1, 2, 3] as const).map((n) => ({ value: n, label: `${n} ${terms(`topClass.${n}`)}` }))}
-        />
-        <Input.Search
-          allowClear
-          aria-label={t('text')}
-          placeholder={t('text')}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            if (e.target.value === '') set({ text: '' });
-          }}
-          onSearch={(v) => set({ text: v.trim() })}
-          style={{ width: 230 }}
-        />
-        <Checkbox checked={filters.warningsOnly} onChange={(e) => set({ warningsOnly: e.target.checked })}>
-          {t('warningsOnly')}
-        </Checkbox>
-        <Button onClick={() => setFilters({ ...DEFAULTS, groupBy })}>{c('reset')}</Button>
-      </Flex>
+      <StockFilterBar filters={filters} onChange={set} onReset={reset} categories={categories} />
       {error && (
         <Alert
           type="error"
