@@ -7,27 +7,26 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Locale } from '../shared/i18n';
 import { configureClient, rpc, RpcFailure } from './api';
-import { AppLayout } from './components/AppLayout';
-import { IdleLock } from './components/IdleLock';
 import { LoginPage } from './features/login/LoginPage';
-import { SetupPage } from './features/setup/SetupPage';
-import { common } from './i18n/common';
-import { LocaleContext, useMessages } from './i18n/messages';
-import { HOME, pages } from './pages';
-import { matchPath, useRoute } from './router';
+import { LocaleContext } from './i18n/messages';
 import { SessionProvider, useSession, type SetupStatus } from './session';
+
+// Loaded when needed: the first screen (sign-in) starts sooner without them.
+const SetupPage = lazy(() => import('./features/setup/SetupPage').then((m) => ({ default: m.SetupPage })));
+const SignedIn = lazy(() => import('./SignedIn'));
 
 const LOCALE_KEY = 'relief-depot.locale';
 const FONT = "'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
-function initialLocale(): Locale {
+export function initialLocale(): Locale {
   return localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN';
 }
 
-export function App() {
+/** `firstStatus`: the setup status, asked for before React first renders (main.tsx). */
+export function App({ firstStatus }: { firstStatus: Promise<SetupStatus> }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [status, setStatus] = useState<SetupStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -43,11 +42,12 @@ export function App() {
     document.documentElement.lang = locale;
   }, [locale]);
 
-  const load = useCallback(() => {
+  const show = useCallback((request: Promise<SetupStatus>) => {
     setError(null);
-    rpc('setup.status').then(setStatus, (e: unknown) => setError(e instanceof RpcFailure ? e.message : String(e)));
+    request.then(setStatus, (e: unknown) => setError(e instanceof RpcFailure ? e.message : String(e)));
   }, []);
-  useEffect(load, [load]);
+  const retry = () => show(rpc('setup.status'));
+  useEffect(() => show(firstStatus), [show, firstStatus]);
 
   return (
     <LocaleContext.Provider value={{ locale, setLocale }}>
@@ -58,7 +58,7 @@ export function App() {
               <Shell />
             </SessionProvider>
           ) : error ? (
-            <Result status="warning" title={error} extra={<Button onClick={load}>{locale === 'en' ? 'Retry' : '重试'}</Button>} />
+            <Result status="warning" title={error} extra={<Button onClick={retry}>{locale === 'en' ? 'Retry' : '重试'}</Button>} />
           ) : (
             <Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />
           )}
@@ -68,32 +68,21 @@ export function App() {
   );
 }
 
+/** First run, sign-in, or the app: only the sign-in screen is in the first bundle. */
 function Shell() {
-  const { status, user, expired, can } = useSession();
-  const route = useRoute();
-  const t = useMessages(common);
-
-  if (status.needsSetup) return <SetupPage />;
+  const { status, user } = useSession();
+  if (status.needsSetup) {
+    return (
+      <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />}>
+        <SetupPage />
+      </Suspense>
+    );
+  }
   if (!user) return <LoginPage />;
 
-  const path = route.path === '/' ? HOME : route.path;
-  let params: Record<string, string> | null = null;
-  const page = pages.find((p) => (params = matchPath(p.path, path)) !== null);
-  const allowed = page && can(page.roles);
-  const Page = page?.component;
-
   return (
-    <AppLayout currentPath={path}>
-      {allowed && Page ? (
-        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
-          {/* keyed by path: switching screens starts each fresh; the same screen keeps its state across a re-login */}
-          <Page key={path} params={params ?? {}} />
-        </Suspense>
-      ) : (
-        <Result status="404" title={t('notFoundPage')} extra={<Button href={`#${HOME}`}>{t('backHome')}</Button>} />
-      )}
-      {expired && <LoginPage overlay />}
-      <IdleLock />
-    </AppLayout>
+    <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />}>
+      <SignedIn />
+    </Suspense>
   );
 }

@@ -1,4 +1,8 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { configureClient, rpc } from './api';
+import { App, initialLocale } from './App';
 
-createRoot(document.getElementById('root')!).render(<App />);
+// The first question to the server leaves before React's first render, not after it.
+configureClient({ locale: initialLocale() });
+const firstStatus = rpc('setup.status');
+createRoot(document.getElementById('root')!).render(<App firstStatus={firstStatus} />);
