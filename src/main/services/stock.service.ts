@@ -57,7 +57,7 @@ async function finish(
 }
 
 /** Expiry from the production date and the material's shelf life when the keeper gave none. */
-function expiryOf(material: MaterialRow, producedOn: string | null | undefined, expiresOn: string | null | undefined) {
+function lotExpiry(material: MaterialRow, producedOn: string | null | undefined, expiresOn: string | null | undefined) {
   if (expiresOn) return expiresOn;
   if (!producedOn || !material.shelfLifeMonths) return null;
   // The day before the same date N months on; when a shorter month has no such date, its last
@@ -145,7 +145,7 @@ export async function receiveStock(ctx: ServiceContext, actor: Actor, input: Rec
                 material,
                 lotNo: line.lotNo!,
                 producedOn: line.producedOn ?? null,
-                expiresOn: expiryOf(material, line.producedOn, line.expiresOn),
+                expiresOn: lotExpiry(material, line.producedOn, line.expiresOn),
                 source: input.source,
                 supplier: line.supplier ?? null,
                 unitPriceFen: line.unitPriceFen ?? null,
