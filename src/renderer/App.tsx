@@ -7,9 +7,10 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, useCallback, useEffect, useState } from 'react';
 import type { Locale } from '../shared/i18n';
 import { configureClient, rpc, RpcFailure } from './api';
+import { LoadBoundary } from './components/LoadBoundary';
 import { LoginPage } from './features/login/LoginPage';
 import { LocaleContext } from './i18n/messages';
 import { SessionProvider, useSession, type SetupStatus } from './session';
@@ -73,16 +74,16 @@ function Shell() {
   const { status, user } = useSession();
   if (status.needsSetup) {
     return (
-      <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />}>
+      <LoadBoundary spinnerTop="20vh">
         <SetupPage />
-      </Suspense>
+      </LoadBoundary>
     );
   }
   if (!user) return <LoginPage />;
 
   return (
-    <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />}>
+    <LoadBoundary spinnerTop="20vh">
       <SignedIn />
-    </Suspense>
+    </LoadBoundary>
   );
 }

@@ -2,9 +2,9 @@
  * The signed-in app: the layout with its menu, the routed screen (if the role may see it), the
  * login over the current screen when the session ends, and the idle lock.
  */
-import { Button, Result, Spin } from 'antd';
-import { Suspense } from 'react';
+import { Button, Result } from 'antd';
 import { AppLayout } from './components/AppLayout';
+import { LoadBoundary } from './components/LoadBoundary';
 import { IdleLock } from './components/IdleLock';
 import { LoginPage } from './features/login/LoginPage';
 import { common } from './i18n/common';
@@ -27,12 +27,17 @@ export default function SignedIn() {
   return (
     <AppLayout currentPath={path}>
       {allowed && Page ? (
-        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
-          {/* keyed by path: switching screens starts each fresh; the same screen keeps its state across a re-login */}
-          <Page key={path} params={params ?? {}} />
-        </Suspense>
+        // Keyed by path: switching screens starts each fresh (a failed load too); the same screen
+        // keeps its state across a re-login.
+        <LoadBoundary key={path}>
+          <Page params={params ?? {}} />
+        </LoadBoundary>
       ) : (
-        <Result status="404" title={t('notFoundPage')} extra={<Button href={`#${HOME}`}>{t('backHome')}</Button>} />
+        <Result
+          status="404"
+          title={t('notFoundPage')}
+          extra={<Button href={`#${HOME}`}>{t('backHome')}</Button>}
+        />
       )}
       {expired && <LoginPage overlay />}
       <IdleLock />

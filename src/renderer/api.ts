@@ -40,6 +40,17 @@ const NETWORK_MESSAGE: Record<string, string> = {
   en: 'Cannot reach the service: check that the app is running. What you typed is kept; try again.',
 };
 
+const INTERNAL_MESSAGE: Record<string, string> = {
+  'zh-CN': '服务返回了无法读取的数据，请重试；仍不行请联系管理员',
+  en: 'The service sent data that cannot be read. Try again; if it persists, tell the administrator.',
+};
+
+/** A reply that arrived but cannot be used (a malformed page): shown like a server fault, in the user's language. */
+export function unreadableReply(detail: unknown): RpcFailure {
+  console.error('unreadable reply', detail);
+  return new RpcFailure('INTERNAL', INTERNAL_MESSAGE[state.locale] ?? INTERNAL_MESSAGE['zh-CN']!);
+}
+
 async function send(request: RpcRequest): Promise<RpcResponse> {
   if (window.bridge) return window.bridge.rpc({ ...request, token: state.token ?? undefined });
   const response = await fetch('/rpc', {

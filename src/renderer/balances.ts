@@ -5,14 +5,18 @@
 import type { InputOf } from '../shared/api';
 import { balanceRows } from '../shared/balance-rows';
 import type { BalanceRow } from '../shared/schemas/stock';
-import { rpc } from './api';
+import { rpc, unreadableReply } from './api';
 
 /** One page, as rows. */
 export async function fetchBalancePage(
   input: InputOf<'stock.balances'>,
 ): Promise<{ rows: BalanceRow[]; nextCursor: string | null }> {
   const page = await rpc('stock.balances', input);
-  return { rows: balanceRows(page), nextCursor: page.nextCursor };
+  try {
+    return { rows: balanceRows(page), nextCursor: page.nextCursor };
+  } catch (e) {
+    throw unreadableReply(e);
+  }
 }
 
 interface FetchAllOptions {

@@ -125,7 +125,9 @@ test('the stock table sorts by a header, shows only warnings when asked, and wor
   const header = stock.header('账面库存');
   await header.click();
   await expect(header).toHaveAttribute('aria-sort', 'ascending');
-  await header.click();
+  // From the keyboard as well: the header takes focus and Enter sorts.
+  await header.focus();
+  await page.keyboard.press('Enter');
   await expect(header).toHaveAttribute('aria-sort', 'descending');
   const largest = Math.max(...all.map((r) => r.onHand));
   await expect(stock.rows().first().getByRole('gridcell').nth(6)).toHaveText(largest.toLocaleString('en-US'));
@@ -143,6 +145,7 @@ test('the stock table sorts by a header, shows only warnings when asked, and wor
   await page.keyboard.press('ArrowDown');
   const second = stock.rows().nth(1);
   await expect(second).toHaveAttribute('aria-selected', 'true');
+  await expect(stock.table()).toHaveAttribute('aria-activedescendant', (await second.getAttribute('id'))!);
   const name = (await second.getByRole('gridcell').nth(2).innerText()).trim();
   await page.keyboard.press('Enter');
   await expect(page.locator('.ant-drawer-title')).toContainText(name);

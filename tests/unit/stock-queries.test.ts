@@ -75,6 +75,9 @@ describe('expiring and expired (rotation lists)', () => {
       'T-100': null,
       'J-NONE': null,
     });
+    // An emptied lot, listed on request, warns of nothing.
+    const withEmpty = await env.balances(w.admin.token, { groupBy: 'batch', depotId: w.city.depotId, includeZero: true, warnings: true });
+    expect(withEmpty.rows.find((r) => r.lotNo === 'Q-GONE')).toMatchObject({ onHand: 0, expiry: null });
     const perDepot = await env.balances(w.admin.token, { warnings: true });
     expect(perDepot.rows.map((r) => [r.depotCode, r.materialCode, r.expiry, r.depotsBelowQuota])).toEqual([
       ['QD-SJ', 'M0001', { status: 'expiring', daysLeft: 0 }, null],

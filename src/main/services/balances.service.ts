@@ -55,9 +55,14 @@ interface BalanceEntry {
   depotsBelowQuota: number | null;
 }
 
-/** A JSON array of ids as a one-parameter set for `in (...)`: the same SQL text (and prepared statement) for any length. */
-function idSet(ids: number[]) {
-  return sql<number>`(select value from json_each(${JSON.stringify(ids)}))`;
+/** Ids per `in (...)` list: well under the parameter limits of SQLite (32,766) and PostgreSQL. */
+const IN_CHUNK = 10_000;
+
+/** The rows whose id is in `ids`, a chunk of ids per query (portable SQL, no JSON functions). */
+async function byIds<R>(ids: number[], load: (chunk: number[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await load(ids.slice(i, i + IN_CHUNK))));
+  return out;
 }
 
 /** A material as a page carries it, with the warning window its rows are judged by. */
@@ -87,13 +92,14 @@ async function balancesPageOf(
 ): Promise<BalancesPage> {
   const materialIds = [...new Set(entries.map((e) => e.materialId))];
   const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))];
-  const [materials, depots] = await Promise.all([
+  const materials =
     knownMaterials ??
-      db.selectFrom('materials').select(MATERIAL_COLUMNS).where('materialId', 'in', idSet(materialIds)).execute(),
-    depotIds.length === 0
-      ? []
-      : db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', idSet(depotIds)).execute(),
-  ]);
+    (await byIds(materialIds, (chunk) =>
+      db.selectFrom('materials').select(MATERIAL_COLUMNS).where('materialId', 'in', chunk).execute(),
+    ));
+  const depots = await byIds(depotIds, (chunk) =>
+    db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', chunk).execute(),
+  );
   const warningDays = new Map(materials.map((m) => [m.materialId, m.warningDays]));
   const rows: BalancesPage['rows'] = {
     depotId: [],
@@ -169,7 +175,8 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     const more = rows.length > limit;
     const entries = (more ? rows.slice(0, limit) : rows).map((r) => ({
       ...r,
-      warnFrom: r.expiresOn,
+      // An emptied lot (includeZero) warns of nothing.
+      warnFrom: r.onHand > 0 ? r.expiresOn : null,
       reserved: null,
       quota: null,
       depotsBelowQuota: null,

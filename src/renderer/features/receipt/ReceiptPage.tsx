@@ -43,6 +43,7 @@ const m = defineMessages(
     expiresAuto: '自动 {date}',
     quantity: '数量',
     unitPrice: '单价（元）',
+    priceInvalid: '单价为元，最多两位小数',
     amount: '金额',
     submit: '提交入库',
     posted: '入库单已保存',
@@ -71,6 +72,7 @@ const m = defineMessages(
     expiresAuto: 'auto {date}',
     quantity: 'Quantity',
     unitPrice: 'Unit price (¥)',
+    priceInvalid: 'A price in yuan, at most two decimals',
     amount: 'Amount',
     submit: 'Post receipt',
     posted: 'Receipt posted',
@@ -130,9 +132,10 @@ function autoExpiry(material: MaterialDto | undefined, producedOn: Dayjs | null 
   return end.subtract(1, 'day').format('YYYY-MM-DD');
 }
 
+/** The line's amount in fen; none while the price is empty or not yet a valid amount. */
 function lineAmountFen(l: Line): number | null {
   const price = yuanToFen(l.unitPrice);
-  return price !== null && l.quantity ? price * l.quantity : null;
+  return price !== null && Number.isFinite(price) && l.quantity ? price * l.quantity : null;
 }
 
 type Posted = PostedDocument<Values, Line, OutputOf<'stock.receive'>>;
@@ -272,7 +275,16 @@ export default function ReceiptPage() {
       width: 104,
       align: 'right',
       render: ({ name }) => (
-        <Form.Item name={[name, 'unitPrice']}>
+        <Form.Item
+          name={[name, 'unitPrice']}
+          rules={[
+            {
+              validator: async (_, v: string | null | undefined) => {
+                if (Number.isNaN(yuanToFen(v))) throw new Error(t('priceInvalid'));
+              },
+            },
+          ]}
+        >
           <InputNumber<string>
             stringMode
             min="0"
