@@ -30,7 +30,7 @@ export function expiryOf(
 }
 
 /** The date past which no material warns yet: today plus the widest warning window. */
-export async function warningHorizon(db: DbOrTrx, today: string): Promise<string> {
+async function warningHorizon(db: DbOrTrx, today: string): Promise<string> {
   const widest = await db
     .selectFrom('materials')
     .select((eb) => eb.fn.max<number>('warningDays').as('w'))

@@ -8,9 +8,10 @@ import type { ReactNode } from 'react';
 import { formatQuantity, formatTime } from '../format';
 import { defineMessages, useMessages } from '../i18n/messages';
 import { EnterNavigation } from './EnterNavigation';
+import { today } from './StockCells';
 import type { DocumentValues, StockForm } from './useStockForm';
 
-export const shellMessages = defineMessages(
+const shellMessages = defineMessages(
   {
     draftRestored: '已恢复上次未提交的内容。',
     discard: '清空重填',
@@ -109,10 +110,10 @@ export function StockFormShell<V extends DocumentValues<L>, L, R>({
 }
 
 /** The document's date: today, not editable (the server stamps the time of posting). */
-export function TodayField({ label, today }: { label: string; today: string }) {
+export function TodayField({ label }: { label: string }) {
   return (
     <Form.Item label={label}>
-      <Typography.Text style={{ lineHeight: '32px' }}>{today}</Typography.Text>
+      <Typography.Text style={{ lineHeight: '32px' }}>{today()}</Typography.Text>
     </Form.Item>
   );
 }

@@ -20,7 +20,6 @@ import {
   type OutgoingLine,
 } from '../../components/OutgoingLines';
 import { PostedModal } from '../../components/PostedModal';
-import { today } from '../../components/StockCells';
 import { StockFormFooter, StockFormShell, TodayField } from '../../components/StockFormShell';
 import { useStockForm, type PostedDocument } from '../../components/useStockForm';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
@@ -172,7 +171,7 @@ export default function IssuePage() {
           </Form.Item>
         </Col>
         <Col flex="120px">
-          <TodayField label={t('date')} today={today()} />
+          <TodayField label={t('date')} />
         </Col>
       </Row>
       <FefoNote />

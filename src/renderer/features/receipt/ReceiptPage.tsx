@@ -19,7 +19,7 @@ import {
 } from '../../components/LinesEditor';
 import { PostedModal } from '../../components/PostedModal';
 import type { PrintableDoc } from '../../components/PrintDocument';
-import { MaterialCell, today } from '../../components/StockCells';
+import { MaterialCell } from '../../components/StockCells';
 import { docDate, StockFormFooter, StockFormShell, TodayField } from '../../components/StockFormShell';
 import { useStockForm, type PostedDocument } from '../../components/useStockForm';
 import { fenToYuan, formatFen, formatQuantity, yuanToFen } from '../../format';
@@ -428,7 +428,7 @@ export default function ReceiptPage() {
           </Form.Item>
         </Col>
         <Col flex="120px">
-          <TodayField label={t('date')} today={today()} />
+          <TodayField label={t('date')} />
         </Col>
       </Row>
       <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />

@@ -17,7 +17,7 @@ import {
 } from '../../components/LinesEditor';
 import { PickedBatches, useOutgoingPrint } from '../../components/OutgoingLines';
 import { PostedModal } from '../../components/PostedModal';
-import { BatchCell, today } from '../../components/StockCells';
+import { BatchCell } from '../../components/StockCells';
 import { StockFormFooter, StockFormShell, TodayField } from '../../components/StockFormShell';
 import { useStockForm, type PostedDocument } from '../../components/useStockForm';
 import { formatQuantity } from '../../format';
@@ -214,7 +214,7 @@ export default function ScrapPage() {
           </Form.Item>
         </Col>
         <Col flex="120px">
-          <TodayField label={t('date')} today={today()} />
+          <TodayField label={t('date')} />
         </Col>
       </Row>
       <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />
