@@ -3,9 +3,11 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_create_core';
 import * as m0002 from './0002_add_covering_indexes';
 import * as m0003 from './0003_cover_expiry_index';
+import * as m0004 from './0004_portable_ledger';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
   '0002_add_covering_indexes': m0002,
   '0003_cover_expiry_index': m0003,
+  '0004_portable_ledger': m0004,
 };

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp, DATABASE_FILE, type App } from './app';
-import { openSqlite } from './db/connect';
+import { createApp, type App } from './app';
+import { describeStore, openStore, storeConfig, type StoreConfig } from './db/store';
 import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
 import { checkDesktop, type DesktopCheck } from './electron-binary';
@@ -42,11 +42,12 @@ const messages = {
   start            启动桌面应用；没有 Electron 或图形显示时，改为在 127.0.0.1 上通过 HTTP 提供界面
   serve            在 127.0.0.1 上提供已构建的界面和 HTTP 接口（默认端口 4870，被占用时用下一个空闲端口）
   demo [--scale]   在数据目录中建立演示数据库（目录须为空）；--scale 生成基准测试规模的数据
-  check            账实核对：重算全部结存、校验审计链、SQLite 完整性检查；有问题时退出码为 1
-  backup <文件>    在线备份数据库，并检查副本的完整性
-选项: --data 目录   --host 主机   --port 端口   --lang zh-CN|en`,
+  check            账实核对：重算全部结存、校验审计链、数据库完整性检查；有问题时退出码为 1
+  backup <文件>    在线备份数据库（PostgreSQL 用 pg_dump 自定义格式），并检查副本的完整性
+选项: --data 目录   --database postgres://…（或环境变量 RELIEF_DEPOT_DATABASE_URL；默认用数据目录中的 SQLite 文件）
+      --host 主机   --port 端口   --lang zh-CN|en`,
     desktop: (b: string) => `正在启动桌面应用（${b}）…`,
-    dataDir: (d: string) => `数据目录: ${d}`,
+    dataDir: (d: string) => `数据库: ${d}`,
     serving: (u: string) => `服务已启动: ${u}  （接口 POST ${u}/rpc；按 Ctrl+C 停止）`,
     openBrowser: (u: string) => `请在浏览器中打开 ${u}`,
     firstRun: '首次运行：数据库为空，界面会引导您创建管理员账号或载入演示数据。',
@@ -58,8 +59,8 @@ const messages = {
     ledgerBad: (n: number) => `账目核对发现 ${n} 处差异：`,
     auditOk: (n: number) => `审计链完整：${n} 条记录`,
     auditBad: (id: number | null, p: string | null) => `审计链在第 ${id} 条记录处断开：${p}`,
-    integrityOk: 'SQLite 完整性检查通过',
-    integrityBad: (r: string) => `SQLite 完整性检查失败：${r}`,
+    integrityOk: (r: string) => `数据库完整性检查通过（${r}）`,
+    integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
     backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
     noDatabase: (f: string) => `找不到数据库 ${f}`,
@@ -70,11 +71,12 @@ const messages = {
   start            run the desktop app; without Electron or a display, serve the UI over HTTP on 127.0.0.1
   serve            serve the built UI and the HTTP API on 127.0.0.1 (port 4870, or the next free one)
   demo [--scale]   create a demo database in the data folder (must be empty); --scale: benchmark size
-  check            ledger check (recompute every balance), audit chain, SQLite integrity; exit 1 on any problem
-  backup <file>    online backup of the database, then an integrity check of the copy
-Options: --data DIR   --host HOST   --port PORT   --lang zh-CN|en`,
+  check            ledger check (recompute every balance), audit chain, store integrity; exit 1 on any problem
+  backup <file>    online backup of the database (PostgreSQL: pg_dump custom format), then a check of the copy
+Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; default: the SQLite file in the data folder)
+         --host HOST   --port PORT   --lang zh-CN|en`,
     desktop: (b: string) => `Starting the desktop app (${b})…`,
-    dataDir: (d: string) => `Data folder: ${d}`,
+    dataDir: (d: string) => `Database: ${d}`,
     serving: (u: string) => `Serving at ${u}  (API: POST ${u}/rpc; Ctrl+C stops)`,
     openBrowser: (u: string) => `Open ${u} in a browser`,
     firstRun: 'First run: the database is empty; the UI will offer to create an administrator or load the demo data.',
@@ -86,8 +88,8 @@ Options: --data DIR   --host HOST   --port PORT   --lang zh-CN|en`,
     ledgerBad: (n: number) => `Ledger check found ${n} differences:`,
     auditOk: (n: number) => `Audit chain intact: ${n} records`,
     auditBad: (id: number | null, p: string | null) => `Audit chain broken at record ${id}: ${p}`,
-    integrityOk: 'SQLite integrity check passed',
-    integrityBad: (r: string) => `SQLite integrity check failed: ${r}`,
+    integrityOk: (r: string) => `Store integrity check passed (${r})`,
+    integrityBad: (r: string) => `Store integrity check failed: ${r}`,
     backupDone: (f: string, bytes: number) => `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
     backupExists: (f: string) => `${f} already exists; not overwriting it.`,
     noDatabase: (f: string) => `No database at ${f}`,
@@ -100,14 +102,9 @@ export function cliMessages(locale: string | undefined): Say {
   return messages[(locale ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN'];
 }
 
-function integrityCheck(file: string): string {
-  const sqlite = openSqlite(file, { readonly: true });
-  try {
-    const rows = sqlite.pragma('integrity_check') as { integrity_check: string }[];
-    return rows.map((r) => r.integrity_check).join('; ');
-  } finally {
-    sqlite.close();
-  }
+/** The SQLite file must exist for check and backup (they never create one); a server is asked directly. */
+function missingDatabase(config: StoreConfig): string | null {
+  return config.kind === 'sqlite' && !existsSync(config.file) ? config.file : null;
 }
 
 async function isEmpty(app: App): Promise<boolean> {
@@ -173,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       lang: { type: 'string' },
+      database: { type: 'string' },
       scale: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -184,14 +182,15 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const dataDir = resolveDataDir(values.data);
+  const config = storeConfig(dataDir, values.database ?? process.env.RELIEF_DEPOT_DATABASE_URL);
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? undefined : Number(values.port);
 
   switch (command) {
     case 'start':
     case 'serve': {
-      console.log(say.dataDir(dataDir));
-      if (command === 'start') {
+      console.log(say.dataDir(describeStore(config)));
+      if (command === 'start' && config.kind === 'sqlite') {
         const desktop = checkDesktop();
         if (desktop.ok) {
           console.log(say.desktop(desktop.binary));
@@ -202,16 +201,16 @@ export async function main(argv: string[]): Promise<number> {
         console.log(FALLBACK[reason]['zh-CN']);
         console.log(FALLBACK[reason].en);
       }
-      const app = await createApp({ dataDir });
+      const app = await createApp({ store: config });
       if (await isEmpty(app)) console.log(say.firstRun);
       await serve(app, say, host, port);
       return -1; // keeps running
     }
     case 'demo': {
-      const app = await createApp({ dataDir });
+      const app = await createApp({ store: config });
       try {
         if (!(await isEmpty(app))) {
-          console.error(say.notEmpty(app.databaseFile));
+          console.error(say.notEmpty(app.store.location));
           return 1;
         }
         const summary = values.scale ? await seedScale(app, { onProgress: (m) => console.log(m) }) : await seedDemo(app);
@@ -223,15 +222,15 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case 'check': {
-      const file = path.join(dataDir, DATABASE_FILE);
-      if (!existsSync(file)) {
-        console.error(say.noDatabase(file));
+      const missing = missingDatabase(config);
+      if (missing) {
+        console.error(say.noDatabase(missing));
         return 1;
       }
-      const app = await createApp({ dataDir });
+      const app = await createApp({ store: config });
       let problems = 0;
       try {
-        const ledger = await checkLedger(app.db);
+        const ledger = await checkLedger(app.svc);
         if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
         else {
           problems += 1;
@@ -244,14 +243,14 @@ export async function main(argv: string[]): Promise<number> {
           problems += 1;
           console.error(say.auditBad(audit.firstBrokenId, audit.problem));
         }
+        const integrity = await app.store.maintenance.integrityCheck();
+        if (integrity.ok) console.log(say.integrityOk(integrity.report));
+        else {
+          problems += 1;
+          console.error(say.integrityBad(integrity.report));
+        }
       } finally {
         await app.close();
-      }
-      const integrity = integrityCheck(file);
-      if (integrity === 'ok') console.log(say.integrityOk);
-      else {
-        problems += 1;
-        console.error(say.integrityBad(integrity));
       }
       return problems === 0 ? 0 : 1;
     }
@@ -261,9 +260,9 @@ export async function main(argv: string[]): Promise<number> {
         console.error(say.usage);
         return 2;
       }
-      const source = path.join(dataDir, DATABASE_FILE);
-      if (!existsSync(source)) {
-        console.error(say.noDatabase(source));
+      const missing = missingDatabase(config);
+      if (missing) {
+        console.error(say.noDatabase(missing));
         return 1;
       }
       const destination = path.resolve(target);
@@ -271,20 +270,19 @@ export async function main(argv: string[]): Promise<number> {
         console.error(say.backupExists(destination));
         return 1;
       }
-      const sqlite = openSqlite(source);
+      // A backup copies what is there: it never migrates the source first.
+      const store = await openStore(config, { migrate: false });
       try {
-        await sqlite.backup(destination);
+        const { bytes, integrity } = await store.maintenance.backup(destination);
+        if (!integrity.ok) {
+          console.error(say.integrityBad(integrity.report));
+          return 1;
+        }
+        console.log(say.backupDone(destination, bytes));
+        return 0;
       } finally {
-        sqlite.close();
+        await store.close();
       }
-      const integrity = integrityCheck(destination);
-      if (integrity !== 'ok') {
-        console.error(say.integrityBad(integrity));
-        return 1;
-      }
-      const { size } = await import('node:fs/promises').then((fs) => fs.stat(destination));
-      console.log(say.backupDone(destination, size));
-      return 0;
     }
     default:
       console.error(say.unknown(command));

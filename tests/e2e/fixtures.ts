@@ -6,7 +6,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createApp, DATABASE_FILE, type App } from '../../src/main/app';
+import { createApp, type App } from '../../src/main/app';
+import { DATABASE_FILE, storeConfig } from '../../src/main/db/store';
 import { DEMO_ACCOUNTS, seedDemo } from '../../src/main/demo';
 import { startHttpServer, type HttpServer } from '../../src/main/rpc/http';
 
@@ -20,7 +21,7 @@ export interface Server {
 export type DemoRole = 'admin' | 'coordinator' | 'keeper' | 'staff';
 
 async function startServer(dataDir: string): Promise<Server> {
-  const app = await createApp({ dataDir, security: { scryptN: 2 ** 12 }, logError: () => undefined });
+  const app = await createApp({ store: storeConfig(dataDir, undefined), security: { scryptN: 2 ** 12 }, logError: () => undefined });
   const http = await startHttpServer(app.dispatch, { staticDir: path.resolve('out/renderer') });
   return { app, http, url: http.url, dataDir };
 }
@@ -48,7 +49,7 @@ export const test = base.extend<
     // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
       const dir = tempDir();
-      const app = await createApp({ dataDir: dir, security: { scryptN: 2 ** 12 }, logError: () => undefined });
+      const app = await createApp({ store: storeConfig(dir, undefined), security: { scryptN: 2 ** 12 }, logError: () => undefined });
       await seedDemo(app);
       await app.close();
       await use(path.join(dir, DATABASE_FILE));

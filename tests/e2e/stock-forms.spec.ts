@@ -13,28 +13,26 @@ import { StockFormPage } from './pages/StockFormPage';
 
 const RATIONS = 'WZ0056'; // 野战食品, shelf life 24 months
 
-function rows<T>(server: Server, sql: string, ...params: unknown[]): T[] {
-  return server.app.sqlite.prepare(sql).all(...params) as T[];
-}
-
-function depotId(server: Server, code: string): number {
-  return rows<{ depot_id: number }>(server, 'select depot_id from depots where code = ?', code)[0]!.depot_id;
+async function depotId(server: Server, code: string): Promise<number> {
+  return (await server.app.db.selectFrom('depots').select('depotId').where('code', '=', code).executeTakeFirstOrThrow()).depotId;
 }
 
 /** On hand of a lot in a depot (by lot number), straight from the ledger's balances. */
-function lotOnHand(server: Server, depotCode: string, lotNo: string): number {
-  const row = rows<{ n: number | null }>(
-    server,
-    `select sum(bb.on_hand) as n from batch_balances bb join batches b on b.batch_id = bb.batch_id
-     join depots d on d.depot_id = bb.depot_id where d.code = ? and b.lot_no = ?`,
-    depotCode,
-    lotNo,
-  )[0];
-  return row?.n ?? 0;
+async function lotOnHand(server: Server, depotCode: string, lotNo: string): Promise<number> {
+  const row = await server.app.db
+    .selectFrom('batchBalances as bb')
+    .innerJoin('batches as b', 'b.batchId', 'bb.batchId')
+    .innerJoin('depots as d', 'd.depotId', 'bb.depotId')
+    .select((eb) => eb.fn.sum<number | null>('bb.onHand').as('n'))
+    .where('d.code', '=', depotCode)
+    .where('b.lotNo', '=', lotNo)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
-function movementCount(server: Server): number {
-  return rows<{ n: number }>(server, 'select count(*) as n from movements')[0]!.n;
+async function movementCount(server: Server): Promise<number> {
+  const row = await server.app.db.selectFrom('movements').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 async function tokenOf(server: Server, role: 'keeper'): Promise<string> {
@@ -112,14 +110,16 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
 
   const receiptNo = await receipt.postedDocNo();
   expect(receiptNo).toMatch(/^RK-\d{8}-\d{4}$/);
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(1200);
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
-  const lots = rows<{ lot_no: string; produced_on: string | null; expires_on: string; unit_price_fen: number; supplier: string }>(
-    demoServer,
-    "select lot_no, produced_on, expires_on, unit_price_fen, supplier from batches where lot_no like 'E2E-%' order by lot_no",
-  );
-  expect(lots[0]).toMatchObject({ lot_no: 'E2E-A', produced_on: producedA, expires_on: expiresA, unit_price_fen: 8550, supplier: '青岛某某食品有限公司' });
-  expect(lots[1]).toMatchObject({ lot_no: 'E2E-B', produced_on: null, expires_on: expiresB });
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(1200);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
+  const lots = await demoServer.app.db
+    .selectFrom('batches')
+    .select(['lotNo', 'producedOn', 'expiresOn', 'unitPriceFen', 'supplier'])
+    .where('lotNo', 'like', 'E2E-%')
+    .orderBy('lotNo')
+    .execute();
+  expect(lots[0]).toMatchObject({ lotNo: 'E2E-A', producedOn: producedA, expiresOn: expiresA, unitPriceFen: 8550, supplier: '青岛某某食品有限公司' });
+  expect(lots[1]).toMatchObject({ lotNo: 'E2E-B', producedOn: null, expiresOn: expiresB });
 
   // The printed receipt note: A4, title, number, lines, totals, signatures.
   await receipt.print();
@@ -166,8 +166,8 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await expect(page.getByTestId('picked-batches')).toContainText('E2E-A');
   await expect(page.getByTestId('picked-batches')).not.toContainText('E2E-B');
   await screenshot(page, 'issue-posted');
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(700);
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(700);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
   await issue.print();
   await expect(page.getByTestId('print-document')).toContainText('出 库 单');
   await expect(page.getByTestId('print-document')).toContainText('沙子口街道办事处');
@@ -186,9 +186,9 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await screenshot(page, 'transfer');
   await transfer.submitButton().click();
   const transferNo = await transfer.postedDocNo();
-  expect(transferNo).toMatch(/^DB-\d{8}-\d{4}$/);
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(500);
-  expect(lotOnHand(demoServer, 'QD-LS', 'E2E-B')).toBe(300);
+  expect(transferNo).toMatch(/^YK-\d{8}-\d{4}$/);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(500);
+  expect(await lotOnHand(demoServer, 'QD-LS', 'E2E-B')).toBe(300);
   await transfer.print();
   await expect(page.getByTestId('print-document')).toContainText('调 拨 单');
   await screenshot(page, 'print-transfer');
@@ -207,7 +207,7 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   const [reversalNo] = await reversal.postedDocNos();
   expect(reversalNo).toMatch(/^HC-\d{8}-\d{4}$/);
   await screenshot(page, 'reversal-posted');
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(1200);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-A')).toBe(1200);
   await reversal.posted().getByRole('button', { name: '继续红冲' }).click();
   // Once reversed, it cannot be chosen again.
   await reversal.find(issueNo);
@@ -215,15 +215,20 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await expect(page.getByRole('button', { name: '红冲所选记录' })).toBeDisabled();
 
   // Reverse the transfer from a link to its incoming movement: both depots go back.
-  const transferIn = rows<{ movement_id: number }>(demoServer, "select movement_id from movements where doc_no = ? and type = 'transfer_in'", transferNo)[0]!;
-  await reversal.open(demoServer.url, transferIn.movement_id);
+  const transferIn = await demoServer.app.db
+    .selectFrom('movements')
+    .select('movementId')
+    .where('docNo', '=', transferNo)
+    .where('type', '=', 'transfer_in')
+    .executeTakeFirstOrThrow();
+  await reversal.open(demoServer.url, transferIn.movementId);
   await expect(reversal.rows()).toHaveCount(2);
   await expect(page.getByText('调出库和调入库两边一并冲回').first()).toBeVisible();
   await expect(page.getByText('已选 1 条')).toBeVisible();
   await reversal.reverse('调拨目的库选错');
   await expect(reversal.posted()).toContainText('调拨已在调出库和调入库两边冲回');
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
-  expect(lotOnHand(demoServer, 'QD-LS', 'E2E-B')).toBe(0);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(800);
+  expect(await lotOnHand(demoServer, 'QD-LS', 'E2E-B')).toBe(0);
 
   // Scrap 20 of the later lot, chosen by lot number.
   const scrap = new StockFormPage(page, 'scrap');
@@ -233,7 +238,7 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await scrap.lineField(0, 'quantity').fill('20');
   await scrap.submitButton().click();
   expect(await scrap.postedDocNo()).toMatch(/^BF-\d{8}-\d{4}$/);
-  expect(lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(780);
+  expect(await lotOnHand(demoServer, 'QD-SJ', 'E2E-B')).toBe(780);
   await scrap.newOne();
 });
 
@@ -245,7 +250,7 @@ test('a server refusal lands on the quantity field; nothing typed is lost, not o
   await issue.field('recipient').fill('王哥庄街道办事处');
   await issue.scanMaterial(0, RATIONS);
   await issue.lineField(0, 'quantity').fill('9999999');
-  const before = movementCount(demoServer);
+  const before = await movementCount(demoServer);
 
   // The connection drops on the first try: a message, and the form as it was.
   let dropped = 0;
@@ -269,7 +274,7 @@ test('a server refusal lands on the quantity field; nothing typed is lost, not o
   await expect(issue.field('recipient')).toHaveValue('王哥庄街道办事处');
   await expect(issue.lineRows().nth(0)).toContainText('野战食品');
   await expect(issue.lineField(0, 'quantity')).toHaveValue('9,999,999');
-  expect(movementCount(demoServer)).toBe(before);
+  expect(await movementCount(demoServer)).toBe(before);
 
   // Even a reload keeps the unsent document.
   await page.reload();
@@ -282,7 +287,7 @@ test('a server refusal lands on the quantity field; nothing typed is lost, not o
   await issue.lineField(0, 'quantity').fill('10');
   await issue.submitButton().click();
   expect(await issue.postedDocNo()).toMatch(/^CK-\d{8}-\d{4}$/);
-  expect(movementCount(demoServer)).toBe(before + 1);
+  expect(await movementCount(demoServer)).toBe(before + 1);
 });
 
 test('double-clicking submit posts once; the idempotency key changes only with the values', async ({ page, demoServer, signIn }) => {
@@ -301,10 +306,10 @@ test('double-clicking submit posts once; the idempotency key changes only with t
     await receipt.lineField(0, 'quantity').fill('50');
   };
   await fill();
-  const before = movementCount(demoServer);
+  const before = await movementCount(demoServer);
   await receipt.submitButton().dblclick();
   const first = await receipt.postedDocNo();
-  expect(movementCount(demoServer)).toBe(before + 1);
+  expect(await movementCount(demoServer)).toBe(before + 1);
   expect(keys.length).toBeGreaterThan(0);
   expect(new Set(keys).size).toBe(1);
   expect(keys[0]).not.toBe('');
@@ -315,21 +320,21 @@ test('double-clicking submit posts once; the idempotency key changes only with t
   await receipt.submitButton().click();
   const second = await receipt.postedDocNo();
   expect(second).not.toBe(first);
-  expect(movementCount(demoServer)).toBe(before + 2);
+  expect(await movementCount(demoServer)).toBe(before + 2);
   expect(new Set(keys).size).toBe(2);
 
   // The server answers a repeated key with the first response instead of writing again.
   const token = await tokenOf(demoServer, 'keeper');
-  const materialId = rows<{ material_id: number }>(demoServer, 'select material_id from materials where code = ?', RATIONS)[0]!.material_id;
+  const { materialId } = await demoServer.app.db.selectFrom('materials').select('materialId').where('code', '=', RATIONS).executeTakeFirstOrThrow();
   const request = {
     procedure: 'stock.receive',
     token,
     idempotencyKey: 'e2e-replay',
-    input: { depotId: depotId(demoServer, 'QD-SJ'), source: 'procurement', lines: [{ materialId, quantity: 5, lotNo: 'E2E-DBL' }] },
+    input: { depotId: await depotId(demoServer, 'QD-SJ'), source: 'procurement', lines: [{ materialId, quantity: 5, lotNo: 'E2E-DBL' }] },
   };
   const [a, b] = await Promise.all([demoServer.app.dispatch(request), demoServer.app.dispatch(request)]);
   expect(a).toEqual(b);
-  expect(movementCount(demoServer)).toBe(before + 3);
+  expect(await movementCount(demoServer)).toBe(before + 3);
 });
 
 test('a keeper chooses only their own depots, and the server refuses the others anyway', async ({ page, demoServer, signIn }) => {
@@ -358,9 +363,9 @@ test('a keeper chooses only their own depots, and the server refuses the others 
 
   // Straight to the server with the keeper's session: refused, nothing written.
   const token = await tokenOf(demoServer, 'keeper');
-  const huangdao = depotId(demoServer, 'QD-HD');
-  const materialId = rows<{ material_id: number }>(demoServer, 'select material_id from materials where code = ?', RATIONS)[0]!.material_id;
-  const before = movementCount(demoServer);
+  const huangdao = await depotId(demoServer, 'QD-HD');
+  const { materialId } = await demoServer.app.db.selectFrom('materials').select('materialId').where('code', '=', RATIONS).executeTakeFirstOrThrow();
+  const before = await movementCount(demoServer);
   const receive = await demoServer.app.dispatch({
     procedure: 'stock.receive',
     token,
@@ -378,5 +383,5 @@ test('a keeper chooses only their own depots, and the server refuses the others 
     input: { depotId: huangdao, recipient: '某单位', lines: [{ materialId, quantity: 1 }] },
   });
   expect(issue.ok ? 'ok' : issue.error.code).toBe('FORBIDDEN');
-  expect(movementCount(demoServer)).toBe(before);
+  expect(await movementCount(demoServer)).toBe(before);
 });

@@ -37,10 +37,10 @@ describe('unknown procedures', () => {
 
   test('a procedure name that is not a string is refused', async () => {
     const w = await createWorld(env);
-    const before = snapshot(env.app);
+    const before = await snapshot(env);
     const response = await env.raw({ procedure: 42 as unknown as string, token: w.admin.token });
     expect(response).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: '未知的操作：42' } });
-    expect(snapshot(env.app)).toEqual(before);
+    expect(await snapshot(env)).toEqual(before);
   });
 
   test('in English when the caller asks for it', async () => {
@@ -219,14 +219,14 @@ describe('missing fields', () => {
 
   test('each procedure names every missing field as required, with its label', async () => {
     const w = await createWorld(env);
-    const before = dump(env.app);
+    const before = await dump(env);
     for (const [procedure, fields] of Object.entries(REQUIRED)) {
       const error = await env.fail(w.admin.token, procedure, {});
       expect([procedure, error.code, error.fields!.map((f) => f.path)]).toEqual([procedure, 'BAD_INPUT', fields]);
       for (const f of error.fields!) expect([procedure, f.path, f.message, f.label !== '' && f.label !== f.path]).toEqual([procedure, f.path, '必填', true]);
       expect(error.message).toBe(`${error.fields![0]!.label}：必填${fields.length > 1 ? `（另有 ${fields.length - 1} 处）` : ''}`);
     }
-    expect(dump(env.app)).toEqual(before);
+    expect(await dump(env)).toEqual(before);
   });
 
   test('the other procedures need no input at all', async () => {

@@ -1,21 +1,32 @@
 /**
- * Test harness: each test gets its own SQLite file in a temp folder, a movable clock, cheap
- * password hashing, and helpers to sign in and call procedures through dispatch().
+ * Test harness: each test gets its own database — a SQLite file in a temp folder, or (in the
+ * PostgreSQL project of `npm test`) a database cloned from a migrated template on the test
+ * server — a movable clock, cheap password hashing, and helpers to sign in and call procedures
+ * through dispatch(). Everything here goes through kysely, so every test runs on both stores.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
 import type { InputOf, OutputOf, ProcedureName } from '../../src/shared/api';
 import { balanceRows } from '../../src/shared/balance-rows';
 import type { RpcError, RpcResponse } from '../../src/shared/rpc';
 import type { BalanceRow } from '../../src/shared/schemas/stock';
 import type { Role } from '../../src/shared/schemas/user';
-import { createApp, DATABASE_FILE, type App } from '../../src/main/app';
-import { openSqlite } from '../../src/main/db/connect';
-import { migrateToLatest } from '../../src/main/db/migrate';
+import { createApp, type App } from '../../src/main/app';
+import type { Database } from '../../src/main/db/database';
+import type { StoreKind } from '../../src/main/db/dialect';
+import { DATABASE_FILE, openStore, type StoreConfig } from '../../src/main/db/store';
+import { closeReservation, reserveStock } from '../../src/main/ledger';
 import { createUser } from '../../src/main/services/user.service';
 import type { Actor, SecurityConfig } from '../../src/main/services/context';
-import { closeReservation, reserveStock } from '../../src/main/services/reservation.service';
+import { transact } from '../../src/main/services/write';
+import type { PgServer } from '../pg/server';
+import { TEMPLATE_DATABASE } from '../pg/server';
+
+/** Which store this jest project runs on (jest.config.cjs sets it per project). */
+export const STORE: StoreKind = process.env.RELIEF_DEPOT_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export class TestClock {
   constructor(public current: Date) {}
@@ -33,7 +44,10 @@ export const PASSWORD = 'Passw0rd!';
 export interface TestEnv {
   app: App;
   clock: TestClock;
+  /** A temp folder of the test's own (the SQLite file lives here; tests may put files here). */
   dir: string;
+  /** Where the database is: open it again (a second app, a CLI run) with this. */
+  store: StoreConfig;
   /** Calls a procedure and returns the result, failing the test on an error response. */
   call<P extends ProcedureName>(token: string | undefined, procedure: P, input?: InputOf<P>): Promise<OutputOf<P>>;
   /** stock.balances with the page's columns turned into row objects (shared/balance-rows). */
@@ -49,26 +63,73 @@ export interface TestEnv {
 /** A memory-backed folder where there is one: synchronous=FULL makes every commit an fsync. */
 const TEMP_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
+/** The test PostgreSQL server (tests/pg/global-setup.ts), or why there is none. */
+export function pgServer(): PgServer {
+  const missing = process.env.RELIEF_DEPOT_TEST_PG_MISSING;
+  if (missing) throw new Error(`PostgreSQL is not available for the PostgreSQL half of the tests: ${missing}`);
+  const json = process.env.RELIEF_DEPOT_TEST_PG;
+  if (!json) throw new Error('The PostgreSQL test server was not started (run jest with jest.config.cjs: its postgres project starts it)');
+  return JSON.parse(json) as PgServer;
+}
+
+let adminPool: pg.Pool | undefined;
+/** Creates and drops the per-test databases on the test server. */
+function pgAdmin(): pg.Pool {
+  adminPool ??= new pg.Pool({ connectionString: `${pgServer().url}/postgres`, max: 2 });
+  return adminPool;
+}
+
+let databaseSeq = 0;
+/** A fresh database cloned from the migrated template (createApp then finds nothing to migrate). */
+async function newPgDatabase(): Promise<string> {
+  databaseSeq += 1;
+  const name = `t_${process.pid}_${databaseSeq}`;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await pgAdmin().query(`create database ${name} template ${TEMPLATE_DATABASE} strategy file_copy`);
+      return name;
+    } catch (error) {
+      // Another jest worker is cloning the template at this moment (55006 object_in_use).
+      if ((error as { code?: string }).code !== '55006' || attempt === 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    }
+  }
+}
+
 /**
- * An empty database migrated to the latest, made once per test file and copied for each test
- * (createApp then finds nothing to migrate). migrations.test.ts migrates from empty itself.
+ * A new empty database on this project's store: a copy of a migrated SQLite file (made once per
+ * test file), or a clone of the PostgreSQL template. migrations.test.ts migrates from empty itself.
  */
+export async function newStore(dir: string): Promise<{ config: StoreConfig; drop(): Promise<void> }> {
+  if (STORE === 'postgres') {
+    const name = await newPgDatabase();
+    return {
+      config: { kind: 'postgres', url: `${pgServer().url}/${name}` },
+      drop: async () => void (await pgAdmin().query(`drop database if exists ${name} with (force)`)),
+    };
+  }
+  const file = path.join(dir, DATABASE_FILE);
+  copyFileSync(await migratedSqliteTemplate(), file);
+  return { config: { kind: 'sqlite', file }, drop: async () => undefined };
+}
+
 let migrated: Promise<string> | undefined;
 let templateDir: string | undefined;
-function migratedTemplate(): Promise<string> {
+function migratedSqliteTemplate(): Promise<string> {
   migrated ??= (async () => {
     templateDir = mkdtempSync(path.join(TEMP_BASE, 'relief-depot-template-'));
     const file = path.join(templateDir, DATABASE_FILE);
-    const sqlite = openSqlite(file);
-    await migrateToLatest(sqlite);
-    sqlite.close(); // checkpoints the WAL into the file
+    const store = await openStore({ kind: 'sqlite', file });
+    await store.close(); // checkpoints the WAL into the file
     return file;
   })();
   return migrated;
 }
 if (typeof afterAll === 'function') {
-  afterAll(() => {
+  afterAll(async () => {
     if (templateDir) rmSync(templateDir, { recursive: true, force: true });
+    await adminPool?.end();
+    adminPool = undefined;
   });
 }
 
@@ -77,11 +138,11 @@ const userSeq = new WeakMap<TestEnv, number>();
 
 export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: { security?: Partial<SecurityConfig> } = {}): Promise<TestEnv> {
   const dir = mkdtempSync(path.join(TEMP_BASE, 'relief-depot-test-'));
-  copyFileSync(await migratedTemplate(), path.join(dir, DATABASE_FILE));
+  const store = await newStore(dir);
   const clock = new TestClock(new Date(now));
   const errors: unknown[] = [];
   const app = await createApp({
-    dataDir: dir,
+    store: store.config,
     clock,
     security: { scryptN: 2 ** 10, ...options.security },
     logError: (_message, error) => errors.push(error),
@@ -90,6 +151,7 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
     app,
     clock,
     dir,
+    store: store.config,
     raw: (request) => app.dispatch(request),
     async call(token, procedure, input) {
       const response = await app.dispatch({ procedure, input, token });
@@ -117,6 +179,7 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
     },
     async close() {
       await app.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -124,10 +187,154 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
 }
 
 /**
+ * Every table of the schema, parents before children (foreign keys), without the rows the
+ * migrations themselves put in (movement_types). A new table must be added here: rows() and
+ * the world cache refuse a table they do not know.
+ */
+export const TABLES = [
+  'depots', 'materials', 'users', 'user_depots', 'sessions', 'quotas', 'batches', 'stocktakes', 'stocktake_lines', 'movements',
+  'batch_balances', 'stock_levels', 'reservations', 'doc_sequences', 'settings', 'audit_log', 'idempotency_keys', 'login_throttle',
+] as const;
+const SEEDED_BY_MIGRATIONS = ['movement_types'];
+
+async function assertTablesKnown(env: TestEnv): Promise<void> {
+  const tables = (await env.app.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+  const unknown = tables.filter((n) => !(TABLES as readonly string[]).includes(n) && !SEEDED_BY_MIGRATIONS.includes(n));
+  if (unknown.length > 0) throw new Error(`harness.TABLES does not list ${unknown.join(', ')}: add them (parents first)`);
+}
+
+/** All rows of a table (keys camelCase, as every query returns them), in a stable order. */
+export async function tableRows(env: TestEnv, table: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(env.app.db);
+  return rows.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r) as Record<string, unknown>);
+}
+
+/** One number from a query (count, sum …), as a JS number on both stores. */
+export async function scalar(env: TestEnv, query: ReturnType<typeof sql>): Promise<number> {
+  const { rows } = await query.execute(env.app.db);
+  const value = Object.values((rows[0] ?? {}) as Record<string, unknown>)[0];
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+/** Rows counted per table, and the summed on hand and reserved, to assert that a refused write changed nothing. */
+export async function snapshot(env: TestEnv): Promise<Record<string, number>> {
+  await assertTablesKnown(env);
+  const counts: Record<string, number> = {};
+  for (const name of TABLES) counts[name] = await scalar(env, sql`select count(*) from ${sql.table(name)}`);
+  counts['#onHand'] = await scalar(env, sql`select coalesce(sum(on_hand), 0) from stock_levels`);
+  counts['#reserved'] = await scalar(env, sql`select coalesce(sum(reserved), 0) from stock_levels`);
+  return counts;
+}
+
+/**
+ * Every table's full contents, to assert that a refused write changed nothing at all, not only
+ * the row counts. A session's last-seen time and idle expiry are left out: reading a session
+ * moves them, and that is not a write the caller asked for.
+ */
+export async function dump(env: TestEnv): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of TABLES) {
+    const rows = await tableRows(env, name);
+    if (name === 'sessions') {
+      for (const r of rows) {
+        delete r.lastSeenAt;
+        delete r.expiresAt;
+      }
+    }
+    out[name] = JSON.stringify(rows);
+  }
+  return out;
+}
+
+/**
+ * Calls a procedure that must fail, asserts that neither the row counts nor any row changed,
+ * and returns the error for the caller to check its code, message and fields.
+ */
+export async function failsCleanly(
+  env: TestEnv,
+  token: string | undefined,
+  procedure: string,
+  input?: unknown,
+  locale?: string,
+): Promise<RpcError> {
+  const countsBefore = await snapshot(env);
+  const rowsBefore = await dump(env);
+  const error = await env.fail(token, procedure, input, locale);
+  expect(await snapshot(env)).toEqual(countsBefore);
+  expect(await dump(env)).toEqual(rowsBefore);
+  return error;
+}
+
+/** Runs a batch of calls that must all fail and asserts that, together, they changed nothing. */
+export async function unchangedBy<T>(env: TestEnv, calls: () => Promise<T>): Promise<T> {
+  const countsBefore = await snapshot(env);
+  const rowsBefore = await dump(env);
+  const result = await calls();
+  expect(await snapshot(env)).toEqual(countsBefore);
+  expect(await dump(env)).toEqual(rowsBefore);
+  return result;
+}
+
+/** The maintained depot × material level (zeros when there is no row). */
+export async function levelOf(env: TestEnv, depotId: number, materialId: number): Promise<{ onHand: number; reserved: number }> {
+  const row = await env.app.db
+    .selectFrom('stockLevels')
+    .select(['onHand', 'reserved'])
+    .where('depotId', '=', depotId)
+    .where('materialId', '=', materialId)
+    .executeTakeFirst();
+  return row ?? { onHand: 0, reserved: 0 };
+}
+
+/** The maintained on-hand quantity of one batch. */
+export async function batchOnHand(env: TestEnv, batchId: number): Promise<number> {
+  const row = await env.app.db.selectFrom('batchBalances').select('onHand').where('batchId', '=', batchId).executeTakeFirst();
+  return row?.onHand ?? 0;
+}
+
+/** The sum of a batch's movements: what the ledger says it holds. */
+export async function ledgerOnHand(env: TestEnv, batchId: number): Promise<number> {
+  const row = await env.app.db
+    .selectFrom('movements')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('n'))
+    .where('batchId', '=', batchId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Rows counted in one table. */
+export async function countRows(env: TestEnv, table: keyof Database): Promise<number> {
+  const row = await env.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
+  const u = await env.app.db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirstOrThrow();
+  return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
+}
+
+/** Reserves stock the way an approved allocation does (its own transaction); returns the id. */
+export async function reserve(env: TestEnv, userId: number, depotId: number, materialId: number, quantity: number): Promise<number> {
+  const actor = await actorOf(env, userId);
+  return transact(env.app.svc, (trx, at) => reserveStock(trx, actor, at.iso, { depotId, materialId, quantity, reference: `TEST#${depotId}:${materialId}` }));
+}
+
+/** Ends a reservation: released (cancelled) or consumed (dispatched). */
+export async function closeReserved(env: TestEnv, reservationId: number, status: 'released' | 'consumed' = 'released'): Promise<void> {
+  await transact(env.app.svc, (trx, at) => closeReservation(trx, reservationId, status, at.iso));
+}
+
+/**
  * The world's rows, captured the first time it is built in a test file (per clock and security
  * setting) and inserted as they were into later environments: the same rows the procedures
  * would write (same clock, same inputs), without signing in and hashing every time.
  */
+/** `(columns) values (…), (…)` for raw rows as `select *` returned them (camelCase keys: the plugin maps them). */
+function valuesOf(rows: Record<string, unknown>[]) {
+  const columns = Object.keys(rows[0]!);
+  return sql`(${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(rows.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`))}`;
+}
+
 const builtWorlds = new Map<string, { rows: [string, Record<string, unknown>[]][]; users: number; world: World }>();
 
 type World = Awaited<ReturnType<typeof buildWorld>>;
@@ -135,28 +342,24 @@ type World = Awaited<ReturnType<typeof buildWorld>>;
 /** A small world: a city depot, two district depots, three materials, an admin and a keeper. */
 export async function createWorld(env: TestEnv): Promise<World> {
   const key = JSON.stringify([env.clock.now().toISOString(), env.app.svc.security]);
-  const pristine = !userSeq.has(env) && (env.app.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n === 0;
+  const pristine = !userSeq.has(env) && (await countRows(env, 'users')) === 0;
   const built = pristine ? builtWorlds.get(key) : undefined;
   if (built) {
-    const sqlite = env.app.sqlite;
-    sqlite.transaction(() => {
-      sqlite.pragma('defer_foreign_keys = ON');
+    // Parents first (TABLES order), ids as they were; PostgreSQL's identities then move past them.
+    await transact(env.app.svc, async (trx) => {
       for (const [table, rows] of built.rows) {
-        for (const row of rows) {
-          const columns = Object.keys(row);
-          sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
-        }
+        for (let i = 0; i < rows.length; i += 100) await sql`insert into ${sql.table(table)} ${valuesOf(rows.slice(i, i + 100))}`.execute(trx);
       }
-    })();
+    });
+    await env.app.store.maintenance.resetIdentities();
     userSeq.set(env, built.users);
     return structuredClone(built.world);
   }
   const world = await buildWorld(env);
   if (pristine) {
-    const tables = env.app.sqlite
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by rowid")
-      .all() as { name: string }[];
-    const rows = tables.map(({ name }) => [name, env.app.sqlite.prepare(`select * from ${name} order by rowid`).all()] as [string, Record<string, unknown>[]]);
+    await assertTablesKnown(env);
+    const rows: [string, Record<string, unknown>[]][] = [];
+    for (const name of TABLES) rows.push([name, (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(env.app.db)).rows]);
     builtWorlds.set(key, { rows: rows.filter(([, r]) => r.length > 0), users: userSeq.get(env) ?? 0, world: structuredClone(world) });
   }
   return world;
@@ -178,111 +381,4 @@ async function buildWorld(env: TestEnv) {
   });
   const keeper = await env.user('keeper', [city.depotId]);
   return { admin, keeper, city, shinan, laoshan, tent, quilt, jacket };
-}
-
-/** Every table's row count, to assert that a refused write changed nothing. */
-export function snapshot(app: App): Record<string, number> {
-  const tables = app.sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'")
-    .all() as { name: string }[];
-  const counts: Record<string, number> = {};
-  for (const { name } of tables) {
-    counts[name] = (app.sqlite.prepare(`select count(*) as n from ${name}`).get() as { n: number }).n;
-  }
-  const sums = app.sqlite.prepare('select coalesce(sum(on_hand), 0) as onHand, coalesce(sum(reserved), 0) as reserved from stock_levels').get() as {
-    onHand: number;
-    reserved: number;
-  };
-  counts['#onHand'] = sums.onHand;
-  counts['#reserved'] = sums.reserved;
-  return counts;
-}
-
-/**
- * Every table's full contents (rows in rowid order), to assert that a refused write changed
- * nothing at all, not only the row counts. A session's last-seen time and idle expiry are left
- * out: reading a session moves them, and that is not a write the caller asked for.
- */
-export function dump(app: App): Record<string, string> {
-  const tables = app.sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name")
-    .all() as { name: string }[];
-  const out: Record<string, string> = {};
-  for (const { name } of tables) {
-    const rows = app.sqlite.prepare(`select * from ${name} order by rowid`).all() as Record<string, unknown>[];
-    if (name === 'sessions') {
-      for (const r of rows) {
-        delete r.last_seen_at;
-        delete r.expires_at;
-      }
-    }
-    out[name] = JSON.stringify(rows);
-  }
-  return out;
-}
-
-/**
- * Calls a procedure that must fail, asserts that neither the row counts nor any row changed,
- * and returns the error for the caller to check its code, message and fields.
- */
-export async function failsCleanly(
-  env: TestEnv,
-  token: string | undefined,
-  procedure: string,
-  input?: unknown,
-  locale?: string,
-): Promise<RpcError> {
-  const countsBefore = snapshot(env.app);
-  const rowsBefore = dump(env.app);
-  const error = await env.fail(token, procedure, input, locale);
-  expect(snapshot(env.app)).toEqual(countsBefore);
-  expect(dump(env.app)).toEqual(rowsBefore);
-  return error;
-}
-
-/** Runs a batch of calls that must all fail and asserts that, together, they changed nothing. */
-export async function unchangedBy<T>(env: TestEnv, calls: () => Promise<T>): Promise<T> {
-  const countsBefore = snapshot(env.app);
-  const rowsBefore = dump(env.app);
-  const result = await calls();
-  expect(snapshot(env.app)).toEqual(countsBefore);
-  expect(dump(env.app)).toEqual(rowsBefore);
-  return result;
-}
-
-/** The maintained depot × material level (zeros when there is no row). */
-export function levelOf(env: TestEnv, depotId: number, materialId: number): { onHand: number; reserved: number } {
-  const row = env.app.sqlite
-    .prepare('select on_hand as onHand, reserved from stock_levels where depot_id = ? and material_id = ?')
-    .get(depotId, materialId) as { onHand: number; reserved: number } | undefined;
-  return row ?? { onHand: 0, reserved: 0 };
-}
-
-/** The maintained on-hand quantity of one batch. */
-export function batchOnHand(env: TestEnv, batchId: number): number {
-  const row = env.app.sqlite.prepare('select on_hand as n from batch_balances where batch_id = ?').get(batchId) as { n: number } | undefined;
-  return row?.n ?? 0;
-}
-
-/** The sum of a batch's movements: what the ledger says it holds. */
-export function ledgerOnHand(env: TestEnv, batchId: number): number {
-  return (env.app.sqlite.prepare('select coalesce(sum(quantity), 0) as n from movements where batch_id = ?').get(batchId) as { n: number }).n;
-}
-
-async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
-  const u = await env.app.db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirstOrThrow();
-  return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
-}
-
-/** Reserves stock the way an approved allocation does (its own transaction); returns the id. */
-export async function reserve(env: TestEnv, userId: number, depotId: number, materialId: number, quantity: number): Promise<number> {
-  const actor = await actorOf(env, userId);
-  const at = env.clock.now().toISOString();
-  return env.app.db.transaction().execute((trx) => reserveStock(trx, actor, at, { depotId, materialId, quantity, reference: `TEST#${depotId}:${materialId}` }));
-}
-
-/** Ends a reservation: released (cancelled) or consumed (dispatched). */
-export async function closeReserved(env: TestEnv, reservationId: number, status: 'released' | 'consumed' = 'released'): Promise<void> {
-  const at = env.clock.now().toISOString();
-  await env.app.db.transaction().execute((trx) => closeReservation(trx, reservationId, status, at));
 }

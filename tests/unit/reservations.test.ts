@@ -26,7 +26,7 @@ const insufficient = (requested: number, available: number) =>
 
 test('a reservation shows as reserved and lowers available in the balances and the matrix', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
-  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
+  expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
   const balances = await env.balances(w.admin.token, { depotId: w.city.depotId });
   expect(balances.rows).toEqual([expect.objectContaining({ materialId: w.quilt.materialId, onHand: 100, reserved: 30, available: 70 })]);
   const totals = await env.balances(w.admin.token, { groupBy: 'material' });
@@ -48,7 +48,7 @@ test('issues may take only what is available', async () => {
   });
   expect(named.message).toBe(insufficient(71, 70));
   await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 70 }] });
-  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 30, reserved: 30 });
+  expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 30, reserved: 30 });
 });
 
 test('transfers and scrap may take only what is available', async () => {
@@ -70,13 +70,13 @@ test('a reversal may not take reserved stock away either', async () => {
 
 test('reserving more than available is refused and writes nothing', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 60);
-  const before = snapshot(env.app);
+  const before = await snapshot(env);
   const attempt = reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 41);
   await expect(attempt).rejects.toBeInstanceOf(AppError);
   await expect(attempt).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK', params: { requested: 41, available: 40 } });
-  expect(snapshot(env.app)).toEqual(before);
+  expect(await snapshot(env)).toEqual(before);
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 40);
-  expect(levelOf(env, w.city.depotId, w.quilt.materialId).reserved).toBe(100);
+  expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).reserved).toBe(100);
 });
 
 test('releasing a reservation makes the stock available again; the ledger check agrees throughout', async () => {
@@ -86,7 +86,7 @@ test('releasing a reservation makes the stock available again; the ledger check 
     'INSUFFICIENT_STOCK',
   );
   await closeReserved(env, id, 'released');
-  expect(levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 0 });
+  expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 0 });
   await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 100 }] });
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
   // A reservation can be closed only once.

@@ -46,11 +46,11 @@ describe('FEFO', () => {
       ['LATE', -5],
     ]);
     expect(r.movements.every((m) => m.type === 'issue' && m.expiredOverride === false && m.recipient === '市南区应急局' && m.reason === '台风转移安置')).toBe(true);
-    expect(batchOnHand(env, lots.TODAY!)).toBe(0);
-    expect(batchOnHand(env, lots.EARLY!)).toBe(0);
-    expect(batchOnHand(env, lots.LATE!)).toBe(35);
-    expect(batchOnHand(env, lots.EXPIRED!)).toBe(25);
-    expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(125 - 40);
+    expect(await batchOnHand(env, lots.TODAY!)).toBe(0);
+    expect(await batchOnHand(env, lots.EARLY!)).toBe(0);
+    expect(await batchOnHand(env, lots.LATE!)).toBe(35);
+    expect(await batchOnHand(env, lots.EXPIRED!)).toBe(25);
+    expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(125 - 40);
   });
 
   test('equal expiry dates go in the order the batches arrived; batches without an expiry go last', async () => {
@@ -80,7 +80,7 @@ describe('FEFO', () => {
     const r = await issue(20, lots.EXPIRED);
     expect(r.movements).toHaveLength(1);
     expect(r.movements[0]).toMatchObject({ lotNo: 'EXPIRED', quantity: -20, expiredOverride: true });
-    expect(batchOnHand(env, lots.EXPIRED!)).toBe(5);
+    expect(await batchOnHand(env, lots.EXPIRED!)).toBe(5);
     const stored = env.app.sqlite.prepare('select expired_override from movements where movement_id = ?').get(r.movements[0]!.movementId) as { expired_override: number };
     expect(stored.expired_override).toBe(1);
   });
@@ -121,7 +121,7 @@ describe('never more than there is', () => {
   });
 
   test('an issue is one transaction: when a later line fails, the earlier lines are not written', async () => {
-    const before = snapshot(env.app);
+    const before = await snapshot(env);
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
       depotId: w.city.depotId,
       recipient: 'x',
@@ -133,14 +133,14 @@ describe('never more than there is', () => {
     expect(error.code).toBe('INSUFFICIENT_STOCK');
     expect(error.fields![0]!.path).toBe('lines.1.quantity');
     expect(error.message).toContain('需要 41，可用 40');
-    expect(snapshot(env.app)).toEqual(before);
+    expect(await snapshot(env)).toEqual(before);
     expect((await issue(1)).docNo).toBe('CK-20261130-0001');
   });
 
   test('down to exactly zero, then not one more', async () => {
     await issue(100);
     await issue(25, lots.EXPIRED);
-    expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(0);
+    expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(0);
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
       depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId: lots.EXPIRED }],
     });
@@ -166,9 +166,9 @@ describe('scrap', () => {
       ['scrap', 'EXPIRED', -25, '过期霉变', '经鉴定不可使用'],
       ['scrap', 'LATE', -2, '过期霉变', '经鉴定不可使用'],
     ]);
-    expect(batchOnHand(env, lots.EXPIRED!)).toBe(0);
-    expect(batchOnHand(env, lots.LATE!)).toBe(38);
-    expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(98);
+    expect(await batchOnHand(env, lots.EXPIRED!)).toBe(0);
+    expect(await batchOnHand(env, lots.LATE!)).toBe(38);
+    expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(98);
   });
 
   test('cannot scrap more than the batch holds', async () => {

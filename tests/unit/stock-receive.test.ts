@@ -1,5 +1,5 @@
 /** Receipt (入库): into new batches, existing batches (by id or by lot number), expiry rules. */
-import { batchOnHand, createTestEnv, createWorld, failsCleanly, levelOf, snapshot, type TestEnv } from './harness';
+import { batchOnHand, countRows, createTestEnv, createWorld, failsCleanly, levelOf, snapshot, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -10,11 +10,11 @@ beforeEach(async () => {
 afterEach(() => env.close());
 
 function batchRow(batchId: number) {
-  return env.app.sqlite.prepare('select * from batches where batch_id = ?').get(batchId) as Record<string, unknown>;
+  return env.app.db.selectFrom('batches').selectAll().where('batchId', '=', batchId).executeTakeFirstOrThrow();
 }
 
-function countBatches(): number {
-  return (env.app.sqlite.prepare('select count(*) as n from batches').get() as { n: number }).n;
+function countBatches(): Promise<number> {
+  return countRows(env, 'batches');
 }
 
 test('a receipt creates a new batch with its lot, dates, supplier and price, and one movement per line', async () => {
@@ -36,15 +36,15 @@ test('a receipt creates a new batch with its lot, dates, supplier and price, and
     quantity: 20, occurredAt: '2026-11-30T02:00:00.000Z', userId: w.keeper.userId, reason: 'donation', note: '爱心企业捐赠',
     reversesMovementId: null, reversedBy: null, expiredOverride: false, counterpartDepotId: null,
   });
-  expect(batchRow(tent!.batchId)).toMatchObject({
-    depot_id: w.city.depotId, material_id: w.tent.materialId, lot_no: 'T-2026-01', produced_on: '2026-03-01',
-    expires_on: '2036-02-28', source: 'donation', supplier: '某帐篷厂', unit_price_fen: 132000,
+  expect(await batchRow(tent!.batchId)).toMatchObject({
+    depotId: w.city.depotId, materialId: w.tent.materialId, lotNo: 'T-2026-01', producedOn: '2026-03-01',
+    expiresOn: '2036-02-28', source: 'donation', supplier: '某帐篷厂', unitPriceFen: 132000,
   });
   expect(jacket).toMatchObject({ lotNo: 'J-1', expiresOn: null, quantity: 5 });
   expect(tent!.batchId).not.toBe(jacket!.batchId);
-  expect(batchOnHand(env, tent!.batchId)).toBe(20);
-  expect(levelOf(env, w.city.depotId, w.tent.materialId)).toEqual({ onHand: 20, reserved: 0 });
-  expect(levelOf(env, w.city.depotId, w.jacket.materialId)).toEqual({ onHand: 5, reserved: 0 });
+  expect(await batchOnHand(env, tent!.batchId)).toBe(20);
+  expect(await levelOf(env, w.city.depotId, w.tent.materialId)).toEqual({ onHand: 20, reserved: 0 });
+  expect(await levelOf(env, w.city.depotId, w.jacket.materialId)).toEqual({ onHand: 5, reserved: 0 });
 });
 
 test('a receipt naming an existing batch adds to it', async () => {
@@ -56,9 +56,9 @@ test('a receipt naming an existing batch adds to it', async () => {
     depotId: w.city.depotId, source: 'return', lines: [{ materialId: w.quilt.materialId, quantity: 12, batchId }],
   });
   expect(second.movements[0]).toMatchObject({ batchId, lotNo: 'Q1', expiresOn: '2030-01-01', quantity: 12 });
-  expect(countBatches()).toBe(1);
-  expect(batchOnHand(env, batchId)).toBe(42);
-  expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(42);
+  expect(await countBatches()).toBe(1);
+  expect(await batchOnHand(env, batchId)).toBe(42);
+  expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(42);
 });
 
 test('a receipt with a known lot number goes into that batch when its dates agree or are left out', async () => {
@@ -75,8 +75,8 @@ test('a receipt with a known lot number goes into that batch when its dates agre
     ],
   });
   expect(again.movements.map((m) => m.batchId)).toEqual([batchId, batchId]);
-  expect(countBatches()).toBe(1);
-  expect(batchOnHand(env, batchId)).toBe(22);
+  expect(await countBatches()).toBe(1);
+  expect(await batchOnHand(env, batchId)).toBe(22);
 });
 
 test('the same lot number with a different expiry or production date is a CONFLICT naming the lot, and nothing is written', async () => {
@@ -171,7 +171,7 @@ test('a batch of another material cannot be named on a receipt line', async () =
 });
 
 test('a receipt is one transaction: a bad last line leaves no batch, movement, balance or number behind', async () => {
-  const before = snapshot(env.app);
+  const before = await snapshot(env);
   const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
     depotId: w.city.depotId, source: 'procurement',
     lines: [
@@ -181,7 +181,7 @@ test('a receipt is one transaction: a bad last line leaves no batch, movement, b
     ],
   });
   expect(error.code).toBe('NOT_FOUND');
-  expect(snapshot(env.app)).toEqual(before);
+  expect(await snapshot(env)).toEqual(before);
   // The number was not used up: the next receipt gets 0001.
   const ok = await env.call(w.keeper.token, 'stock.receive', {
     depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'NEW-1' }],

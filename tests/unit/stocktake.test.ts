@@ -145,10 +145,10 @@ describe('approval', () => {
     ]);
     expect(r.stocktake).toMatchObject({ status: 'approved', closedAt: '2026-11-30T02:00:00.000Z', differenceCount: 2 });
     expect(r.stocktake.closedBy).toBe('admin 1');
-    expect(batchOnHand(env, lots.Q2!)).toBe(17);
-    expect(batchOnHand(env, lots.Q1!)).toBe(52);
-    expect(batchOnHand(env, lots.T1!)).toBe(10);
-    expect(levelOf(env, w.city.depotId, w.quilt.materialId).onHand).toBe(69);
+    expect(await batchOnHand(env, lots.Q2!)).toBe(17);
+    expect(await batchOnHand(env, lots.Q1!)).toBe(52);
+    expect(await batchOnHand(env, lots.T1!)).toBe(10);
+    expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(69);
     const stored = env.app.sqlite.prepare('select count(*) as n from movements where stocktake_id = ?').get(st.stocktakeId) as { n: number };
     expect(stored.n).toBe(2);
     expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
@@ -182,7 +182,7 @@ test('cancelling posts nothing and unfreezes the depot', async () => {
   const cancelled = await env.call(w.keeper.token, 'stocktake.cancel', { stocktakeId: st.stocktakeId });
   expect(cancelled).toMatchObject({ status: 'cancelled', closedBy: 'keeper 2' });
   expect((env.app.sqlite.prepare('select count(*) as n from movements').get() as { n: number }).n).toBe(movementsBefore);
-  expect(batchOnHand(env, lots.T1!)).toBe(10);
+  expect(await batchOnHand(env, lots.T1!)).toBe(10);
   expect((await failsCleanly(env, w.admin.token, 'stocktake.approve', { stocktakeId: st.stocktakeId })).code).toBe('CONFLICT');
   await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.tent.materialId, quantity: 1 }] });
 });

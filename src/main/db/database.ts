@@ -1,5 +1,5 @@
 /** Table types for kysely, camelCase (the CamelCasePlugin maps them to the snake_case schema). */
-import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 
 export interface DepotsTable {
   depotId: Generated<number>;
@@ -171,6 +171,28 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface MovementTypesTable {
+  type: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  procedure: string;
+  /** '' while the first request is still finishing. */
+  responseJson: string;
+  createdAt: string;
+}
+
+export interface LoginThrottleTable {
+  /** The user name as typed, lower-cased. */
+  name: string;
+  failures: number;
+  windowStartedAt: string;
+  lockedUntil: string | null;
+  locks: number;
+}
+
 export interface Database {
   depots: DepotsTable;
   materials: MaterialsTable;
@@ -188,11 +210,14 @@ export interface Database {
   stocktakeLines: StocktakeLinesTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
+  movementTypes: MovementTypesTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  loginThrottle: LoginThrottleTable;
 }
 
 export type Db = Kysely<Database>;
-/** A write in progress: services take this inside `db.transaction().execute`. */
-export type Trx = Transaction<Database>;
+/** A write in progress: the connection `write()` opened its transaction on. */
+export type Trx = Kysely<Database>;
 /** Either: read helpers work both inside and outside a transaction. */
 export type DbOrTrx = Kysely<Database>;
 

@@ -3,6 +3,7 @@
  * the services (so the ledger, the balances and the audit chain agree), on a clock the seeder
  * moves itself. Deterministic: the same input date gives the same database.
  */
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { DEMO_FLAG } from '../services/settings.service';
 import { addDays, localDate } from '../../shared/dates';
@@ -79,10 +80,10 @@ const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(mi
 
 /** Refuses to seed into a database that already has data. */
 export async function assertEmpty(app: App): Promise<void> {
-  const row = app.sqlite
-    .prepare('select (select count(*) from depots) + (select count(*) from materials) + (select count(*) from users) as n')
-    .get() as { n: number };
-  if (row.n > 0) throw new Error('demo data can only be created in an empty database');
+  const { n } = await sql<{ n: number }>`select (select count(*) from depots) + (select count(*) from materials) + (select count(*) from users) as n`
+    .execute(app.db)
+    .then((r) => r.rows[0]!);
+  if (Number(n) > 0) throw new Error('demo data can only be created in an empty database');
 }
 
 export async function markDemo(app: App, at: string, value = 'true'): Promise<void> {
@@ -496,18 +497,27 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   await markDemo(app, now.toISOString());
   const expiring = await listExpiring(ctx, expiringInput.parse({}));
   const below = await listBelowQuota(ctx.db, belowQuotaInput.parse({}));
-  const count = (sql: string) => (app.sqlite.prepare(sql).get() as { n: number }).n;
+  const count = (table: 'depots' | 'materials' | 'users' | 'quotas' | 'batches' | 'movements' | 'auditLog') =>
+    app.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  const documents = await app.db
+    .selectFrom('movements')
+    .select((eb) => eb.fn.count<number>('docNo').distinct().as('n'))
+    .executeTakeFirstOrThrow();
   return {
-    depots: count('select count(*) as n from depots'),
-    materials: count('select count(*) as n from materials'),
-    users: count('select count(*) as n from users'),
-    quotas: count('select count(*) as n from quotas'),
-    batches: count('select count(*) as n from batches'),
-    movements: count('select count(*) as n from movements'),
-    documents: count('select count(distinct doc_no) as n from movements'),
+    depots: await count('depots'),
+    materials: await count('materials'),
+    users: await count('users'),
+    quotas: await count('quotas'),
+    batches: await count('batches'),
+    movements: await count('movements'),
+    documents: Number(documents.n),
     expiringBatches: expiring.rows.filter((r) => r.status === 'expiring').length,
     expiredBatches: expiring.rows.filter((r) => r.status === 'expired').length,
     belowQuota: below.rows.length,
-    auditRecords: count('select count(*) as n from audit_log'),
+    auditRecords: await count('auditLog'),
   };
 }

@@ -1,23 +1,25 @@
 /**
  * `seedScale`: a city-sized database for benchmarks (default 60 depots, 5,000 materials,
- * 200,000 batches, 2,000,000 movements over two years). It writes straight through
- * better-sqlite3 prepared statements (many rows per statement) in one transaction for speed: the
- * secondary indexes of the bulk tables are dropped first and rebuilt (sorted) at the end, and
- * foreign keys are not checked row by row (every id is generated, so they hold by construction;
- * the unit test runs `foreign_key_check`). It keeps every rule the services keep: balances equal the sums of the ledger, no balance goes negative, document
+ * 200,000 batches, 2,000,000 movements over two years). It writes through the store's bulk
+ * loader (db/maintenance.ts: many rows per statement, one transaction, secondary indexes rebuilt
+ * once at the end, no per-row foreign key checks: every id is generated, so they hold by
+ * construction and `check` verifies them). Only the embedded store has a bulk loader; a
+ * PostgreSQL server gets the same data set with `relief-depot transfer-data`. It keeps every rule the services keep: balances equal the sums of the ledger, no balance goes negative, document
  * numbers follow PREFIX-YYYYMMDD-NNNN with doc_sequences to match, a transfer is an out-leg and
  * an in-leg pointing to it, a reversal cancels one issue exactly once. Users are created through
  * the user service and one audit record (appended through the audit service) describes the run,
  * so `ledger check` and `audit verify` both pass.
  */
-import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Insertable } from 'kysely';
 import { addDays, localDate } from '../../shared/dates';
 import { userCreateInput, type UserDto } from '../../shared/schemas/user';
 import type { App } from '../app';
-import { appendAudit } from '../services/audit.service';
+import type { DepotsTable, MaterialsTable } from '../db/database';
+import type { BulkTable } from '../db/maintenance';
+import { DOC_PREFIXES } from '../ledger';
 import type { Actor, Clock, ServiceContext } from '../services/context';
-import { DOC_PREFIXES } from '../services/doc-number';
 import { createUser } from '../services/user.service';
+import { transact, write } from '../services/write';
 import { loadCatalogue } from './catalogue';
 import { CITY_DEPOT, DISTRICTS, districtDepotName } from './places';
 import { Random } from './random';
@@ -51,36 +53,11 @@ export const SCALE_DEFAULTS = { depots: 60, materials: 5_000, batches: 200_000, 
 
 /** Movements per progress line. */
 const PROGRESS_EVERY = 250_000;
-/** Rows per multi-row INSERT statement. */
-const ROWS_PER_STATEMENT = 100;
-
-/** Buffers rows and writes them with one multi-row INSERT per `ROWS_PER_STATEMENT` rows. */
-class BulkInsert {
-  private readonly many: BetterSqlite3.Statement;
-  private readonly one: BetterSqlite3.Statement;
-  private readonly buffer: unknown[] = [];
-  private readonly width: number;
-
-  constructor(sqlite: BetterSqlite3.Database, table: string, columns: string[]) {
-    this.width = columns.length;
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    const head = `insert into ${table} (${columns.join(', ')}) values `;
-    this.many = sqlite.prepare(head + Array.from({ length: ROWS_PER_STATEMENT }, () => tuple).join(', '));
-    this.one = sqlite.prepare(head + tuple);
-  }
-
-  push(...values: unknown[]): void {
-    for (const v of values) this.buffer.push(v);
-    if (this.buffer.length === this.width * ROWS_PER_STATEMENT) {
-      this.many.run(this.buffer);
-      this.buffer.length = 0;
-    }
-  }
-
-  flush(): void {
-    for (let i = 0; i < this.buffer.length; i += this.width) this.one.run(this.buffer.slice(i, i + this.width));
-    this.buffer.length = 0;
-  }
+/** Generated rows with their ids, in one transaction, a few hundred per statement. */
+async function insertAll<T extends 'depots' | 'materials'>(app: App, table: T, rows: Insertable<(T extends 'depots' ? DepotsTable : MaterialsTable)>[]) {
+  await transact(app.svc, async (trx) => {
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto(table).values(rows.slice(i, i + 200) as never).execute();
+  });
 }
 
 class FixedClock implements Clock {
@@ -114,7 +91,10 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const today = localDate(now);
   const startDate = addDays(today, -S);
   const rnd = new Random(38565);
-  const sqlite = app.sqlite;
+  const bulkLoad = app.store.maintenance.bulkLoad;
+  if (!bulkLoad) throw new Error('seedScale needs the embedded store: build it on SQLite, then copy it with relief-depot transfer-data');
+  const maxId = async (table: 'depots' | 'materials' | 'batches' | 'movements', column: string) =>
+    Number((await sql<{ n: number }>`select coalesce(max(${sql.ref(column)}), 0) as n from ${sql.table(table)}`.execute(app.db)).rows[0]!.n);
 
   // Calendar: day k (0 = first day, S-1 = yesterday), its date, and the UTC instant of local midnight.
   const dayDate: string[] = [];
@@ -129,16 +109,14 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const firstInstant = new Date(dayStartMs[0]! + 8 * 3_600_000).toISOString();
 
   // ---- Depots ----------------------------------------------------------------------------------
-  const depotIdBase = (sqlite.prepare('select coalesce(max(depot_id), 0) as n from depots').get() as { n: number }).n;
+  const depotIdBase = await maxId('depots', 'depot_id');
   const depotIds: number[] = [];
   const depotRecipients: string[][] = [];
   {
-    const insert = sqlite.prepare(
-      'insert into depots (depot_id, code, name, level, parent_id, address, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?)',
-    );
+    const rows: Insertable<DepotsTable>[] = [];
     const districts = Math.min(DISTRICTS.length, D - 1);
     const townCounter = new Map<string, number>();
-    sqlite.transaction(() => {
+    {
       for (let d = 0; d < D; d += 1) {
         const id = depotIdBase + d + 1;
         let code: string;
@@ -166,11 +144,12 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           address = `山东省青岛市${x.name}${street}`;
           recipients = [`${street}受灾群众临时安置点`, `${street}各社区居委会`];
         }
-        insert.run(id, code, name, level, parent, address, firstInstant, firstInstant);
+        rows.push({ depotId: id, code, name, level, parentId: parent, address, active: 1, createdAt: firstInstant, updatedAt: firstInstant });
         depotIds.push(id);
         depotRecipients.push(recipients);
       }
-    })();
+    }
+    await insertAll(app, 'depots', rows);
   }
 
   // ---- Users (through the service: password hashes and audit records) ---------------------------
@@ -194,16 +173,13 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
 
   // ---- Materials ---------------------------------------------------------------------------------
   const catalogue = loadCatalogue();
-  const materialIdBase = (sqlite.prepare('select coalesce(max(material_id), 0) as n from materials').get() as { n: number }).n;
+  const materialIdBase = await maxId('materials', 'material_id');
   const matShelf = new Int32Array(M);
   const matQty = new Float64Array(M);
   const matPrice: (number | null)[] = [];
   {
-    const insert = sqlite.prepare(
-      `insert into materials (material_id, code, name, spec, unit, top_class, gb_code, category, shelf_life_months, warning_days,
-        reference_price_fen, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, 1, ?, ?)`,
-    );
-    sqlite.transaction(() => {
+    const rows: Insertable<MaterialsTable>[] = [];
+    {
       for (let m = 0; m < M; m += 1) {
         const base = catalogue[m % catalogue.length]!;
         const variant = Math.floor(m / catalogue.length);
@@ -212,22 +188,25 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         matShelf[m] = base.shelfLifeMonths ?? 0;
         matQty[m] = Math.min(5_000, Math.max(5, base.refQuantity * 0.02)) * (0.5 + rnd.next());
         matPrice.push(price);
-        insert.run(
-          materialIdBase + m + 1,
-          `WZ${String(m + 1).padStart(5, '0')}`,
-          base.name,
+        rows.push({
+          materialId: materialIdBase + m + 1,
+          code: `WZ${String(m + 1).padStart(5, '0')}`,
+          name: base.name,
           spec,
-          base.unit,
-          base.topClass,
-          base.category,
-          base.shelfLifeMonths,
-          base.warningDays,
-          price,
-          firstInstant,
-          firstInstant,
-        );
+          unit: base.unit,
+          topClass: base.topClass,
+          gbCode: null,
+          category: base.category,
+          shelfLifeMonths: base.shelfLifeMonths,
+          warningDays: base.warningDays,
+          referencePriceFen: price,
+          active: 1,
+          createdAt: firstInstant,
+          updatedAt: firstInstant,
+        });
       }
-    })();
+    }
+    await insertAll(app, 'materials', rows);
   }
   progress(`${M} materials`);
 
@@ -262,8 +241,8 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const C = cellDepot.length;
 
   // ---- Batches and movements --------------------------------------------------------------------
-  const batchIdBase = (sqlite.prepare('select coalesce(max(batch_id), 0) as n from batches').get() as { n: number }).n;
-  const movementIdBase = (sqlite.prepare('select coalesce(max(movement_id), 0) as n from movements').get() as { n: number }).n;
+  const batchIdBase = await maxId('batches', 'batch_id');
+  const movementIdBase = await maxId('movements', 'movement_id');
   const bDepot = new Int32Array(B);
   const bMaterial = new Int32Array(B);
   const bBalance = new Float64Array(B);
@@ -298,13 +277,9 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     }
   };
 
-  const batchRows = new BulkInsert(sqlite, 'batches', [
-    'batch_id', 'depot_id', 'material_id', 'lot_no', 'produced_on', 'expires_on', 'source', 'supplier', 'unit_price_fen', 'created_at',
-  ]);
-  const movementRows = new BulkInsert(sqlite, 'movements', [
-    'movement_id', 'doc_no', 'type', 'depot_id', 'material_id', 'batch_id', 'quantity', 'occurred_at', 'user_id',
-    'counterpart_depot_id', 'reverses_movement_id', 'pair_movement_id', 'expired_override', 'recipient', 'reason',
-  ]);
+  // Opened by the bulk load below, before anything is pushed.
+  let batchRows!: BulkTable;
+  let movementRows!: BulkTable;
 
   let lotSeq = 0;
   const addBatch = (b: number, d: number, m: number, lot: string, at: string, source: string) => {
@@ -377,24 +352,15 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     return id;
   };
 
-  // Bulk load: no per-row foreign key checks, secondary indexes rebuilt once at the end, one transaction.
-  const bulkTables = ['movements', 'batches', 'batch_balances', 'stock_levels', 'quotas'];
-  const indexes = sqlite
-    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => '?').join(', ')})`)
-    .all(...bulkTables) as { name: string; sql: string }[];
-  // The load writes ~500 MB: in WAL mode every page would be written twice (to the log, then
-  // checkpointed into the file). A rollback journal in memory writes each page once; the journal
-  // mode returns to WAL when the load ends (a crash meanwhile leaves a half-built file to delete:
-  // generated data, in a folder that had to be empty).
-  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma('cache_size = -262144');
-  sqlite.pragma('foreign_keys = OFF');
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  sqlite.pragma('journal_mode = MEMORY');
-  sqlite.exec('BEGIN');
-  try {
-    for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
-
+  const bulkTables = ['movements', 'batches', 'batch_balances', 'stock_levels', 'quotas', 'doc_sequences'];
+  bulkLoad(bulkTables, (loader) => {
+    batchRows = loader.table('batches', [
+      'batch_id', 'depot_id', 'material_id', 'lot_no', 'produced_on', 'expires_on', 'source', 'supplier', 'unit_price_fen', 'created_at',
+    ]);
+    movementRows = loader.table('movements', [
+      'movement_id', 'doc_no', 'type', 'depot_id', 'material_id', 'batch_id', 'quantity', 'occurred_at', 'user_id',
+      'counterpart_depot_id', 'reverses_movement_id', 'pair_movement_id', 'expired_override', 'recipient', 'reason',
+    ]);
     // Opening stock on day 0: one lot per cell, one receipt note per depot and 200 lines.
     {
       let minute = 0;
@@ -508,7 +474,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     progress(`movements ${movementCount.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}; writing balances`);
 
     // ---- Maintained balances, quotas, sequences ----------------------------------------------------
-    const balanceRows = new BulkInsert(sqlite, 'batch_balances', ['batch_id', 'depot_id', 'material_id', 'on_hand']);
+    const balanceRows = loader.table('batch_balances', ['batch_id', 'depot_id', 'material_id', 'on_hand']);
     const level = new Float64Array(D * M);
     const hasBatch = new Uint8Array(D * M);
     for (let b = 0; b < batchCount; b += 1) {
@@ -519,8 +485,8 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       balanceRows.push(batchIdBase + b + 1, depotIds[bDepot[b]!], materialIdBase + bMaterial[b]! + 1, bBalance[b]);
     }
     balanceRows.flush();
-    const levelRows = new BulkInsert(sqlite, 'stock_levels', ['depot_id', 'material_id', 'on_hand', 'reserved']);
-    const quotaRows = new BulkInsert(sqlite, 'quotas', ['depot_id', 'material_id', 'quantity', 'updated_at']);
+    const levelRows = loader.table('stock_levels', ['depot_id', 'material_id', 'on_hand', 'reserved']);
+    const quotaRows = loader.table('quotas', ['depot_id', 'material_id', 'quantity', 'updated_at']);
     for (let d = 0; d < D; d += 1) {
       for (let m = 0; m < M; m += 1) {
         const cell = d * M + m;
@@ -532,24 +498,15 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     }
     levelRows.flush();
     quotaRows.flush();
-    const insertSequence = sqlite.prepare('insert into doc_sequences (prefix, day, last_value) values (?, ?, ?)');
+    const sequenceRows = loader.table('doc_sequences', ['prefix', 'day', 'last_value']);
     for (const [prefix, counters] of sequences) {
-      for (let k = 0; k < S; k += 1) if (counters[k]! > 0) insertSequence.run(prefix, dayCompact[k], counters[k]);
+      for (let k = 0; k < S; k += 1) if (counters[k]! > 0) sequenceRows.push(prefix, dayCompact[k], counters[k]);
     }
-    progress(`rebuilding ${indexes.length} indexes`);
-    for (const index of indexes) sqlite.exec(index.sql);
-    progress('committing');
-    sqlite.exec('COMMIT');
-  } catch (error) {
-    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    throw error;
-  } finally {
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma(`cache_size = ${previousCache}`);
-  }
+    sequenceRows.flush();
+    progress('rebuilding indexes and committing');
+  });
 
-  const count = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
+  const count = async (query: string) => Number((await sql<{ n: number }>`${sql.raw(query)}`.execute(app.db)).rows[0]!.n);
   const summary: ScaleSummary = {
     depots: D,
     materials: M,
@@ -557,14 +514,15 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     batches: batchCount,
     movements: movementCount,
     documents: [...sequences.values()].reduce((sum, counters) => sum + counters.reduce((a, b) => a + b, 0), 0),
-    stockCells: count('select count(*) as n from stock_levels where on_hand > 0'),
-    quotas: count('select count(*) as n from quotas'),
+    stockCells: await count('select count(*) as n from stock_levels where on_hand > 0'),
+    quotas: await count('select count(*) as n from quotas'),
     elapsedMs: 0,
   };
   const { elapsedMs: _elapsed, ...counts } = summary;
-  await app.db.transaction().execute(async (trx) => {
-    await appendAudit(trx, admin, now.toISOString(), { action: 'demo.scale', entityType: 'database', entityId: null, after: counts });
-  });
+  await write({ ...app.svc, clock: { now: () => now } }, admin, 'demo.scale', async () => ({
+    result: null,
+    audit: { entityType: 'database', entityId: null, after: counts },
+  }));
   await markDemo(app, now.toISOString());
   await app.db
     .insertInto('settings')

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { app, dialog, Menu, session, shell, type BrowserWindow, type Session } from 'electron';
 import { createApp, type App } from '../app';
+import { storeConfig } from '../db/store';
 import { resolveDataDir } from '../data-dir';
 import type { HttpServer } from '../rpc/http';
 import { startHttpOnFreePort } from '../serve';
@@ -102,7 +103,7 @@ function main(): void {
     const locale = menuLocale(options.lang, app.getLocale());
     const say = texts[locale];
     try {
-      core = await createApp({ dataDir });
+      core = await createApp({ store: storeConfig(dataDir) });
     } catch (error) {
       dialog.showErrorBox(
         say.startFailed,

@@ -6,29 +6,17 @@
 import { api, isProcedureName, type ProcedureName } from '../../shared/api';
 import { resolveLocale } from '../../shared/i18n';
 import { AppError, type RpcRequest, type RpcResponse } from '../../shared/rpc';
+import { resolveSession, tokenHash } from '../services/auth.service';
 import type { Actor, ServiceContext } from '../services/context';
-import type { LoginThrottle } from '../services/login-throttle';
-import { resolveSession } from '../services/auth.service';
+import { Replay, replayedResponse, storeResponse, type RequestKey } from '../services/idempotency';
 import { badInput, toRpcError } from './errors';
-import type { IdempotencyCache } from './idempotency';
 import { handlers, type CallContext, type DemoHooks } from './handlers';
 
 export interface DispatchDeps {
   svc: ServiceContext;
-  throttle: LoginThrottle;
   demo: DemoHooks;
-  idempotency: IdempotencyCache;
   /** Where unexpected errors go (they never reach the caller beyond "internal error"). */
   logError: (message: string, error: unknown) => void;
-}
-
-/** SQLite constraint failures that a race or a missed check can still raise. */
-function fromDatabaseError(error: unknown): AppError | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new AppError('CONFLICT', 'error.CONFLICT');
-  if (code === 'SQLITE_CONSTRAINT_CHECK') return new AppError('INSUFFICIENT_STOCK', 'error.INSUFFICIENT_STOCK');
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new AppError('NOT_FOUND', 'error.NOT_FOUND');
-  return null;
 }
 
 async function authorise(deps: DispatchDeps, procedure: ProcedureName, token: string | undefined): Promise<Actor | null> {
@@ -41,17 +29,18 @@ async function authorise(deps: DispatchDeps, procedure: ProcedureName, token: st
   return actor;
 }
 
-export function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
+/** The request's idempotency key (the same key from the same session replays the first response). */
+function requestKey(request: RpcRequest): RequestKey | undefined {
   const key = request.idempotencyKey;
-  if (typeof key === 'string' && key.length > 0 && key.length <= 100) {
-    return deps.idempotency.run(request.token ?? '', key, deps.svc.clock.now().getTime(), () => execute(deps, request));
-  }
-  return execute(deps, request);
+  if (typeof key !== 'string' || key.length === 0 || key.length > 100) return undefined;
+  return { scope: tokenHash(request.token ?? ''), key, procedure: String(request.procedure).slice(0, 80), claimed: false };
 }
 
-async function execute(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
+export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
   const locale = resolveLocale(request.locale);
   const procedure = request.procedure;
+  const idempotency = requestKey(request);
+  const svc: ServiceContext = idempotency ? { ...deps.svc, request: { idempotency } } : deps.svc;
   try {
     if (typeof procedure !== 'string' || !isProcedureName(procedure)) {
       throw new AppError('NOT_FOUND', 'rpc.unknownProcedure', { procedure: String(procedure).slice(0, 80) });
@@ -62,23 +51,18 @@ async function execute(deps: DispatchDeps, request: RpcRequest): Promise<RpcResp
     // (quantity: 'abc') could not be told from a missing field.
     const parsed = spec.input.safeParse(request.input, { reportInput: true });
     if (!parsed.success) throw badInput(parsed.error.issues);
-    const call: CallContext & { actor: Actor | null } = {
-      svc: deps.svc,
-      throttle: deps.throttle,
-      demo: deps.demo,
-      token: request.token,
-      actor,
-    };
+    const call: CallContext & { actor: Actor | null } = { svc, demo: deps.demo, token: request.token, actor };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
     const result = spec.output.parse(await handler(call, parsed.data));
+    if (idempotency?.claimed) await storeResponse(svc, idempotency, result);
     return { ok: true, result };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: toRpcError(locale, error) };
-    const mapped = fromDatabaseError(error);
-    if (mapped) {
-      deps.logError(`${String(procedure)}: database constraint`, error);
-      return { ok: false, error: toRpcError(locale, mapped) };
+    if (error instanceof Replay) {
+      const result = await replayedResponse(svc, error.key);
+      if (result !== null) return { ok: true, result };
+      return { ok: false, error: toRpcError(locale, new AppError('CONFLICT', 'error.alreadySubmitted')) };
     }
+    if (error instanceof AppError) return { ok: false, error: toRpcError(locale, error) };
     deps.logError(`${String(procedure)}: internal error`, error);
     return { ok: false, error: toRpcError(locale, new AppError('INTERNAL', 'error.INTERNAL')) };
   }

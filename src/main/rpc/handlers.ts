@@ -5,7 +5,6 @@
 import type { z } from 'zod';
 import type { Api, ParsedInputOf, ProcedureName } from '../../shared/api';
 import type { Actor, ServiceContext } from '../services/context';
-import type { LoginThrottle } from '../services/login-throttle';
 import { listAudit, verifyAudit } from '../services/audit.service';
 import { changePassword, login, logout } from '../services/auth.service';
 import { dashboardSummary } from '../services/dashboard.service';
@@ -30,7 +29,6 @@ export interface DemoHooks {
 
 export interface CallContext {
   svc: ServiceContext;
-  throttle: LoginThrottle;
   demo: DemoHooks;
   token: string | undefined;
 }
@@ -51,7 +49,7 @@ export const handlers: Handlers = {
   'setup.status': (c) => setupStatus(c.svc, c.demo.accounts),
   'setup.createAdmin': async (c, input) => {
     await createFirstAdmin(c.svc, input);
-    return login(c.svc, c.throttle, { username: input.username, password: input.password });
+    return login(c.svc, { username: input.username, password: input.password });
   },
   'setup.loadDemo': async (c) => {
     await assertFirstRun(c.svc);
@@ -59,7 +57,7 @@ export const handlers: Handlers = {
     return setupStatus(c.svc, c.demo.accounts);
   },
 
-  'auth.login': (c, input) => login(c.svc, c.throttle, input),
+  'auth.login': (c, input) => login(c.svc, input),
   'auth.logout': (c) => logout(c.svc, c.actor, c.token),
   'auth.me': (c) => getUser(c.svc.db, c.actor.userId),
   'auth.changePassword': (c, input) => changePassword(c.svc, c.actor, c.token, input),
@@ -104,7 +102,7 @@ export const handlers: Handlers = {
   'settings.get': (c) => getSettings(c.svc.db),
   'settings.update': (c, input) => updateSettings(c.svc, c.actor, input),
 
-  'ledger.check': (c) => checkLedger(c.svc.db),
+  'ledger.check': (c) => checkLedger(c.svc),
   'audit.verify': (c) => verifyAudit(c.svc.db),
   'audit.list': (c, input) => listAudit(c.svc.db, input),
 };

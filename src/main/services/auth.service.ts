@@ -6,11 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type { changePasswordInput, loginInput, loginOutput } from '../../shared/schemas/user';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
-import type { LoginThrottle } from './login-throttle';
+import { recordFailure, recordSuccess, retryAfterSeconds } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { depotIdsOf, getUser } from './user.service';
+import { transact, write } from './write';
 
 /** Don't write last-seen on every request: a minute's precision is plenty for an idle timeout. */
 const TOUCH_AFTER_MS = 60_000;
@@ -22,14 +22,10 @@ export function tokenHash(token: string): string {
 /** A hash to verify against when the user name is unknown, one per cost setting. */
 const dummyHashes = new Map<number, Promise<string>>();
 
-export async function login(
-  ctx: ServiceContext,
-  throttle: LoginThrottle,
-  input: z.output<typeof loginInput>,
-): Promise<z.output<typeof loginOutput>> {
+export async function login(ctx: ServiceContext, input: z.output<typeof loginInput>): Promise<z.output<typeof loginOutput>> {
   const now = ctx.clock.now();
   const username = input.username.trim();
-  const wait = throttle.retryAfterSeconds(username, now.getTime());
+  const wait = await retryAfterSeconds(ctx, username, now);
   if (wait > 0) throw new AppError('RATE_LIMITED', 'auth.throttled', { seconds: wait });
 
   const user = await ctx.db.selectFrom('users').selectAll().where('username', '=', username).where('active', '=', 1).executeTakeFirst();
@@ -37,21 +33,19 @@ export async function login(
   if (!dummyHashes.has(ctx.security.scryptN)) dummyHashes.set(ctx.security.scryptN, hashPassword('not-a-password-1', ctx.security.scryptN));
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHashes.get(ctx.security.scryptN)!));
   if (!user || !valid) {
-    throttle.recordFailure(username, now.getTime());
+    await recordFailure(ctx, username, now);
     throw new AppError('UNAUTHENTICATED', 'auth.loginFailed');
   }
-  throttle.recordSuccess(username);
+  await recordSuccess(ctx, username);
 
   const token = randomBytes(32).toString('base64url');
-  const at = now.toISOString();
-  const expiresAt = new Date(now.getTime() + ctx.security.sessionIdleMinutes * 60_000).toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('sessions').values({ tokenHash: tokenHash(token), userId: user.userId, createdAt: at, lastSeenAt: at, expiresAt }).execute();
-    await trx.deleteFrom('sessions').where('expiresAt', '<', at).execute();
-    const actor: Actor = { userId: user.userId, username: user.username, displayName: user.displayName, role: user.role, depotIds: [] };
-    await appendAudit(trx, actor, at, { action: 'auth.login', entityType: 'session', entityId: user.userId });
+  const actor: Actor = { userId: user.userId, username: user.username, displayName: user.displayName, role: user.role, depotIds: [] };
+  return write(ctx, actor, 'auth.login', async (trx, { instant, iso }) => {
+    const expiresAt = new Date(instant.getTime() + ctx.security.sessionIdleMinutes * 60_000).toISOString();
+    await trx.insertInto('sessions').values({ tokenHash: tokenHash(token), userId: user.userId, createdAt: iso, lastSeenAt: iso, expiresAt }).execute();
+    await trx.deleteFrom('sessions').where('expiresAt', '<', iso).execute();
+    return { result: { token, expiresAt, user: await getUser(trx, user.userId) }, audit: { entityType: 'session', entityId: user.userId } };
   });
-  return { token, expiresAt, user: await getUser(ctx.db, user.userId) };
 }
 
 /** The user behind a token, or UNAUTHENTICATED when it is unknown, expired or the user is inactive. */
@@ -70,18 +64,17 @@ export async function resolveSession(ctx: ServiceContext, token: string | undefi
   }
   if (now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_AFTER_MS) {
     const expiresAt = new Date(now.getTime() + ctx.security.sessionIdleMinutes * 60_000).toISOString();
-    await ctx.db.updateTable('sessions').set({ lastSeenAt: now.toISOString(), expiresAt }).where('tokenHash', '=', hash).execute();
+    await transact(ctx, (trx) => trx.updateTable('sessions').set({ lastSeenAt: now.toISOString(), expiresAt }).where('tokenHash', '=', hash).execute());
   }
   const depotIds = row.role === 'keeper' ? await depotIdsOf(ctx.db, row.userId) : [];
   return { userId: row.userId, username: row.username, displayName: row.displayName, role: row.role, depotIds };
 }
 
 export async function logout(ctx: ServiceContext, actor: Actor, token: string) {
-  await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, actor, 'auth.logout', async (trx) => {
     await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute();
-    await appendAudit(trx, actor, ctx.clock.now().toISOString(), { action: 'auth.logout', entityType: 'session', entityId: actor.userId });
+    return { result: { ok: true as const }, audit: { entityType: 'session', entityId: actor.userId } };
   });
-  return { ok: true as const };
 }
 
 export async function changePassword(ctx: ServiceContext, actor: Actor, token: string, input: z.output<typeof changePasswordInput>) {
@@ -90,12 +83,10 @@ export async function changePassword(ctx: ServiceContext, actor: Actor, token: s
     throw new AppError('BAD_INPUT', 'auth.wrongPassword', {}, [{ path: 'currentPassword', key: 'auth.wrongPassword' }]);
   }
   const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
-  await ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
-    await trx.updateTable('users').set({ passwordHash, updatedAt: at }).where('userId', '=', actor.userId).execute();
+  return write(ctx, actor, 'auth.changePassword', async (trx, { iso }) => {
+    await trx.updateTable('users').set({ passwordHash, updatedAt: iso }).where('userId', '=', actor.userId).execute();
     // Other sessions end; this one stays signed in.
     await trx.deleteFrom('sessions').where('userId', '=', actor.userId).where('tokenHash', '<>', tokenHash(token)).execute();
-    await appendAudit(trx, actor, at, { action: 'auth.changePassword', entityType: 'user', entityId: actor.userId });
+    return { result: { ok: true as const }, audit: { entityType: 'user', entityId: actor.userId } };
   });
-  return { ok: true as const };
 }

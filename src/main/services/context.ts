@@ -1,6 +1,8 @@
-/** What every service receives: the database and the clock (tests move the clock). */
+/** What every service receives: the database, its dialect and the clock (tests move the clock). */
 import type { Role } from '../../shared/schemas/user';
 import type { Db } from '../db/database';
+import type { Dialect } from '../db/dialect';
+import type { RequestKey } from './idempotency';
 
 export interface Clock {
   now(): Date;
@@ -22,8 +24,11 @@ export const DEFAULT_SECURITY: SecurityConfig = { scryptN: 2 ** 17, sessionIdleM
 
 export interface ServiceContext {
   db: Db;
+  dialect: Dialect;
   clock: Clock;
   security: SecurityConfig;
+  /** Per request (dispatch sets it): the idempotency key the request's first write claims. */
+  request?: { idempotency?: RequestKey };
 }
 
 /** The signed-in user on whose behalf a service acts. */

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type { DepotDto, DepotLevel, depotCreateInput, depotListInput, depotUpdateInput } from '../../shared/schemas/depot';
 import type { DepotRow, Trx } from '../db/database';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
+import { write } from './write';
 import { requireDepot } from './guards';
 
 const LEVEL_RANK: Record<DepotLevel, number> = { city: 0, district: 1, town: 2 };
@@ -47,8 +47,7 @@ async function assertParent(trx: Trx, parentId: number | null | undefined, level
 }
 
 export async function createDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotCreateInput>): Promise<DepotDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'depot.create', async (trx, { iso: at }) => {
     await assertCodeFree(trx, input.code);
     await assertParent(trx, input.parentId, input.level);
     const row = await trx
@@ -70,14 +69,12 @@ export async function createDepot(ctx: ServiceContext, actor: Actor, input: z.ou
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, actor, at, { action: 'depot.create', entityType: 'depot', entityId: row.depotId, after: row });
-    return toDepotDto(row);
+    return { result: toDepotDto(row), audit: { entityType: 'depot', entityId: row.depotId, after: row } };
   });
 }
 
 export async function updateDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotUpdateInput>): Promise<DepotDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'depot.update', async (trx, { iso: at }) => {
     const before = await requireDepot(trx, input.depotId);
     const { depotId, active, ...fields } = input;
     if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
@@ -98,7 +95,6 @@ export async function updateDepot(ctx: ServiceContext, actor: Actor, input: z.ou
       .where('depotId', '=', depotId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, actor, at, { action: 'depot.update', entityType: 'depot', entityId: depotId, before, after: row });
-    return toDepotDto(row);
+    return { result: toDepotDto(row), audit: { entityType: 'depot', entityId: depotId, before, after: row } };
   });
 }

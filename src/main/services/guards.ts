@@ -3,12 +3,16 @@ import { AppError } from '../../shared/rpc';
 import type { DbOrTrx, DepotRow, MaterialRow } from '../db/database';
 import type { Actor } from './context';
 
+type DepotQuery = ReturnType<typeof depotQuery>;
+const depotQuery = (db: DbOrTrx, depotId: number) => db.selectFrom('depots').selectAll().where('depotId', '=', depotId);
+
 export async function requireDepot(
   db: DbOrTrx,
   depotId: number,
-  options: { active?: boolean; path?: string } = {},
+  options: { active?: boolean; path?: string; lock?: (query: DepotQuery) => DepotQuery } = {},
 ): Promise<DepotRow> {
-  const depot = await db.selectFrom('depots').selectAll().where('depotId', '=', depotId).executeTakeFirst();
+  const query = depotQuery(db, depotId);
+  const depot = await (options.lock ? options.lock(query) : query).executeTakeFirst();
   const path = options.path ?? 'depotId';
   if (!depot) {
     const params = { id: String(depotId) };

@@ -4,15 +4,15 @@
  * One pass over the movements, grouped by batch; the depot totals are summed from those.
  */
 import type { LedgerCheckResult } from '../../shared/schemas/system';
-import type { Db } from '../db/database';
+import type { ServiceContext } from './context';
 
 type Difference = LedgerCheckResult['differences'][number];
 
-export async function checkLedger(db: Db): Promise<LedgerCheckResult> {
+export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): Promise<LedgerCheckResult> {
   const started = performance.now();
-  // One read transaction: the five reads see the same moment, even when writes come in between
-  // them (the HTTP transport serves other calls while this one awaits).
-  const { ledger, batches, balances, levels, reservations } = await db.transaction().execute(async (trx) => ({
+  // One snapshot (PostgreSQL: repeatable read): the five reads see the same moment, even when
+  // writes come in between them (other calls and other processes go on while this one awaits).
+  const { ledger, batches, balances, levels, reservations } = await ctx.dialect.readSnapshot(ctx.db, async (trx) => ({
     // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
     // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
     ledger: await trx

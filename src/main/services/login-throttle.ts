@@ -1,41 +1,49 @@
 /**
- * Slows password guessing: after `maxFailures` failed sign-ins for a user name within 15
+ * Slows password guessing: after `maxLoginFailures` failed sign-ins for a user name within 15
  * minutes, that name is locked for a minute, doubling with each further failure up to 15
- * minutes. Kept in memory: the desktop app is one process, and a restart needs local access.
+ * minutes. Kept in the database, so every server process counts the same failures.
  */
+import type { ServiceContext } from './context';
+import { transact } from './write';
+
 const WINDOW_MS = 15 * 60_000;
 const FIRST_LOCK_MS = 60_000;
 const MAX_LOCK_MS = 15 * 60_000;
 
-interface Entry {
-  failures: number[];
-  lockedUntil: number;
-  locks: number;
+const keyOf = (username: string) => username.trim().toLowerCase();
+
+/** Seconds until this name may try again, or 0. */
+export async function retryAfterSeconds(ctx: ServiceContext, username: string, now: Date): Promise<number> {
+  const row = await ctx.db.selectFrom('loginThrottle').select('lockedUntil').where('name', '=', keyOf(username)).executeTakeFirst();
+  const until = row?.lockedUntil ? Date.parse(row.lockedUntil) : 0;
+  return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
 }
 
-export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>();
+export async function recordFailure(ctx: ServiceContext, username: string, now: Date): Promise<void> {
+  const name = keyOf(username);
+  const at = now.toISOString();
+  await transact(ctx, async (trx) => {
+    await trx
+      .insertInto('loginThrottle')
+      .values({ name, failures: 0, windowStartedAt: at, lockedUntil: null, locks: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await ctx.dialect.forUpdate(trx.selectFrom('loginThrottle').selectAll().where('name', '=', name)).executeTakeFirstOrThrow();
+    const fresh = now.getTime() - Date.parse(row.windowStartedAt) >= WINDOW_MS;
+    const failures = fresh ? 1 : row.failures + 1;
+    const lock = failures >= ctx.security.maxLoginFailures;
+    await trx
+      .updateTable('loginThrottle')
+      .set({
+        failures,
+        windowStartedAt: fresh ? at : row.windowStartedAt,
+        ...(lock ? { lockedUntil: new Date(now.getTime() + Math.min(FIRST_LOCK_MS * 2 ** row.locks, MAX_LOCK_MS)).toISOString(), locks: row.locks + 1 } : {}),
+      })
+      .where('name', '=', name)
+      .execute();
+  });
+}
 
-  constructor(private readonly maxFailures: number) {}
-
-  /** Seconds until this name may try again, or 0. */
-  retryAfterSeconds(username: string, now: number): number {
-    const entry = this.entries.get(username.toLowerCase());
-    return entry && entry.lockedUntil > now ? Math.ceil((entry.lockedUntil - now) / 1000) : 0;
-  }
-
-  recordFailure(username: string, now: number): void {
-    const key = username.toLowerCase();
-    const entry = this.entries.get(key) ?? { failures: [], lockedUntil: 0, locks: 0 };
-    entry.failures = [...entry.failures.filter((t) => now - t < WINDOW_MS), now];
-    if (entry.failures.length >= this.maxFailures) {
-      entry.lockedUntil = now + Math.min(FIRST_LOCK_MS * 2 ** entry.locks, MAX_LOCK_MS);
-      entry.locks += 1;
-    }
-    this.entries.set(key, entry);
-  }
-
-  recordSuccess(username: string): void {
-    this.entries.delete(username.toLowerCase());
-  }
+export async function recordSuccess(ctx: ServiceContext, username: string): Promise<void> {
+  await transact(ctx, (trx) => trx.deleteFrom('loginThrottle').where('name', '=', keyOf(username)).execute());
 }

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type { MaterialDto, materialCreateInput, materialListInput, materialUpdateInput } from '../../shared/schemas/material';
 import type { MaterialRow, Trx } from '../db/database';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
+import { write } from './write';
 import { requireMaterial } from './guards';
 
 export function toMaterialDto(row: MaterialRow): MaterialDto {
@@ -46,8 +46,7 @@ export async function createMaterial(
   actor: Actor,
   input: z.output<typeof materialCreateInput>,
 ): Promise<MaterialDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'material.create', async (trx, { iso: at }) => {
     await assertCodeFree(trx, input.code);
     const row = await trx
       .insertInto('materials')
@@ -68,8 +67,7 @@ export async function createMaterial(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, actor, at, { action: 'material.create', entityType: 'material', entityId: row.materialId, after: row });
-    return toMaterialDto(row);
+    return { result: toMaterialDto(row), audit: { entityType: 'material', entityId: row.materialId, after: row } };
   });
 }
 
@@ -78,8 +76,7 @@ export async function updateMaterial(
   actor: Actor,
   input: z.output<typeof materialUpdateInput>,
 ): Promise<MaterialDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'material.update', async (trx, { iso: at }) => {
     const before = await requireMaterial(trx, input.materialId);
     const { materialId, active, ...fields } = input;
     if (fields.code !== undefined) await assertCodeFree(trx, fields.code, materialId);
@@ -96,7 +93,6 @@ export async function updateMaterial(
       .where('materialId', '=', materialId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, actor, at, { action: 'material.update', entityType: 'material', entityId: materialId, before, after: row });
-    return toMaterialDto(row);
+    return { result: toMaterialDto(row), audit: { entityType: 'material', entityId: materialId, before, after: row } };
   });
 }

@@ -1,13 +1,12 @@
 /** Reserve quotas (储备定额): the minimum a depot should hold of a material. */
 import type { z } from 'zod';
 import type { quotaListInput, quotaSetInput } from '../../shared/schemas/material';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
 import { requireDepot, requireMaterial } from './guards';
+import { write } from './write';
 
 export async function setQuota(ctx: ServiceContext, actor: Actor, input: z.output<typeof quotaSetInput>) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'quota.set', async (trx, { iso: at }) => {
     await requireDepot(trx, input.depotId);
     await requireMaterial(trx, input.materialId);
     const before = await trx
@@ -26,14 +25,7 @@ export async function setQuota(ctx: ServiceContext, actor: Actor, input: z.outpu
         .execute();
     }
     const after = { ...input, updatedAt: at };
-    await appendAudit(trx, actor, at, {
-      action: 'quota.set',
-      entityType: 'quota',
-      entityId: `${input.depotId}:${input.materialId}`,
-      before: before ?? null,
-      after,
-    });
-    return after;
+    return { result: after, audit: { entityType: 'quota', entityId: `${input.depotId}:${input.materialId}`, before: before ?? null, after } };
   });
 }
 

@@ -2,8 +2,8 @@
 import type { z } from 'zod';
 import { appSettings, DEFAULT_SETTINGS, type AppSettings, type settingsUpdateInput } from '../../shared/schemas/settings';
 import type { DbOrTrx } from '../db/database';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
+import { write } from './write';
 
 /** Marks a database built from the demo data set (the UI banners it on every screen). */
 export const DEMO_FLAG = 'demo';
@@ -16,8 +16,7 @@ export async function getSettings(db: DbOrTrx): Promise<AppSettings> {
 }
 
 export async function updateSettings(ctx: ServiceContext, actor: Actor, input: z.output<typeof settingsUpdateInput>): Promise<AppSettings> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'settings.update', async (trx, { iso: at }) => {
     const before = await getSettings(trx);
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
@@ -28,8 +27,7 @@ export async function updateSettings(ctx: ServiceContext, actor: Actor, input: z
         .execute();
     }
     const after = await getSettings(trx);
-    await appendAudit(trx, actor, at, { action: 'settings.update', entityType: 'settings', entityId: null, before, after });
-    return after;
+    return { result: after, audit: { entityType: 'settings', entityId: null, before, after } };
   });
 }
 

@@ -14,12 +14,12 @@ import type {
 } from '../../shared/schemas/stocktake';
 import type { MovementDto } from '../../shared/schemas/stock';
 import type { DbOrTrx, Trx } from '../db/database';
-import { appendAudit } from './audit.service';
+import type { Dialect } from '../db/dialect';
+import { nextDocNo, postMovement } from '../ledger';
 import type { Actor, ServiceContext } from './context';
-import { nextDocNo } from './doc-number';
 import { assertDepotScope, requireDepot } from './guards';
-import { postMovement } from './ledger';
 import { loadMovements } from './stock-query.service';
+import { write } from './write';
 
 type Summary = z.output<typeof stocktakeSummaryDto>;
 
@@ -103,8 +103,9 @@ export async function listStocktakes(db: DbOrTrx, input: z.output<typeof stockta
   return (await q.orderBy('s.stocktakeId', 'desc').limit(500).execute()).map(toSummary);
 }
 
-async function requireOpen(trx: Trx, actor: Actor, stocktakeId: number) {
-  const st = await trx.selectFrom('stocktakes').selectAll().where('stocktakeId', '=', stocktakeId).executeTakeFirst();
+/** The open stocktake, locked until the write ends: two approvals of one count cannot both post. */
+async function requireOpen(trx: Trx, dialect: Dialect, actor: Actor, stocktakeId: number) {
+  const st = await dialect.forUpdate(trx.selectFrom('stocktakes').selectAll().where('stocktakeId', '=', stocktakeId)).executeTakeFirst();
   if (!st) {
     const params = { id: String(stocktakeId) };
     throw new AppError('NOT_FOUND', 'stocktake.notFound', params, [{ path: 'stocktakeId', key: 'stocktake.notFound', params }]);
@@ -115,9 +116,10 @@ async function requireOpen(trx: Trx, actor: Actor, stocktakeId: number) {
 }
 
 export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.output<typeof stocktakeOpenInput>): Promise<StocktakeDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const instant = ctx.clock.now();
-    const depot = await requireDepot(trx, input.depotId, { active: true });
+  return write(ctx, actor, 'stocktake.open', async (trx, { instant, iso }) => {
+    // Exclusive on the depot: stock writes share-lock it (writableDepot), so none is half-way
+    // through while the book quantities are frozen.
+    const depot = await requireDepot(trx, input.depotId, { active: true, lock: ctx.dialect.forUpdate });
     assertDepotScope(actor, depot);
     const open = await trx
       .selectFrom('stocktakes')
@@ -129,7 +131,7 @@ export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.
     const docNo = await nextDocNo(trx, 'stocktake', instant);
     const { stocktakeId } = await trx
       .insertInto('stocktakes')
-      .values({ docNo, depotId: depot.depotId, status: 'open', note: input.note ?? null, openedAt: instant.toISOString(), openedBy: actor.userId })
+      .values({ docNo, depotId: depot.depotId, status: 'open', note: input.note ?? null, openedAt: iso, openedBy: actor.userId })
       .returning('stocktakeId')
       .executeTakeFirstOrThrow();
     // Freeze: every batch with stock in the depot, with its book quantity now.
@@ -145,19 +147,16 @@ export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.
         .values(batches.slice(i, i + 500).map((b) => ({ stocktakeId, batchId: b.batchId, bookQuantity: b.onHand })))
         .execute();
     }
-    await appendAudit(trx, actor, instant.toISOString(), {
-      action: 'stocktake.open',
-      entityType: 'stocktake',
-      entityId: docNo,
-      after: { depotId: depot.depotId, lines: batches.length },
-    });
-    return getStocktake(trx, stocktakeId);
+    return {
+      result: await getStocktake(trx, stocktakeId),
+      audit: { entityType: 'stocktake', entityId: docNo, after: { depotId: depot.depotId, lines: batches.length } },
+    };
   });
 }
 
 export async function countStocktake(ctx: ServiceContext, actor: Actor, input: z.output<typeof stocktakeCountInput>): Promise<StocktakeDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const st = await requireOpen(trx, actor, input.stocktakeId);
+  return write(ctx, actor, 'stocktake.count', async (trx) => {
+    const st = await requireOpen(trx, ctx.dialect, actor, input.stocktakeId);
     const before: unknown[] = [];
     for (const [i, c] of input.counts.entries()) {
       const line = await trx
@@ -177,14 +176,7 @@ export async function countStocktake(ctx: ServiceContext, actor: Actor, input: z
         .where('lineId', '=', c.lineId)
         .execute();
     }
-    await appendAudit(trx, actor, ctx.clock.now().toISOString(), {
-      action: 'stocktake.count',
-      entityType: 'stocktake',
-      entityId: st.docNo,
-      before,
-      after: input.counts,
-    });
-    return getStocktake(trx, st.stocktakeId);
+    return { result: await getStocktake(trx, st.stocktakeId), audit: { entityType: 'stocktake', entityId: st.docNo, before, after: input.counts } };
   });
 }
 
@@ -193,9 +185,8 @@ export async function approveStocktake(
   actor: Actor,
   stocktakeId: number,
 ): Promise<{ stocktake: StocktakeDto; movements: MovementDto[] }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const instant = ctx.clock.now();
-    const st = await requireOpen(trx, actor, stocktakeId);
+  return write(ctx, actor, 'stocktake.approve', async (trx, { iso }) => {
+    const st = await requireOpen(trx, ctx.dialect, actor, stocktakeId);
     const lines = await trx
       .selectFrom('stocktakeLines as l')
       .innerJoin('batches as b', 'b.batchId', 'l.batchId')
@@ -221,57 +212,44 @@ export async function approveStocktake(
       );
     }
     const ids: number[] = [];
-    for (const l of lines) {
+    for (const [index, l] of lines.entries()) {
       const difference = l.countedQuantity! - l.bookQuantity;
       if (difference === 0) continue;
-      ids.push(
-        await postMovement(trx, {
-          docNo: st.docNo,
-          type: difference > 0 ? 'stocktake_gain' : 'stocktake_loss',
-          depotId: st.depotId,
-          materialId: l.materialId,
-          batchId: l.batchId,
-          quantity: difference,
-          occurredAt: instant.toISOString(),
-          userId: actor.userId,
-          stocktakeId,
-          reason: l.reason,
-        }),
-      );
+      const movement = {
+        docNo: st.docNo,
+        type: difference > 0 ? ('stocktake_gain' as const) : ('stocktake_loss' as const),
+        depotId: st.depotId,
+        materialId: l.materialId,
+        batchId: l.batchId,
+        quantity: difference,
+        occurredAt: iso,
+        userId: actor.userId,
+        stocktakeId,
+        reason: l.reason,
+      };
+      // A loss that would leave less than is reserved is refused: release the reservation first.
+      ids.push(await postMovement(trx, movement, `lines.${index}.countedQuantity`));
     }
     await trx
       .updateTable('stocktakes')
-      .set({ status: 'approved', closedAt: instant.toISOString(), closedBy: actor.userId })
+      .set({ status: 'approved', closedAt: iso, closedBy: actor.userId })
       .where('stocktakeId', '=', stocktakeId)
       .execute();
-    await appendAudit(trx, actor, instant.toISOString(), {
-      action: 'stocktake.approve',
-      entityType: 'stocktake',
-      entityId: st.docNo,
-      before: { status: 'open' },
-      after: { status: 'approved', movementIds: ids },
-    });
-    return { stocktake: await getStocktake(trx, stocktakeId), movements: await loadMovements(trx, ids) };
+    return {
+      result: { stocktake: await getStocktake(trx, stocktakeId), movements: await loadMovements(trx, ids) },
+      audit: { entityType: 'stocktake', entityId: st.docNo, before: { status: 'open' }, after: { status: 'approved', movementIds: ids } },
+    };
   });
 }
 
 export async function cancelStocktake(ctx: ServiceContext, actor: Actor, stocktakeId: number): Promise<StocktakeDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const instant = ctx.clock.now();
-    const st = await requireOpen(trx, actor, stocktakeId);
-    await trx
-      .updateTable('stocktakes')
-      .set({ status: 'cancelled', closedAt: instant.toISOString(), closedBy: actor.userId })
-      .where('stocktakeId', '=', stocktakeId)
-      .execute();
-    await appendAudit(trx, actor, instant.toISOString(), {
-      action: 'stocktake.cancel',
-      entityType: 'stocktake',
-      entityId: st.docNo,
-      before: { status: 'open' },
-      after: { status: 'cancelled' },
-    });
-    return getStocktake(trx, stocktakeId);
+  return write(ctx, actor, 'stocktake.cancel', async (trx, { iso }) => {
+    const st = await requireOpen(trx, ctx.dialect, actor, stocktakeId);
+    await trx.updateTable('stocktakes').set({ status: 'cancelled', closedAt: iso, closedBy: actor.userId }).where('stocktakeId', '=', stocktakeId).execute();
+    return {
+      result: await getStocktake(trx, stocktakeId),
+      audit: { entityType: 'stocktake', entityId: st.docNo, before: { status: 'open' }, after: { status: 'cancelled' } },
+    };
   });
 }
 

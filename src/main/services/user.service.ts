@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type { UserDto, userCreateInput, userResetPasswordInput, userUpdateInput } from '../../shared/schemas/user';
 import type { DbOrTrx, Trx, UserRow } from '../db/database';
-import { appendAudit } from './audit.service';
 import type { Actor, ServiceContext } from './context';
+import { write } from './write';
 import { requireDepot } from './guards';
 import { hashPassword } from './password';
 
@@ -59,8 +59,7 @@ async function setDepots(trx: Trx, userId: number, depotIds: number[]) {
 /** Creates a user; `actor` is null only for the first administrator at set-up. */
 export async function createUser(ctx: ServiceContext, actor: Actor | null, input: z.output<typeof userCreateInput>): Promise<UserDto> {
   const passwordHash = await hashPassword(input.password, ctx.security.scryptN);
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'user.create', async (trx, { iso: at }) => {
     const taken = await trx.selectFrom('users').select('userId').where('username', '=', input.username).executeTakeFirst();
     if (taken) {
       const params = { username: input.username };
@@ -73,14 +72,12 @@ export async function createUser(ctx: ServiceContext, actor: Actor | null, input
       .executeTakeFirstOrThrow();
     const depotIds = input.role === 'keeper' ? input.depotIds : [];
     await setDepots(trx, row.userId, depotIds);
-    await appendAudit(trx, actor, at, { action: 'user.create', entityType: 'user', entityId: row.userId, after: auditable(row, depotIds) });
-    return toUserDto(trx, row);
+    return { result: await toUserDto(trx, row), audit: { entityType: 'user', entityId: row.userId, after: auditable(row, depotIds) } };
   });
 }
 
 export async function updateUser(ctx: ServiceContext, actor: Actor, input: z.output<typeof userUpdateInput>): Promise<UserDto> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'user.update', async (trx, { iso: at }) => {
     const before = await requireUser(trx, input.userId);
     const beforeDepots = await depotIdsOf(trx, input.userId);
     if (input.active === false && input.userId === actor.userId) {
@@ -107,25 +104,19 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, input: z.out
     if (role !== before.role || input.active === false || input.depotIds !== undefined) {
       await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
     }
-    await appendAudit(trx, actor, at, {
-      action: 'user.update',
-      entityType: 'user',
-      entityId: input.userId,
-      before: auditable(before, beforeDepots),
-      after: auditable(row, depotIds),
-    });
-    return toUserDto(trx, row);
+    return {
+      result: await toUserDto(trx, row),
+      audit: { entityType: 'user', entityId: input.userId, before: auditable(before, beforeDepots), after: auditable(row, depotIds) },
+    };
   });
 }
 
 export async function resetPassword(ctx: ServiceContext, actor: Actor, input: z.output<typeof userResetPasswordInput>) {
   const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
-  return ctx.db.transaction().execute(async (trx) => {
-    const at = ctx.clock.now().toISOString();
+  return write(ctx, actor, 'user.resetPassword', async (trx, { iso: at }) => {
     await requireUser(trx, input.userId);
     await trx.updateTable('users').set({ passwordHash, updatedAt: at }).where('userId', '=', input.userId).execute();
     await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
-    await appendAudit(trx, actor, at, { action: 'user.resetPassword', entityType: 'user', entityId: input.userId });
-    return { ok: true as const };
+    return { result: { ok: true as const }, audit: { entityType: 'user', entityId: input.userId } };
   });
 }

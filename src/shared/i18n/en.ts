@@ -10,6 +10,11 @@ export const en: Messages = {
   'error.INSUFFICIENT_STOCK': 'Not enough available stock',
   'error.RATE_LIMITED': 'Too many attempts: please wait and try again',
   'error.INTERNAL': 'Internal error: try again later or contact the administrator',
+  'error.alreadySubmitted': 'This was already submitted (the same request is never posted twice); refresh to see the result',
+  'error.busy': 'The database is busy (others are writing); try again. Nothing was saved.',
+  'error.duplicate': 'A record with this value already exists',
+  'error.implausible': 'Quantity out of range (must be below {max})',
+  'reservation.notActive': 'Reservation {id} was already released or dispatched',
 
   'rpc.unknownProcedure': 'Unknown operation: {procedure}',
   'rpc.tooLarge': 'Request too large (limit {limit} bytes)',

@@ -9,6 +9,11 @@ export const zhCN = {
   'error.INSUFFICIENT_STOCK': '可用库存不足',
   'error.RATE_LIMITED': '尝试过于频繁，请稍后再试',
   'error.INTERNAL': '系统内部错误，请稍后重试或联系管理员',
+  'error.alreadySubmitted': '此操作已提交过（同一请求不会重复记账），请刷新查看结果',
+  'error.busy': '数据库正忙（其他用户正在写入），请稍后重试；本次操作未保存',
+  'error.duplicate': '已存在相同的记录',
+  'error.implausible': '数量超出合理范围（须小于 {max}）',
+  'reservation.notActive': '预留 {id} 已释放或已出库',
 
   // request level
   'rpc.unknownProcedure': '未知的操作：{procedure}',

@@ -1,7 +1,8 @@
 /**
  * Document numbers people can read out on the phone: PREFIX-YYYYMMDD-NNNN (local date).
  * The sequence row is bumped inside the writing transaction: a posted number is never used
- * twice, and a write that rolls back takes its number back with it.
+ * twice, and a write that rolls back takes its number back with it. The upsert is one atomic
+ * statement on both stores: concurrent writers each get their own number.
  */
 import { localDate } from '../../shared/dates';
 import type { Trx } from '../db/database';
@@ -9,7 +10,9 @@ import type { Trx } from '../db/database';
 export const DOC_PREFIXES = {
   receipt: 'RK',
   issue: 'CK',
-  transfer: 'DB',
+  /** 移库. Transfers made before allocations existed are numbered DB- and keep those numbers. */
+  transfer: 'YK',
+  allocation: 'DB',
   delivery: 'PS',
   stocktake: 'PD',
   contract: 'XY',

@@ -1,0 +1,81 @@
+/**
+ * The database seam: `openStore` opens and migrates the embedded SQLite file or a PostgreSQL
+ * server and returns the Kysely instance, the dialect's few differences and its maintenance.
+ * Only src/main/db/** imports a driver (lint rule).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Db } from './database';
+import { dialectFor, type Dialect, type StoreKind } from './dialect';
+import type { Maintenance } from './maintenance';
+import { migrateToLatest } from './migrate';
+import { describePostgres, openPostgresPool, postgresKysely, postgresMaintenance, postgresMigrationKysely } from './postgres';
+import { openSqliteFile, sqliteKysely, sqliteMaintenance, sqliteMigrationKysely } from './sqlite';
+
+export const DATABASE_FILE = 'relief-depot.sqlite';
+
+export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** The file, or the server URL without its password: for messages. */
+  readonly location: string;
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly maintenance: Maintenance;
+  close(): Promise<void>;
+}
+
+/**
+ * `--database URL` (or RELIEF_DEPOT_DATABASE_URL) selects a PostgreSQL server; otherwise the
+ * SQLite file in the data folder.
+ */
+export function storeConfig(dataDir: string, databaseUrl: string | undefined = process.env.RELIEF_DEPOT_DATABASE_URL): StoreConfig {
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { kind: 'postgres', url: databaseUrl };
+  if (databaseUrl) throw new Error(`Not a PostgreSQL URL: ${describePostgres(databaseUrl)} (postgres://user:password@host:port/database)`);
+  return { kind: 'sqlite', file: path.join(dataDir, DATABASE_FILE) };
+}
+
+/** The file, or the server URL without its password. */
+export function describeStore(config: StoreConfig): string {
+  return config.kind === 'sqlite' ? config.file : describePostgres(config.url);
+}
+
+export async function openStore(config: StoreConfig, options: { migrate?: boolean } = {}): Promise<Store> {
+  const migrate = options.migrate ?? true;
+  if (config.kind === 'sqlite') {
+    mkdirSync(path.dirname(config.file), { recursive: true });
+    const sqlite = openSqliteFile(config.file);
+    try {
+      if (migrate) await migrateToLatest(sqliteMigrationKysely(sqlite));
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+    const db = sqliteKysely(sqlite);
+    return {
+      kind: 'sqlite',
+      location: describeStore(config),
+      db,
+      dialect: dialectFor('sqlite'),
+      maintenance: sqliteMaintenance(sqlite, config.file),
+      close: () => db.destroy(),
+    };
+  }
+  const pool = openPostgresPool(config.url);
+  try {
+    if (migrate) await migrateToLatest(postgresMigrationKysely(pool));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const db = postgresKysely(pool);
+  return {
+    kind: 'postgres',
+    location: describeStore(config),
+    db,
+    dialect: dialectFor('postgres'),
+    maintenance: postgresMaintenance(db, config.url),
+    close: () => db.destroy(),
+  };
+}

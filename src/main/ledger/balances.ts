@@ -1,0 +1,109 @@
+/**
+ * The maintained balances (per batch, and per depot and material), changed only together with a
+ * movement or a reservation, and never by read-then-write: increases are one upsert, decreases
+ * one conditional update checked by the rows it changed. So two writers cannot both take the
+ * last tent, on either store, and the schema's CHECKs stay a backstop nobody reaches.
+ */
+import { AppError } from '../../shared/rpc';
+import type { Trx } from '../db/database';
+import type { Dialect } from '../db/dialect';
+
+export interface StockLevel {
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export async function stockLevel(trx: Trx, depotId: number, materialId: number): Promise<StockLevel> {
+  const row = await trx
+    .selectFrom('stockLevels')
+    .select(['onHand', 'reserved'])
+    .where('depotId', '=', depotId)
+    .where('materialId', '=', materialId)
+    .executeTakeFirst();
+  const onHand = row?.onHand ?? 0;
+  const reserved = row?.reserved ?? 0;
+  return { onHand, reserved, available: onHand - reserved };
+}
+
+/**
+ * The level of a depot and material, locked until the transaction ends (PostgreSQL), so that a
+ * choice made from it (which batches to pick) still holds when the movements are posted.
+ */
+export async function lockedStockLevel(trx: Trx, dialect: Dialect, depotId: number, materialId: number): Promise<StockLevel> {
+  const row = await dialect
+    .forUpdate(trx.selectFrom('stockLevels').select(['onHand', 'reserved']).where('depotId', '=', depotId).where('materialId', '=', materialId))
+    .executeTakeFirst();
+  const onHand = row?.onHand ?? 0;
+  const reserved = row?.reserved ?? 0;
+  return { onHand, reserved, available: onHand - reserved };
+}
+
+export async function batchOnHand(trx: Trx, batchId: number): Promise<number> {
+  const row = await trx.selectFrom('batchBalances').select('onHand').where('batchId', '=', batchId).executeTakeFirst();
+  return row?.onHand ?? 0;
+}
+
+interface Change {
+  batchId: number;
+  depotId: number;
+  materialId: number;
+  /** Signed. */
+  quantity: number;
+  /** The input field the quantity came from, for the error. */
+  path: string;
+}
+
+export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
+  if (c.quantity > 0) {
+    await trx
+      .insertInto('batchBalances')
+      .values({ batchId: c.batchId, depotId: c.depotId, materialId: c.materialId, onHand: c.quantity })
+      .onConflict((oc) => oc.column('batchId').doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })))
+      .execute();
+    await trx
+      .insertInto('stockLevels')
+      .values({ depotId: c.depotId, materialId: c.materialId, onHand: c.quantity, reserved: 0 })
+      .onConflict((oc) =>
+        oc.columns(['depotId', 'materialId']).doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
+      )
+      .execute();
+    return;
+  }
+  const take = -c.quantity;
+  const fromBatch = await trx
+    .updateTable('batchBalances')
+    .set((eb) => ({ onHand: eb('onHand', '-', take) }))
+    .where('batchId', '=', c.batchId)
+    .where('onHand', '>=', take)
+    .executeTakeFirst();
+  if (fromBatch.numUpdatedRows === 0n) throw await batchShort(trx, c.batchId, take, c.path);
+  // What is reserved stays: an outgoing movement may only take what is available.
+  const fromLevel = await trx
+    .updateTable('stockLevels')
+    .set((eb) => ({ onHand: eb('onHand', '-', take) }))
+    .where('depotId', '=', c.depotId)
+    .where('materialId', '=', c.materialId)
+    .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', take))
+    .executeTakeFirst();
+  if (fromLevel.numUpdatedRows === 0n) throw await levelShort(trx, c.depotId, c.materialId, take, c.path);
+}
+
+async function batchShort(trx: Trx, batchId: number, requested: number, path: string): Promise<AppError> {
+  const batch = await trx.selectFrom('batches').select('lotNo').where('batchId', '=', batchId).executeTakeFirstOrThrow();
+  const params = { lotNo: batch.lotNo, requested, onHand: await batchOnHand(trx, batchId) };
+  return new AppError('INSUFFICIENT_STOCK', 'stock.batchInsufficient', params, [{ path, key: 'stock.batchInsufficient', params }]);
+}
+
+/** INSUFFICIENT_STOCK naming the depot, the material and what is left available. */
+export async function levelShort(trx: Trx, depotId: number, materialId: number, requested: number, path: string): Promise<AppError> {
+  const names = await trx
+    .selectFrom('depots as d')
+    .innerJoin('materials as m', (join) => join.on('m.materialId', '=', materialId))
+    .select(['d.name as depot', 'm.name as material'])
+    .where('d.depotId', '=', depotId)
+    .executeTakeFirstOrThrow();
+  const { available } = await stockLevel(trx, depotId, materialId);
+  const params = { material: names.material, depot: names.depot, requested, available: Math.max(available, 0) };
+  return new AppError('INSUFFICIENT_STOCK', 'stock.insufficient', params, [{ path, key: 'stock.insufficient', params }]);
+}

@@ -1,0 +1,85 @@
+/** Batches (lots) as stock enters a depot: find or create by lot number, expiry from shelf life. */
+import { addDays } from '../../shared/dates';
+import { AppError } from '../../shared/rpc';
+import type { BatchRow, DepotRow, MaterialRow, Trx } from '../db/database';
+
+/** Expiry from the production date and the material's shelf life when the keeper gave none. */
+export function lotExpiry(material: MaterialRow, producedOn: string | null | undefined, expiresOn: string | null | undefined): string | null {
+  if (expiresOn) return expiresOn;
+  if (!producedOn || !material.shelfLifeMonths) return null;
+  // The day before the same date N months on; when a shorter month has no such date, its last
+  // day (Jan 31 + 1 month ends Feb 28, not Mar 2 as Date's month overflow would have it).
+  const [year, month, day] = producedOn.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + material.shelfLifeMonths, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  if (day > lastDay) {
+    target.setUTCDate(lastDay);
+    return target.toISOString().slice(0, 10);
+  }
+  target.setUTCDate(day);
+  return addDays(target.toISOString().slice(0, 10), -1);
+}
+
+export interface NewLot {
+  depotId: number;
+  material: MaterialRow;
+  lotNo: string;
+  producedOn: string | null;
+  expiresOn: string | null;
+  source: string;
+  supplier: string | null;
+  unitPriceFen: number | null;
+}
+
+/**
+ * The batch a lot goes into at a depot: the existing one (its dates must agree) or a new one.
+ * Two writers receiving the same new lot at once both end up in one batch: the insert yields to
+ * the unique key (depot, material, lot) instead of failing on it.
+ */
+export async function findOrCreateBatch(trx: Trx, at: string, lot: NewLot, path: string): Promise<BatchRow> {
+  const created = await trx
+    .insertInto('batches')
+    .values({
+      depotId: lot.depotId,
+      materialId: lot.material.materialId,
+      lotNo: lot.lotNo,
+      producedOn: lot.producedOn,
+      expiresOn: lot.expiresOn,
+      source: lot.source,
+      supplier: lot.supplier,
+      unitPriceFen: lot.unitPriceFen,
+      createdAt: at,
+    })
+    .onConflict((oc) => oc.columns(['depotId', 'materialId', 'lotNo']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (created) return created;
+  const existing = await trx
+    .selectFrom('batches')
+    .selectAll()
+    .where('depotId', '=', lot.depotId)
+    .where('materialId', '=', lot.material.materialId)
+    .where('lotNo', '=', lot.lotNo)
+    .executeTakeFirstOrThrow();
+  const differs =
+    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) || (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
+  if (differs) {
+    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [{ path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } }]);
+  }
+  return existing;
+}
+
+export async function requireBatchOf(trx: Trx, batchId: number, depot: DepotRow, material: MaterialRow | null, path: string): Promise<BatchRow> {
+  const batch = await trx.selectFrom('batches').selectAll().where('batchId', '=', batchId).executeTakeFirst();
+  if (!batch) {
+    throw new AppError('NOT_FOUND', 'stock.batchNotFound', { id: String(batchId) }, [
+      { path, key: 'stock.batchNotFound', params: { id: String(batchId) } },
+    ]);
+  }
+  if (batch.depotId !== depot.depotId || (material && batch.materialId !== material.materialId)) {
+    throw new AppError('BAD_INPUT', 'stock.batchMismatch', { lotNo: batch.lotNo }, [
+      { path, key: 'stock.batchMismatch', params: { lotNo: batch.lotNo } },
+    ]);
+  }
+  return batch;
+}
