@@ -1,4 +1,9 @@
-import { createTestEnv, createWorld, type TestEnv } from './harness';
+/**
+ * Idempotency keys: the same key from the same session replays the first response instead of
+ * writing again — across server processes too, since the key is claimed inside the write.
+ */
+import { createApp } from '../../src/main/app';
+import { countRows, createTestEnv, createWorld, type TestEnv } from './harness';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -6,21 +11,21 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-const count = (table: string) => (env.app.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const count = (table: 'movements') => countRows(env, table);
 
 test('the same idempotency key posts once, even when both requests arrive together', async () => {
   const w = await createWorld(env);
   const input = { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }] };
-  const before = count('movements');
+  const before = await count('movements');
   const [first, second] = await Promise.all([
     env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'submit-1' }),
     env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'submit-1' }),
   ]);
   expect(first).toEqual(second);
-  expect(count('movements')).toBe(before + 1);
+  expect(await count('movements')).toBe(before + 1);
   const third = await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'submit-2' });
   expect(third.ok).toBe(true);
-  expect(count('movements')).toBe(before + 2);
+  expect(await count('movements')).toBe(before + 2);
 });
 
 test('a refused write is not replayed: the corrected retry with the same key runs', async () => {
@@ -43,4 +48,47 @@ test('keys are per session: another user with the same key is not given the firs
   const other = await env.raw({ procedure: 'auth.me', token: w.admin.token, idempotencyKey: 'same' });
   expect(me.ok && other.ok && (me.result as { role: string }).role).toBe('keeper');
   expect(other.ok && (other.result as { role: string }).role).toBe('admin');
+});
+
+test('another server process on the same store replays the first response instead of posting again', async () => {
+  const w = await createWorld(env);
+  const other = await createApp({ store: env.store, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
+  try {
+    const input = { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }] };
+    const before = await count('movements');
+    const first = await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'across' });
+    const second = await other.dispatch({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'across' });
+    expect(first.ok).toBe(true);
+    expect(second).toEqual(first);
+    expect(await count('movements')).toBe(before + 1);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a key whose first request never finished storing its answer is refused as already submitted, not posted again', async () => {
+  const w = await createWorld(env);
+  const input = { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }] };
+  const first = await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'lost' });
+  expect(first.ok).toBe(true);
+  // As if the first process died between its commit and storing the response.
+  await env.app.db.updateTable('idempotencyKeys').set({ responseJson: '' }).where('key', '=', 'lost').execute();
+  const before = await count('movements');
+  const again = await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'lost' });
+  expect(again).toEqual({ ok: false, error: { code: 'CONFLICT', message: '此操作已提交过（同一请求不会重复记账），请刷新查看结果' } });
+  expect(await count('movements')).toBe(before);
+});
+
+test('a key is remembered for ten minutes: later the same key is a new request', async () => {
+  const w = await createWorld(env);
+  const input = { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }] };
+  const before = await count('movements');
+  await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'old' });
+  env.clock.advanceMinutes(9);
+  await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'old' });
+  expect(await count('movements')).toBe(before + 1);
+  env.clock.advanceMinutes(2);
+  const later = await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'old' });
+  expect(later.ok).toBe(true);
+  expect(await count('movements')).toBe(before + 2);
 });

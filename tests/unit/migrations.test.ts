@@ -1,19 +1,18 @@
-/** Migrations: the static index matches the folder, and a fresh database migrates to the latest. */
+/** Migrations: the static index matches the folder; an empty database migrates to the latest on either store. */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
-import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import { NO_MIGRATIONS } from 'kysely/migration';
 import { migrations } from '../../migrations';
 import { createApp } from '../../src/main/app';
-import { openSqlite } from '../../src/main/db/connect';
-import { latestMigrationName, migrateToLatest } from '../../src/main/db/migrate';
-import { createTestEnv, createWorld } from './harness';
+import { latestMigrationName } from '../../src/main/db/migrate';
+import { openStore } from '../../src/main/db/store';
+import { createTestEnv, createWorld, emptyStore } from './harness';
 
 const FOLDER = path.join(__dirname, '../../migrations');
 const CORE_TABLES = [
-  'audit_log', 'batch_balances', 'batches', 'depots', 'doc_sequences', 'materials', 'movements', 'quotas', 'reservations',
-  'sessions', 'settings', 'stock_levels', 'stocktake_lines', 'stocktakes', 'user_depots', 'users',
+  'audit_log', 'batch_balances', 'batches', 'depots', 'doc_sequences', 'idempotency_keys', 'login_throttle', 'materials', 'movement_types',
+  'movements', 'quotas', 'reservations', 'sessions', 'settings', 'stock_levels', 'stocktake_lines', 'stocktakes', 'user_depots', 'users',
 ];
 
 let dir: string;
@@ -22,14 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function tables(sqlite: ReturnType<typeof openSqlite>): string[] {
-  const rows = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name").all() as { name: string }[];
-  return rows.map((r) => r.name);
-}
-
-test('migrations/index.ts lists exactly the files in migrations/, in order', async () => {
-  const files = readdirSync(FOLDER).filter((f) => f !== 'index.ts');
+test('migrations/index.ts lists exactly the migration files in migrations/, in order', async () => {
+  const files = readdirSync(FOLDER).filter((f) => /^\d{4}_/.test(f));
   expect(files.length).toBeGreaterThan(0);
+  // Besides the migrations: only the index and the column forms they share.
+  expect(readdirSync(FOLDER).filter((f) => !files.includes(f)).sort()).toEqual(['index.ts', 'portable.ts']);
   for (const f of files) expect(f).toMatch(/^\d{4}_[a-z]+(_[a-z0-9]+)+\.ts$/);
   const names = files.map((f) => f.replace(/\.ts$/, '')).sort();
   expect(Object.keys(migrations)).toEqual(names);
@@ -44,44 +40,57 @@ test('migrations/index.ts lists exactly the files in migrations/, in order', asy
   expect(latestMigrationName()).toBe(names.at(-1));
 });
 
-test('a fresh database migrates to the latest, with its pragmas; running again changes nothing', async () => {
-  const sqlite = openSqlite(path.join(dir, 'fresh.sqlite'));
+test('an empty database migrates to the latest; running again changes nothing', async () => {
+  const empty = await emptyStore(dir);
   try {
-    const first = await migrateToLatest(sqlite);
-    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((n) => [n, 'Success']));
-    expect(tables(sqlite)).toEqual(expect.arrayContaining(CORE_TABLES));
-    const applied = sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[];
-    expect(applied.map((r) => r.name)).toEqual(Object.keys(migrations));
-    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    const again = await migrateToLatest(sqlite);
-    expect(again.results).toEqual([]);
+    const store = await openStore(empty.config, { migrate: false });
+    try {
+      const first = await store.migrator().migrateToLatest();
+      expect(first.error).toBeUndefined();
+      expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((n) => [n, 'Success']));
+      const tables = (await store.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      expect(tables.sort()).toEqual(CORE_TABLES);
+      const again = await store.migrator().migrateToLatest();
+      expect(again.results).toEqual([]);
+      const types = await store.db.selectFrom('movementTypes').select('type').orderBy('type').execute();
+      expect(types.map((t) => t.type)).toEqual(['issue', 'receipt', 'reversal', 'scrap', 'stocktake_gain', 'stocktake_loss', 'transfer_in', 'transfer_out']);
+    } finally {
+      await store.close();
+    }
   } finally {
-    sqlite.close();
+    await empty.drop();
   }
 });
 
-test('every migration can be undone, down to an empty database', async () => {
-  const sqlite = openSqlite(path.join(dir, 'down.sqlite'));
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+test('the migrations before 0004 can be undone down to an empty database; 0004 refuses to be undone', async () => {
+  const empty = await emptyStore(dir);
   try {
-    await migrateToLatest(sqlite);
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    const down = await migrator.migrateTo(NO_MIGRATIONS);
-    expect(down.error).toBeUndefined();
-    expect(tables(sqlite)).toEqual([]);
+    const store = await openStore(empty.config, { migrate: false });
+    try {
+      const migrator = store.migrator();
+      expect((await migrator.migrateTo('0003_cover_expiry_index')).error).toBeUndefined();
+      const down = await migrator.migrateTo(NO_MIGRATIONS);
+      expect(down.error).toBeUndefined();
+      const tables = (await store.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      expect(tables).toEqual([]);
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const back = await migrator.migrateDown();
+      expect(String(back.error)).toMatch(/0004_portable_ledger cannot be undone: restore a backup/);
+      // The refusal changed nothing: still at the latest.
+      expect((await migrator.migrateToLatest()).results).toEqual([]);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await db.destroy();
+    await empty.drop();
   }
 });
 
-test('reopening a data folder keeps its data', async () => {
+test('another app opening the same store sees its data', async () => {
   const env = await createTestEnv();
   const w = await createWorld(env);
   await env.call(w.admin.token, 'stock.receive', { depotId: w.city.depotId, source: 'opening', lines: [{ materialId: w.tent.materialId, quantity: 7, lotNo: 'A' }] });
-  await env.app.close();
-  const reopened = await createApp({ dataDir: env.dir, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
+  const reopened = await createApp({ store: env.store, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
   try {
     const login = await reopened.dispatch({ procedure: 'auth.login', input: { username: 'admin1', password: 'Passw0rd!' } });
     expect(login.ok).toBe(true);
@@ -90,6 +99,6 @@ test('reopening a data folder keeps its data', async () => {
     expect(balances).toMatchObject({ ok: true, result: { rows: { onHand: [7] } } });
   } finally {
     await reopened.close();
-    rmSync(env.dir, { recursive: true, force: true });
+    await env.close();
   }
 });

@@ -1,4 +1,5 @@
 /** Signing in, sessions, passwords and user administration. */
+import { createApp } from '../../src/main/app';
 import { createTestEnv, createWorld, failsCleanly, PASSWORD, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -21,8 +22,8 @@ describe('sign-in', () => {
     expect(r.user).toMatchObject({ username: 'keeper2', role: 'keeper', depotIds: [w.city.depotId], active: true });
     expect(await env.call(r.token, 'auth.me')).toMatchObject({ userId: w.keeper.userId, role: 'keeper' });
     // Only a hash of the token is stored.
-    const stored = env.app.sqlite.prepare('select token_hash from sessions').all() as { token_hash: string }[];
-    expect(stored.map((s) => s.token_hash)).not.toContain(r.token);
+    const stored = await env.app.db.selectFrom('sessions').select('tokenHash').execute();
+    expect(stored.map((s) => s.tokenHash)).not.toContain(r.token);
   });
 
   test('a wrong password and an unknown user name get the same generic answer, and nothing is written', async () => {
@@ -49,6 +50,21 @@ describe('sign-in', () => {
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);
     for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  });
+
+  test('failures are counted in the database: another server process on the same store sees the lock', async () => {
+    const other = await createApp({ store: env.store, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
+    try {
+      for (let i = 0; i < 3; i++) await login('keeper2', 'Wrong-passw0rd');
+      for (let i = 0; i < 2; i++) await other.dispatch({ procedure: 'auth.login', input: { username: 'KEEPER2', password: 'Wrong-passw0rd' } });
+      const locked = await other.dispatch({ procedure: 'auth.login', input: { username: 'keeper2', password: PASSWORD } });
+      expect(locked).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' } });
+      expect((await login('keeper2', PASSWORD)).ok).toBe(false);
+      const row = await env.app.db.selectFrom('loginThrottle').selectAll().executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ name: 'keeper2', failures: 5, locks: 1, lockedUntil: '2026-11-30T02:01:00.000Z' });
+    } finally {
+      await other.close();
+    }
   });
 
   test('unknown names are throttled too (no way to tell which names exist)', async () => {
@@ -127,8 +143,8 @@ describe('passwords', () => {
   });
 
   test('passwords are stored as scrypt hashes only', async () => {
-    const rows = env.app.sqlite.prepare('select password_hash from users').all() as { password_hash: string }[];
-    expect(rows.every((r) => r.password_hash.startsWith('scrypt$') && !r.password_hash.includes(PASSWORD))).toBe(true);
+    const rows = await env.app.db.selectFrom('users').select('passwordHash').execute();
+    expect(rows.every((r) => r.passwordHash.startsWith('scrypt$') && !r.passwordHash.includes(PASSWORD))).toBe(true);
   });
 });
 
@@ -166,7 +182,7 @@ describe('user administration', () => {
     const u = await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: false });
     expect(u.active).toBe(false);
     expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
-    expect(env.app.sqlite.prepare('select count(*) as n from sessions where user_id = ?').get(w.keeper.userId)).toEqual({ n: 0 });
+    expect(await env.app.db.selectFrom('sessions').select('tokenHash').where('userId', '=', w.keeper.userId).execute()).toEqual([]);
     expect(await login('keeper2', PASSWORD)).toEqual({ ok: false, error: LOGIN_FAILED });
     await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: true });
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);

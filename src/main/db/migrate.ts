@@ -4,9 +4,12 @@ import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { migrations } from '../../../migrations';
 
 /** `db` is a plain Kysely (no camelCase plugin): migrations are written in snake_case. */
+export function migratorFor(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
+  const result = await migratorFor(db).migrateToLatest();
   if (result.error) throw result.error;
   return result;
 }

@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './database';
 import { dialectFor, type Dialect, type StoreKind } from './dialect';
+import type { Migrator } from 'kysely/migration';
 import type { Maintenance } from './maintenance';
-import { migrateToLatest } from './migrate';
+import { migrateToLatest, migratorFor } from './migrate';
 import { describePostgres, openPostgresPool, postgresKysely, postgresMaintenance, postgresMigrationKysely } from './postgres';
 import { openSqliteFile, sqliteKysely, sqliteMaintenance, sqliteMigrationKysely } from './sqlite';
 
@@ -23,6 +24,8 @@ export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
   readonly maintenance: Maintenance;
+  /** The schema's migrations on this store (openStore already ran them unless told not to). */
+  migrator(): Migrator;
   close(): Promise<void>;
 }
 
@@ -46,8 +49,9 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
   if (config.kind === 'sqlite') {
     mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = openSqliteFile(config.file);
+    const schema = sqliteMigrationKysely(sqlite);
     try {
-      if (migrate) await migrateToLatest(sqliteMigrationKysely(sqlite));
+      if (migrate) await migrateToLatest(schema);
     } catch (error) {
       sqlite.close();
       throw error;
@@ -59,12 +63,14 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
       db,
       dialect: dialectFor('sqlite'),
       maintenance: sqliteMaintenance(sqlite, config.file),
+      migrator: () => migratorFor(schema),
       close: () => db.destroy(),
     };
   }
   const pool = openPostgresPool(config.url);
+  const schema = postgresMigrationKysely(pool);
   try {
-    if (migrate) await migrateToLatest(postgresMigrationKysely(pool));
+    if (migrate) await migrateToLatest(schema);
   } catch (error) {
     await pool.end();
     throw error;
@@ -76,6 +82,7 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
     db,
     dialect: dialectFor('postgres'),
     maintenance: postgresMaintenance(db, config.url),
+    migrator: () => migratorFor(schema),
     close: () => db.destroy(),
   };
 }
