@@ -1,6 +1,7 @@
 // Lint rules, including the folder boundaries of ARCHITECTURE.md:
 // shared imports nothing platform-specific; only src/main/electron imports electron;
-// the renderer imports no Node, database or main-process code; migrations never import src/.
+// the renderer imports no Node, database or main-process code; migrations never import src/;
+// only src/main/db imports a database driver.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -11,6 +12,8 @@ const pattern = (group, message) => ({ group, message });
 // a `patterns` group 'electron' would also match '../main/electron/security' (gitignore rules).
 const noElectron = (message, ...more) => ({ paths: [{ name: 'electron', message }], patterns: [pattern(['electron/*'], message), ...more] });
 // Modules of the desktop shell that import no electron at run time, so jest can load them.
+// The database drivers: only the store (src/main/db/**) talks to them; services go through kysely.
+const drivers = pattern(['better-sqlite3', 'pg', 'pg/*', 'pg-*'], 'Only src/main/db/** may import a database driver (better-sqlite3, pg).');
 const electronFree = ['security', 'options', 'window-state', 'menu', 'channels'].map((m) => `src/main/electron/${m}.ts`);
 
 export default tseslint.config(
@@ -56,18 +59,28 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**'],
-    ignores: ['src/main/electron/**'],
+    ignores: ['src/main/electron/**', 'src/main/db/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         noElectron(
           'Only src/main/electron/** may import electron (in plain Node it tries to download the binary).',
           pattern(['react', 'react-dom', 'antd', '**/renderer/**'], 'The core never imports the UI.'),
+          drivers,
         ),
       ],
     },
   },
-  { files: ['src/main/electron/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['src/main/db/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        noElectron('The store never imports electron.', pattern(['react', 'react-dom', 'antd', '**/renderer/**'], 'The core never imports the UI.')),
+      ],
+    },
+  },
+  { files: ['src/main/electron/**'], rules: { 'no-restricted-imports': ['error', { patterns: [drivers] }] } },
   {
     // Pinned by tests/unit/electron-security.test.ts in plain Node: type imports only.
     files: electronFree,

@@ -3,10 +3,15 @@
  * files in temp folders, `postgres` on a PostgreSQL server the run starts itself
  * (tests/pg/global-setup.ts). Tests that touch no database run once, in the sqlite project.
  */
-const swc = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 
 /** Tests of code that opens no database (or only SQLite files on purpose): once is enough. */
-const storeIndependent = ['balance-rows', 'electron-security', 'smoke', 'migrations-sqlite'].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
+const storeIndependent = ['balance-rows', 'electron-security', 'migrations-sqlite'].map(
+  (name) => `/tests/unit/${name}\\.test\\.ts$`,
+);
 
 const common = {
   testEnvironment: 'node',

@@ -17,15 +17,30 @@
 import { sql, type Kysely } from 'kysely';
 import { columnForms } from './portable';
 
-const MOVEMENT_TYPES = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'stocktake_gain', 'stocktake_loss', 'scrap', 'reversal'];
+const MOVEMENT_TYPES = [
+  'receipt',
+  'issue',
+  'transfer_out',
+  'transfer_in',
+  'stocktake_gain',
+  'stocktake_loss',
+  'scrap',
+  'reversal',
+];
 /** Strictly below this (DOMAIN.md rule 6). */
 const LIMIT = sql.lit(1_000_000_000_000);
 
 export async function up(db: Kysely<any>): Promise<void> {
   const { kind, text, amount, id } = columnForms(db);
 
-  await db.schema.createTable('movement_types').addColumn('type', text, (c) => c.primaryKey()).execute();
-  await db.insertInto('movement_types').values(MOVEMENT_TYPES.map((type) => ({ type }))).execute();
+  await db.schema
+    .createTable('movement_types')
+    .addColumn('type', text, (c) => c.primaryKey())
+    .execute();
+  await db
+    .insertInto('movement_types')
+    .values(MOVEMENT_TYPES.map((type) => ({ type })))
+    .execute();
 
   await db.schema
     .createTable('idempotency_keys')
@@ -36,7 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
     .execute();
-  await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
+  await db.schema
+    .createIndex('idempotency_keys_created')
+    .on('idempotency_keys')
+    .column('created_at')
+    .execute();
 
   await db.schema
     .createTable('login_throttle')
@@ -49,11 +68,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   if (kind === 'postgres') {
     await sql`alter table movements drop constraint movements_type_check`.execute(db);
-    await sql`alter table movements add constraint movements_type_fk foreign key (type) references movement_types (type)`.execute(db);
-    await sql`alter table movements add constraint movements_quantity_plausible check (quantity > -${LIMIT} and quantity < ${LIMIT})`.execute(db);
-    await sql`alter table batch_balances add constraint batch_balances_on_hand_plausible check (on_hand < ${LIMIT})`.execute(db);
-    await sql`alter table stock_levels add constraint stock_levels_on_hand_plausible check (on_hand < ${LIMIT})`.execute(db);
-    await sql`alter table stock_levels add constraint stock_levels_reserved_within_on_hand check (reserved <= on_hand)`.execute(db);
+    await sql`alter table movements add constraint movements_type_fk foreign key (type) references movement_types (type)`.execute(
+      db,
+    );
+    await sql`alter table movements add constraint movements_quantity_plausible check (quantity > -${LIMIT} and quantity < ${LIMIT})`.execute(
+      db,
+    );
+    await sql`alter table batch_balances add constraint batch_balances_on_hand_plausible check (on_hand < ${LIMIT})`.execute(
+      db,
+    );
+    await sql`alter table stock_levels add constraint stock_levels_on_hand_plausible check (on_hand < ${LIMIT})`.execute(
+      db,
+    );
+    await sql`alter table stock_levels add constraint stock_levels_reserved_within_on_hand check (reserved <= on_hand)`.execute(
+      db,
+    );
     return;
   }
 
@@ -84,12 +113,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       'reverses_movement_id, pair_movement_id, stocktake_id, expired_override, recipient, reason, note',
   );
   // In id order: a reversal or an in-leg refers to an earlier movement, which is then already there.
-  await sql`insert into movements (${movementColumns}) select ${movementColumns} from movements_old order by movement_id`.execute(db);
+  await sql`insert into movements (${movementColumns}) select ${movementColumns} from movements_old order by movement_id`.execute(
+    db,
+  );
   await sql`drop table movements_old`.execute(db);
   for (const column of ['depot_id', 'material_id']) {
-    await db.schema.createIndex(`movements_${column}`).on('movements').columns([column, 'movement_id']).execute();
+    await db.schema
+      .createIndex(`movements_${column}`)
+      .on('movements')
+      .columns([column, 'movement_id'])
+      .execute();
   }
-  await db.schema.createIndex('movements_batch_quantity').on('movements').columns(['batch_id', 'movement_id', 'quantity']).execute();
+  await db.schema
+    .createIndex('movements_batch_quantity')
+    .on('movements')
+    .columns(['batch_id', 'movement_id', 'quantity'])
+    .execute();
   await db.schema.createIndex('movements_doc_no').on('movements').column('doc_no').execute();
   await db.schema.createIndex('movements_occurred_at').on('movements').column('occurred_at').execute();
 
@@ -102,9 +141,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('on_hand', amount, (c) => c.notNull().check(sql`on_hand >= 0`))
     .addCheckConstraint('batch_balances_on_hand_plausible', sql`on_hand < ${LIMIT}`)
     .execute();
-  await sql`insert into batch_balances (batch_id, depot_id, material_id, on_hand) select batch_id, depot_id, material_id, on_hand from batch_balances_old`.execute(db);
+  await sql`insert into batch_balances (batch_id, depot_id, material_id, on_hand) select batch_id, depot_id, material_id, on_hand from batch_balances_old`.execute(
+    db,
+  );
   await sql`drop table batch_balances_old`.execute(db);
-  await db.schema.createIndex('batch_balances_depot_material').on('batch_balances').columns(['depot_id', 'material_id']).execute();
+  await db.schema
+    .createIndex('batch_balances_depot_material')
+    .on('batch_balances')
+    .columns(['depot_id', 'material_id'])
+    .execute();
 
   await sql`alter table stock_levels rename to stock_levels_old`.execute(db);
   await db.schema
@@ -112,12 +157,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('depot_id', 'integer', (c) => c.notNull().references('depots.depot_id'))
     .addColumn('material_id', 'integer', (c) => c.notNull().references('materials.material_id'))
     .addColumn('on_hand', amount, (c) => c.notNull().check(sql`on_hand >= 0`))
-    .addColumn('reserved', amount, (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+    .addColumn('reserved', amount, (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`reserved >= 0`),
+    )
     .addPrimaryKeyConstraint('stock_levels_pk', ['depot_id', 'material_id'])
     .addCheckConstraint('stock_levels_on_hand_plausible', sql`on_hand < ${LIMIT}`)
     .addCheckConstraint('stock_levels_reserved_within_on_hand', sql`reserved <= on_hand`)
     .execute();
-  await sql`insert into stock_levels (depot_id, material_id, on_hand, reserved) select depot_id, material_id, on_hand, reserved from stock_levels_old`.execute(db);
+  await sql`insert into stock_levels (depot_id, material_id, on_hand, reserved) select depot_id, material_id, on_hand, reserved from stock_levels_old`.execute(
+    db,
+  );
   await sql`drop table stock_levels_old`.execute(db);
   await db.schema
     .createIndex('stock_levels_material_totals')

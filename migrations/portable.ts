@@ -8,7 +8,14 @@
  *   cursors and orderings are the same on both;
  * - coordinates are double precision (SQLite's real is already a double).
  */
-import { PostgresAdapter, sql, type ColumnDataType, type ColumnDefinitionBuilder, type Expression, type Kysely } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Expression,
+  type Kysely,
+} from 'kysely';
 
 /** What addColumn takes as a type (kysely does not export its own name for it). */
 type DataTypeExpression = ColumnDataType | Expression<unknown>;

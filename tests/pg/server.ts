@@ -50,12 +50,14 @@ function run(bin: string, tool: string, args: string[]): void {
   const result = asRoot
     ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { encoding: 'utf8' })
     : spawnSync(command, args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${tool} failed: ${result.error?.message ?? ''}${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${tool} failed: ${result.error?.message ?? ''}${result.stderr}${result.stdout}`);
 }
 
 export async function startPgServer(): Promise<PgServer> {
   const bin = findPgBin();
-  if (!bin) throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)');
+  if (!bin)
+    throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)');
   const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'relief-depot-pg-'));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -76,7 +78,18 @@ export async function startPgServer(): Promise<PgServer> {
     '-c full_page_writes=off',
     '-c max_connections=400',
   ].join(' ');
-  run(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  run(bin, 'pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    options,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   return { dir, port, bin, url: `postgres://postgres@127.0.0.1:${port}` };
 }
 

@@ -26,18 +26,24 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 type Schema = { type: string; name: string; sql: string | null }[];
 async function schemaText(store: Store): Promise<Schema> {
   const { rows } = await sql<{ type: string; name: string; sql: string | null }>`
-    select type, name, sql from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name`.execute(store.db);
+    select type, name, sql from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name`.execute(
+    store.db,
+  );
   return rows;
 }
 
 test('a fresh file has the pragmas, and 0001–0003 write the same schema text as before PostgreSQL existed', async () => {
   copyFileSync(FIXTURE, path.join(dir, 'landed.sqlite'));
-  const before = await openStore({ kind: 'sqlite', file: path.join(dir, 'landed.sqlite') }, { migrate: false });
+  const before = await openStore(
+    { kind: 'sqlite', file: path.join(dir, 'landed.sqlite') },
+    { migrate: false },
+  );
   const fresh = await openStore({ kind: 'sqlite', file: path.join(dir, 'fresh.sqlite') }, { migrate: false });
   try {
     expect((await fresh.migrator().migrateTo('0003_cover_expiry_index')).error).toBeUndefined();
     expect(await schemaText(fresh)).toEqual(await schemaText(before));
-    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(fresh.db)).rows[0] as object)[0];
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(fresh.db)).rows[0] as object)[0];
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(2); // FULL
@@ -53,7 +59,11 @@ test('a file from the landed version migrates forward with every movement, balan
   const store = await openStore({ kind: 'sqlite', file });
   const ctx = { db: store.db, dialect: store.dialect, clock: systemClock, security: DEFAULT_SECURITY };
   try {
-    const movements = await store.db.selectFrom('movements').select(['docNo', 'type', 'quantity']).orderBy('movementId').execute();
+    const movements = await store.db
+      .selectFrom('movements')
+      .select(['docNo', 'type', 'quantity'])
+      .orderBy('movementId')
+      .execute();
     expect(movements).toEqual([
       { docNo: 'RK-20261130-0001', type: 'receipt', quantity: 50 },
       { docNo: 'RK-20261130-0001', type: 'receipt', quantity: 80 },
@@ -67,19 +77,39 @@ test('a file from the landed version migrates forward with every movement, balan
     ]);
     expect(await checkLedger(ctx)).toMatchObject({ ok: true, movements: 8, negatives: 0 });
     expect(await verifyAudit(store.db)).toMatchObject({ ok: true });
-    const levels = await store.db.selectFrom('stockLevels').select(['onHand', 'reserved']).orderBy('depotId').orderBy('materialId').execute();
+    const levels = await store.db
+      .selectFrom('stockLevels')
+      .select(['onHand', 'reserved'])
+      .orderBy('depotId')
+      .orderBy('materialId')
+      .execute();
     expect(levels).toContainEqual({ onHand: 40, reserved: 7 });
 
     // The rebuilt tables carry the new rules.
-    const failure = (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: Error) => e.message);
-    expect(await failure(sql`update movements set type = 'teleport' where movement_id = 1`.execute(store.db))).toMatch(/FOREIGN KEY/);
-    expect(await failure(sql`update stock_levels set reserved = on_hand + 1`.execute(store.db))).toMatch(/stock_levels_reserved_within_on_hand/);
-    expect(await failure(sql`update batch_balances set on_hand = 1000000000000 where batch_id = 1`.execute(store.db))).toMatch(/plausible/);
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
+    expect(
+      await failure(sql`update movements set type = 'teleport' where movement_id = 1`.execute(store.db)),
+    ).toMatch(/FOREIGN KEY/);
+    expect(await failure(sql`update stock_levels set reserved = on_hand + 1`.execute(store.db))).toMatch(
+      /stock_levels_reserved_within_on_hand/,
+    );
+    expect(
+      await failure(
+        sql`update batch_balances set on_hand = 1000000000000 where batch_id = 1`.execute(store.db),
+      ),
+    ).toMatch(/plausible/);
     expect((await sql`pragma foreign_key_check`.execute(store.db)).rows).toEqual([]);
 
     // Transfers are YK now; an allocation numbered on that day continues after the old DB- transfers.
     const day = new Date('2026-11-30T04:00:00Z');
-    const [transfer, allocation] = await transact(ctx, async (trx) => [await nextDocNo(trx, 'transfer', day), await nextDocNo(trx, 'allocation', day)]);
+    const [transfer, allocation] = await transact(ctx, async (trx) => [
+      await nextDocNo(trx, 'transfer', day),
+      await nextDocNo(trx, 'allocation', day),
+    ]);
     expect(transfer).toBe('YK-20261130-0001');
     expect(allocation).toBe('DB-20261130-0003');
   } finally {

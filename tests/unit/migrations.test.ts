@@ -11,8 +11,25 @@ import { createTestEnv, createWorld, emptyStore } from './harness';
 
 const FOLDER = path.join(__dirname, '../../migrations');
 const CORE_TABLES = [
-  'audit_log', 'batch_balances', 'batches', 'depots', 'doc_sequences', 'idempotency_keys', 'login_throttle', 'materials', 'movement_types',
-  'movements', 'quotas', 'reservations', 'sessions', 'settings', 'stock_levels', 'stocktake_lines', 'stocktakes', 'user_depots', 'users',
+  'audit_log',
+  'batch_balances',
+  'batches',
+  'depots',
+  'doc_sequences',
+  'idempotency_keys',
+  'login_throttle',
+  'materials',
+  'movement_types',
+  'movements',
+  'quotas',
+  'reservations',
+  'sessions',
+  'settings',
+  'stock_levels',
+  'stocktake_lines',
+  'stocktakes',
+  'user_depots',
+  'users',
 ];
 
 let dir: string;
@@ -25,7 +42,11 @@ test('migrations/index.ts lists exactly the migration files in migrations/, in o
   const files = readdirSync(FOLDER).filter((f) => /^\d{4}_/.test(f));
   expect(files.length).toBeGreaterThan(0);
   // Besides the migrations: only the index and the column forms they share.
-  expect(readdirSync(FOLDER).filter((f) => !files.includes(f)).sort()).toEqual(['index.ts', 'portable.ts']);
+  expect(
+    readdirSync(FOLDER)
+      .filter((f) => !files.includes(f))
+      .sort(),
+  ).toEqual(['index.ts', 'portable.ts']);
   for (const f of files) expect(f).toMatch(/^\d{4}_[a-z]+(_[a-z0-9]+)+\.ts$/);
   const names = files.map((f) => f.replace(/\.ts$/, '')).sort();
   expect(Object.keys(migrations)).toEqual(names);
@@ -47,13 +68,26 @@ test('an empty database migrates to the latest; running again changes nothing', 
     try {
       const first = await store.migrator().migrateToLatest();
       expect(first.error).toBeUndefined();
-      expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((n) => [n, 'Success']));
-      const tables = (await store.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(
+        Object.keys(migrations).map((n) => [n, 'Success']),
+      );
+      const tables = (await store.db.introspection.getTables())
+        .map((t) => t.name)
+        .filter((n) => !n.startsWith('kysely_'));
       expect(tables.sort()).toEqual(CORE_TABLES);
       const again = await store.migrator().migrateToLatest();
       expect(again.results).toEqual([]);
       const types = await store.db.selectFrom('movementTypes').select('type').orderBy('type').execute();
-      expect(types.map((t) => t.type)).toEqual(['issue', 'receipt', 'reversal', 'scrap', 'stocktake_gain', 'stocktake_loss', 'transfer_in', 'transfer_out']);
+      expect(types.map((t) => t.type)).toEqual([
+        'issue',
+        'receipt',
+        'reversal',
+        'scrap',
+        'stocktake_gain',
+        'stocktake_loss',
+        'transfer_in',
+        'transfer_out',
+      ]);
     } finally {
       await store.close();
     }
@@ -71,7 +105,9 @@ test('the migrations before 0004 can be undone down to an empty database; 0004 r
       expect((await migrator.migrateTo('0003_cover_expiry_index')).error).toBeUndefined();
       const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
-      const tables = (await store.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      const tables = (await store.db.introspection.getTables())
+        .map((t) => t.name)
+        .filter((n) => !n.startsWith('kysely_'));
       expect(tables).toEqual([]);
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       const back = await migrator.migrateDown();
@@ -89,10 +125,22 @@ test('the migrations before 0004 can be undone down to an empty database; 0004 r
 test('another app opening the same store sees its data', async () => {
   const env = await createTestEnv();
   const w = await createWorld(env);
-  await env.call(w.admin.token, 'stock.receive', { depotId: w.city.depotId, source: 'opening', lines: [{ materialId: w.tent.materialId, quantity: 7, lotNo: 'A' }] });
-  const reopened = await createApp({ store: env.store, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
+  await env.call(w.admin.token, 'stock.receive', {
+    depotId: w.city.depotId,
+    source: 'opening',
+    lines: [{ materialId: w.tent.materialId, quantity: 7, lotNo: 'A' }],
+  });
+  const reopened = await createApp({
+    store: env.store,
+    clock: env.clock,
+    security: { scryptN: 2 ** 10 },
+    logError: () => undefined,
+  });
   try {
-    const login = await reopened.dispatch({ procedure: 'auth.login', input: { username: 'admin1', password: 'Passw0rd!' } });
+    const login = await reopened.dispatch({
+      procedure: 'auth.login',
+      input: { username: 'admin1', password: 'Passw0rd!' },
+    });
     expect(login.ok).toBe(true);
     const token = (login as { result: { token: string } }).result.token;
     const balances = await reopened.dispatch({ procedure: 'stock.balances', input: {}, token });

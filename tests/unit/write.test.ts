@@ -30,7 +30,8 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 }
 
 /** A driver error saying "try again", as each store reports it. */
-const busy = () => Object.assign(new Error('database is locked'), { code: STORE === 'postgres' ? '40001' : 'SQLITE_BUSY' });
+const busy = () =>
+  Object.assign(new Error('database is locked'), { code: STORE === 'postgres' ? '40001' : 'SQLITE_BUSY' });
 
 test('commits the body and appends one audit record last, at the one time the clock was read', async () => {
   const audits = await countRows(env, 'auditLog');
@@ -39,9 +40,22 @@ test('commits the body and appends one audit record last, at the one time the cl
     return { result: at.iso, audit: { entityType: 'settings', entityId: 'k', after: { value: 'v' } } };
   });
   expect(result).toBe('2026-11-30T02:00:00.000Z');
-  const last = await env.app.db.selectFrom('auditLog').selectAll().orderBy('auditId', 'desc').executeTakeFirstOrThrow();
-  expect(last).toMatchObject({ auditId: audits + 1, at: result, userId: w.admin.userId, action: 'test.settings', entityType: 'settings', entityId: 'k' });
-  expect(await env.app.db.selectFrom('settings').select('updatedAt').where('key', '=', 'k').executeTakeFirst()).toEqual({ updatedAt: result });
+  const last = await env.app.db
+    .selectFrom('auditLog')
+    .selectAll()
+    .orderBy('auditId', 'desc')
+    .executeTakeFirstOrThrow();
+  expect(last).toMatchObject({
+    auditId: audits + 1,
+    at: result,
+    userId: w.admin.userId,
+    action: 'test.settings',
+    entityType: 'settings',
+    entityId: 'k',
+  });
+  expect(
+    await env.app.db.selectFrom('settings').select('updatedAt').where('key', '=', 'k').executeTakeFirst(),
+  ).toEqual({ updatedAt: result });
 });
 
 test('a failing body leaves nothing behind: no rows, no audit record', async () => {
@@ -49,7 +63,10 @@ test('a failing body leaves nothing behind: no rows, no audit record', async () 
   const depots = await countRows(env, 'depots');
   const error = await refusal(
     write(env.app.svc, admin, 'test.fail', async (trx, at) => {
-      await trx.insertInto('depots').values({ code: 'X1', name: 'x', level: 'town', active: 1, createdAt: at.iso, updatedAt: at.iso }).execute();
+      await trx
+        .insertInto('depots')
+        .values({ code: 'X1', name: 'x', level: 'town', active: 1, createdAt: at.iso, updatedAt: at.iso })
+        .execute();
       throw new AppError('BAD_INPUT', 'error.BAD_INPUT');
     }),
   );
@@ -61,22 +78,53 @@ test('a failing body leaves nothing behind: no rows, no audit record', async () 
 test('a unique key is CONFLICT naming the field', async () => {
   const error = await refusal(
     write(env.app.svc, admin, 'test.dup', async (trx, at) => {
-      await trx.insertInto('depots').values({ code: 'QD-SJ', name: 'again', level: 'town', active: 1, createdAt: at.iso, updatedAt: at.iso }).execute();
+      await trx
+        .insertInto('depots')
+        .values({
+          code: 'QD-SJ',
+          name: 'again',
+          level: 'town',
+          active: 1,
+          createdAt: at.iso,
+          updatedAt: at.iso,
+        })
+        .execute();
       return { result: null, audit: { entityType: 'depot', entityId: null } };
     }),
   );
-  expect(error).toMatchObject({ code: 'CONFLICT', key: 'error.duplicate', fields: [{ path: 'code', key: 'error.duplicate' }] });
+  expect(error).toMatchObject({
+    code: 'CONFLICT',
+    key: 'error.duplicate',
+    fields: [{ path: 'code', key: 'error.duplicate' }],
+  });
 });
 
 test('the stock CHECKs are INSUFFICIENT_STOCK, the plausibility bounds BAD_INPUT, a missing parent NOT_FOUND', async () => {
-  await env.call(w.admin.token, 'stock.receive', { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }] });
+  await env.call(w.admin.token, 'stock.receive', {
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
+  });
   const attempt = (statement: ReturnType<typeof sql>) =>
-    refusal(write(env.app.svc, admin, 'test.check', async (trx) => ({ result: await statement.execute(trx), audit: { entityType: 'x', entityId: null } })));
+    refusal(
+      write(env.app.svc, admin, 'test.check', async (trx) => ({
+        result: await statement.execute(trx),
+        audit: { entityType: 'x', entityId: null },
+      })),
+    );
   expect((await attempt(sql`update stock_levels set on_hand = on_hand - 6`)).code).toBe('INSUFFICIENT_STOCK');
-  expect((await attempt(sql`update stock_levels set reserved = on_hand + 1`)).code).toBe('INSUFFICIENT_STOCK');
+  expect((await attempt(sql`update stock_levels set reserved = on_hand + 1`)).code).toBe(
+    'INSUFFICIENT_STOCK',
+  );
   expect((await attempt(sql`update batch_balances set on_hand = -1`)).code).toBe('INSUFFICIENT_STOCK');
-  expect(await attempt(sql`update batch_balances set on_hand = 1000000000000`)).toMatchObject({ code: 'BAD_INPUT', key: 'error.implausible' });
-  expect((await attempt(sql`insert into user_depots (user_id, depot_id) values (${w.keeper.userId}, 987654)`)).code).toBe('NOT_FOUND');
+  expect(await attempt(sql`update batch_balances set on_hand = 1000000000000`)).toMatchObject({
+    code: 'BAD_INPUT',
+    key: 'error.implausible',
+  });
+  expect(
+    (await attempt(sql`insert into user_depots (user_id, depot_id) values (${w.keeper.userId}, 987654)`))
+      .code,
+  ).toBe('NOT_FOUND');
 });
 
 test('a lock or serialization conflict runs the whole write again, once committed', async () => {
@@ -84,13 +132,20 @@ test('a lock or serialization conflict runs the whole write again, once committe
   const audits = await countRows(env, 'auditLog');
   const result = await write(env.app.svc, admin, 'test.retry', async (trx, at) => {
     runs += 1;
-    await trx.insertInto('settings').values({ key: `run${runs}`, value: 'v', updatedAt: at.iso }).execute();
+    await trx
+      .insertInto('settings')
+      .values({ key: `run${runs}`, value: 'v', updatedAt: at.iso })
+      .execute();
     if (runs < 3) throw busy();
     return { result: runs, audit: { entityType: 'settings', entityId: null } };
   });
   expect(result).toBe(3);
   // The attempts that failed left nothing; the audit record is written once.
-  expect((await env.app.db.selectFrom('settings').select('key').where('key', 'like', 'run%').execute()).map((r) => r.key)).toEqual(['run3']);
+  expect(
+    (await env.app.db.selectFrom('settings').select('key').where('key', 'like', 'run%').execute()).map(
+      (r) => r.key,
+    ),
+  ).toEqual(['run3']);
   expect(await countRows(env, 'auditLog')).toBe(audits + 1);
 });
 

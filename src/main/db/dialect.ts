@@ -68,10 +68,18 @@ const sqliteDialect: Dialect = {
     const message = String((error as Error).message);
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       // "UNIQUE constraint failed: users.username" (or "t.a, t.b")
-      const names = message.replace(/^.*failed: /, '').split(', ').map((n) => n.split('.'));
-      return { kind: 'unique', table: names[0]?.[0] ?? null, columns: names.map((n) => camel(n.at(-1) ?? '')) };
+      const names = message
+        .replace(/^.*failed: /, '')
+        .split(', ')
+        .map((n) => n.split('.'));
+      return {
+        kind: 'unique',
+        table: names[0]?.[0] ?? null,
+        columns: names.map((n) => camel(n.at(-1) ?? '')),
+      };
     }
-    if (code === 'SQLITE_CONSTRAINT_CHECK') return { kind: 'check', constraint: message.replace(/^.*failed: /, '') };
+    if (code === 'SQLITE_CONSTRAINT_CHECK')
+      return { kind: 'check', constraint: message.replace(/^.*failed: /, '') };
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { kind: 'foreignKey' };
     return null;
   },
@@ -92,7 +100,8 @@ const postgresDialect: Dialect = {
   // folding A–Z alone (translate) matches SQLite exactly.
   like: (value, pattern) =>
     sql<SqlBool>`translate(${value}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ${pattern.replace(/[A-Z]/g, (c) => c.toLowerCase())} escape '\\'`,
-  readSnapshot: (db, reads) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(reads),
+  readSnapshot: (db, reads) =>
+    db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(reads),
   classifyError(error) {
     const e = error as { code?: unknown; constraint?: unknown; detail?: unknown; table?: unknown } | null;
     const code = e?.code;

@@ -83,12 +83,20 @@ export function postgresMaintenance(db: Kysely<Database>, url: string): Maintena
     integrityCheck,
     async backup(destination) {
       // pg_dump reads one snapshot of the live database (online, consistent).
-      const dump = spawnSync(postgresTool('pg_dump'), ['--format=custom', `--file=${destination}`, `--dbname=${url}`], { encoding: 'utf8' });
-      if (dump.error || dump.status !== 0) throw new Error(`pg_dump failed: ${dump.error?.message ?? dump.stderr.trim()}`);
+      const dump = spawnSync(
+        postgresTool('pg_dump'),
+        ['--format=custom', `--file=${destination}`, `--dbname=${url}`],
+        { encoding: 'utf8' },
+      );
+      if (dump.error || dump.status !== 0)
+        throw new Error(`pg_dump failed: ${dump.error?.message ?? dump.stderr.trim()}`);
       const list = spawnSync(postgresTool('pg_restore'), ['--list', destination], { encoding: 'utf8' });
       const integrity =
         list.status === 0
-          ? { ok: true, report: `pg_restore --list: ${list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length} entries` }
+          ? {
+              ok: true,
+              report: `pg_restore --list: ${list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length} entries`,
+            }
           : { ok: false, report: `pg_restore --list failed: ${list.stderr.trim()}` };
       return { bytes: statSync(destination).size, integrity };
     },
@@ -98,7 +106,9 @@ export function postgresMaintenance(db: Kysely<Database>, url: string): Maintena
         select table_name as "table", column_name as "column" from information_schema.columns
         where table_schema = current_schema() and is_identity = 'YES'`.execute(db);
       for (const { table, column } of columns.rows) {
-        await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+        await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(
+          db,
+        );
       }
     },
   };

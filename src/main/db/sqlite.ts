@@ -5,14 +5,30 @@
  */
 import { statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+} from 'kysely';
 import type { Database } from './database';
 import type { BulkLoad, IntegrityReport, Maintenance } from './maintenance';
 
-export const PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000'] as const;
+export const PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = FULL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+] as const;
 
 export function openSqliteFile(file: string, options: { readonly?: boolean } = {}): BetterSqlite3.Database {
-  const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const sqlite = new BetterSqlite3(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   for (const pragma of PRAGMAS) {
     if (options.readonly && pragma.startsWith('journal_mode')) continue;
     sqlite.pragma(pragma);
@@ -44,7 +60,10 @@ function withStatementCache(sqlite: BetterSqlite3.Database, size = 500) {
 }
 
 export function sqliteKysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new CamelCasePlugin()],
+  });
 }
 
 /**
@@ -86,7 +105,9 @@ export function sqliteIntegrity(file: string): IntegrityReport {
     const fk = sqlite.pragma('foreign_key_check') as unknown[];
     const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     if (fk.length > 0) problems.push(`${fk.length} foreign key violations`);
-    return problems.length === 0 ? { ok: true, report: 'SQLite integrity_check, foreign_key_check: ok' } : { ok: false, report: problems.join('; ') };
+    return problems.length === 0
+      ? { ok: true, report: 'SQLite integrity_check, foreign_key_check: ok' }
+      : { ok: false, report: problems.join('; ') };
   } finally {
     sqlite.close();
   }
@@ -118,7 +139,8 @@ class BulkInsert {
   }
 
   flush(): void {
-    for (let i = 0; i < this.buffer.length; i += this.width) this.one.run(this.buffer.slice(i, i + this.width));
+    for (let i = 0; i < this.buffer.length; i += this.width)
+      this.one.run(this.buffer.slice(i, i + this.width));
     this.buffer.length = 0;
   }
 }
@@ -127,7 +149,9 @@ export function sqliteMaintenance(sqlite: BetterSqlite3.Database, file: string):
   const bulkLoad: BulkLoad = (tables, load) => {
     // No per-row foreign key checks, secondary indexes rebuilt once at the end, one transaction.
     const indexes = sqlite
-      .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(', ')})`)
+      .prepare(
+        `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(', ')})`,
+      )
       .all(...tables) as { name: string; sql: string }[];
     // A load writes hundreds of MB: in WAL mode every page would be written twice (to the log,
     // then checkpointed into the file). A rollback journal in memory writes each page once; the
@@ -143,7 +167,8 @@ export function sqliteMaintenance(sqlite: BetterSqlite3.Database, file: string):
       for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
       load({
         table: (name, columns) => new BulkInsert(sqlite, name, columns),
-        maxId: (table, column) => (sqlite.prepare(`select coalesce(max(${column}), 0) as n from ${table}`).get() as { n: number }).n,
+        maxId: (table, column) =>
+          (sqlite.prepare(`select coalesce(max(${column}), 0) as n from ${table}`).get() as { n: number }).n,
       });
       for (const index of indexes) sqlite.exec(index.sql);
       sqlite.exec('COMMIT');

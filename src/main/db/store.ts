@@ -10,7 +10,13 @@ import { dialectFor, type Dialect, type StoreKind } from './dialect';
 import type { Migrator } from 'kysely/migration';
 import type { Maintenance } from './maintenance';
 import { migrateToLatest, migratorFor } from './migrate';
-import { describePostgres, openPostgresPool, postgresKysely, postgresMaintenance, postgresMigrationKysely } from './postgres';
+import {
+  describePostgres,
+  openPostgresPool,
+  postgresKysely,
+  postgresMaintenance,
+  postgresMigrationKysely,
+} from './postgres';
 import { openSqliteFile, sqliteKysely, sqliteMaintenance, sqliteMigrationKysely } from './sqlite';
 
 export const DATABASE_FILE = 'relief-depot.sqlite';
@@ -33,9 +39,15 @@ export interface Store {
  * `--database URL` (or RELIEF_DEPOT_DATABASE_URL) selects a PostgreSQL server; otherwise the
  * SQLite file in the data folder.
  */
-export function storeConfig(dataDir: string, databaseUrl: string | undefined = process.env.RELIEF_DEPOT_DATABASE_URL): StoreConfig {
+export function storeConfig(
+  dataDir: string,
+  databaseUrl: string | undefined = process.env.RELIEF_DEPOT_DATABASE_URL,
+): StoreConfig {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { kind: 'postgres', url: databaseUrl };
-  if (databaseUrl) throw new Error(`Not a PostgreSQL URL: ${describePostgres(databaseUrl)} (postgres://user:password@host:port/database)`);
+  if (databaseUrl)
+    throw new Error(
+      `Not a PostgreSQL URL: ${describePostgres(databaseUrl)} (postgres://user:password@host:port/database)`,
+    );
   return { kind: 'sqlite', file: path.join(dataDir, DATABASE_FILE) };
 }
 

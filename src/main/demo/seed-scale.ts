@@ -523,12 +523,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     result: null,
     audit: { entityType: 'database', entityId: null, after: counts },
   }));
-  await markDemo(app, now.toISOString());
-  await app.db
-    .insertInto('settings')
-    .values({ key: 'demo.kind', value: 'scale', updatedAt: now.toISOString() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'scale', updatedAt: now.toISOString() }))
-    .execute();
+  await markDemo(app, now, 'scale');
   summary.elapsedMs = Math.round(performance.now() - started);
   progress(`done: ${JSON.stringify(summary)}`);
   return summary;

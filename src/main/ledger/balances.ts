@@ -30,9 +30,20 @@ export async function stockLevel(trx: Trx, depotId: number, materialId: number):
  * The level of a depot and material, locked until the transaction ends (PostgreSQL), so that a
  * choice made from it (which batches to pick) still holds when the movements are posted.
  */
-export async function lockedStockLevel(trx: Trx, dialect: Dialect, depotId: number, materialId: number): Promise<StockLevel> {
+export async function lockedStockLevel(
+  trx: Trx,
+  dialect: Dialect,
+  depotId: number,
+  materialId: number,
+): Promise<StockLevel> {
   const row = await dialect
-    .forUpdate(trx.selectFrom('stockLevels').select(['onHand', 'reserved']).where('depotId', '=', depotId).where('materialId', '=', materialId))
+    .forUpdate(
+      trx
+        .selectFrom('stockLevels')
+        .select(['onHand', 'reserved'])
+        .where('depotId', '=', depotId)
+        .where('materialId', '=', materialId),
+    )
     .executeTakeFirst();
   const onHand = row?.onHand ?? 0;
   const reserved = row?.reserved ?? 0;
@@ -40,7 +51,11 @@ export async function lockedStockLevel(trx: Trx, dialect: Dialect, depotId: numb
 }
 
 export async function batchOnHand(trx: Trx, batchId: number): Promise<number> {
-  const row = await trx.selectFrom('batchBalances').select('onHand').where('batchId', '=', batchId).executeTakeFirst();
+  const row = await trx
+    .selectFrom('batchBalances')
+    .select('onHand')
+    .where('batchId', '=', batchId)
+    .executeTakeFirst();
   return row?.onHand ?? 0;
 }
 
@@ -59,13 +74,19 @@ export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
     await trx
       .insertInto('batchBalances')
       .values({ batchId: c.batchId, depotId: c.depotId, materialId: c.materialId, onHand: c.quantity })
-      .onConflict((oc) => oc.column('batchId').doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })))
+      .onConflict((oc) =>
+        oc
+          .column('batchId')
+          .doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })),
+      )
       .execute();
     await trx
       .insertInto('stockLevels')
       .values({ depotId: c.depotId, materialId: c.materialId, onHand: c.quantity, reserved: 0 })
       .onConflict((oc) =>
-        oc.columns(['depotId', 'materialId']).doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
+        oc
+          .columns(['depotId', 'materialId'])
+          .doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
       )
       .execute();
     return;
@@ -90,13 +111,25 @@ export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
 }
 
 async function batchShort(trx: Trx, batchId: number, requested: number, path: string): Promise<AppError> {
-  const batch = await trx.selectFrom('batches').select('lotNo').where('batchId', '=', batchId).executeTakeFirstOrThrow();
+  const batch = await trx
+    .selectFrom('batches')
+    .select('lotNo')
+    .where('batchId', '=', batchId)
+    .executeTakeFirstOrThrow();
   const params = { lotNo: batch.lotNo, requested, onHand: await batchOnHand(trx, batchId) };
-  return new AppError('INSUFFICIENT_STOCK', 'stock.batchInsufficient', params, [{ path, key: 'stock.batchInsufficient', params }]);
+  return new AppError('INSUFFICIENT_STOCK', 'stock.batchInsufficient', params, [
+    { path, key: 'stock.batchInsufficient', params },
+  ]);
 }
 
 /** INSUFFICIENT_STOCK naming the depot, the material and what is left available. */
-export async function levelShort(trx: Trx, depotId: number, materialId: number, requested: number, path: string): Promise<AppError> {
+export async function levelShort(
+  trx: Trx,
+  depotId: number,
+  materialId: number,
+  requested: number,
+  path: string,
+): Promise<AppError> {
   const names = await trx
     .selectFrom('depots as d')
     .innerJoin('materials as m', (join) => join.on('m.materialId', '=', materialId))
@@ -104,6 +137,13 @@ export async function levelShort(trx: Trx, depotId: number, materialId: number, 
     .where('d.depotId', '=', depotId)
     .executeTakeFirstOrThrow();
   const { available } = await stockLevel(trx, depotId, materialId);
-  const params = { material: names.material, depot: names.depot, requested, available: Math.max(available, 0) };
-  return new AppError('INSUFFICIENT_STOCK', 'stock.insufficient', params, [{ path, key: 'stock.insufficient', params }]);
+  const params = {
+    material: names.material,
+    depot: names.depot,
+    requested,
+    available: Math.max(available, 0),
+  };
+  return new AppError('INSUFFICIENT_STOCK', 'stock.insufficient', params, [
+    { path, key: 'stock.insufficient', params },
+  ]);
 }

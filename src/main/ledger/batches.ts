@@ -4,7 +4,11 @@ import { AppError } from '../../shared/rpc';
 import type { BatchRow, DepotRow, MaterialRow, Trx } from '../db/database';
 
 /** Expiry from the production date and the material's shelf life when the keeper gave none. */
-export function lotExpiry(material: MaterialRow, producedOn: string | null | undefined, expiresOn: string | null | undefined): string | null {
+export function lotExpiry(
+  material: MaterialRow,
+  producedOn: string | null | undefined,
+  expiresOn: string | null | undefined,
+): string | null {
   if (expiresOn) return expiresOn;
   if (!producedOn || !material.shelfLifeMonths) return null;
   // The day before the same date N months on; when a shorter month has no such date, its last
@@ -62,14 +66,23 @@ export async function findOrCreateBatch(trx: Trx, at: string, lot: NewLot, path:
     .where('lotNo', '=', lot.lotNo)
     .executeTakeFirstOrThrow();
   const differs =
-    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) || (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
+    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) ||
+    (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
   if (differs) {
-    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [{ path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } }]);
+    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [
+      { path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } },
+    ]);
   }
   return existing;
 }
 
-export async function requireBatchOf(trx: Trx, batchId: number, depot: DepotRow, material: MaterialRow | null, path: string): Promise<BatchRow> {
+export async function requireBatchOf(
+  trx: Trx,
+  batchId: number,
+  depot: DepotRow,
+  material: MaterialRow | null,
+  path: string,
+): Promise<BatchRow> {
   const batch = await trx.selectFrom('batches').selectAll().where('batchId', '=', batchId).executeTakeFirst();
   if (!batch) {
     throw new AppError('NOT_FOUND', 'stock.batchNotFound', { id: String(batchId) }, [

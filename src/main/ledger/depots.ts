@@ -18,7 +18,11 @@ export async function writableDepot(
   direction: 'in' | 'out',
   path = 'depotId',
 ): Promise<DepotRow> {
-  const depot = await requireDepot(trx, depotId, { active: direction === 'in', path, lock: dialect.forShare });
+  const depot = await requireDepot(trx, depotId, {
+    active: direction === 'in',
+    path,
+    lock: dialect.forShare,
+  });
   assertDepotScope(actor, depot);
   await assertNotCounting(trx, depot);
   return depot;

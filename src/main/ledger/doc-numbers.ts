@@ -28,7 +28,11 @@ export async function nextDocNo(trx: Trx, kind: DocKind, instant: Date): Promise
   const row = await trx
     .insertInto('docSequences')
     .values({ prefix, day, lastValue: 1 })
-    .onConflict((oc) => oc.columns(['prefix', 'day']).doUpdateSet((eb) => ({ lastValue: eb('docSequences.lastValue', '+', 1) })))
+    .onConflict((oc) =>
+      oc
+        .columns(['prefix', 'day'])
+        .doUpdateSet((eb) => ({ lastValue: eb('docSequences.lastValue', '+', 1) })),
+    )
     .returning('lastValue')
     .executeTakeFirstOrThrow();
   return `${prefix}-${day}-${String(row.lastValue).padStart(4, '0')}`;

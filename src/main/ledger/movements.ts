@@ -29,7 +29,13 @@ export interface NewMovement {
 /** Posts one movement; `path` names the input field its quantity came from (for a refusal). */
 export async function postMovement(trx: Trx, m: NewMovement, path = 'quantity'): Promise<number> {
   // Balances first: a refused decrease then never reaches the ledger insert.
-  await applyToBalances(trx, { batchId: m.batchId, depotId: m.depotId, materialId: m.materialId, quantity: m.quantity, path });
+  await applyToBalances(trx, {
+    batchId: m.batchId,
+    depotId: m.depotId,
+    materialId: m.materialId,
+    quantity: m.quantity,
+    path,
+  });
   const { movementId } = await trx
     .insertInto('movements')
     .values({

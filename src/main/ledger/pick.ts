@@ -64,7 +64,9 @@ export async function pickBatches(
   const available = Math.max(Math.min(usable, level.available), 0);
   if (line.quantity > available) {
     const params = { material: material.name, depot: depot.name, requested: line.quantity, available };
-    throw new AppError('INSUFFICIENT_STOCK', 'stock.insufficient', params, [{ path: `${linePath}.quantity`, key: 'stock.insufficient', params }]);
+    throw new AppError('INSUFFICIENT_STOCK', 'stock.insufficient', params, [
+      { path: `${linePath}.quantity`, key: 'stock.insufficient', params },
+    ]);
   }
 
   const picks: BatchPick[] = [];

@@ -18,7 +18,13 @@ export interface ReservationRequest {
   reference: string;
 }
 
-export async function reserveStock(trx: Trx, actor: Actor, at: string, request: ReservationRequest, path = 'quantity'): Promise<number> {
+export async function reserveStock(
+  trx: Trx,
+  actor: Actor,
+  at: string,
+  request: ReservationRequest,
+  path = 'quantity',
+): Promise<number> {
   const raised = await trx
     .updateTable('stockLevels')
     .set((eb) => ({ reserved: eb('reserved', '+', request.quantity) }))
@@ -26,7 +32,8 @@ export async function reserveStock(trx: Trx, actor: Actor, at: string, request: 
     .where('materialId', '=', request.materialId)
     .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', request.quantity))
     .executeTakeFirst();
-  if (raised.numUpdatedRows === 0n) throw await levelShort(trx, request.depotId, request.materialId, request.quantity, path);
+  if (raised.numUpdatedRows === 0n)
+    throw await levelShort(trx, request.depotId, request.materialId, request.quantity, path);
   const { reservationId } = await trx
     .insertInto('reservations')
     .values({ ...request, status: 'active', createdAt: at, createdBy: actor.userId, closedAt: null })
@@ -39,7 +46,12 @@ export async function reserveStock(trx: Trx, actor: Actor, at: string, request: 
  * Ends an active reservation: released (cancelled or rejected) or consumed (dispatched: the
  * caller posts the outgoing movement after this, in the same write). Ending one twice is a CONFLICT.
  */
-export async function closeReservation(trx: Trx, reservationId: number, status: 'released' | 'consumed', at: string): Promise<void> {
+export async function closeReservation(
+  trx: Trx,
+  reservationId: number,
+  status: 'released' | 'consumed',
+  at: string,
+): Promise<void> {
   const closed = await trx
     .updateTable('reservations')
     .set({ status, closedAt: at })

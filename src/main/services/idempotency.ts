@@ -33,7 +33,10 @@ export class Replay extends Error {
 export async function claimIdempotencyKey(ctx: ServiceContext, trx: Trx, at: WriteTime): Promise<void> {
   const k = ctx.request?.idempotency;
   if (!k || k.claimed) return;
-  await trx.deleteFrom('idempotencyKeys').where('createdAt', '<', new Date(at.instant.getTime() - TTL_MS).toISOString()).execute();
+  await trx
+    .deleteFrom('idempotencyKeys')
+    .where('createdAt', '<', new Date(at.instant.getTime() - TTL_MS).toISOString())
+    .execute();
   const claimed = await trx
     .insertInto('idempotencyKeys')
     .values({ scope: k.scope, key: k.key, procedure: k.procedure, responseJson: PENDING, createdAt: at.iso })
@@ -45,7 +48,12 @@ export async function claimIdempotencyKey(ctx: ServiceContext, trx: Trx, at: Wri
 
 export async function storeResponse(ctx: ServiceContext, k: RequestKey, response: unknown): Promise<void> {
   await transact(ctx, (trx) =>
-    trx.updateTable('idempotencyKeys').set({ responseJson: JSON.stringify(response) }).where('scope', '=', k.scope).where('key', '=', k.key).execute(),
+    trx
+      .updateTable('idempotencyKeys')
+      .set({ responseJson: JSON.stringify(response) })
+      .where('scope', '=', k.scope)
+      .where('key', '=', k.key)
+      .execute(),
   );
 }
 

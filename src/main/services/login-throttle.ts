@@ -14,7 +14,11 @@ const keyOf = (username: string) => username.trim().toLowerCase();
 
 /** Seconds until this name may try again, or 0. */
 export async function retryAfterSeconds(ctx: ServiceContext, username: string, now: Date): Promise<number> {
-  const row = await ctx.db.selectFrom('loginThrottle').select('lockedUntil').where('name', '=', keyOf(username)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('loginThrottle')
+    .select('lockedUntil')
+    .where('name', '=', keyOf(username))
+    .executeTakeFirst();
   const until = row?.lockedUntil ? Date.parse(row.lockedUntil) : 0;
   return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
 }
@@ -28,7 +32,9 @@ export async function recordFailure(ctx: ServiceContext, username: string, now: 
       .values({ name, failures: 0, windowStartedAt: at, lockedUntil: null, locks: 0 })
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
-    const row = await ctx.dialect.forUpdate(trx.selectFrom('loginThrottle').selectAll().where('name', '=', name)).executeTakeFirstOrThrow();
+    const row = await ctx.dialect
+      .forUpdate(trx.selectFrom('loginThrottle').selectAll().where('name', '=', name))
+      .executeTakeFirstOrThrow();
     const fresh = now.getTime() - Date.parse(row.windowStartedAt) >= WINDOW_MS;
     const failures = fresh ? 1 : row.failures + 1;
     const lock = failures >= ctx.security.maxLoginFailures;
@@ -37,7 +43,14 @@ export async function recordFailure(ctx: ServiceContext, username: string, now: 
       .set({
         failures,
         windowStartedAt: fresh ? at : row.windowStartedAt,
-        ...(lock ? { lockedUntil: new Date(now.getTime() + Math.min(FIRST_LOCK_MS * 2 ** row.locks, MAX_LOCK_MS)).toISOString(), locks: row.locks + 1 } : {}),
+        ...(lock
+          ? {
+              lockedUntil: new Date(
+                now.getTime() + Math.min(FIRST_LOCK_MS * 2 ** row.locks, MAX_LOCK_MS),
+              ).toISOString(),
+              locks: row.locks + 1,
+            }
+          : {}),
       })
       .where('name', '=', name)
       .execute();

@@ -29,6 +29,5 @@ export async function assertFirstRun(ctx: ServiceContext): Promise<void> {
 }
 
 export async function createFirstAdmin(ctx: ServiceContext, input: z.output<typeof createAdminInput>) {
-  await assertFirstRun(ctx);
-  return createUser(ctx, null, { ...input, role: 'admin', depotIds: [] });
+  return createUser(ctx, null, { ...input, role: 'admin', depotIds: [] }, { firstOnly: true });
 }

@@ -56,10 +56,24 @@ async function setDepots(trx: Trx, userId: number, depotIds: number[]) {
   if (unique.length > 0) await trx.insertInto('userDepots').values(unique.map((depotId) => ({ userId, depotId }))).execute();
 }
 
-/** Creates a user; `actor` is null only for the first administrator at set-up. */
-export async function createUser(ctx: ServiceContext, actor: Actor | null, input: z.output<typeof userCreateInput>): Promise<UserDto> {
+/**
+ * Creates a user; `actor` is null only for the first administrator at set-up (and in seeders).
+ * `firstOnly`: refused unless there are no users yet, checked inside the write, so two set-up
+ * screens submitting at once cannot both create an administrator.
+ */
+export async function createUser(
+  ctx: ServiceContext,
+  actor: Actor | null,
+  input: z.output<typeof userCreateInput>,
+  options: { firstOnly?: boolean } = {},
+): Promise<UserDto> {
   const passwordHash = await hashPassword(input.password, ctx.security.scryptN);
   return write(ctx, actor, 'user.create', async (trx, { iso: at }) => {
+    if (options.firstOnly) {
+      // An empty table has no row to lock: take the writers' lock (the audit head) first instead.
+      await ctx.dialect.lockAuditHead(trx);
+      if (await trx.selectFrom('users').select('userId').limit(1).executeTakeFirst()) throw new AppError('CONFLICT', 'setup.done');
+    }
     const taken = await trx.selectFrom('users').select('userId').where('username', '=', input.username).executeTakeFirst();
     if (taken) {
       const params = { username: input.username };

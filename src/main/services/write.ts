@@ -37,7 +37,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * audit record; internal bookkeeping that is not a user's action (login throttling, idempotency
  * replies) uses it directly.
  */
-export async function transact<T>(ctx: ServiceContext, body: (trx: Trx, at: WriteTime) => Promise<T>): Promise<T> {
+export async function transact<T>(
+  ctx: ServiceContext,
+  body: (trx: Trx, at: WriteTime) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await ctx.db.connection().execute(async (conn) => {
@@ -64,7 +67,7 @@ export async function transact<T>(ctx: ServiceContext, body: (trx: Trx, at: Writ
         }
         throw new AppError('CONFLICT', 'error.busy');
       }
-      throw failure ? constraintError(failure) ?? error : error;
+      throw failure ? (constraintError(failure) ?? error) : error;
     }
   }
 }
@@ -104,8 +107,10 @@ function constraintError(failure: Exclude<DatabaseFailure, { kind: 'retry' }>): 
       return new AppError('CONFLICT', 'error.duplicate', {}, fields);
     }
     case 'check':
-      if (isStockRule(failure.constraint)) return new AppError('INSUFFICIENT_STOCK', 'error.INSUFFICIENT_STOCK');
-      if (/plausible/.test(failure.constraint)) return new AppError('BAD_INPUT', 'error.implausible', { max: '10^12' });
+      if (isStockRule(failure.constraint))
+        return new AppError('INSUFFICIENT_STOCK', 'error.INSUFFICIENT_STOCK');
+      if (/plausible/.test(failure.constraint))
+        return new AppError('BAD_INPUT', 'error.implausible', { max: '10^12' });
       return new AppError('BAD_INPUT', 'error.BAD_INPUT');
     case 'foreignKey':
       return new AppError('NOT_FOUND', 'error.NOT_FOUND');
