@@ -1,5 +1,13 @@
 /** Issue (出库) by first-expiry-first-out, and scrap (报废) from named batches. */
-import { batchOnHand, createTestEnv, createWorld, failsCleanly, levelOf, snapshot, type TestEnv } from './harness';
+import {
+  batchOnHand,
+  createTestEnv,
+  createWorld,
+  failsCleanly,
+  levelOf,
+  snapshot,
+  type TestEnv,
+} from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -45,7 +53,15 @@ describe('FEFO', () => {
       ['EARLY', -30],
       ['LATE', -5],
     ]);
-    expect(r.movements.every((m) => m.type === 'issue' && m.expiredOverride === false && m.recipient === '市南区应急局' && m.reason === '台风转移安置')).toBe(true);
+    expect(
+      r.movements.every(
+        (m) =>
+          m.type === 'issue' &&
+          m.expiredOverride === false &&
+          m.recipient === '市南区应急局' &&
+          m.reason === '台风转移安置',
+      ),
+    ).toBe(true);
     expect(await batchOnHand(env, lots.TODAY!)).toBe(0);
     expect(await batchOnHand(env, lots.EARLY!)).toBe(0);
     expect(await batchOnHand(env, lots.LATE!)).toBe(35);
@@ -67,12 +83,20 @@ describe('FEFO', () => {
   test('expired stock is not picked: asking for more than the unexpired stock is INSUFFICIENT_STOCK', async () => {
     // On hand 125, of which 25 expired: 100 can leave by FEFO.
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-      depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 101 }],
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [{ materialId: w.quilt.materialId, quantity: 101 }],
     });
     expect(error).toEqual({
       code: 'INSUFFICIENT_STOCK',
       message: '「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 101，可用 100',
-      fields: [{ path: 'lines.0.quantity', label: '第 1 行 · 数量', message: '「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 101，可用 100' }],
+      fields: [
+        {
+          path: 'lines.0.quantity',
+          label: '第 1 行 · 数量',
+          message: '「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 101，可用 100',
+        },
+      ],
     });
   });
 
@@ -81,8 +105,12 @@ describe('FEFO', () => {
     expect(r.movements).toHaveLength(1);
     expect(r.movements[0]).toMatchObject({ lotNo: 'EXPIRED', quantity: -20, expiredOverride: true });
     expect(await batchOnHand(env, lots.EXPIRED!)).toBe(5);
-    const stored = env.app.sqlite.prepare('select expired_override from movements where movement_id = ?').get(r.movements[0]!.movementId) as { expired_override: number };
-    expect(stored.expired_override).toBe(1);
+    const stored = await env.app.db
+      .selectFrom('movements')
+      .select('expiredOverride')
+      .where('movementId', '=', r.movements[0]!.movementId)
+      .executeTakeFirstOrThrow();
+    expect(stored.expiredOverride).toBe(1);
   });
 
   test('a chosen batch that has not expired is not marked as an override', async () => {
@@ -92,19 +120,29 @@ describe('FEFO', () => {
 
   test('a chosen batch cannot give more than it holds, naming the lot', async () => {
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-      depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 31, batchId: lots.EARLY }],
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [{ materialId: w.quilt.materialId, quantity: 31, batchId: lots.EARLY }],
     });
     expect(error).toEqual({
       code: 'INSUFFICIENT_STOCK',
       message: '批次「EARLY」库存不足：需要 31，结存 30',
-      fields: [{ path: 'lines.0.quantity', label: '第 1 行 · 数量', message: '批次「EARLY」库存不足：需要 31，结存 30' }],
+      fields: [
+        {
+          path: 'lines.0.quantity',
+          label: '第 1 行 · 数量',
+          message: '批次「EARLY」库存不足：需要 31，结存 30',
+        },
+      ],
     });
   });
 
   test('when only expired stock is left nothing can be issued by FEFO', async () => {
     await issue(100);
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-      depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
     });
     expect(error.code).toBe('INSUFFICIENT_STOCK');
     expect(error.message).toBe('「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 1，可用 0');
@@ -114,7 +152,9 @@ describe('FEFO', () => {
 describe('never more than there is', () => {
   test('issuing a material the depot does not hold is INSUFFICIENT_STOCK', async () => {
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-      depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.tent.materialId, quantity: 1 }],
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [{ materialId: w.tent.materialId, quantity: 1 }],
     });
     expect(error.code).toBe('INSUFFICIENT_STOCK');
     expect(error.message).toBe('「救灾专用单帐篷」在「青岛市级救灾物资储备库」可用库存不足：需要 1，可用 0');
@@ -142,11 +182,17 @@ describe('never more than there is', () => {
     await issue(25, lots.EXPIRED);
     expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(0);
     const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-      depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId: lots.EXPIRED }],
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId: lots.EXPIRED }],
     });
     expect(error.code).toBe('INSUFFICIENT_STOCK');
-    const negatives = env.app.sqlite.prepare('select count(*) as n from batch_balances where on_hand < 0').get() as { n: number };
-    expect(negatives.n).toBe(0);
+    const negatives = await env.app.db
+      .selectFrom('batchBalances')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('onHand', '<', 0)
+      .executeTakeFirstOrThrow();
+    expect(Number(negatives.n)).toBe(0);
   });
 });
 
@@ -173,27 +219,41 @@ describe('scrap', () => {
 
   test('cannot scrap more than the batch holds', async () => {
     const error = await failsCleanly(env, w.keeper.token, 'stock.scrap', {
-      depotId: w.city.depotId, reason: '破损', lines: [{ batchId: lots.TODAY!, quantity: 6 }],
+      depotId: w.city.depotId,
+      reason: '破损',
+      lines: [{ batchId: lots.TODAY!, quantity: 6 }],
     });
     expect(error).toEqual({
       code: 'INSUFFICIENT_STOCK',
       message: '批次「TODAY」库存不足：需要 6，结存 5',
-      fields: [{ path: 'lines.0.quantity', label: '第 1 行 · 数量', message: '批次「TODAY」库存不足：需要 6，结存 5' }],
+      fields: [
+        {
+          path: 'lines.0.quantity',
+          label: '第 1 行 · 数量',
+          message: '批次「TODAY」库存不足：需要 6，结存 5',
+        },
+      ],
     });
   });
 
   test('needs a reason', async () => {
     const error = await failsCleanly(env, w.keeper.token, 'stock.scrap', {
-      depotId: w.city.depotId, reason: '', lines: [{ batchId: lots.TODAY!, quantity: 1 }],
+      depotId: w.city.depotId,
+      reason: '',
+      lines: [{ batchId: lots.TODAY!, quantity: 1 }],
     });
     expect(error.fields).toEqual([{ path: 'reason', label: '原因', message: '不能为空' }]);
   });
 
   test('cannot name a batch of another depot', async () => {
     const error = await failsCleanly(env, w.admin.token, 'stock.scrap', {
-      depotId: w.shinan.depotId, reason: '破损', lines: [{ batchId: lots.LATE!, quantity: 1 }],
+      depotId: w.shinan.depotId,
+      reason: '破损',
+      lines: [{ batchId: lots.LATE!, quantity: 1 }],
     });
     expect(error.code).toBe('BAD_INPUT');
-    expect(error.fields).toEqual([{ path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「LATE」不属于该储备库或该物资' }]);
+    expect(error.fields).toEqual([
+      { path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「LATE」不属于该储备库或该物资' },
+    ]);
   });
 });

@@ -1,5 +1,13 @@
 /** Transfer between depots (调拨移库): out of one and into the other, one document, one transaction. */
-import { batchOnHand, createTestEnv, createWorld, failsCleanly, ledgerOnHand, levelOf, type TestEnv } from './harness';
+import {
+  batchOnHand,
+  createTestEnv,
+  createWorld,
+  failsCleanly,
+  ledgerOnHand,
+  levelOf,
+  type TestEnv,
+} from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -12,7 +20,15 @@ beforeEach(async () => {
     depotId: w.city.depotId,
     source: 'procurement',
     lines: [
-      { materialId: w.quilt.materialId, quantity: 30, lotNo: 'Q-A', producedOn: '2025-06-01', expiresOn: '2027-05-31', supplier: '被服厂', unitPriceFen: 8800 },
+      {
+        materialId: w.quilt.materialId,
+        quantity: 30,
+        lotNo: 'Q-A',
+        producedOn: '2025-06-01',
+        expiresOn: '2027-05-31',
+        supplier: '被服厂',
+        unitPriceFen: 8800,
+      },
       { materialId: w.quilt.materialId, quantity: 50, lotNo: 'Q-B', expiresOn: '2029-12-31' },
       { materialId: w.quilt.materialId, quantity: 8, lotNo: 'Q-OLD', expiresOn: '2026-10-01' },
       { materialId: w.tent.materialId, quantity: 10, lotNo: 'T-1' },
@@ -22,22 +38,41 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-function transfer(lines: { materialId: number; quantity: number; batchId?: number }[], toDepotId = w.shinan.depotId) {
-  return env.call(w.keeper.token, 'stock.transfer', { fromDepotId: w.city.depotId, toDepotId, note: '支援市南', lines });
+function transfer(
+  lines: { materialId: number; quantity: number; batchId?: number }[],
+  toDepotId = w.shinan.depotId,
+) {
+  return env.call(w.keeper.token, 'stock.transfer', {
+    fromDepotId: w.city.depotId,
+    toDepotId,
+    note: '支援市南',
+    lines,
+  });
 }
 
-test('two movements in one DB document: out of one depot, into the other, both balances change', async () => {
+test('two movements in one YK document: out of one depot, into the other, both balances change', async () => {
   const r = await transfer([{ materialId: w.quilt.materialId, quantity: 20 }]);
-  expect(r.docNo).toBe('DB-20261130-0001');
+  expect(r.docNo).toBe('YK-20261130-0001');
   expect(r.movements).toHaveLength(2);
   const [out, into] = r.movements;
   expect(out).toMatchObject({
-    docNo: r.docNo, type: 'transfer_out', depotId: w.city.depotId, counterpartDepotId: w.shinan.depotId,
-    batchId: lots['Q-A'], lotNo: 'Q-A', quantity: -20, note: '支援市南',
+    docNo: r.docNo,
+    type: 'transfer_out',
+    depotId: w.city.depotId,
+    counterpartDepotId: w.shinan.depotId,
+    batchId: lots['Q-A'],
+    lotNo: 'Q-A',
+    quantity: -20,
+    note: '支援市南',
   });
   expect(into).toMatchObject({
-    docNo: r.docNo, type: 'transfer_in', depotId: w.shinan.depotId, counterpartDepotId: w.city.depotId,
-    lotNo: 'Q-A', expiresOn: '2027-05-31', quantity: 20,
+    docNo: r.docNo,
+    type: 'transfer_in',
+    depotId: w.shinan.depotId,
+    counterpartDepotId: w.city.depotId,
+    lotNo: 'Q-A',
+    expiresOn: '2027-05-31',
+    quantity: 20,
   });
   expect(into!.batchId).not.toBe(out!.batchId);
   expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).onHand).toBe(88 - 20);
@@ -50,10 +85,20 @@ test('two movements in one DB document: out of one depot, into the other, both b
 
 test('the destination batch keeps the lot number, dates, supplier and price', async () => {
   const r = await transfer([{ materialId: w.quilt.materialId, quantity: 5 }]);
-  const dest = env.app.sqlite.prepare('select * from batches where batch_id = ?').get(r.movements[1]!.batchId);
+  const dest = await env.app.db
+    .selectFrom('batches')
+    .selectAll()
+    .where('batchId', '=', r.movements[1]!.batchId)
+    .executeTakeFirstOrThrow();
   expect(dest).toMatchObject({
-    depot_id: w.shinan.depotId, material_id: w.quilt.materialId, lot_no: 'Q-A', produced_on: '2025-06-01',
-    expires_on: '2027-05-31', supplier: '被服厂', unit_price_fen: 8800, source: 'transfer',
+    depotId: w.shinan.depotId,
+    materialId: w.quilt.materialId,
+    lotNo: 'Q-A',
+    producedOn: '2025-06-01',
+    expiresOn: '2027-05-31',
+    supplier: '被服厂',
+    unitPriceFen: 8800,
+    source: 'transfer',
   });
 });
 
@@ -66,7 +111,7 @@ test('FEFO across batches gives one out/in pair per batch; a second transfer reu
     ['transfer_in', 'Q-B', 10],
   ]);
   const again = await transfer([{ materialId: w.quilt.materialId, quantity: 5 }]);
-  expect(again.docNo).toBe('DB-20261130-0002');
+  expect(again.docNo).toBe('YK-20261130-0002');
   expect(again.movements[1]).toMatchObject({ lotNo: 'Q-B', batchId: r.movements[3]!.batchId, quantity: 5 });
   expect(await batchOnHand(env, r.movements[3]!.batchId)).toBe(15);
 });
@@ -81,7 +126,9 @@ test('an expired batch moves only when chosen, marked as an override, and keeps 
 
 test('a transfer to the same depot is refused on the destination field', async () => {
   const error = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.city.depotId, lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
+    fromDepotId: w.city.depotId,
+    toDepotId: w.city.depotId,
+    lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
   });
   expect(error).toEqual({
     code: 'BAD_INPUT',
@@ -92,7 +139,8 @@ test('a transfer to the same depot is refused on the destination field', async (
 
 test('more than available is INSUFFICIENT_STOCK and neither depot changes', async () => {
   const error = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.shinan.depotId,
+    fromDepotId: w.city.depotId,
+    toDepotId: w.shinan.depotId,
     lines: [
       { materialId: w.tent.materialId, quantity: 10 },
       { materialId: w.quilt.materialId, quantity: 81 }, // 88 on hand, 8 of them expired
@@ -106,7 +154,9 @@ test('more than available is INSUFFICIENT_STOCK and neither depot changes', asyn
 test('the destination must be active', async () => {
   await env.call(w.admin.token, 'depot.update', { depotId: w.laoshan.depotId, active: false });
   const error = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.laoshan.depotId, lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
+    fromDepotId: w.city.depotId,
+    toDepotId: w.laoshan.depotId,
+    lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
   });
   expect(error).toEqual({
     code: 'CONFLICT',
@@ -117,10 +167,14 @@ test('the destination must be active', async () => {
 
 test('a lot already at the destination with other dates is a CONFLICT, and nothing moves', async () => {
   await env.call(w.admin.token, 'stock.receive', {
-    depotId: w.shinan.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q-A', expiresOn: '2035-01-01' }],
+    depotId: w.shinan.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q-A', expiresOn: '2035-01-01' }],
   });
   const error = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.shinan.depotId, lines: [{ materialId: w.quilt.materialId, quantity: 5 }],
+    fromDepotId: w.city.depotId,
+    toDepotId: w.shinan.depotId,
+    lines: [{ materialId: w.quilt.materialId, quantity: 5 }],
   });
   expect(error.code).toBe('CONFLICT');
   expect(error.message).toBe('批号「Q-A」已存在，但生产日期或有效期不同');
@@ -132,7 +186,12 @@ test('a keeper may send stock from their own depot to any depot, not take it fro
   expect(out.movements).toHaveLength(2);
   const laoshanKeeper = await env.user('keeper', [w.laoshan.depotId]);
   const error = await failsCleanly(env, laoshanKeeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.laoshan.depotId, lines: [{ materialId: w.tent.materialId, quantity: 1 }],
+    fromDepotId: w.city.depotId,
+    toDepotId: w.laoshan.depotId,
+    lines: [{ materialId: w.tent.materialId, quantity: 1 }],
   });
-  expect(error).toEqual({ code: 'FORBIDDEN', message: '您不是「青岛市级救灾物资储备库」的保管员，不能操作该库的库存' });
+  expect(error).toEqual({
+    code: 'FORBIDDEN',
+    message: '您不是「青岛市级救灾物资储备库」的保管员，不能操作该库的库存',
+  });
 });

@@ -29,6 +29,7 @@ import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } 
 import { listBelowQuota, listExpiring } from '../services/stock-warnings.service';
 import { approveStocktake, countStocktake, openStocktake } from '../services/stocktake.service';
 import { createUser } from '../services/user.service';
+import { write } from '../services/write';
 import { loadCatalogue, type CatalogueItem } from './catalogue';
 import { CITY_DEPOT, DISTRICTS, TOWNS, districtDepotName, townDepotName } from './places';
 import { Random } from './random';
@@ -86,12 +87,19 @@ export async function assertEmpty(app: App): Promise<void> {
   if (Number(n) > 0) throw new Error('demo data can only be created in an empty database');
 }
 
-export async function markDemo(app: App, at: string, value = 'true'): Promise<void> {
-  await app.db
-    .insertInto('settings')
-    .values({ key: DEMO_FLAG, value, updatedAt: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: at }))
-    .execute();
+/** Marks the database as demo data (and which set: 'scale' for the benchmark set), as of `at`. */
+export async function markDemo(app: App, at: Date, kind?: 'scale'): Promise<void> {
+  const marks = { [DEMO_FLAG]: 'true', ...(kind ? { 'demo.kind': kind } : {}) };
+  await write({ ...app.svc, clock: { now: () => at } }, null, 'demo.mark', async (trx, { iso }) => {
+    for (const [key, value] of Object.entries(marks)) {
+      await trx
+        .insertInto('settings')
+        .values({ key, value, updatedAt: iso })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: iso }))
+        .execute();
+    }
+    return { result: undefined, audit: { entityType: 'settings', entityId: null, after: marks } };
+  });
 }
 
 export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<DemoSummary> {
@@ -494,7 +502,7 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
 
   // ---- Mark and summarise ----------------------------------------------------------------------
   clock.current = now;
-  await markDemo(app, now.toISOString());
+  await markDemo(app, now);
   const expiring = await listExpiring(ctx, expiringInput.parse({}));
   const below = await listBelowQuota(ctx.db, belowQuotaInput.parse({}));
   const count = (table: 'depots' | 'materials' | 'users' | 'quotas' | 'batches' | 'movements' | 'auditLog') =>

@@ -38,10 +38,32 @@ export interface NewLot {
 /**
  * The batch a lot goes into at a depot: the existing one (its dates must agree) or a new one.
  * Two writers receiving the same new lot at once both end up in one batch: the insert yields to
- * the unique key (depot, material, lot) instead of failing on it.
+ * the unique key (depot, material, lot) instead of failing on it, and the lot is read again.
  */
 export async function findOrCreateBatch(trx: Trx, at: string, lot: NewLot, path: string): Promise<BatchRow> {
-  const created = await trx
+  const existing = (await findLot(trx, lot)) ?? (await insertLot(trx, at, lot)) ?? (await findLot(trx, lot));
+  if (!existing) throw new Error(`lot ${lot.lotNo} neither found nor created`);
+  const differs =
+    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) || (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
+  if (differs) {
+    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [{ path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } }]);
+  }
+  return existing;
+}
+
+function findLot(trx: Trx, lot: NewLot): Promise<BatchRow | undefined> {
+  return trx
+    .selectFrom('batches')
+    .selectAll()
+    .where('depotId', '=', lot.depotId)
+    .where('materialId', '=', lot.material.materialId)
+    .where('lotNo', '=', lot.lotNo)
+    .executeTakeFirst();
+}
+
+/** The new batch, or undefined when another writer created the lot first. */
+function insertLot(trx: Trx, at: string, lot: NewLot): Promise<BatchRow | undefined> {
+  return trx
     .insertInto('batches')
     .values({
       depotId: lot.depotId,
@@ -57,23 +79,6 @@ export async function findOrCreateBatch(trx: Trx, at: string, lot: NewLot, path:
     .onConflict((oc) => oc.columns(['depotId', 'materialId', 'lotNo']).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (created) return created;
-  const existing = await trx
-    .selectFrom('batches')
-    .selectAll()
-    .where('depotId', '=', lot.depotId)
-    .where('materialId', '=', lot.material.materialId)
-    .where('lotNo', '=', lot.lotNo)
-    .executeTakeFirstOrThrow();
-  const differs =
-    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) ||
-    (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
-  if (differs) {
-    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [
-      { path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } },
-    ]);
-  }
-  return existing;
 }
 
 export async function requireBatchOf(

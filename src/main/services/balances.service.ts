@@ -2,11 +2,11 @@
  * stock.balances: balances by batch, by depot × material, or as city totals, keyset-paged and
  * shipped in columns (see balancesPage), each row tagged with its expiry and quota warnings.
  */
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import { localDate } from '../../shared/dates';
 import type { BalancesPage, balancesInput } from '../../shared/schemas/stock';
 import type { DbOrTrx } from '../db/database';
+import { likeContains, type Dialect } from '../db/dialect';
 import type { ServiceContext } from './context';
 import { parseCursor } from './cursor';
 import { depotsBelowQuota, earliestNearExpiry, expiryOf } from './stock-warnings.service';
@@ -21,22 +21,23 @@ const NONE = new Map<string, string>();
  * database searches the small catalogue once and then reads only those materials' stock, instead
  * of testing the text against every depot x material row.
  */
-function matchingMaterials(db: DbOrTrx, pattern: string) {
+function matchingMaterials(db: DbOrTrx, dialect: Dialect, pattern: string) {
   return db
     .selectFrom('materials as mm')
     .select('mm.materialId')
     .where((eb) =>
       eb.or([
-        sql<boolean>`${eb.ref('mm.code')} like ${pattern} escape '\\'`,
-        sql<boolean>`${eb.ref('mm.name')} like ${pattern} escape '\\'`,
-        sql<boolean>`${eb.ref('mm.spec')} like ${pattern} escape '\\'`,
+        dialect.like(eb.ref('mm.code'), pattern),
+        dialect.like(eb.ref('mm.name'), pattern),
+        dialect.like(eb.ref('mm.spec'), pattern),
       ]),
     );
 }
 
+/** The LIKE pattern for a search text (`%` and `_` match themselves), or null without one. */
 function textPattern(text: string | undefined): string | null {
   const trimmed = text?.trim();
-  return trimmed ? `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return trimmed ? likeContains(trimmed) : null;
 }
 
 /** A balance row before the page is built: ids and quantities, the names come once per page. */
@@ -79,8 +80,8 @@ interface PageMaterial {
 const MATERIAL_COLUMNS = ['materialId', 'code', 'name', 'spec', 'unit', 'category', 'warningDays'] as const;
 
 /**
- * The page: each depot and material once, the rows in columns, each row's expiry warning judged.
- * The materials are looked up by id unless the query already read them (city totals: one row each).
+ * The page: each depot and material once (in id order), the rows in columns, each row's expiry
+ * warning judged.
  */
 async function balancesPageOf(
   db: DbOrTrx,
@@ -88,17 +89,25 @@ async function balancesPageOf(
   entries: BalanceEntry[],
   nextCursor: string | null,
   warnings: boolean,
-  knownMaterials?: PageMaterial[],
 ): Promise<BalancesPage> {
-  const materialIds = [...new Set(entries.map((e) => e.materialId))];
-  const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))];
-  const materials =
-    knownMaterials ??
-    (await byIds(materialIds, (chunk) =>
-      db.selectFrom('materials').select(MATERIAL_COLUMNS).where('materialId', 'in', chunk).execute(),
-    ));
+  const byId = (a: number, b: number) => a - b;
+  const materialIds = [...new Set(entries.map((e) => e.materialId))].sort(byId);
+  const depotIds = [...new Set(entries.flatMap((e) => (e.depotId === null ? [] : [e.depotId])))].sort(byId);
+  const materials: PageMaterial[] = await byIds(materialIds, (chunk) =>
+    db
+      .selectFrom('materials')
+      .select(MATERIAL_COLUMNS)
+      .where('materialId', 'in', chunk)
+      .orderBy('materialId')
+      .execute(),
+  );
   const depots = await byIds(depotIds, (chunk) =>
-    db.selectFrom('depots').select(['depotId', 'code', 'name']).where('depotId', 'in', chunk).execute(),
+    db
+      .selectFrom('depots')
+      .select(['depotId', 'code', 'name'])
+      .where('depotId', 'in', chunk)
+      .orderBy('depotId')
+      .execute(),
   );
   const warningDays = new Map(materials.map((m) => [m.materialId, m.warningDays]));
   const rows: BalancesPage['rows'] = {
@@ -159,10 +168,10 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     if (pattern)
       q = q.where((eb) =>
         eb.or([
-          sql<boolean>`${eb.ref('m.code')} like ${pattern} escape '\\'`,
-          sql<boolean>`${eb.ref('m.name')} like ${pattern} escape '\\'`,
-          sql<boolean>`${eb.ref('m.spec')} like ${pattern} escape '\\'`,
-          sql<boolean>`${eb.ref('b.lotNo')} like ${pattern} escape '\\'`,
+          ctx.dialect.like(eb.ref('m.code'), pattern),
+          ctx.dialect.like(eb.ref('m.name'), pattern),
+          ctx.dialect.like(eb.ref('m.spec'), pattern),
+          ctx.dialect.like(eb.ref('b.lotNo'), pattern),
         ]),
       );
     if (!input.includeZero) q = q.where('bb.onHand', '>', 0);
@@ -198,7 +207,7 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     if (input.category !== undefined) q = q.where('m.category', '=', input.category);
     if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
     if (input.level !== undefined) q = q.where('d.level', '=', input.level);
-    if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
+    if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, ctx.dialect, pattern));
     if (!input.includeZero) q = q.where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]));
     // One depot pages by material; across depots, material then depot (both follow an index).
     const byDepot = input.depotId !== undefined;
@@ -234,18 +243,14 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     return balancesPageOf(db, today, entries, next, input.warnings);
   }
 
-  // City totals per material.
+  // City totals per material. Only the sums are grouped (by the stock levels' material index, so
+  // a page stops after `limit` materials); the page looks the materials up by id afterwards, as
+  // every column it selects must be grouped or aggregated on PostgreSQL.
   let q = db
     .selectFrom('stockLevels as sl')
     .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
     .select((eb) => [
       'sl.materialId',
-      'm.code',
-      'm.name',
-      'm.spec',
-      'm.unit',
-      'm.category',
-      'm.warningDays',
       eb.fn.sum<number>('sl.onHand').as('onHand'),
       eb.fn.sum<number>('sl.reserved').as('reserved'),
     ])
@@ -260,7 +265,7 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
   if (input.materialId !== undefined) q = q.where('sl.materialId', '=', input.materialId);
   if (input.category !== undefined) q = q.where('m.category', '=', input.category);
   if (input.topClass !== undefined) q = q.where('m.topClass', '=', input.topClass);
-  if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, pattern));
+  if (pattern) q = q.where('sl.materialId', 'in', matchingMaterials(db, ctx.dialect, pattern));
   const cursor = parseCursor(input.after, 1);
   if (cursor) q = q.where('sl.materialId', '>', cursor[0]!);
   if (!input.includeZero)
@@ -285,7 +290,6 @@ export async function listBalances(ctx: ServiceContext, input: BalancesInput): P
     quota: null,
     depotsBelowQuota: belowQuota ? (belowQuota.get(r.materialId) ?? 0) : null,
   }));
-  const materials = (more ? rows.slice(0, limit) : rows).map(({ onHand: _, reserved: __, ...m }) => m);
   const next = more ? String(entries.at(-1)!.materialId) : null;
-  return balancesPageOf(db, today, entries, next, input.warnings, materials);
+  return balancesPageOf(db, today, entries, next, input.warnings);
 }

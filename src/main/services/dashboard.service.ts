@@ -5,7 +5,18 @@ import type { DashboardSummary, dashboardInput } from '../../shared/schemas/dash
 import type { ServiceContext } from './context';
 import { listBelowQuota, listExpiring } from './stock-warnings.service';
 
-export async function dashboardSummary(ctx: ServiceContext, input: z.output<typeof dashboardInput>): Promise<DashboardSummary> {
+/** A fixed order for ties: UTF-16 order (code point order for Chinese and Latin text, as the stores sort it); null last. */
+function byCategory(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+export async function dashboardSummary(
+  ctx: ServiceContext,
+  input: z.output<typeof dashboardInput>,
+): Promise<DashboardSummary> {
   const { db } = ctx;
   let categories = db
     .selectFrom('stockLevels as sl')
@@ -14,7 +25,9 @@ export async function dashboardSummary(ctx: ServiceContext, input: z.output<type
       'm.category',
       eb.fn.count<number>('sl.materialId').distinct().as('materials'),
       eb.fn.sum<number>('sl.onHand').as('onHand'),
-      eb.fn.sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0)))).as('valueFen'),
+      eb.fn
+        .sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0))))
+        .as('valueFen'),
     ])
     .where('sl.onHand', '>', 0)
     .groupBy('m.category');
@@ -28,7 +41,9 @@ export async function dashboardSummary(ctx: ServiceContext, input: z.output<type
       'd.level',
       eb.fn.count<number>('sl.depotId').distinct().as('depots'),
       eb.fn.sum<number>('sl.onHand').as('onHand'),
-      eb.fn.sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0)))).as('valueFen'),
+      eb.fn
+        .sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0))))
+        .as('valueFen'),
     ])
     .where('sl.onHand', '>', 0)
     .groupBy('d.level');
@@ -42,13 +57,24 @@ export async function dashboardSummary(ctx: ServiceContext, input: z.output<type
   ]);
   const byLevel = DEPOT_LEVELS.map((level) => {
     const row = levelRows.find((r) => r.level === level);
-    return { level, depots: Number(row?.depots ?? 0), onHand: Number(row?.onHand ?? 0), valueFen: Number(row?.valueFen ?? 0) };
+    return {
+      level,
+      depots: Number(row?.depots ?? 0),
+      onHand: Number(row?.onHand ?? 0),
+      valueFen: Number(row?.valueFen ?? 0),
+    };
   });
   return {
     today: expiring.today,
     byCategory: categoryRows
-      .map((r) => ({ category: r.category, materials: Number(r.materials), onHand: Number(r.onHand), valueFen: Number(r.valueFen) }))
-      .sort((a, b) => b.valueFen - a.valueFen || b.onHand - a.onHand),
+      .map((r) => ({
+        category: r.category,
+        materials: Number(r.materials),
+        onHand: Number(r.onHand),
+        valueFen: Number(r.valueFen),
+      }))
+      // Ties in category order (uncategorised last): the rows come in no defined order from GROUP BY.
+      .sort((a, b) => b.valueFen - a.valueFen || b.onHand - a.onHand || byCategory(a.category, b.category)),
     byLevel,
     warnings: {
       expiring: expiring.rows.filter((r) => r.status === 'expiring').length,

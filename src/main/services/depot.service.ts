@@ -1,8 +1,15 @@
 /** Depots (储备库): three levels under one another; deactivated, never deleted. */
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
-import type { DepotDto, DepotLevel, depotCreateInput, depotListInput, depotUpdateInput } from '../../shared/schemas/depot';
+import type {
+  DepotDto,
+  DepotLevel,
+  depotCreateInput,
+  depotListInput,
+  depotUpdateInput,
+} from '../../shared/schemas/depot';
 import type { DepotRow, Trx } from '../db/database';
+import { likeContains } from '../db/dialect';
 import type { Actor, ServiceContext } from './context';
 import { write } from './write';
 import { requireDepot } from './guards';
@@ -13,12 +20,21 @@ export function toDepotDto(row: DepotRow): DepotDto {
   return { ...row, active: row.active === 1 };
 }
 
-export async function listDepots(ctx: ServiceContext, input: z.output<typeof depotListInput>): Promise<DepotDto[]> {
+export async function listDepots(
+  ctx: ServiceContext,
+  input: z.output<typeof depotListInput>,
+): Promise<DepotDto[]> {
   let q = ctx.db.selectFrom('depots').selectAll();
   if (!input.includeInactive) q = q.where('active', '=', 1);
   if (input.level) q = q.where('level', '=', input.level);
   const text = input.text?.trim();
-  if (text) q = q.where((eb) => eb.or([eb('code', 'like', `%${text}%`), eb('name', 'like', `%${text}%`)]));
+  if (text) {
+    const pattern = likeContains(text);
+    const { dialect } = ctx;
+    q = q.where((eb) =>
+      eb.or([dialect.like(eb.ref('code'), pattern), dialect.like(eb.ref('name'), pattern)]),
+    );
+  }
   const rows = await q.orderBy('code').execute();
   return rows.map(toDepotDto);
 }
@@ -27,26 +43,41 @@ async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
   let q = trx.selectFrom('depots').select('depotId').where('code', '=', code);
   if (exceptId !== undefined) q = q.where('depotId', '<>', exceptId);
   if (await q.executeTakeFirst()) {
-    throw new AppError('CONFLICT', 'depot.codeTaken', { code }, [{ path: 'code', key: 'depot.codeTaken', params: { code } }]);
+    throw new AppError('CONFLICT', 'depot.codeTaken', { code }, [
+      { path: 'code', key: 'depot.codeTaken', params: { code } },
+    ]);
   }
 }
 
 /** The parent must exist and be of a higher level; a depot is never its own ancestor. */
-async function assertParent(trx: Trx, parentId: number | null | undefined, level: DepotLevel, selfId?: number) {
+async function assertParent(
+  trx: Trx,
+  parentId: number | null | undefined,
+  level: DepotLevel,
+  selfId?: number,
+) {
   if (parentId === null || parentId === undefined) return;
   const parent = await requireDepot(trx, parentId, { path: 'parentId' });
   if (LEVEL_RANK[parent.level] >= LEVEL_RANK[level]) {
-    throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [{ path: 'parentId', key: 'validation.parentLevel' }]);
+    throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [
+      { path: 'parentId', key: 'validation.parentLevel' },
+    ]);
   }
-  for (let cursor: DepotRow | undefined = parent; cursor; ) {
+  for (let cursor: DepotRow | undefined = parent; cursor;) {
     if (cursor.depotId === selfId) {
-      throw new AppError('BAD_INPUT', 'depot.parentCycle', {}, [{ path: 'parentId', key: 'depot.parentCycle' }]);
+      throw new AppError('BAD_INPUT', 'depot.parentCycle', {}, [
+        { path: 'parentId', key: 'depot.parentCycle' },
+      ]);
     }
     cursor = cursor.parentId === null ? undefined : await requireDepot(trx, cursor.parentId);
   }
 }
 
-export async function createDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotCreateInput>): Promise<DepotDto> {
+export async function createDepot(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof depotCreateInput>,
+): Promise<DepotDto> {
   return write(ctx, actor, 'depot.create', async (trx, { iso: at }) => {
     await assertCodeFree(trx, input.code);
     await assertParent(trx, input.parentId, input.level);
@@ -73,19 +104,30 @@ export async function createDepot(ctx: ServiceContext, actor: Actor, input: z.ou
   });
 }
 
-export async function updateDepot(ctx: ServiceContext, actor: Actor, input: z.output<typeof depotUpdateInput>): Promise<DepotDto> {
+export async function updateDepot(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof depotUpdateInput>,
+): Promise<DepotDto> {
   return write(ctx, actor, 'depot.update', async (trx, { iso: at }) => {
     const before = await requireDepot(trx, input.depotId);
     const { depotId, active, ...fields } = input;
     if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
     const level = fields.level ?? before.level;
     const parentId = fields.parentId === undefined ? before.parentId : fields.parentId;
-    if (fields.level !== undefined || fields.parentId !== undefined) await assertParent(trx, parentId, level, depotId);
+    if (fields.level !== undefined || fields.parentId !== undefined)
+      await assertParent(trx, parentId, level, depotId);
     // Its own children must stay below it too.
     if (fields.level !== undefined && fields.level !== before.level) {
-      const children = await trx.selectFrom('depots').select('level').where('parentId', '=', depotId).execute();
+      const children = await trx
+        .selectFrom('depots')
+        .select('level')
+        .where('parentId', '=', depotId)
+        .execute();
       if (children.some((c) => LEVEL_RANK[c.level] <= LEVEL_RANK[level])) {
-        throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [{ path: 'level', key: 'validation.parentLevel' }]);
+        throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [
+          { path: 'level', key: 'validation.parentLevel' },
+        ]);
       }
     }
     const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));

@@ -1,8 +1,14 @@
 /** The material catalogue (物资目录): searched by code, name or spec; deactivated, never deleted. */
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
-import type { MaterialDto, materialCreateInput, materialListInput, materialUpdateInput } from '../../shared/schemas/material';
+import type {
+  MaterialDto,
+  materialCreateInput,
+  materialListInput,
+  materialUpdateInput,
+} from '../../shared/schemas/material';
 import type { MaterialRow, Trx } from '../db/database';
+import { likeContains } from '../db/dialect';
 import type { Actor, ServiceContext } from './context';
 import { write } from './write';
 import { requireMaterial } from './guards';
@@ -18,18 +24,34 @@ export async function listMaterials(ctx: ServiceContext, input: z.output<typeof 
   if (input.topClass !== undefined) q = q.where('topClass', '=', input.topClass);
   const text = input.text?.trim();
   if (text) {
-    const pattern = `%${text}%`;
-    q = q.where((eb) => eb.or([eb('code', 'like', pattern), eb('name', 'like', pattern), eb('spec', 'like', pattern)]));
+    const pattern = likeContains(text);
+    const { dialect } = ctx;
+    q = q.where((eb) =>
+      eb.or([
+        dialect.like(eb.ref('code'), pattern),
+        dialect.like(eb.ref('name'), pattern),
+        dialect.like(eb.ref('spec'), pattern),
+      ]),
+    );
   }
   if (input.after !== undefined) q = q.where('code', '>', input.after);
-  const rows = await q.orderBy('code').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('code')
+    .limit(input.limit + 1)
+    .execute();
   const more = rows.length > input.limit;
   const page = (more ? rows.slice(0, input.limit) : rows).map(toMaterialDto);
   return { rows: page, nextCursor: more ? page.at(-1)!.code : null };
 }
 
 export async function listCategories(ctx: ServiceContext): Promise<string[]> {
-  const rows = await ctx.db.selectFrom('materials').select('category').distinct().where('category', 'is not', null).orderBy('category').execute();
+  const rows = await ctx.db
+    .selectFrom('materials')
+    .select('category')
+    .distinct()
+    .where('category', 'is not', null)
+    .orderBy('category')
+    .execute();
   return rows.map((r) => r.category!);
 }
 
@@ -37,7 +59,9 @@ async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
   let q = trx.selectFrom('materials').select('materialId').where('code', '=', code);
   if (exceptId !== undefined) q = q.where('materialId', '<>', exceptId);
   if (await q.executeTakeFirst()) {
-    throw new AppError('CONFLICT', 'material.codeTaken', { code }, [{ path: 'code', key: 'material.codeTaken', params: { code } }]);
+    throw new AppError('CONFLICT', 'material.codeTaken', { code }, [
+      { path: 'code', key: 'material.codeTaken', params: { code } },
+    ]);
   }
 }
 
@@ -67,7 +91,10 @@ export async function createMaterial(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { result: toMaterialDto(row), audit: { entityType: 'material', entityId: row.materialId, after: row } };
+    return {
+      result: toMaterialDto(row),
+      audit: { entityType: 'material', entityId: row.materialId, after: row },
+    };
   });
 }
 
@@ -84,7 +111,9 @@ export async function updateMaterial(
     const gbCode = fields.gbCode === undefined ? before.gbCode : fields.gbCode;
     if (gbCode && Number(gbCode[0]) !== topClass) {
       const params = { digit: gbCode[0]!, topClass };
-      throw new AppError('BAD_INPUT', 'validation.gbCodeClass', params, [{ path: 'gbCode', key: 'validation.gbCodeClass', params }]);
+      throw new AppError('BAD_INPUT', 'validation.gbCodeClass', params, [
+        { path: 'gbCode', key: 'validation.gbCodeClass', params },
+      ]);
     }
     const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
     const row = await trx
@@ -93,6 +122,9 @@ export async function updateMaterial(
       .where('materialId', '=', materialId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return { result: toMaterialDto(row), audit: { entityType: 'material', entityId: materialId, before, after: row } };
+    return {
+      result: toMaterialDto(row),
+      audit: { entityType: 'material', entityId: materialId, before, after: row },
+    };
   });
 }

@@ -2,7 +2,13 @@
 import type { z } from 'zod';
 import { addDays, daysBetween, localDate, startOfLocalDay } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
-import type { BatchDetail, MovementDto, matrixInput, matrixOutput, movementsInput } from '../../shared/schemas/stock';
+import type {
+  BatchDetail,
+  MovementDto,
+  matrixInput,
+  matrixOutput,
+  movementsInput,
+} from '../../shared/schemas/stock';
 import type { DbOrTrx } from '../db/database';
 import type { ServiceContext } from './context';
 import { parseCursor } from './cursor';
@@ -55,7 +61,10 @@ function toMovementDto(row: MovementQueryRow): MovementDto {
 
 export async function loadMovements(db: DbOrTrx, movementIds: number[]): Promise<MovementDto[]> {
   if (movementIds.length === 0) return [];
-  const rows = await movementQuery(db).where('mv.movementId', 'in', movementIds).orderBy('mv.movementId').execute();
+  const rows = await movementQuery(db)
+    .where('mv.movementId', 'in', movementIds)
+    .orderBy('mv.movementId')
+    .execute();
   return rows.map(toMovementDto);
 }
 
@@ -71,7 +80,10 @@ export async function listMovements(db: DbOrTrx, input: z.output<typeof movement
   if (input.to !== undefined) q = q.where('mv.occurredAt', '<', startOfLocalDay(addDays(input.to, 1)));
   const cursor = parseCursor(input.after, 1);
   if (cursor) q = q.where('mv.movementId', '<', cursor[0]!);
-  const rows = await q.orderBy('mv.movementId', 'desc').limit(input.limit + 1).execute();
+  const rows = await q
+    .orderBy('mv.movementId', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const more = rows.length > input.limit;
   const page = (more ? rows.slice(0, input.limit) : rows).map(toMovementDto);
   return { rows: page, nextCursor: more ? String(page.at(-1)!.movementId) : null };
@@ -109,37 +121,74 @@ export async function getBatch(ctx: ServiceContext, batchId: number): Promise<Ba
     .executeTakeFirst();
   if (!row) {
     const params = { id: String(batchId) };
-    throw new AppError('NOT_FOUND', 'stock.batchNotFound', params, [{ path: 'batchId', key: 'stock.batchNotFound', params }]);
+    throw new AppError('NOT_FOUND', 'stock.batchNotFound', params, [
+      { path: 'batchId', key: 'stock.batchNotFound', params },
+    ]);
   }
   const { warningDays, ...batch } = row;
   const today = localDate(ctx.clock.now());
   const daysLeft = batch.expiresOn ? daysBetween(today, batch.expiresOn) : null;
   const expiryStatus = expiryOf(today, batch.expiresOn, warningDays)?.status ?? null;
-  return { ...batch, onHand: Number(batch.onHand), source: batch.source as BatchDetail['source'], today, daysLeft, expiryStatus };
+  return {
+    ...batch,
+    onHand: Number(batch.onHand),
+    source: batch.source as BatchDetail['source'],
+    today,
+    daysLeft,
+    expiryStatus,
+  };
 }
 
-export async function stockMatrix(db: DbOrTrx, input: z.output<typeof matrixInput>): Promise<z.output<typeof matrixOutput>> {
+export async function stockMatrix(
+  db: DbOrTrx,
+  input: z.output<typeof matrixInput>,
+): Promise<z.output<typeof matrixOutput>> {
   let depotsQ = db.selectFrom('depots').select(['depotId', 'code', 'name', 'level']).where('active', '=', 1);
   if (input.level !== undefined) depotsQ = depotsQ.where('level', '=', input.level);
-  let materialsQ = db.selectFrom('materials').select(['materialId', 'code', 'name', 'unit']).where('active', '=', 1);
+  let materialsQ = db
+    .selectFrom('materials')
+    .select(['materialId', 'code', 'name', 'unit'])
+    .where('active', '=', 1);
   if (input.topClass !== undefined) materialsQ = materialsQ.where('topClass', '=', input.topClass);
-  const [depots, materials] = await Promise.all([depotsQ.orderBy('depotId').execute(), materialsQ.orderBy('materialId').execute()]);
+  const [depots, materials] = await Promise.all([
+    depotsQ.orderBy('depotId').execute(),
+    materialsQ.orderBy('materialId').execute(),
+  ]);
 
-  let cellsQ = db.selectFrom('stockLevels as sl').select(['sl.materialId', 'sl.depotId', 'sl.onHand', 'sl.reserved']);
+  let cellsQ = db
+    .selectFrom('stockLevels as sl')
+    .select(['sl.materialId', 'sl.depotId', 'sl.onHand', 'sl.reserved']);
   if (input.level !== undefined) {
     const level = input.level;
-    cellsQ = cellsQ.where('sl.depotId', 'in', (sub) => sub.selectFrom('depots').select('depotId').where('level', '=', level));
+    cellsQ = cellsQ.where('sl.depotId', 'in', (sub) =>
+      sub.selectFrom('depots').select('depotId').where('level', '=', level),
+    );
   }
   if (input.topClass !== undefined) {
     const topClass = input.topClass;
-    cellsQ = cellsQ.where('sl.materialId', 'in', (sub) => sub.selectFrom('materials').select('materialId').where('topClass', '=', topClass));
+    cellsQ = cellsQ.where('sl.materialId', 'in', (sub) =>
+      sub.selectFrom('materials').select('materialId').where('topClass', '=', topClass),
+    );
   }
   // ~150,000 cells: compiled as usual (snake_case SQL) but run without the camelCase plugin, which
   // would copy every row into a new object only for the loop below to take it apart again.
-  const compiled = cellsQ.where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)])).compile();
+  // Cells in material then depot order, on both stores (PostgreSQL returns rows in no particular
+  // order without one; SQLite reads the covering material index in this order anyway).
+  const compiled = cellsQ
+    .where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]))
+    .orderBy('sl.materialId')
+    .orderBy('sl.depotId')
+    .compile();
   type CellRow = { material_id: number; depot_id: number; on_hand: number; reserved: number };
-  const { rows: cells } = (await db.withoutPlugins().executeQuery(compiled)) as unknown as { rows: CellRow[] };
-  const columns = { materialId: [] as number[], depotId: [] as number[], onHand: [] as number[], available: [] as number[] };
+  const { rows: cells } = (await db.withoutPlugins().executeQuery(compiled)) as unknown as {
+    rows: CellRow[];
+  };
+  const columns = {
+    materialId: [] as number[],
+    depotId: [] as number[],
+    onHand: [] as number[],
+    available: [] as number[],
+  };
   for (const c of cells) {
     columns.materialId.push(c.material_id);
     columns.depotId.push(c.depot_id);
@@ -148,4 +197,3 @@ export async function stockMatrix(db: DbOrTrx, input: z.output<typeof matrixInpu
   }
   return { depots, materials, cells: columns };
 }
-

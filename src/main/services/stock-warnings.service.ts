@@ -3,7 +3,6 @@
  * and depots under their reserve quota. As lists (the rotation and shortfall lists, the
  * dashboard) and as per-row tags for stock.balances.
  */
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import { addDays, daysBetween, localDate } from '../../shared/dates';
 import type { DepotLevel } from '../../shared/schemas/depot';
@@ -59,26 +58,29 @@ export async function earliestNearExpiry(
   let q = db
     .selectFrom('batches as b')
     .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
-    .select((eb) => ['b.depotId', 'b.materialId', eb.fn.min<string>('b.expiresOn').as('earliest')])
     .where('bb.onHand', '>', 0)
     .where('b.expiresOn', 'is not', null)
     .where('b.expiresOn', '<=', await warningHorizon(db, today));
   if (scope.depotId !== undefined) q = q.where('b.depotId', '=', scope.depotId);
   if (scope.materialId !== undefined) q = q.where('b.materialId', '=', scope.materialId);
   if (scope.level !== undefined) {
+    // A join, not `depot_id in (select …)`: given the in-list, SQLite walks every lot of the
+    // level's depots through the depot index instead of the expiry range (a few thousand lots).
     const level = scope.level;
-    // `+depot_id` keeps SQLite on the expiry range (a few thousand lots) instead of walking
-    // every lot of the level's depots through the depot index.
-    q = q.where(sql<number>`+${sql.ref('b.depotId')}`, 'in', (sub) =>
-      sub.selectFrom('depots').select('depotId').where('level', '=', level),
-    );
+    q = q.innerJoin('depots as d', (j) => j.onRef('d.depotId', '=', 'b.depotId').on('d.level', '=', level));
   }
-  const rows = await (
-    per === 'material' ? q.groupBy('b.materialId') : q.groupBy(['b.depotId', 'b.materialId'])
-  ).execute();
-  return new Map(
-    rows.map((r) => [per === 'material' ? String(r.materialId) : `${r.depotId}:${r.materialId}`, r.earliest]),
-  );
+  if (per === 'material') {
+    const rows = await q
+      .select((eb) => ['b.materialId', eb.fn.min<string>('b.expiresOn').as('earliest')])
+      .groupBy('b.materialId')
+      .execute();
+    return new Map(rows.map((r) => [String(r.materialId), r.earliest]));
+  }
+  const rows = await q
+    .select((eb) => ['b.depotId', 'b.materialId', eb.fn.min<string>('b.expiresOn').as('earliest')])
+    .groupBy(['b.depotId', 'b.materialId'])
+    .execute();
+  return new Map(rows.map((r) => [`${r.depotId}:${r.materialId}`, r.earliest]));
 }
 
 /** Quotas of active depots and materials that the available quantity does not reach. */
