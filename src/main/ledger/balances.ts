@@ -7,6 +7,7 @@
 import { AppError } from '../../shared/rpc';
 import type { Trx } from '../db/database';
 import type { Dialect } from '../db/dialect';
+import { prepared } from '../db/prepared';
 
 export interface StockLevel {
   onHand: number;
@@ -69,45 +70,55 @@ interface Change {
   path: string;
 }
 
+type Cell = { batchId: number; depotId: number; materialId: number; quantity: number };
+const addToBatch = prepared((db, p: Cell) =>
+  db
+    .insertInto('batchBalances')
+    .values({ batchId: p.batchId, depotId: p.depotId, materialId: p.materialId, onHand: p.quantity })
+    .onConflict((oc) =>
+      oc
+        .column('batchId')
+        .doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })),
+    ),
+);
+const addToLevel = prepared((db, p: Cell) =>
+  db
+    .insertInto('stockLevels')
+    .values({ depotId: p.depotId, materialId: p.materialId, onHand: p.quantity, reserved: 0 })
+    .onConflict((oc) =>
+      oc
+        .columns(['depotId', 'materialId'])
+        .doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
+    ),
+);
+const takeFromBatch = prepared((db, p: { batchId: number; take: number }) =>
+  db
+    .updateTable('batchBalances')
+    .set((eb) => ({ onHand: eb('onHand', '-', p.take) }))
+    .where('batchId', '=', p.batchId)
+    .where('onHand', '>=', p.take),
+);
+// What is reserved stays: an outgoing movement may only take what is available.
+const takeFromLevel = prepared((db, p: { depotId: number; materialId: number; take: number }) =>
+  db
+    .updateTable('stockLevels')
+    .set((eb) => ({ onHand: eb('onHand', '-', p.take) }))
+    .where('depotId', '=', p.depotId)
+    .where('materialId', '=', p.materialId)
+    .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', p.take)),
+);
+
 export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
   if (c.quantity > 0) {
-    await trx
-      .insertInto('batchBalances')
-      .values({ batchId: c.batchId, depotId: c.depotId, materialId: c.materialId, onHand: c.quantity })
-      .onConflict((oc) =>
-        oc
-          .column('batchId')
-          .doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })),
-      )
-      .execute();
-    await trx
-      .insertInto('stockLevels')
-      .values({ depotId: c.depotId, materialId: c.materialId, onHand: c.quantity, reserved: 0 })
-      .onConflict((oc) =>
-        oc
-          .columns(['depotId', 'materialId'])
-          .doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
-      )
-      .execute();
+    await addToBatch.run(trx, c);
+    await addToLevel.run(trx, c);
     return;
   }
   const take = -c.quantity;
-  const fromBatch = await trx
-    .updateTable('batchBalances')
-    .set((eb) => ({ onHand: eb('onHand', '-', take) }))
-    .where('batchId', '=', c.batchId)
-    .where('onHand', '>=', take)
-    .executeTakeFirst();
-  if (fromBatch.numUpdatedRows === 0n) throw await batchShort(trx, c.batchId, take, c.path);
-  // What is reserved stays: an outgoing movement may only take what is available.
-  const fromLevel = await trx
-    .updateTable('stockLevels')
-    .set((eb) => ({ onHand: eb('onHand', '-', take) }))
-    .where('depotId', '=', c.depotId)
-    .where('materialId', '=', c.materialId)
-    .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', take))
-    .executeTakeFirst();
-  if (fromLevel.numUpdatedRows === 0n) throw await levelShort(trx, c.depotId, c.materialId, take, c.path);
+  const fromBatch = await takeFromBatch.run(trx, { batchId: c.batchId, take });
+  if (fromBatch.numAffectedRows === 0n) throw await batchShort(trx, c.batchId, take, c.path);
+  const fromLevel = await takeFromLevel.run(trx, { depotId: c.depotId, materialId: c.materialId, take });
+  if (fromLevel.numAffectedRows === 0n) throw await levelShort(trx, c.depotId, c.materialId, take, c.path);
 }
 
 async function batchShort(trx: Trx, batchId: number, requested: number, path: string): Promise<AppError> {

@@ -2,6 +2,7 @@
 import { addDays } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
 import type { BatchRow, DepotRow, MaterialRow, Trx } from '../db/database';
+import { prepared } from '../db/prepared';
 
 /** Expiry from the production date and the material's shelf life when the keeper gave none. */
 export function lotExpiry(
@@ -44,42 +45,57 @@ export async function findOrCreateBatch(trx: Trx, at: string, lot: NewLot, path:
   const existing = (await findLot(trx, lot)) ?? (await insertLot(trx, at, lot)) ?? (await findLot(trx, lot));
   if (!existing) throw new Error(`lot ${lot.lotNo} neither found nor created`);
   const differs =
-    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) || (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
+    (lot.producedOn !== null && lot.producedOn !== existing.producedOn) ||
+    (lot.expiresOn !== null && lot.expiresOn !== existing.expiresOn);
   if (differs) {
-    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [{ path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } }]);
+    throw new AppError('CONFLICT', 'stock.lotConflict', { lotNo: lot.lotNo }, [
+      { path, key: 'stock.lotConflict', params: { lotNo: lot.lotNo } },
+    ]);
   }
   return existing;
 }
 
-function findLot(trx: Trx, lot: NewLot): Promise<BatchRow | undefined> {
-  return trx
+const lotQuery = prepared((db, p: { depotId: number; materialId: number; lotNo: string }) =>
+  db
     .selectFrom('batches')
     .selectAll()
-    .where('depotId', '=', lot.depotId)
-    .where('materialId', '=', lot.material.materialId)
-    .where('lotNo', '=', lot.lotNo)
-    .executeTakeFirst();
-}
+    .where('depotId', '=', p.depotId)
+    .where('materialId', '=', p.materialId)
+    .where('lotNo', '=', p.lotNo),
+);
 
-/** The new batch, or undefined when another writer created the lot first. */
-function insertLot(trx: Trx, at: string, lot: NewLot): Promise<BatchRow | undefined> {
-  return trx
+type LotRow = Omit<BatchRow, 'batchId'>;
+/** The new batch, or nothing when another writer created the lot first. */
+const lotInsert = prepared((db, p: LotRow) =>
+  db
     .insertInto('batches')
     .values({
-      depotId: lot.depotId,
-      materialId: lot.material.materialId,
-      lotNo: lot.lotNo,
-      producedOn: lot.producedOn,
-      expiresOn: lot.expiresOn,
-      source: lot.source,
-      supplier: lot.supplier,
-      unitPriceFen: lot.unitPriceFen,
-      createdAt: at,
+      depotId: p.depotId,
+      materialId: p.materialId,
+      lotNo: p.lotNo,
+      producedOn: p.producedOn,
+      expiresOn: p.expiresOn,
+      source: p.source,
+      supplier: p.supplier,
+      unitPriceFen: p.unitPriceFen,
+      createdAt: p.createdAt,
     })
     .onConflict((oc) => oc.columns(['depotId', 'materialId', 'lotNo']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll(),
+);
+
+function findLot(trx: Trx, lot: NewLot): Promise<BatchRow | undefined> {
+  return lotQuery.first(trx, { depotId: lot.depotId, materialId: lot.material.materialId, lotNo: lot.lotNo });
 }
+
+function insertLot(trx: Trx, at: string, lot: NewLot): Promise<BatchRow | undefined> {
+  const { material, ...rest } = lot;
+  return lotInsert.first(trx, { ...rest, materialId: material.materialId, createdAt: at });
+}
+
+const batchById = prepared((db, p: { batchId: number }) =>
+  db.selectFrom('batches').selectAll().where('batchId', '=', p.batchId),
+);
 
 export async function requireBatchOf(
   trx: Trx,
@@ -88,7 +104,7 @@ export async function requireBatchOf(
   material: MaterialRow | null,
   path: string,
 ): Promise<BatchRow> {
-  const batch = await trx.selectFrom('batches').selectAll().where('batchId', '=', batchId).executeTakeFirst();
+  const batch = await batchById.first(trx, { batchId });
   if (!batch) {
     throw new AppError('NOT_FOUND', 'stock.batchNotFound', { id: String(batchId) }, [
       { path, key: 'stock.batchNotFound', params: { id: String(batchId) } },

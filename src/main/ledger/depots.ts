@@ -1,6 +1,5 @@
 /** Opening a depot for a stock write: exists, in the actor's scope, not being counted. */
 import type { DepotRow, Trx } from '../db/database';
-import type { Dialect } from '../db/dialect';
 import type { Actor } from '../services/context';
 import { assertDepotScope, assertNotCounting, requireDepot } from '../services/guards';
 
@@ -12,7 +11,6 @@ import { assertDepotScope, assertNotCounting, requireDepot } from '../services/g
  */
 export async function writableDepot(
   trx: Trx,
-  dialect: Dialect,
   actor: Actor,
   depotId: number,
   direction: 'in' | 'out',
@@ -21,7 +19,7 @@ export async function writableDepot(
   const depot = await requireDepot(trx, depotId, {
     active: direction === 'in',
     path,
-    lock: dialect.forShare,
+    lock: 'share',
   });
   assertDepotScope(actor, depot);
   await assertNotCounting(trx, depot);

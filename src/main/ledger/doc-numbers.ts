@@ -6,6 +6,7 @@
  */
 import { localDate } from '../../shared/dates';
 import type { Trx } from '../db/database';
+import { prepared } from '../db/prepared';
 
 export const DOC_PREFIXES = {
   receipt: 'RK',
@@ -21,6 +22,18 @@ export const DOC_PREFIXES = {
   reversal: 'HC',
 } as const;
 export type DocKind = keyof typeof DOC_PREFIXES;
+
+const bump = prepared((db, p: { prefix: string; day: string }) =>
+  db
+    .insertInto('docSequences')
+    .values({ prefix: p.prefix, day: p.day, lastValue: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['prefix', 'day'])
+        .doUpdateSet((eb) => ({ lastValue: eb('docSequences.lastValue', '+', 1) })),
+    )
+    .returning('lastValue'),
+);
 
 export async function nextDocNo(trx: Trx, kind: DocKind, instant: Date): Promise<string> {
   const prefix = DOC_PREFIXES[kind];

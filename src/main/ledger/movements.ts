@@ -4,7 +4,8 @@
  * as INSUFFICIENT_STOCK naming the line's field, whatever raced with it.
  */
 import type { MovementType } from '../../shared/schemas/stock';
-import type { Trx } from '../db/database';
+import type { MovementRow, Trx } from '../db/database';
+import { prepared } from '../db/prepared';
 import { applyToBalances } from './balances';
 
 export interface NewMovement {
@@ -26,6 +27,30 @@ export interface NewMovement {
   note?: string | null;
 }
 
+const insertMovement = prepared((db, p: Omit<MovementRow, 'movementId'>) =>
+  db
+    .insertInto('movements')
+    .values({
+      docNo: p.docNo,
+      type: p.type,
+      depotId: p.depotId,
+      materialId: p.materialId,
+      batchId: p.batchId,
+      quantity: p.quantity,
+      occurredAt: p.occurredAt,
+      userId: p.userId,
+      counterpartDepotId: p.counterpartDepotId,
+      reversesMovementId: p.reversesMovementId,
+      pairMovementId: p.pairMovementId,
+      stocktakeId: p.stocktakeId,
+      expiredOverride: p.expiredOverride,
+      recipient: p.recipient,
+      reason: p.reason,
+      note: p.note,
+    })
+    .returning('movementId'),
+);
+
 /** Posts one movement; `path` names the input field its quantity came from (for a refusal). */
 export async function postMovement(trx: Trx, m: NewMovement, path = 'quantity'): Promise<number> {
   // Balances first: a refused decrease then never reaches the ledger insert.
@@ -36,27 +61,24 @@ export async function postMovement(trx: Trx, m: NewMovement, path = 'quantity'):
     quantity: m.quantity,
     path,
   });
-  const { movementId } = await trx
-    .insertInto('movements')
-    .values({
-      docNo: m.docNo,
-      type: m.type,
-      depotId: m.depotId,
-      materialId: m.materialId,
-      batchId: m.batchId,
-      quantity: m.quantity,
-      occurredAt: m.occurredAt,
-      userId: m.userId,
-      counterpartDepotId: m.counterpartDepotId ?? null,
-      reversesMovementId: m.reversesMovementId ?? null,
-      pairMovementId: m.pairMovementId ?? null,
-      stocktakeId: m.stocktakeId ?? null,
-      expiredOverride: m.expiredOverride ? 1 : 0,
-      recipient: m.recipient ?? null,
-      reason: m.reason ?? null,
-      note: m.note ?? null,
-    })
-    .returning('movementId')
-    .executeTakeFirstOrThrow();
+  const row = await insertMovement.first(trx, {
+    docNo: m.docNo,
+    type: m.type,
+    depotId: m.depotId,
+    materialId: m.materialId,
+    batchId: m.batchId,
+    quantity: m.quantity,
+    occurredAt: m.occurredAt,
+    userId: m.userId,
+    counterpartDepotId: m.counterpartDepotId ?? null,
+    reversesMovementId: m.reversesMovementId ?? null,
+    pairMovementId: m.pairMovementId ?? null,
+    stocktakeId: m.stocktakeId ?? null,
+    expiredOverride: m.expiredOverride ? 1 : 0,
+    recipient: m.recipient ?? null,
+    reason: m.reason ?? null,
+    note: m.note ?? null,
+  });
+  const { movementId } = row!;
   return movementId;
 }

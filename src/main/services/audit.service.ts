@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditVerifyResult } from '../../shared/schemas/system';
-import type { DbOrTrx, Trx } from '../db/database';
+import type { Selectable } from 'kysely';
+import type { AuditLogTable, DbOrTrx, Trx } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { Actor } from './context';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -31,17 +33,44 @@ interface HashedFields {
 }
 
 export function auditHash(r: HashedFields): string {
-  const content = JSON.stringify([r.auditId, r.at, r.userId, r.action, r.entityType, r.entityId, r.beforeJson, r.afterJson]);
+  const content = JSON.stringify([
+    r.auditId,
+    r.at,
+    r.userId,
+    r.action,
+    r.entityType,
+    r.entityId,
+    r.beforeJson,
+    r.afterJson,
+  ]);
   return createHash('sha256').update(r.prevHash).update('\n').update(content).digest('hex');
 }
 
-export async function appendAudit(trx: Trx, actor: Actor | null, at: string, entry: AuditEntry): Promise<void> {
-  const last = await trx
-    .selectFrom('auditLog')
-    .select(['auditId', 'hash'])
-    .orderBy('auditId', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+const chainHead = prepared((db) =>
+  db.selectFrom('auditLog').select(['auditId', 'hash']).orderBy('auditId', 'desc').limit(1),
+);
+const insertRecord = prepared((db, p: Selectable<AuditLogTable>) =>
+  db.insertInto('auditLog').values({
+    auditId: p.auditId,
+    at: p.at,
+    userId: p.userId,
+    action: p.action,
+    entityType: p.entityType,
+    entityId: p.entityId,
+    beforeJson: p.beforeJson,
+    afterJson: p.afterJson,
+    prevHash: p.prevHash,
+    hash: p.hash,
+  }),
+);
+
+export async function appendAudit(
+  trx: Trx,
+  actor: Actor | null,
+  at: string,
+  entry: AuditEntry,
+): Promise<void> {
+  const last = await chainHead.first(trx, {});
   const record: HashedFields = {
     auditId: (last?.auditId ?? 0) + 1,
     at,
@@ -53,7 +82,7 @@ export async function appendAudit(trx: Trx, actor: Actor | null, at: string, ent
     afterJson: entry.after === undefined ? null : JSON.stringify(entry.after),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  await trx.insertInto('auditLog').values({ ...record, hash: auditHash(record) }).execute();
+  await insertRecord.run(trx, { ...record, hash: auditHash(record) });
 }
 
 const VERIFY_PAGE = 5_000;
@@ -71,7 +100,12 @@ export async function verifyAudit(db: DbOrTrx): Promise<AuditVerifyResult> {
       .limit(VERIFY_PAGE)
       .execute();
     for (const row of rows) {
-      const broken = (problem: string): AuditVerifyResult => ({ ok: false, records, firstBrokenId: row.auditId, problem });
+      const broken = (problem: string): AuditVerifyResult => ({
+        ok: false,
+        records,
+        firstBrokenId: row.auditId,
+        problem,
+      });
       if (row.auditId !== expectedId) return broken(`record ${expectedId} is missing`);
       if (row.prevHash !== expectedPrev) return broken('previous hash does not match');
       if (auditHash(row) !== row.hash) return broken('content does not match its hash');
@@ -84,7 +118,11 @@ export async function verifyAudit(db: DbOrTrx): Promise<AuditVerifyResult> {
 }
 
 export async function listAudit(db: DbOrTrx, input: { after?: number | undefined; limit: number }) {
-  let q = db.selectFrom('auditLog').selectAll().orderBy('auditId', 'desc').limit(input.limit + 1);
+  let q = db
+    .selectFrom('auditLog')
+    .selectAll()
+    .orderBy('auditId', 'desc')
+    .limit(input.limit + 1);
   if (input.after !== undefined) q = q.where('auditId', '<', input.after);
   const rows = await q.execute();
   const more = rows.length > input.limit;

@@ -1,18 +1,37 @@
 /** Lookups that every stock write starts with; each throws a typed, translatable error. */
 import { AppError } from '../../shared/rpc';
 import type { DbOrTrx, DepotRow, MaterialRow } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { Actor } from './context';
 
-type DepotQuery = ReturnType<typeof depotQuery>;
-const depotQuery = (db: DbOrTrx, depotId: number) => db.selectFrom('depots').selectAll().where('depotId', '=', depotId);
+const depotById = {
+  none: prepared((db, p: { depotId: number }) =>
+    db.selectFrom('depots').selectAll().where('depotId', '=', p.depotId),
+  ),
+  share: prepared((db, p: { depotId: number }, dialect) =>
+    dialect.forShare(db.selectFrom('depots').selectAll().where('depotId', '=', p.depotId)),
+  ),
+  update: prepared((db, p: { depotId: number }, dialect) =>
+    dialect.forUpdate(db.selectFrom('depots').selectAll().where('depotId', '=', p.depotId)),
+  ),
+};
+const materialById = prepared((db, p: { materialId: number }) =>
+  db.selectFrom('materials').selectAll().where('materialId', '=', p.materialId),
+);
+const openStocktake = prepared((db, p: { depotId: number }) =>
+  db.selectFrom('stocktakes').select('docNo').where('depotId', '=', p.depotId).where('status', '=', 'open'),
+);
 
+/**
+ * The depot, or NOT_FOUND naming the field. `lock` (PostgreSQL): share — no stocktake may open
+ * on it until this write ends; update — no stock write may start on it (a stocktake opening).
+ */
 export async function requireDepot(
   db: DbOrTrx,
   depotId: number,
-  options: { active?: boolean; path?: string; lock?: (query: DepotQuery) => DepotQuery } = {},
+  options: { active?: boolean; path?: string; lock?: 'share' | 'update' } = {},
 ): Promise<DepotRow> {
-  const query = depotQuery(db, depotId);
-  const depot = await (options.lock ? options.lock(query) : query).executeTakeFirst();
+  const depot = await depotById[options.lock ?? 'none'].first(db, { depotId });
   const path = options.path ?? 'depotId';
   if (!depot) {
     const params = { id: String(depotId) };
@@ -30,7 +49,7 @@ export async function requireMaterial(
   materialId: number,
   options: { active?: boolean; path?: string } = {},
 ): Promise<MaterialRow> {
-  const material = await db.selectFrom('materials').selectAll().where('materialId', '=', materialId).executeTakeFirst();
+  const material = await materialById.first(db, { materialId });
   const path = options.path ?? 'materialId';
   if (!material) {
     throw new AppError('NOT_FOUND', 'material.notFound', { id: String(materialId) }, [
@@ -54,11 +73,6 @@ export function assertDepotScope(actor: Actor, depot: DepotRow): void {
 
 /** While a depot is being counted its book quantities are frozen: no movements. */
 export async function assertNotCounting(db: DbOrTrx, depot: DepotRow): Promise<void> {
-  const open = await db
-    .selectFrom('stocktakes')
-    .select('docNo')
-    .where('depotId', '=', depot.depotId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+  const open = await openStocktake.first(db, { depotId: depot.depotId });
   if (open) throw new AppError('CONFLICT', 'stock.stocktakeOpen', { depot: depot.name, docNo: open.docNo });
 }

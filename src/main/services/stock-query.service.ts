@@ -10,6 +10,7 @@ import type {
   movementsInput,
 } from '../../shared/schemas/stock';
 import type { DbOrTrx } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { ServiceContext } from './context';
 import { parseCursor } from './cursor';
 import { expiryOf } from './stock-warnings.service';
@@ -57,6 +58,13 @@ type MovementQueryRow = Awaited<ReturnType<ReturnType<typeof movementQuery>['exe
 
 function toMovementDto(row: MovementQueryRow): MovementDto {
   return { ...row, type: row.type as MovementDto['type'], expiredOverride: row.expiredOverride === 1 };
+}
+
+const documentMovements = prepared((db, p: { docNo: string }) => movementQuery(db).where('mv.docNo', '=', p.docNo).orderBy('mv.movementId'));
+
+/** Every movement of one document, in posting order (what a posted document shows). */
+export async function loadDocument(db: DbOrTrx, docNo: string): Promise<MovementDto[]> {
+  return (await documentMovements.all(db, { docNo })).map(toMovementDto);
 }
 
 export async function loadMovements(db: DbOrTrx, movementIds: number[]): Promise<MovementDto[]> {

@@ -10,7 +10,7 @@ import type { Trx } from '../db/database';
 import { findOrCreateBatch, lotExpiry, nextDocNo, pickBatches, postMovement, requireBatchOf, writableDepot } from '../ledger';
 import { type Actor, type ServiceContext } from './context';
 import { assertDepotScope, assertNotCounting, requireDepot, requireMaterial } from './guards';
-import { loadMovements } from './stock-query.service';
+import { loadDocument } from './stock-query.service';
 import { write, type WriteOutcome } from './write';
 
 type ReceiveInput = z.output<typeof receiveInput>;
@@ -22,14 +22,14 @@ type ReverseInput = z.output<typeof reverseInput>;
 /** The posted document: its movements as the screens show them, and the audit record. */
 async function posted(trx: Trx, docNo: string, input: unknown, movementIds: number[]): Promise<WriteOutcome<PostingResult>> {
   return {
-    result: { docNo, movements: await loadMovements(trx, movementIds) },
+    result: { docNo, movements: await loadDocument(trx, docNo) },
     audit: { entityType: 'document', entityId: docNo, after: { input, movementIds } },
   };
 }
 
 export async function receiveStock(ctx: ServiceContext, actor: Actor, input: ReceiveInput): Promise<PostingResult> {
   return write(ctx, actor, 'stock.receive', async (trx, { instant, iso }) => {
-    const depot = await writableDepot(trx, ctx.dialect, actor, input.depotId, 'in');
+    const depot = await writableDepot(trx, actor, input.depotId, 'in');
     const docNo = await nextDocNo(trx, 'receipt', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -73,7 +73,7 @@ export async function receiveStock(ctx: ServiceContext, actor: Actor, input: Rec
 
 export async function issueStock(ctx: ServiceContext, actor: Actor, input: IssueInput): Promise<PostingResult> {
   return write(ctx, actor, 'stock.issue', async (trx, { instant, iso }) => {
-    const depot = await writableDepot(trx, ctx.dialect, actor, input.depotId, 'out');
+    const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'issue', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -103,8 +103,8 @@ export async function issueStock(ctx: ServiceContext, actor: Actor, input: Issue
 
 export async function transferStock(ctx: ServiceContext, actor: Actor, input: TransferInput): Promise<PostingResult> {
   return write(ctx, actor, 'stock.transfer', async (trx, { instant, iso }) => {
-    const from = await writableDepot(trx, ctx.dialect, actor, input.fromDepotId, 'out', 'fromDepotId');
-    const to = await requireDepot(trx, input.toDepotId, { active: true, path: 'toDepotId', lock: ctx.dialect.forShare });
+    const from = await writableDepot(trx, actor, input.fromDepotId, 'out', 'fromDepotId');
+    const to = await requireDepot(trx, input.toDepotId, { active: true, path: 'toDepotId', lock: 'share' });
     await assertNotCounting(trx, to);
     const docNo = await nextDocNo(trx, 'transfer', instant);
     const ids: number[] = [];
@@ -163,7 +163,7 @@ export async function transferStock(ctx: ServiceContext, actor: Actor, input: Tr
 
 export async function scrapStock(ctx: ServiceContext, actor: Actor, input: ScrapInput): Promise<PostingResult> {
   return write(ctx, actor, 'stock.scrap', async (trx, { instant, iso }) => {
-    const depot = await writableDepot(trx, ctx.dialect, actor, input.depotId, 'out');
+    const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'scrap', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -225,7 +225,7 @@ export async function reverseMovement(ctx: ServiceContext, actor: Actor, input: 
     // Take back the increases first so a transfer is checked against the destination's stock.
     const ordered = [...legs].sort((a, b) => b.quantity - a.quantity);
     for (const leg of ordered) {
-      const depot = await requireDepot(trx, leg.depotId, { lock: ctx.dialect.forShare });
+      const depot = await requireDepot(trx, leg.depotId, { lock: 'share' });
       await assertNotCounting(trx, depot);
       const movement = {
         docNo,

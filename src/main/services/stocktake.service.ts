@@ -119,7 +119,7 @@ export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.
   return write(ctx, actor, 'stocktake.open', async (trx, { instant, iso }) => {
     // Exclusive on the depot: stock writes share-lock it (writableDepot), so none is half-way
     // through while the book quantities are frozen.
-    const depot = await requireDepot(trx, input.depotId, { active: true, lock: ctx.dialect.forUpdate });
+    const depot = await requireDepot(trx, input.depotId, { active: true, lock: 'update' });
     assertDepotScope(actor, depot);
     const open = await trx
       .selectFrom('stocktakes')
