@@ -10,7 +10,7 @@ afterEach(() => env.close());
 
 test('each run binds its own values into the one compiled statement, next to the literals it was built with', async () => {
   const w = await createWorld(env);
-  const depotsBelow = prepared((db, p: { level: string; below: number }) =>
+  const depotsBelow = prepared((db, p: { level: 'city' | 'district' | 'town'; below: number }) =>
     db
       .selectFrom('depots')
       .select('code')

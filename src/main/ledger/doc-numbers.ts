@@ -38,15 +38,6 @@ const bump = prepared((db, p: { prefix: string; day: string }) =>
 export async function nextDocNo(trx: Trx, kind: DocKind, instant: Date): Promise<string> {
   const prefix = DOC_PREFIXES[kind];
   const day = localDate(instant).replaceAll('-', '');
-  const row = await trx
-    .insertInto('docSequences')
-    .values({ prefix, day, lastValue: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['prefix', 'day'])
-        .doUpdateSet((eb) => ({ lastValue: eb('docSequences.lastValue', '+', 1) })),
-    )
-    .returning('lastValue')
-    .executeTakeFirstOrThrow();
+  const row = (await bump.first(trx, { prefix, day }))!;
   return `${prefix}-${day}-${String(row.lastValue).padStart(4, '0')}`;
 }
