@@ -95,7 +95,7 @@ test('a unique key is CONFLICT naming the field', async () => {
   expect(error).toMatchObject({
     code: 'CONFLICT',
     key: 'error.duplicate',
-    fields: [{ path: 'code', key: 'error.duplicate' }],
+    fields: [{ path: 'code', key: 'error.duplicateValue' }],
   });
 });
 
@@ -159,4 +159,44 @@ test('a conflict that does not go away ends as CONFLICT ("busy, try again"), nev
   );
   expect(error).toMatchObject({ code: 'CONFLICT', key: 'error.busy' });
   expect(runs).toBe(6);
+});
+
+test('a service can say what a clash on its unique column means; without that, the field is still named', async () => {
+  const insertDepot = (code: string) =>
+    write(
+      env.app.svc,
+      admin,
+      'test.dup',
+      async (trx, at) => {
+        await trx
+          .insertInto('depots')
+          .values({ code, name: 'again', level: 'town', active: 1, createdAt: at.iso, updatedAt: at.iso })
+          .execute();
+        return { result: null, audit: { entityType: 'depot', entityId: null } };
+      },
+      {
+        unique: {
+          code: () =>
+            new AppError('CONFLICT', 'depot.codeTaken', { code }, [
+              { path: 'code', key: 'depot.codeTaken', params: { code } },
+            ]),
+        },
+      },
+    );
+  expect(await refusal(insertDepot('QD-SJ'))).toMatchObject({
+    code: 'CONFLICT',
+    key: 'depot.codeTaken',
+    params: { code: 'QD-SJ' },
+  });
+  const error = await env.fail(w.admin.token, 'depot.create', {
+    code: 'QD-SN',
+    name: 'x',
+    level: 'district',
+    parentId: w.city.depotId,
+  });
+  expect(error).toEqual({
+    code: 'CONFLICT',
+    message: expect.stringContaining('QD-SN'),
+    fields: [expect.objectContaining({ path: 'code' })],
+  });
 });

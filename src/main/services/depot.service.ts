@@ -39,13 +39,17 @@ export async function listDepots(
   return rows.map(toDepotDto);
 }
 
+function codeTaken(code: string): AppError {
+  return new AppError('CONFLICT', 'depot.codeTaken', { code }, [
+    { path: 'code', key: 'depot.codeTaken', params: { code } },
+  ]);
+}
+
 async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
   let q = trx.selectFrom('depots').select('depotId').where('code', '=', code);
   if (exceptId !== undefined) q = q.where('depotId', '<>', exceptId);
   if (await q.executeTakeFirst()) {
-    throw new AppError('CONFLICT', 'depot.codeTaken', { code }, [
-      { path: 'code', key: 'depot.codeTaken', params: { code } },
-    ]);
+    throw codeTaken(code);
   }
 }
 
@@ -78,30 +82,36 @@ export async function createDepot(
   actor: Actor,
   input: z.output<typeof depotCreateInput>,
 ): Promise<DepotDto> {
-  return write(ctx, actor, 'depot.create', async (trx, { iso: at }) => {
-    await assertCodeFree(trx, input.code);
-    await assertParent(trx, input.parentId, input.level);
-    const row = await trx
-      .insertInto('depots')
-      .values({
-        code: input.code,
-        name: input.name,
-        level: input.level,
-        parentId: input.parentId ?? null,
-        address: input.address ?? null,
-        keeperName: input.keeperName ?? null,
-        phone: input.phone ?? null,
-        capacityNote: input.capacityNote ?? null,
-        latitude: input.latitude ?? null,
-        longitude: input.longitude ?? null,
-        active: 1,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { result: toDepotDto(row), audit: { entityType: 'depot', entityId: row.depotId, after: row } };
-  });
+  return write(
+    ctx,
+    actor,
+    'depot.create',
+    async (trx, { iso: at }) => {
+      await assertCodeFree(trx, input.code);
+      await assertParent(trx, input.parentId, input.level);
+      const row = await trx
+        .insertInto('depots')
+        .values({
+          code: input.code,
+          name: input.name,
+          level: input.level,
+          parentId: input.parentId ?? null,
+          address: input.address ?? null,
+          keeperName: input.keeperName ?? null,
+          phone: input.phone ?? null,
+          capacityNote: input.capacityNote ?? null,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          active: 1,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { result: toDepotDto(row), audit: { entityType: 'depot', entityId: row.depotId, after: row } };
+    },
+    { unique: { code: () => codeTaken(String(input.code)) } },
+  );
 }
 
 export async function updateDepot(
@@ -109,34 +119,43 @@ export async function updateDepot(
   actor: Actor,
   input: z.output<typeof depotUpdateInput>,
 ): Promise<DepotDto> {
-  return write(ctx, actor, 'depot.update', async (trx, { iso: at }) => {
-    const before = await requireDepot(trx, input.depotId);
-    const { depotId, active, ...fields } = input;
-    if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
-    const level = fields.level ?? before.level;
-    const parentId = fields.parentId === undefined ? before.parentId : fields.parentId;
-    if (fields.level !== undefined || fields.parentId !== undefined)
-      await assertParent(trx, parentId, level, depotId);
-    // Its own children must stay below it too.
-    if (fields.level !== undefined && fields.level !== before.level) {
-      const children = await trx
-        .selectFrom('depots')
-        .select('level')
-        .where('parentId', '=', depotId)
-        .execute();
-      if (children.some((c) => LEVEL_RANK[c.level] <= LEVEL_RANK[level])) {
-        throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [
-          { path: 'level', key: 'validation.parentLevel' },
-        ]);
+  return write(
+    ctx,
+    actor,
+    'depot.update',
+    async (trx, { iso: at }) => {
+      const before = await requireDepot(trx, input.depotId);
+      const { depotId, active, ...fields } = input;
+      if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
+      const level = fields.level ?? before.level;
+      const parentId = fields.parentId === undefined ? before.parentId : fields.parentId;
+      if (fields.level !== undefined || fields.parentId !== undefined)
+        await assertParent(trx, parentId, level, depotId);
+      // Its own children must stay below it too.
+      if (fields.level !== undefined && fields.level !== before.level) {
+        const children = await trx
+          .selectFrom('depots')
+          .select('level')
+          .where('parentId', '=', depotId)
+          .execute();
+        if (children.some((c) => LEVEL_RANK[c.level] <= LEVEL_RANK[level])) {
+          throw new AppError('BAD_INPUT', 'validation.parentLevel', {}, [
+            { path: 'level', key: 'validation.parentLevel' },
+          ]);
+        }
       }
-    }
-    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const row = await trx
-      .updateTable('depots')
-      .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
-      .where('depotId', '=', depotId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { result: toDepotDto(row), audit: { entityType: 'depot', entityId: depotId, before, after: row } };
-  });
+      const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      const row = await trx
+        .updateTable('depots')
+        .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
+        .where('depotId', '=', depotId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return {
+        result: toDepotDto(row),
+        audit: { entityType: 'depot', entityId: depotId, before, after: row },
+      };
+    },
+    { unique: { code: () => codeTaken(String(input.code)) } },
+  );
 }

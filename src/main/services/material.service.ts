@@ -55,13 +55,17 @@ export async function listCategories(ctx: ServiceContext): Promise<string[]> {
   return rows.map((r) => r.category!);
 }
 
+function codeTaken(code: string): AppError {
+  return new AppError('CONFLICT', 'material.codeTaken', { code }, [
+    { path: 'code', key: 'material.codeTaken', params: { code } },
+  ]);
+}
+
 async function assertCodeFree(trx: Trx, code: string, exceptId?: number) {
   let q = trx.selectFrom('materials').select('materialId').where('code', '=', code);
   if (exceptId !== undefined) q = q.where('materialId', '<>', exceptId);
   if (await q.executeTakeFirst()) {
-    throw new AppError('CONFLICT', 'material.codeTaken', { code }, [
-      { path: 'code', key: 'material.codeTaken', params: { code } },
-    ]);
+    throw codeTaken(code);
   }
 }
 
@@ -70,32 +74,38 @@ export async function createMaterial(
   actor: Actor,
   input: z.output<typeof materialCreateInput>,
 ): Promise<MaterialDto> {
-  return write(ctx, actor, 'material.create', async (trx, { iso: at }) => {
-    await assertCodeFree(trx, input.code);
-    const row = await trx
-      .insertInto('materials')
-      .values({
-        code: input.code,
-        name: input.name,
-        spec: input.spec ?? null,
-        unit: input.unit,
-        topClass: input.topClass,
-        gbCode: input.gbCode ?? null,
-        category: input.category ?? null,
-        shelfLifeMonths: input.shelfLifeMonths ?? null,
-        warningDays: input.warningDays,
-        referencePriceFen: input.referencePriceFen ?? null,
-        active: 1,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return {
-      result: toMaterialDto(row),
-      audit: { entityType: 'material', entityId: row.materialId, after: row },
-    };
-  });
+  return write(
+    ctx,
+    actor,
+    'material.create',
+    async (trx, { iso: at }) => {
+      await assertCodeFree(trx, input.code);
+      const row = await trx
+        .insertInto('materials')
+        .values({
+          code: input.code,
+          name: input.name,
+          spec: input.spec ?? null,
+          unit: input.unit,
+          topClass: input.topClass,
+          gbCode: input.gbCode ?? null,
+          category: input.category ?? null,
+          shelfLifeMonths: input.shelfLifeMonths ?? null,
+          warningDays: input.warningDays,
+          referencePriceFen: input.referencePriceFen ?? null,
+          active: 1,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return {
+        result: toMaterialDto(row),
+        audit: { entityType: 'material', entityId: row.materialId, after: row },
+      };
+    },
+    { unique: { code: () => codeTaken(String(input.code)) } },
+  );
 }
 
 export async function updateMaterial(
@@ -103,28 +113,34 @@ export async function updateMaterial(
   actor: Actor,
   input: z.output<typeof materialUpdateInput>,
 ): Promise<MaterialDto> {
-  return write(ctx, actor, 'material.update', async (trx, { iso: at }) => {
-    const before = await requireMaterial(trx, input.materialId);
-    const { materialId, active, ...fields } = input;
-    if (fields.code !== undefined) await assertCodeFree(trx, fields.code, materialId);
-    const topClass = fields.topClass ?? before.topClass;
-    const gbCode = fields.gbCode === undefined ? before.gbCode : fields.gbCode;
-    if (gbCode && Number(gbCode[0]) !== topClass) {
-      const params = { digit: gbCode[0]!, topClass };
-      throw new AppError('BAD_INPUT', 'validation.gbCodeClass', params, [
-        { path: 'gbCode', key: 'validation.gbCodeClass', params },
-      ]);
-    }
-    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const row = await trx
-      .updateTable('materials')
-      .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
-      .where('materialId', '=', materialId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return {
-      result: toMaterialDto(row),
-      audit: { entityType: 'material', entityId: materialId, before, after: row },
-    };
-  });
+  return write(
+    ctx,
+    actor,
+    'material.update',
+    async (trx, { iso: at }) => {
+      const before = await requireMaterial(trx, input.materialId);
+      const { materialId, active, ...fields } = input;
+      if (fields.code !== undefined) await assertCodeFree(trx, fields.code, materialId);
+      const topClass = fields.topClass ?? before.topClass;
+      const gbCode = fields.gbCode === undefined ? before.gbCode : fields.gbCode;
+      if (gbCode && Number(gbCode[0]) !== topClass) {
+        const params = { digit: gbCode[0]!, topClass };
+        throw new AppError('BAD_INPUT', 'validation.gbCodeClass', params, [
+          { path: 'gbCode', key: 'validation.gbCodeClass', params },
+        ]);
+      }
+      const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      const row = await trx
+        .updateTable('materials')
+        .set({ ...changes, ...(active === undefined ? {} : { active: active ? 1 : 0 }), updatedAt: at })
+        .where('materialId', '=', materialId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return {
+        result: toMaterialDto(row),
+        audit: { entityType: 'material', entityId: materialId, before, after: row },
+      };
+    },
+    { unique: { code: () => codeTaken(String(input.code)) } },
+  );
 }

@@ -1,7 +1,12 @@
 /** Users, roles and keepers' depots (admin). Passwords are only ever stored as scrypt hashes. */
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
-import type { UserDto, userCreateInput, userResetPasswordInput, userUpdateInput } from '../../shared/schemas/user';
+import type {
+  UserDto,
+  userCreateInput,
+  userResetPasswordInput,
+  userUpdateInput,
+} from '../../shared/schemas/user';
 import type { DbOrTrx, Trx, UserRow } from '../db/database';
 import type { Actor, ServiceContext } from './context';
 import { write } from './write';
@@ -9,7 +14,12 @@ import { requireDepot } from './guards';
 import { hashPassword } from './password';
 
 export async function depotIdsOf(db: DbOrTrx, userId: number): Promise<number[]> {
-  const rows = await db.selectFrom('userDepots').select('depotId').where('userId', '=', userId).orderBy('depotId').execute();
+  const rows = await db
+    .selectFrom('userDepots')
+    .select('depotId')
+    .where('userId', '=', userId)
+    .orderBy('depotId')
+    .execute();
   return rows.map((r) => r.depotId);
 }
 
@@ -35,7 +45,9 @@ async function requireUser(db: DbOrTrx, userId: number): Promise<UserRow> {
   const row = await db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirst();
   if (!row) {
     const params = { id: String(userId) };
-    throw new AppError('NOT_FOUND', 'user.notFound', params, [{ path: 'userId', key: 'user.notFound', params }]);
+    throw new AppError('NOT_FOUND', 'user.notFound', params, [
+      { path: 'userId', key: 'user.notFound', params },
+    ]);
   }
   return row;
 }
@@ -53,7 +65,18 @@ async function setDepots(trx: Trx, userId: number, depotIds: number[]) {
   for (const [i, depotId] of depotIds.entries()) await requireDepot(trx, depotId, { path: `depotIds.${i}` });
   await trx.deleteFrom('userDepots').where('userId', '=', userId).execute();
   const unique = [...new Set(depotIds)];
-  if (unique.length > 0) await trx.insertInto('userDepots').values(unique.map((depotId) => ({ userId, depotId }))).execute();
+  if (unique.length > 0)
+    await trx
+      .insertInto('userDepots')
+      .values(unique.map((depotId) => ({ userId, depotId })))
+      .execute();
+}
+
+function usernameTaken(username: string): AppError {
+  const params = { username };
+  return new AppError('CONFLICT', 'user.usernameTaken', params, [
+    { path: 'username', key: 'user.usernameTaken', params },
+  ]);
 }
 
 /**
@@ -68,39 +91,68 @@ export async function createUser(
   options: { firstOnly?: boolean } = {},
 ): Promise<UserDto> {
   const passwordHash = await hashPassword(input.password, ctx.security.scryptN);
-  return write(ctx, actor, 'user.create', async (trx, { iso: at }) => {
-    if (options.firstOnly) {
-      // An empty table has no row to lock: take the writers' lock (the audit head) first instead.
-      await ctx.dialect.lockAuditHead(trx);
-      if (await trx.selectFrom('users').select('userId').limit(1).executeTakeFirst()) throw new AppError('CONFLICT', 'setup.done');
-    }
-    const taken = await trx.selectFrom('users').select('userId').where('username', '=', input.username).executeTakeFirst();
-    if (taken) {
-      const params = { username: input.username };
-      throw new AppError('CONFLICT', 'user.usernameTaken', params, [{ path: 'username', key: 'user.usernameTaken', params }]);
-    }
-    const row = await trx
-      .insertInto('users')
-      .values({ username: input.username, displayName: input.displayName, role: input.role, passwordHash, active: 1, createdAt: at, updatedAt: at })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const depotIds = input.role === 'keeper' ? input.depotIds : [];
-    await setDepots(trx, row.userId, depotIds);
-    return { result: await toUserDto(trx, row), audit: { entityType: 'user', entityId: row.userId, after: auditable(row, depotIds) } };
-  });
+  return write(
+    ctx,
+    actor,
+    'user.create',
+    async (trx, { iso: at }) => {
+      if (options.firstOnly) {
+        // An empty table has no row to lock: take the writers' lock (the audit head) first instead.
+        await ctx.dialect.lockAuditHead(trx);
+        if (await trx.selectFrom('users').select('userId').limit(1).executeTakeFirst())
+          throw new AppError('CONFLICT', 'setup.done');
+      }
+      const taken = await trx
+        .selectFrom('users')
+        .select('userId')
+        .where('username', '=', input.username)
+        .executeTakeFirst();
+      if (taken) {
+        throw usernameTaken(input.username);
+      }
+      const row = await trx
+        .insertInto('users')
+        .values({
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash,
+          active: 1,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const depotIds = input.role === 'keeper' ? input.depotIds : [];
+      await setDepots(trx, row.userId, depotIds);
+      return {
+        result: await toUserDto(trx, row),
+        audit: { entityType: 'user', entityId: row.userId, after: auditable(row, depotIds) },
+      };
+    },
+    { unique: { username: () => usernameTaken(input.username) } },
+  );
 }
 
-export async function updateUser(ctx: ServiceContext, actor: Actor, input: z.output<typeof userUpdateInput>): Promise<UserDto> {
+export async function updateUser(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof userUpdateInput>,
+): Promise<UserDto> {
   return write(ctx, actor, 'user.update', async (trx, { iso: at }) => {
     const before = await requireUser(trx, input.userId);
     const beforeDepots = await depotIdsOf(trx, input.userId);
     if (input.active === false && input.userId === actor.userId) {
-      throw new AppError('BAD_INPUT', 'user.cannotDeactivateSelf', {}, [{ path: 'active', key: 'user.cannotDeactivateSelf' }]);
+      throw new AppError('BAD_INPUT', 'user.cannotDeactivateSelf', {}, [
+        { path: 'active', key: 'user.cannotDeactivateSelf' },
+      ]);
     }
     const role = input.role ?? before.role;
     const depotIds = role === 'keeper' ? (input.depotIds ?? beforeDepots) : [];
     if (role === 'keeper' && depotIds.length === 0) {
-      throw new AppError('BAD_INPUT', 'validation.keeperNeedsDepot', {}, [{ path: 'depotIds', key: 'validation.keeperNeedsDepot' }]);
+      throw new AppError('BAD_INPUT', 'validation.keeperNeedsDepot', {}, [
+        { path: 'depotIds', key: 'validation.keeperNeedsDepot' },
+      ]);
     }
     const row = await trx
       .updateTable('users')
@@ -120,16 +172,29 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, input: z.out
     }
     return {
       result: await toUserDto(trx, row),
-      audit: { entityType: 'user', entityId: input.userId, before: auditable(before, beforeDepots), after: auditable(row, depotIds) },
+      audit: {
+        entityType: 'user',
+        entityId: input.userId,
+        before: auditable(before, beforeDepots),
+        after: auditable(row, depotIds),
+      },
     };
   });
 }
 
-export async function resetPassword(ctx: ServiceContext, actor: Actor, input: z.output<typeof userResetPasswordInput>) {
+export async function resetPassword(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof userResetPasswordInput>,
+) {
   const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
   return write(ctx, actor, 'user.resetPassword', async (trx, { iso: at }) => {
     await requireUser(trx, input.userId);
-    await trx.updateTable('users').set({ passwordHash, updatedAt: at }).where('userId', '=', input.userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ passwordHash, updatedAt: at })
+      .where('userId', '=', input.userId)
+      .execute();
     await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
     return { result: { ok: true as const }, audit: { entityType: 'user', entityId: input.userId } };
   });

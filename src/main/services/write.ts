@@ -26,6 +26,15 @@ export interface WriteOutcome<T> {
   audit: Omit<AuditEntry, 'action'>;
 }
 
+export interface WriteOptions {
+  /**
+   * What a clash on a unique column (camelCase) means, in the service's words. The service's
+   * own check usually answers first; under concurrency the unique key decides, and the loser
+   * should still read "用户名「x」已被使用", not a generic sentence.
+   */
+  unique?: Record<string, () => AppError>;
+}
+
 /** Attempts in all when the store reports a lock or serialization conflict. */
 const MAX_ATTEMPTS = 6;
 
@@ -40,6 +49,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function transact<T>(
   ctx: ServiceContext,
   body: (trx: Trx, at: WriteTime) => Promise<T>,
+  options: WriteOptions = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -67,6 +77,10 @@ export async function transact<T>(
         }
         throw new AppError('CONFLICT', 'error.busy');
       }
+      if (failure?.kind === 'unique') {
+        const own = options.unique?.[failure.columns.at(-1) ?? ''];
+        if (own) throw own();
+      }
       throw failure ? (constraintError(failure) ?? error) : error;
     }
   }
@@ -77,14 +91,19 @@ export async function write<T>(
   actor: Actor | null,
   action: string,
   body: (trx: Trx, at: WriteTime) => Promise<WriteOutcome<T>>,
+  options: WriteOptions = {},
 ): Promise<T> {
-  const result = await transact(ctx, async (trx, at) => {
-    await claimIdempotencyKey(ctx, trx, at);
-    const outcome = await body(trx, at);
-    await ctx.dialect.lockAuditHead(trx);
-    await appendAudit(trx, actor, at.iso, { action, ...outcome.audit });
-    return outcome.result;
-  });
+  const result = await transact(
+    ctx,
+    async (trx, at) => {
+      await claimIdempotencyKey(ctx, trx, at);
+      const outcome = await body(trx, at);
+      await ctx.dialect.lockAuditHead(trx);
+      await appendAudit(trx, actor, at.iso, { action, ...outcome.audit });
+      return outcome.result;
+    },
+    options,
+  );
   // Only a committed claim counts: an attempt that was retried or rolled back claimed nothing.
   if (ctx.request?.idempotency) ctx.request.idempotency.claimed = true;
   return result;
@@ -103,7 +122,7 @@ function constraintError(failure: Exclude<DatabaseFailure, { kind: 'retry' }>): 
   switch (failure.kind) {
     case 'unique': {
       const field = failure.columns.at(-1);
-      const fields: FieldIssue[] = field ? [{ path: field, key: 'error.duplicate' }] : [];
+      const fields: FieldIssue[] = field ? [{ path: field, key: 'error.duplicateValue' }] : [];
       return new AppError('CONFLICT', 'error.duplicate', {}, fields);
     }
     case 'check':

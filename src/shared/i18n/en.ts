@@ -13,6 +13,7 @@ export const en: Messages = {
   'error.alreadySubmitted': 'This was already submitted (the same request is never posted twice); refresh to see the result',
   'error.busy': 'The database is busy (others are writing); try again. Nothing was saved.',
   'error.duplicate': 'A record with this value already exists',
+  'error.duplicateValue': 'already in use',
   'error.implausible': 'Quantity out of range (must be below {max})',
   'reservation.notActive': 'Reservation {id} was already released or dispatched',
 

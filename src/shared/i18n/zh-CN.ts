@@ -12,6 +12,7 @@ export const zhCN = {
   'error.alreadySubmitted': '此操作已提交过（同一请求不会重复记账），请刷新查看结果',
   'error.busy': '数据库正忙（其他用户正在写入），请稍后重试；本次操作未保存',
   'error.duplicate': '已存在相同的记录',
+  'error.duplicateValue': '已被使用',
   'error.implausible': '数量超出合理范围（须小于 {max}）',
   'reservation.notActive': '预留 {id} 已释放或已出库',
 
