@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { api } from '../../src/shared/api';
 import { createTestEnv, createWorld, failsCleanly, scalar, type TestEnv } from './harness';
+import { MOVEMENT_TYPES } from '../../src/shared/schemas/stock';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -62,16 +63,7 @@ describe('balances are the sum of the movements', () => {
       .distinct()
       .orderBy('type')
       .execute();
-    expect(types.map((x) => x.type)).toEqual([
-      'issue',
-      'receipt',
-      'reversal',
-      'scrap',
-      'stocktake_gain',
-      'stocktake_loss',
-      'transfer_in',
-      'transfer_out',
-    ]);
+    expect(types.map((x) => x.type)).toEqual([...MOVEMENT_TYPES].sort());
     const batchDiff = await scalar(
       env,
       sql`select count(*) as n from batch_balances bb
