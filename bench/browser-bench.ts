@@ -1,5 +1,5 @@
 /**
- * Browser mode at --scale size: the HTTP server on the scale database and Debian's Chromium
+ * Browser mode at --scale size: the HTTP server on the scale database (the SQLite file) and Debian's Chromium
  * (Playwright) driving the built renderer (out/renderer, built by `npm run bench`).
  * - start: from createApp() on the database to the sign-in screen ready for typing, in a fresh
  *   browser context each time (nothing cached);
@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createApp } from '../src/main/app';
+import type { StoreConfig } from '../src/main/db/store';
 import { startHttpServer } from '../src/main/rpc/http';
 import type { OutputOf } from '../src/shared/api';
 import { balanceRows } from '../src/shared/balance-rows';
@@ -28,25 +29,45 @@ export interface BrowserFigure {
 
 const RUNS = 7;
 const STATIC_DIR = path.resolve('out/renderer');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const countText = (n: number) => `共 ${n.toLocaleString('en-US')} 条`;
 
 async function heapMb(page: Page): Promise<number | null> {
-  const used = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+  const used = await page.evaluate(
+    () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+  );
   return used === null ? null : Math.round(used / 1024 / 1024);
 }
 
 async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 768 } });
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 768 },
+  });
   return context.newPage();
 }
 
-export async function benchBrowser(dataDir: string, account: { username: string; password: string }): Promise<BrowserFigure[]> {
+export async function benchBrowser(
+  store: StoreConfig,
+  account: { username: string; password: string },
+): Promise<BrowserFigure[]> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('No Chromium for the browser benchmark: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH');
+  if (!executablePath)
+    throw new Error(
+      'No Chromium for the browser benchmark: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH',
+    );
   const browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS });
   const figures: BrowserFigure[] = [];
   try {
@@ -56,7 +77,7 @@ export async function benchBrowser(dataDir: string, account: { username: string;
     for (let i = 0; i < RUNS; i += 1) {
       const page = await newPage(browser);
       const t0 = now();
-      const app = await createApp({ dataDir, logError: () => undefined });
+      const app = await createApp({ store, logError: () => undefined });
       const http = await startHttpServer(app.dispatch, { staticDir: STATIC_DIR });
       await page.goto(http.url);
       await page.getByLabel('用户名').waitFor({ state: 'visible' });
@@ -67,10 +88,17 @@ export async function benchBrowser(dataDir: string, account: { username: string;
       await http.close();
       await app.close();
     }
-    figures.push({ scenario: 'browser: server start → sign-in screen ready', p50Ms: p50(starts), runs: RUNS, limitMs: 1500, target: '≤ 1.5 s', heapMb: startHeap });
+    figures.push({
+      scenario: 'browser: server start → sign-in screen ready',
+      p50Ms: p50(starts),
+      runs: RUNS,
+      limitMs: 1500,
+      target: '≤ 1.5 s',
+      heapMb: startHeap,
+    });
 
     // The server for the screen scenarios, and a filter giving at least 10,000 rows.
-    const app = await createApp({ dataDir, logError: () => undefined });
+    const app = await createApp({ store, logError: () => undefined });
     const http = await startHttpServer(app.dispatch, { staticDir: STATIC_DIR });
     try {
       const { token } = await call(app, undefined, 'auth.login', account);
@@ -86,7 +114,10 @@ export async function benchBrowser(dataDir: string, account: { username: string;
       }
       if (!chosen) throw new Error('no selection gives 10,000 balance rows; generate the --scale data set');
       const probe = chosen.rows[Math.floor(chosen.rows.length / 2)]!.materialCode;
-      const narrowed = chosen.rows.filter((r) => r.materialCode.includes(probe) || r.materialName.includes(probe) || (r.spec ?? '').includes(probe)).length;
+      const narrowed = chosen.rows.filter(
+        (r) =>
+          r.materialCode.includes(probe) || r.materialName.includes(probe) || (r.spec ?? '').includes(probe),
+      ).length;
 
       const page = await newPage(browser);
       await page.goto(http.url);
@@ -101,8 +132,14 @@ export async function benchBrowser(dataDir: string, account: { username: string;
         await page.evaluate(() => (window.location.hash = '#/dashboard'));
         await page.getByTestId('current-user').waitFor();
         const t0 = now();
-        await page.evaluate((query) => (window.location.hash = `#/stock?${query}&groupBy=depotMaterial`), chosen.query);
-        await page.getByTestId('row-count').getByText(countText(chosen.rows.length)).waitFor({ timeout: 120_000 });
+        await page.evaluate(
+          (query) => (window.location.hash = `#/stock?${query}&groupBy=depotMaterial`),
+          chosen.query,
+        );
+        await page
+          .getByTestId('row-count')
+          .getByText(countText(chosen.rows.length))
+          .waitFor({ timeout: 120_000 });
         stock.push(now() - t0);
       }
       figures.push({
@@ -116,10 +153,16 @@ export async function benchBrowser(dataDir: string, account: { username: string;
 
       // 3. Typing a filter (text + Enter) to the narrowed table.
       const filter: number[] = [];
-      const search = page.getByRole('searchbox').or(page.getByPlaceholder(/物资编码|名称|规格/)).first();
+      const search = page
+        .getByRole('searchbox')
+        .or(page.getByPlaceholder(/物资编码|名称|规格/))
+        .first();
       for (let i = 0; i < RUNS; i += 1) {
         await search.fill('');
-        await page.getByTestId('row-count').getByText(countText(chosen.rows.length)).waitFor({ timeout: 120_000 });
+        await page
+          .getByTestId('row-count')
+          .getByText(countText(chosen.rows.length))
+          .waitFor({ timeout: 120_000 });
         const t0 = now();
         await search.fill(probe);
         await search.press('Enter');
@@ -153,11 +196,20 @@ async function call(app: App, token: string | undefined, procedure: string, inpu
   return response.result as { token: string };
 }
 
-async function allBalances(app: App, token: string, level: 'city' | 'district' | 'town', topClass: 1 | 2 | 3 | undefined): Promise<BalanceRow[]> {
+async function allBalances(
+  app: App,
+  token: string,
+  level: 'city' | 'district' | 'town',
+  topClass: 1 | 2 | 3 | undefined,
+): Promise<BalanceRow[]> {
   const rows: BalanceRow[] = [];
   let after: string | undefined;
   do {
-    const response = await app.dispatch({ procedure: 'stock.balances', token, input: { groupBy: 'depotMaterial', level, topClass, limit: 5000, after } });
+    const response = await app.dispatch({
+      procedure: 'stock.balances',
+      token,
+      input: { groupBy: 'depotMaterial', level, topClass, limit: 5000, after },
+    });
     if (!response.ok) throw new Error(response.error.message);
     const page = response.result as OutputOf<'stock.balances'>;
     rows.push(...balanceRows(page));

@@ -32,14 +32,27 @@ const [preload] = await Promise.all([
   // The benchmarks are optional (npm run bench): absent in a checkout without bench/bench.ts.
   // Playwright (the browser-mode figures) stays external too: it finds its own files at run time.
   existsSync('bench/bench.ts')
-    ? build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'out/bench/bench.cjs', external: [...common.external, '@playwright/test', 'playwright', 'playwright-core'] })
+    ? build({
+        ...common,
+        entryPoints: ['bench/bench.ts'],
+        outfile: 'out/bench/bench.cjs',
+        external: [...common.external, '@playwright/test', 'playwright', 'playwright-core'],
+      })
+    : null,
+  // The writer processes of the write benchmark (bench.ts forks out/bench/write-worker.cjs).
+  existsSync('bench/write-worker.ts')
+    ? build({ ...common, entryPoints: ['bench/write-worker.ts'], outfile: 'out/bench/write-worker.cjs' })
     : null,
 ]);
 
 // A preload that requires anything but 'electron' fails at run time in the sandbox: fail here.
-const imports = Object.values(preload.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+const imports = Object.values(preload.metafile.outputs).flatMap((o) =>
+  o.imports.filter((i) => i.external).map((i) => i.path),
+);
 const stray = imports.filter((p) => p !== 'electron');
 if (stray.length > 0) {
-  console.error(`out/main/preload.cjs may require only 'electron' (sandboxed preload), not: ${stray.join(', ')}`);
+  console.error(
+    `out/main/preload.cjs may require only 'electron' (sandboxed preload), not: ${stray.join(', ')}`,
+  );
   process.exit(1);
 }

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from './app';
-import { describeStore, openStore, storeConfig, type StoreConfig } from './db/store';
+import { describeStore, openStore, storeConfig, type Store, type StoreConfig } from './db/store';
+import { copyStore, TransferRefused } from './db/transfer';
 import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
 import { checkDesktop, type DesktopCheck } from './electron-binary';
@@ -17,7 +18,10 @@ const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const APP_ROOT = path.join(__dirname, '..', '..');
 
 /** Why `start` serves over HTTP instead of opening the window: always said in both languages. */
-const FALLBACK: Record<Exclude<DesktopCheck, { ok: true }>['reason'] | 'spawn-failed', { 'zh-CN': string; en: string }> = {
+const FALLBACK: Record<
+  Exclude<DesktopCheck, { ok: true }>['reason'] | 'spawn-failed',
+  { 'zh-CN': string; en: string }
+> = {
   'no-electron-package': {
     'zh-CN': '未安装 Electron（node_modules/electron 不存在），改为通过 HTTP 在浏览器中提供本应用。',
     en: 'Electron is not installed (no node_modules/electron): serving the app over HTTP for a browser instead.',
@@ -27,7 +31,8 @@ const FALLBACK: Record<Exclude<DesktopCheck, { ok: true }>['reason'] | 'spawn-fa
     en: 'Electron binary not installed (offline machine): serving the app over HTTP for a browser instead.',
   },
   'no-display': {
-    'zh-CN': '没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开桌面窗口，改为通过 HTTP 在浏览器中提供本应用。',
+    'zh-CN':
+      '没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开桌面窗口，改为通过 HTTP 在浏览器中提供本应用。',
     en: 'No display (DISPLAY and WAYLAND_DISPLAY are unset): no desktop window; serving the app over HTTP for a browser instead.',
   },
   'spawn-failed': {
@@ -44,6 +49,9 @@ const messages = {
   demo [--scale]   在数据目录中建立演示数据库（目录须为空）；--scale 生成基准测试规模的数据
   check            账实核对：重算全部结存、校验审计链、数据库完整性检查；有问题时退出码为 1
   backup <文件>    在线备份数据库（PostgreSQL 用 pg_dump 自定义格式），并检查副本的完整性
+  transfer-data --to postgres://…|目录
+                   把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
+                   PostgreSQL 数据库（或另一个数据目录），然后在目标上核对账目和审计链；有问题时退出码为 1
 选项: --data 目录   --database postgres://…（或环境变量 RELIEF_DEPOT_DATABASE_URL；默认用数据目录中的 SQLite 文件）
       --host 主机   --port 端口   --lang zh-CN|en`,
     desktop: (b: string) => `正在启动桌面应用（${b}）…`,
@@ -51,11 +59,13 @@ const messages = {
     serving: (u: string) => `服务已启动: ${u}  （接口 POST ${u}/rpc；按 Ctrl+C 停止）`,
     openBrowser: (u: string) => `请在浏览器中打开 ${u}`,
     firstRun: '首次运行：数据库为空，界面会引导您创建管理员账号或载入演示数据。',
-    noUi: (d: string) => `提示：找不到已构建的界面（${d}/index.html），只提供 HTTP 接口。请先运行 npx vite build（npm start 和 npm run serve 会自动构建）。`,
+    noUi: (d: string) =>
+      `提示：找不到已构建的界面（${d}/index.html），只提供 HTTP 接口。请先运行 npx vite build（npm start 和 npm run serve 会自动构建）。`,
     demoDone: (s: string) => `演示数据已建立: ${s}`,
     accounts: '演示账号（用户名 / 密码 / 角色）:',
     notEmpty: (f: string) => `数据库 ${f} 已有数据；请换一个空目录（--data）。`,
-    ledgerOk: (m: number, b: number, ms: number) => `账目核对通过：${m} 条流水，${b} 个批次结存一致（${ms} ms）`,
+    ledgerOk: (m: number, b: number, ms: number) =>
+      `账目核对通过：${m} 条流水，${b} 个批次结存一致（${ms} ms）`,
     ledgerBad: (n: number) => `账目核对发现 ${n} 处差异：`,
     auditOk: (n: number) => `审计链完整：${n} 条记录`,
     auditBad: (id: number | null, p: string | null) => `审计链在第 ${id} 条记录处断开：${p}`,
@@ -64,6 +74,20 @@ const messages = {
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
     backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
     noDatabase: (f: string) => `找不到数据库 ${f}`,
+    transferNeedsTarget: '请用 --to 指定目标：postgres://用户:密码@主机:端口/库名，或一个数据目录。',
+    transferSame: (s: string) => `源和目标是同一个数据库（${s}）。`,
+    transferStart: (from: string, to: string) => `正在复制 ${from} → ${to} …`,
+    transferRows: (table: string, copied: number, total: number, s: string) =>
+      `  ${table}: ${copied.toLocaleString('en')} / ${total.toLocaleString('en')} 行（${s} 秒）`,
+    transferIndexes: (s: string) => `  重建索引并校验外键…（${s} 秒）`,
+    transferAnalyze: (s: string) => `  收集统计信息（VACUUM ANALYZE）…（${s} 秒）`,
+    transferDone: (rows: number, tables: number, s: string) =>
+      `复制完成：${tables} 张表，共 ${rows.toLocaleString('en')} 行，用时 ${s} 秒`,
+    transferNotEmpty: (d: string) =>
+      `目标数据库不是空的（这些表中已有数据：${d}），不会复制：请换一个新建的空数据库。`,
+    transferSchema: (d: string) => `源和目标的数据库结构不一致，不会复制：${d}`,
+    transferUnknownTable: (d: string) => `数据库中有本程序不认识的表（${d}），不会复制。`,
+    transferChecked: '目标数据库核对通过，可以使用。',
     unknown: (c: string) => `未知命令: ${c}`,
   },
   en: {
@@ -73,26 +97,49 @@ const messages = {
   demo [--scale]   create a demo database in the data folder (must be empty); --scale: benchmark size
   check            ledger check (recompute every balance), audit chain, store integrity; exit 1 on any problem
   backup <file>    online backup of the database (PostgreSQL: pg_dump custom format), then a check of the copy
+  transfer-data --to postgres://…|DIR
+                   copy the whole database (the SQLite file in the data folder, or --database) into an empty
+                   PostgreSQL database (or another data folder), then check the ledger and audit chain there; exit 1 on any problem
 Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; default: the SQLite file in the data folder)
          --host HOST   --port PORT   --lang zh-CN|en`,
     desktop: (b: string) => `Starting the desktop app (${b})…`,
     dataDir: (d: string) => `Database: ${d}`,
     serving: (u: string) => `Serving at ${u}  (API: POST ${u}/rpc; Ctrl+C stops)`,
     openBrowser: (u: string) => `Open ${u} in a browser`,
-    firstRun: 'First run: the database is empty; the UI will offer to create an administrator or load the demo data.',
-    noUi: (d: string) => `Note: no built UI (${d}/index.html); only the HTTP API is served. Run npx vite build first (npm start and npm run serve build it).`,
+    firstRun:
+      'First run: the database is empty; the UI will offer to create an administrator or load the demo data.',
+    noUi: (d: string) =>
+      `Note: no built UI (${d}/index.html); only the HTTP API is served. Run npx vite build first (npm start and npm run serve build it).`,
     demoDone: (s: string) => `Demo data created: ${s}`,
     accounts: 'Demo accounts (user / password / role):',
     notEmpty: (f: string) => `The database ${f} already has data; choose an empty folder (--data).`,
-    ledgerOk: (m: number, b: number, ms: number) => `Ledger check passed: ${m} movements, ${b} batch balances agree (${ms} ms)`,
+    ledgerOk: (m: number, b: number, ms: number) =>
+      `Ledger check passed: ${m} movements, ${b} batch balances agree (${ms} ms)`,
     ledgerBad: (n: number) => `Ledger check found ${n} differences:`,
     auditOk: (n: number) => `Audit chain intact: ${n} records`,
     auditBad: (id: number | null, p: string | null) => `Audit chain broken at record ${id}: ${p}`,
     integrityOk: (r: string) => `Store integrity check passed (${r})`,
     integrityBad: (r: string) => `Store integrity check failed: ${r}`,
-    backupDone: (f: string, bytes: number) => `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
+    backupDone: (f: string, bytes: number) =>
+      `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
     backupExists: (f: string) => `${f} already exists; not overwriting it.`,
     noDatabase: (f: string) => `No database at ${f}`,
+    transferNeedsTarget:
+      'Say where to copy to with --to: postgres://user:password@host:port/database, or a data folder.',
+    transferSame: (s: string) => `Source and target are the same database (${s}).`,
+    transferStart: (from: string, to: string) => `Copying ${from} → ${to} …`,
+    transferRows: (table: string, copied: number, total: number, s: string) =>
+      `  ${table}: ${copied.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${s} s)`,
+    transferIndexes: (s: string) => `  building indexes and checking foreign keys… (${s} s)`,
+    transferAnalyze: (s: string) => `  gathering statistics (VACUUM ANALYZE)… (${s} s)`,
+    transferDone: (rows: number, tables: number, s: string) =>
+      `Copied ${tables} tables, ${rows.toLocaleString('en')} rows in ${s} s`,
+    transferNotEmpty: (d: string) =>
+      `The target database is not empty (rows in ${d}); nothing copied: use a new, empty database.`,
+    transferSchema: (d: string) => `Source and target have different schemas; nothing copied: ${d}`,
+    transferUnknownTable: (d: string) =>
+      `The database has tables this program does not know (${d}); nothing copied.`,
+    transferChecked: 'The target database passed its checks and is ready to use.',
     unknown: (c: string) => `Unknown command: ${c}`,
   },
 };
@@ -108,7 +155,10 @@ function missingDatabase(config: StoreConfig): string | null {
 }
 
 async function isEmpty(app: App): Promise<boolean> {
-  const row = await app.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n) === 0;
 }
 
@@ -122,7 +172,10 @@ async function serve(app: App, say: Say, host: string, port: number | undefined)
   const stop = () => {
     if (stopping) return; // Ctrl+C reaches both npm start's wrapper and this process
     stopping = true;
-    void http.close().then(() => app.close()).then(() => process.exit(0));
+    void http
+      .close()
+      .then(() => app.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -156,6 +209,90 @@ function runDesktop(binary: string, dataDir: string, lang: string | undefined): 
   });
 }
 
+/** Ledger check and audit chain, printed; returns how many of the two failed. */
+async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Say): Promise<number> {
+  let problems = 0;
+  const ledger = await checkLedger(store);
+  if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
+  else {
+    problems += 1;
+    console.error(say.ledgerBad(ledger.differences.length + ledger.negatives));
+    for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
+  }
+  const audit = await verifyAudit(store.db);
+  if (audit.ok) console.log(say.auditOk(audit.records));
+  else {
+    problems += 1;
+    console.error(say.auditBad(audit.firstBrokenId, audit.problem));
+  }
+  return problems;
+}
+
+/** `--to`: a PostgreSQL URL, or a data folder (its SQLite file). */
+function targetConfig(to: string): StoreConfig {
+  return /^postgres(ql)?:\/\//.test(to) ? { kind: 'postgres', url: to } : storeConfig(path.resolve(to), '');
+}
+
+async function transferData(source: StoreConfig, to: string | undefined, say: Say): Promise<number> {
+  if (!to) {
+    console.error(say.transferNeedsTarget);
+    return 2;
+  }
+  const missing = missingDatabase(source);
+  if (missing) {
+    console.error(say.noDatabase(missing));
+    return 1;
+  }
+  const target = targetConfig(to);
+  if (describeStore(target) === describeStore(source)) {
+    console.error(say.transferSame(describeStore(source)));
+    return 2;
+  }
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  const from = await openStore(source);
+  try {
+    const into = await openStore(target);
+    try {
+      console.log(say.transferStart(from.location, into.location));
+      let lastTable = '';
+      let lastPrint = 0;
+      const summary = await copyStore(from, into, (p) => {
+        if (p.step !== 'rows') {
+          console.log(
+            (p.step === 'indexes' ? say.transferIndexes : say.transferAnalyze)(seconds(p.elapsedMs)),
+          );
+          return;
+        }
+        // A line when a table is done, and every few seconds within a big one.
+        const done = p.copied === p.total;
+        if ((done && p.table !== lastTable) || p.elapsedMs - lastPrint >= 5000) {
+          lastPrint = p.elapsedMs;
+          if (done) lastTable = p.table;
+          console.log(say.transferRows(p.table, p.copied, p.total, seconds(p.elapsedMs)));
+        }
+      });
+      console.log(say.transferDone(summary.rows, summary.tables.length, seconds(summary.elapsedMs)));
+      const problems = await checkLedgerAndAudit(into, say);
+      if (problems > 0) return 1;
+      console.log(say.transferChecked);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof TransferRefused)) throw error;
+      const message = {
+        targetNotEmpty: say.transferNotEmpty,
+        schemaMismatch: say.transferSchema,
+        unknownTable: say.transferUnknownTable,
+      }[error.code];
+      console.error(message(error.detail));
+      return 1;
+    } finally {
+      await into.close();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
 function printAccounts(say: Say) {
   console.log(say.accounts);
   for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password} / ${a.role}`);
@@ -172,6 +309,7 @@ export async function main(argv: string[]): Promise<number> {
       lang: { type: 'string' },
       database: { type: 'string' },
       scale: { type: 'boolean' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -213,7 +351,9 @@ export async function main(argv: string[]): Promise<number> {
           console.error(say.notEmpty(app.store.location));
           return 1;
         }
-        const summary = values.scale ? await seedScale(app, { onProgress: (m) => console.log(m) }) : await seedDemo(app);
+        const summary = values.scale
+          ? await seedScale(app, { onProgress: (m) => console.log(m) })
+          : await seedDemo(app);
         console.log(say.demoDone(JSON.stringify(summary)));
         if (!values.scale) printAccounts(say);
         return 0;
@@ -230,19 +370,7 @@ export async function main(argv: string[]): Promise<number> {
       const app = await createApp({ store: config });
       let problems = 0;
       try {
-        const ledger = await checkLedger(app.svc);
-        if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
-        else {
-          problems += 1;
-          console.error(say.ledgerBad(ledger.differences.length + ledger.negatives));
-          for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
-        }
-        const audit = await verifyAudit(app.db);
-        if (audit.ok) console.log(say.auditOk(audit.records));
-        else {
-          problems += 1;
-          console.error(say.auditBad(audit.firstBrokenId, audit.problem));
-        }
+        problems += await checkLedgerAndAudit(app.store, say);
         const integrity = await app.store.maintenance.integrityCheck();
         if (integrity.ok) console.log(say.integrityOk(integrity.report));
         else {
@@ -284,6 +412,8 @@ export async function main(argv: string[]): Promise<number> {
         await store.close();
       }
     }
+    case 'transfer-data':
+      return transferData(config, values.to, say);
     default:
       console.error(say.unknown(command));
       console.error(say.usage);

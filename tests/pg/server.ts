@@ -54,11 +54,19 @@ function run(bin: string, tool: string, args: string[]): void {
     throw new Error(`${tool} failed: ${result.error?.message ?? ''}${result.stderr}${result.stdout}`);
 }
 
-export async function startPgServer(): Promise<PgServer> {
+export interface PgServerOptions {
+  /** Where the cluster's temp folder goes (default /dev/shm where there is one, else the temp folder). */
+  base?: string;
+  /** More server settings (`name=value`), after the test defaults, which they override (the benchmark: `fsync=on` …). */
+  settings?: string[];
+}
+
+export async function startPgServer(config: PgServerOptions = {}): Promise<PgServer> {
   const bin = findPgBin();
   if (!bin)
     throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)');
-  const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'relief-depot-pg-'));
+  const base = config.base ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const dir = mkdtempSync(path.join(base, 'relief-depot-pg-'));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -77,6 +85,7 @@ export async function startPgServer(): Promise<PgServer> {
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=400',
+    ...(config.settings ?? []).map((setting) => `-c ${setting}`),
   ].join(' ');
   run(bin, 'pg_ctl', [
     '-D',

@@ -1,16 +1,20 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { main } from '../../src/main/cli-commands';
-import { createApp } from '../../src/main/app';
-import { openSqlite } from '../../src/main/db/connect';
-import { createTestEnv, createWorld } from './harness';
+import { openStore, type StoreConfig } from '../../src/main/db/store';
+import { createTestEnv, createWorld, pgServer, type TestEnv } from './harness';
 
 /** Runs a CLI command in-process and captures what it prints. */
 async function cli(args: string[]) {
   const out: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const err = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const err = jest
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   try {
     const code = await main([...args, '--lang', 'en']);
     return { code, output: out.join('\n') };
@@ -20,83 +24,110 @@ async function cli(args: string[]) {
   }
 }
 
-let scratch: string;
-beforeEach(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'relief-depot-cli-'));
-});
-afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+/** How the CLI finds a test's store: its data folder, or `--database URL`. */
+function storeArgs(config: StoreConfig): string[] {
+  return config.kind === 'sqlite' ? ['--data', path.dirname(config.file)] : ['--database', config.url];
+}
 
-/** A store with a little stock in it, closed so the CLI can open it. */
-async function storeWithStock(): Promise<string> {
-  const env = await createTestEnv();
+let scratch: string;
+let env: TestEnv;
+beforeEach(async () => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'relief-depot-cli-'));
+  // A store with a little stock in it; the CLI opens it beside the test's own connection.
+  env = await createTestEnv();
   const w = await createWorld(env);
   await env.call(w.keeper.token, 'stock.receive', {
     depotId: w.city.depotId,
     source: 'procurement',
     lines: [{ materialId: w.tent.materialId, quantity: 40, lotNo: 'T-1' }],
   });
-  await env.app.close();
-  return env.dir;
-}
+});
+afterEach(async () => {
+  await env.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 test('check passes on a consistent store and fails, naming the difference, when a balance is tampered with', async () => {
-  const dir = await storeWithStock();
-  try {
-    const good = await cli(['check', '--data', dir]);
-    expect(good.code).toBe(0);
-    expect(good.output).toContain('Ledger check passed: 1 movements');
-    expect(good.output).toContain('Audit chain intact');
-    expect(good.output).toContain('SQLite integrity check passed');
+  const good = await cli(['check', ...storeArgs(env.store)]);
+  expect(good.output).toContain('Ledger check passed: 1 movements');
+  expect(good.output).toContain('Audit chain intact');
+  expect(good.output).toContain('Store integrity check passed');
+  expect(good.output).toContain(
+    env.store.kind === 'sqlite' ? 'SQLite integrity_check' : 'PostgreSQL: every constraint validated',
+  );
+  expect(good.code).toBe(0);
 
-    const app = await createApp({ dataDir: dir });
-    app.sqlite.prepare('update batch_balances set on_hand = on_hand + 1').run();
-    await app.close();
-    const bad = await cli(['check', '--data', dir]);
-    expect(bad.code).toBe(1);
-    expect(bad.output).toContain('Ledger check found');
-    expect(bad.output).toContain('"maintained":41,"recomputed":40');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await sql`update batch_balances set on_hand = on_hand + 1`.execute(env.app.db);
+  const bad = await cli(['check', ...storeArgs(env.store)]);
+  expect(bad.code).toBe(1);
+  expect(bad.output).toContain('Ledger check found');
+  expect(bad.output).toContain('"maintained":41,"recomputed":40');
 });
 
 test('check reports a broken audit chain', async () => {
-  const dir = await storeWithStock();
-  try {
-    const app = await createApp({ dataDir: dir });
-    app.sqlite.prepare("update audit_log set action = 'forged' where audit_id = 2").run();
-    await app.close();
-    const result = await cli(['check', '--data', dir]);
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('Audit chain broken at record 2');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await sql`update audit_log set action = 'forged' where audit_id = 2`.execute(env.app.db);
+  const result = await cli(['check', ...storeArgs(env.store)]);
+  expect(result.code).toBe(1);
+  expect(result.output).toContain('Audit chain broken at record 2');
 });
 
-test('backup copies the live store, checks the copy, and never overwrites', async () => {
-  const dir = await storeWithStock();
-  try {
-    const target = path.join(scratch, 'copy.sqlite');
-    const first = await cli(['backup', target, '--data', dir]);
-    expect(first.code).toBe(0);
-    expect(first.output).toContain('the copy passed the integrity check');
-    const copy = openSqlite(target, { readonly: true });
-    expect(copy.prepare('select count(*) as n from movements').get()).toEqual({ n: 1 });
-    copy.close();
-    const again = await cli(['backup', target, '--data', dir]);
-    expect(again.code).toBe(1);
-    expect(again.output).toContain('already exists');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** The movements in a backup: the SQLite copy opened as it is, or a pg_dump archive restored into a new database. */
+async function movementsInBackup(file: string): Promise<number> {
+  if (env.store.kind === 'sqlite') {
+    const copy = await openStore({ kind: 'sqlite', file }, { migrate: false });
+    try {
+      return Number(
+        (await sql<{ n: number }>`select count(*) as n from movements`.execute(copy.db)).rows[0]!.n,
+      );
+    } finally {
+      await copy.close();
+    }
   }
+  expect(readFileSync(file).subarray(0, 5).toString()).toBe('PGDMP'); // pg_dump's custom format
+  const server = pgServer();
+  const name = `restored_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: `${server.url}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+    const restore = spawnSync(
+      path.join(server.bin, 'pg_restore'),
+      ['--no-owner', `--dbname=${server.url}/${name}`, file],
+      { encoding: 'utf8' },
+    );
+    expect(restore.stderr).toBe('');
+    const restored = new pg.Client({ connectionString: `${server.url}/${name}` });
+    await restored.connect();
+    try {
+      return Number((await restored.query<{ n: string }>('select count(*) as n from movements')).rows[0]!.n);
+    } finally {
+      await restored.end();
+    }
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+test('backup copies the live store, checks the copy, and never overwrites', async () => {
+  const target = path.join(scratch, env.store.kind === 'sqlite' ? 'copy.sqlite' : 'copy.dump');
+  const first = await cli(['backup', target, ...storeArgs(env.store)]);
+  expect(first.output).toContain('the copy passed the integrity check');
+  expect(first.code).toBe(0);
+  expect(await movementsInBackup(target)).toBe(1);
+  const again = await cli(['backup', target, ...storeArgs(env.store)]);
+  expect(again.code).toBe(1);
+  expect(again.output).toContain('already exists');
 });
 
 test('check and backup refuse a folder without a database; unknown commands print the usage', async () => {
   expect((await cli(['check', '--data', scratch])).code).toBe(1);
-  expect((await cli(['backup', path.join(scratch, 'x.sqlite'), '--data', scratch])).output).toContain('No database');
+  expect((await cli(['backup', path.join(scratch, 'x.sqlite'), '--data', scratch])).output).toContain(
+    'No database',
+  );
   expect(existsSync(path.join(scratch, 'x.sqlite'))).toBe(false);
   const unknown = await cli(['frobnicate']);
   expect(unknown.code).toBe(2);
   expect(unknown.output).toContain('Usage: relief-depot');
+  expect(unknown.output).toContain('transfer-data --to postgres://');
 });
