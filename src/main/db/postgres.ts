@@ -9,6 +9,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database';
 import type { IntegrityReport, Maintenance } from './maintenance';
+import { statementName } from './prepared';
 
 /**
  * bigint (int8) and numeric (sums, counts) arrive as text by default. Every quantity the schema
@@ -27,7 +28,17 @@ export function openPostgresPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, types: types as pg.CustomTypesConfig });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  pool.on('connect', runPreparedByName);
   return pool;
+}
+
+/** kysely sends (text, values); a prepared statement's text goes as a named statement instead. */
+function runPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text) : undefined;
+    return name ? query({ name, text, values }, ...rest) : query(text, values, ...rest);
+  };
 }
 
 export function postgresKysely(pool: pg.Pool): Kysely<Database> {

@@ -21,6 +21,16 @@ const slots = new Proxy({} as Record<string, Slot>, { get: (_target, name) => ne
 
 type Db = Kysely<Database>;
 
+/**
+ * The SQL text of every prepared statement, with a name. PostgreSQL connections run these as
+ * named server-side statements (postgres.ts), so the server plans each once per connection:
+ * planning the movement read's seven joins costs more than running it.
+ */
+const names = new Map<string, string>();
+export function statementName(sqlText: string): string | undefined {
+  return names.get(sqlText);
+}
+
 export interface Prepared<P, R> {
   run(db: Db, params: P): Promise<QueryResult<R>>;
   /** The first row, or undefined. */
@@ -32,21 +42,22 @@ export function prepared<P extends Record<string, unknown>, R>(
   build: (db: Db, p: P, dialect: Dialect) => Compilable<R>,
 ): Prepared<P, R> {
   // Per dialect (its adapter class): placeholders differ ('?' against '$1').
-  const compiled = new Map<unknown, { query: CompiledQuery<R>; names: (string | null)[] }>();
+  const compiled = new Map<unknown, { query: CompiledQuery<R>; slotNames: (string | null)[] }>();
   const compile = (db: Db) => {
     const adapter = db.getExecutor().adapter;
     let entry = compiled.get(adapter.constructor);
     if (!entry) {
       const dialect = dialectFor(adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
       const query = build(db, slots as unknown as P, dialect).compile();
-      entry = { query, names: query.parameters.map((v) => (v instanceof Slot ? v.name : null)) };
+      if (!names.has(query.sql)) names.set(query.sql, `relief_${names.size + 1}`);
+      entry = { query, slotNames: query.parameters.map((v) => (v instanceof Slot ? v.name : null)) };
       compiled.set(adapter.constructor, entry);
     }
     return entry;
   };
   const run = (db: Db, params: P) => {
-    const { query, names } = compile(db);
-    const parameters = names.map((name, i) => (name === null ? query.parameters[i] : params[name]));
+    const { query, slotNames } = compile(db);
+    const parameters = slotNames.map((name, i) => (name === null ? query.parameters[i] : params[name]));
     return db.executeQuery<R>({ ...query, parameters });
   };
   return {
