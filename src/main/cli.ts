@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * relief-depot: the command line (serve | start | demo | check | backup).
+ * relief-depot: the command line (serve | start | demo | check | backup | transfer-data).
  * Checks the Node version before anything loads better-sqlite3 13, which crashes on Node < 22;
  * npm scripts and npx use the project's pinned Node 22.
  */

@@ -8,18 +8,19 @@ import type {
   userUpdateInput,
 } from '../../shared/schemas/user';
 import type { DbOrTrx, Trx, UserRow } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { Actor, ServiceContext } from './context';
 import { write } from './write';
 import { requireDepot } from './guards';
 import { hashPassword } from './password';
 
+const depotsOfUser = prepared((db, p: { userId: number }) =>
+  db.selectFrom('userDepots').select('depotId').where('userId', '=', p.userId).orderBy('depotId'),
+);
+
+/** A keeper's depots (asked on every request a keeper makes). */
 export async function depotIdsOf(db: DbOrTrx, userId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('userDepots')
-    .select('depotId')
-    .where('userId', '=', userId)
-    .orderBy('depotId')
-    .execute();
+  const rows = await depotsOfUser.all(db, { userId });
   return rows.map((r) => r.depotId);
 }
 
