@@ -57,7 +57,12 @@ export function prepared<P extends Record<string, unknown>, R>(
   };
   const run = (db: Db, params: P) => {
     const { query, slotNames } = compile(db);
-    const parameters = slotNames.map((name, i) => (name === null ? query.parameters[i] : params[name]));
+    const parameters = slotNames.map((name, i) => {
+      if (name === null) return query.parameters[i];
+      // A missing value would bind as nothing on one store and fail on the other: say which.
+      if (params[name] === undefined) throw new Error(`prepared statement: no value for ${name}`);
+      return params[name];
+    });
     return db.executeQuery<R>({ ...query, parameters });
   };
   return {
