@@ -6,7 +6,15 @@
 import { sql } from 'kysely';
 import { api, type ProcedureName } from '../../src/shared/api';
 import { handlers } from '../../src/main/rpc/handlers';
-import { createTestEnv, createWorld, dump, failsCleanly, snapshot, unchangedBy, type TestEnv } from './harness';
+import {
+  createTestEnv,
+  createWorld,
+  dump,
+  failsCleanly,
+  snapshot,
+  unchangedBy,
+  type TestEnv,
+} from './harness';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -22,7 +30,16 @@ const ADMIN_CALLABLE = SIGNED_IN.filter((p) => (api[p].access as readonly string
 describe('unknown procedures', () => {
   test('are refused with NOT_FOUND naming them (also names on the object prototype)', async () => {
     const w = await createWorld(env);
-    for (const name of ['stock.delete', 'movement.update', 'depot.delete', 'toString', '__proto__', 'constructor', 'hasOwnProperty', '']) {
+    for (const name of [
+      'stock.delete',
+      'movement.update',
+      'depot.delete',
+      'toString',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      '',
+    ]) {
       const error = await failsCleanly(env, w.admin.token, name, {});
       expect([name, error]).toEqual([name, { code: 'NOT_FOUND', message: `未知的操作：${name}` }]);
     }
@@ -44,7 +61,12 @@ describe('unknown procedures', () => {
 
 describe('sessions are required (default deny)', () => {
   test('only sign-in and the first-run set-up are public', () => {
-    expect(ALL.filter((p) => api[p].access === 'public').sort()).toEqual(['auth.login', 'setup.createAdmin', 'setup.loadDemo', 'setup.status']);
+    expect(ALL.filter((p) => api[p].access === 'public').sort()).toEqual([
+      'auth.login',
+      'setup.createAdmin',
+      'setup.loadDemo',
+      'setup.status',
+    ]);
     expect(ADMIN_CALLABLE.length).toBeGreaterThan(30);
   });
 
@@ -53,7 +75,10 @@ describe('sessions are required (default deny)', () => {
     await unchangedBy(env, async () => {
       for (const procedure of SIGNED_IN) {
         const error = await env.fail(undefined, procedure, {});
-        expect([procedure, error]).toEqual([procedure, { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' }]);
+        expect([procedure, error]).toEqual([
+          procedure,
+          { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' },
+        ]);
       }
     });
   });
@@ -74,7 +99,10 @@ describe('sessions are required (default deny)', () => {
     await unchangedBy(env, async () => {
       for (const procedure of SIGNED_IN) {
         const error = await env.fail(w.admin.token, procedure, {});
-        expect([procedure, error]).toEqual([procedure, { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' }]);
+        expect([procedure, error]).toEqual([
+          procedure,
+          { code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' },
+        ]);
       }
     });
   });
@@ -93,7 +121,14 @@ describe('wrong types', () => {
       for (const procedure of ADMIN_CALLABLE) {
         for (const input of ['oops', 42, [1, 2], true]) {
           const error = await env.fail(w.admin.token, procedure, input);
-          expect([procedure, error]).toEqual([procedure, { code: 'BAD_INPUT', message: '类型不正确，应为对象', fields: [{ path: '', label: '', message: '类型不正确，应为对象' }] }]);
+          expect([procedure, error]).toEqual([
+            procedure,
+            {
+              code: 'BAD_INPUT',
+              message: '类型不正确，应为对象',
+              fields: [{ path: '', label: '', message: '类型不正确，应为对象' }],
+            },
+          ]);
         }
       }
     });
@@ -132,7 +167,9 @@ describe('wrong types', () => {
       recipient: '市南区应急局',
       lines: [{ materialId: w.quilt.materialId, quantity: null }],
     });
-    expect(error.fields).toEqual([{ path: 'lines.0.quantity', label: '第 1 行 · 数量', message: '类型不正确，应为数字' }]);
+    expect(error.fields).toEqual([
+      { path: 'lines.0.quantity', label: '第 1 行 · 数量', message: '类型不正确，应为数字' },
+    ]);
   });
 
   test('a fraction is refused: quantities are whole units', async () => {
@@ -155,7 +192,11 @@ describe('wrong types', () => {
   test('money is integer fen', async () => {
     const w = await createWorld(env);
     const error = await failsCleanly(env, w.admin.token, 'material.create', {
-      code: 'M9', name: '雨衣', unit: '件', topClass: 1, referencePriceFen: 12.5,
+      code: 'M9',
+      name: '雨衣',
+      unit: '件',
+      topClass: 1,
+      referencePriceFen: 12.5,
     });
     expect(error.fields).toEqual([{ path: 'referencePriceFen', label: '参考单价', message: '必须是整数' }]);
   });
@@ -168,7 +209,9 @@ describe('wrong types', () => {
         source: 'procurement',
         lines: [{ materialId: w.quilt.materialId, quantity: 5, lotNo: 'A', expiresOn: bad }],
       });
-      expect(error.fields).toEqual([{ path: 'lines.0.expiresOn', label: '第 1 行 · 有效期至', message: '日期格式应为 2026-11-30' }]);
+      expect(error.fields).toEqual([
+        { path: 'lines.0.expiresOn', label: '第 1 行 · 有效期至', message: '日期格式应为 2026-11-30' },
+      ]);
     }
   });
 
@@ -180,7 +223,11 @@ describe('wrong types', () => {
       lines: [{ materialId: w.quilt.materialId, quantity: 5, lotNo: 'A' }],
     });
     expect(error.fields).toEqual([
-      { path: 'source', label: '来源', message: '取值无效，可选：procurement / donation / callUp / return / opening' },
+      {
+        path: 'source',
+        label: '来源',
+        message: '取值无效，可选：procurement / donation / callUp / return / opening',
+      },
     ]);
   });
 });
@@ -216,9 +263,21 @@ describe('missing fields', () => {
     const before = await dump(env);
     for (const [procedure, fields] of Object.entries(REQUIRED)) {
       const error = await env.fail(w.admin.token, procedure, {});
-      expect([procedure, error.code, error.fields!.map((f) => f.path)]).toEqual([procedure, 'BAD_INPUT', fields]);
-      for (const f of error.fields!) expect([procedure, f.path, f.message, f.label !== '' && f.label !== f.path]).toEqual([procedure, f.path, '必填', true]);
-      expect(error.message).toBe(`${error.fields![0]!.label}：必填${fields.length > 1 ? `（另有 ${fields.length - 1} 处）` : ''}`);
+      expect([procedure, error.code, error.fields!.map((f) => f.path)]).toEqual([
+        procedure,
+        'BAD_INPUT',
+        fields,
+      ]);
+      for (const f of error.fields!)
+        expect([procedure, f.path, f.message, f.label !== '' && f.label !== f.path]).toEqual([
+          procedure,
+          f.path,
+          '必填',
+          true,
+        ]);
+      expect(error.message).toBe(
+        `${error.fields![0]!.label}：必填${fields.length > 1 ? `（另有 ${fields.length - 1} 处）` : ''}`,
+      );
     }
     expect(await dump(env)).toEqual(before);
   });
@@ -246,7 +305,11 @@ describe('missing fields', () => {
 
   test('an empty list of lines is refused', async () => {
     const w = await createWorld(env);
-    const error = await failsCleanly(env, w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [] });
+    const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
+      depotId: w.city.depotId,
+      recipient: 'x',
+      lines: [],
+    });
     expect(error.fields).toEqual([{ path: 'lines', label: '明细', message: '至少 1 项' }]);
   });
 
@@ -267,27 +330,64 @@ describe('negative, zero and huge quantities', () => {
     const d = w.city.depotId;
     const m = w.quilt.materialId;
     const cases: [ProcedureName, (q: number) => unknown, string, string][] = [
-      ['stock.receive', (q) => ({ depotId: d, source: 'procurement', lines: [{ materialId: m, quantity: q, lotNo: 'A' }] }), 'lines.0.quantity', '第 1 行 · 数量'],
-      ['stock.issue', (q) => ({ depotId: d, recipient: 'x', lines: [{ materialId: m, quantity: q }] }), 'lines.0.quantity', '第 1 行 · 数量'],
-      ['stock.transfer', (q) => ({ fromDepotId: d, toDepotId: w.shinan.depotId, lines: [{ materialId: m, quantity: q }] }), 'lines.0.quantity', '第 1 行 · 数量'],
-      ['stock.scrap', (q) => ({ depotId: d, reason: '霉变', lines: [{ batchId: 1, quantity: q }] }), 'lines.0.quantity', '第 1 行 · 数量'],
+      [
+        'stock.receive',
+        (q) => ({ depotId: d, source: 'procurement', lines: [{ materialId: m, quantity: q, lotNo: 'A' }] }),
+        'lines.0.quantity',
+        '第 1 行 · 数量',
+      ],
+      [
+        'stock.issue',
+        (q) => ({ depotId: d, recipient: 'x', lines: [{ materialId: m, quantity: q }] }),
+        'lines.0.quantity',
+        '第 1 行 · 数量',
+      ],
+      [
+        'stock.transfer',
+        (q) => ({ fromDepotId: d, toDepotId: w.shinan.depotId, lines: [{ materialId: m, quantity: q }] }),
+        'lines.0.quantity',
+        '第 1 行 · 数量',
+      ],
+      [
+        'stock.scrap',
+        (q) => ({ depotId: d, reason: '霉变', lines: [{ batchId: 1, quantity: q }] }),
+        'lines.0.quantity',
+        '第 1 行 · 数量',
+      ],
     ];
     for (const [procedure, input, path, label] of cases) {
       for (const q of [0, -1, -500]) {
         const error = await failsCleanly(env, w.keeper.token, procedure, input(q));
-        expect([procedure, q, error]).toEqual([procedure, q, { code: 'BAD_INPUT', message: `${label}：必须大于 0`, fields: [{ path, label, message: '必须大于 0' }] }]);
+        expect([procedure, q, error]).toEqual([
+          procedure,
+          q,
+          {
+            code: 'BAD_INPUT',
+            message: `${label}：必须大于 0`,
+            fields: [{ path, label, message: '必须大于 0' }],
+          },
+        ]);
       }
       const huge = await failsCleanly(env, w.keeper.token, procedure, input(10 ** 13));
-      expect(huge.fields).toEqual([{ path, label, message: '不能大于 1,000,000,000,000' }]);
+      expect(huge.fields).toEqual([{ path, label, message: '不能大于 999,999,999,999' }]);
     }
   });
 
   test('quota and counted quantities may be zero but not negative', async () => {
     const w = await createWorld(env);
-    const quota = await failsCleanly(env, w.admin.token, 'quota.set', { depotId: w.city.depotId, materialId: w.quilt.materialId, quantity: -1 });
+    const quota = await failsCleanly(env, w.admin.token, 'quota.set', {
+      depotId: w.city.depotId,
+      materialId: w.quilt.materialId,
+      quantity: -1,
+    });
     expect(quota.fields).toEqual([{ path: 'quantity', label: '数量', message: '不能小于 0' }]);
-    const count = await failsCleanly(env, w.keeper.token, 'stocktake.count', { stocktakeId: 1, counts: [{ lineId: 1, countedQuantity: -2 }] });
-    expect(count.fields).toEqual([{ path: 'counts.0.countedQuantity', label: '第 1 行 · 实盘数量', message: '不能小于 0' }]);
+    const count = await failsCleanly(env, w.keeper.token, 'stocktake.count', {
+      stocktakeId: 1,
+      counts: [{ lineId: 1, countedQuantity: -2 }],
+    });
+    expect(count.fields).toEqual([
+      { path: 'counts.0.countedQuantity', label: '第 1 行 · 实盘数量', message: '不能小于 0' },
+    ]);
   });
 
   test('ids must be positive whole numbers', async () => {
@@ -303,38 +403,215 @@ describe('unknown ids', () => {
     const { admin, keeper } = w;
     const d = w.city.depotId;
     const m = w.quilt.materialId;
-    await env.call(keeper.token, 'stock.receive', { depotId: d, source: 'procurement', lines: [{ materialId: m, quantity: 10, lotNo: 'A' }] });
+    await env.call(keeper.token, 'stock.receive', {
+      depotId: d,
+      source: 'procurement',
+      lines: [{ materialId: m, quantity: 10, lotNo: 'A' }],
+    });
     const st = await env.call(admin.token, 'stocktake.open', { depotId: w.laoshan.depotId });
     const cases: [string, ProcedureName, unknown, string, string, string][] = [
-      [keeper.token, 'stock.receive', { depotId: 999, source: 'procurement', lines: [{ materialId: m, quantity: 1, lotNo: 'A' }] }, 'depotId', '储备库', '储备库不存在（编号 999）'],
-      [keeper.token, 'stock.receive', { depotId: d, source: 'procurement', lines: [{ materialId: 999, quantity: 1, lotNo: 'A' }] }, 'lines.0.materialId', '第 1 行 · 物资', '物资不存在（编号 999）'],
-      [keeper.token, 'stock.receive', { depotId: d, source: 'procurement', lines: [{ materialId: m, quantity: 1, batchId: 999 }] }, 'lines.0.batchId', '第 1 行 · 批次', '批次不存在（编号 999）'],
-      [keeper.token, 'stock.issue', { depotId: 999, recipient: 'x', lines: [{ materialId: m, quantity: 1 }] }, 'depotId', '储备库', '储备库不存在（编号 999）'],
-      [keeper.token, 'stock.issue', { depotId: d, recipient: 'x', lines: [{ materialId: 999, quantity: 1 }] }, 'lines.0.materialId', '第 1 行 · 物资', '物资不存在（编号 999）'],
-      [keeper.token, 'stock.issue', { depotId: d, recipient: 'x', lines: [{ materialId: m, quantity: 1, batchId: 999 }] }, 'lines.0.batchId', '第 1 行 · 批次', '批次不存在（编号 999）'],
-      [keeper.token, 'stock.transfer', { fromDepotId: 999, toDepotId: d, lines: [{ materialId: m, quantity: 1 }] }, 'fromDepotId', '调出库', '储备库不存在（编号 999）'],
-      [keeper.token, 'stock.transfer', { fromDepotId: d, toDepotId: 999, lines: [{ materialId: m, quantity: 1 }] }, 'toDepotId', '调入库', '储备库不存在（编号 999）'],
-      [keeper.token, 'stock.transfer', { fromDepotId: d, toDepotId: w.shinan.depotId, lines: [{ materialId: 999, quantity: 1 }] }, 'lines.0.materialId', '第 1 行 · 物资', '物资不存在（编号 999）'],
-      [keeper.token, 'stock.scrap', { depotId: d, reason: '霉变', lines: [{ batchId: 999, quantity: 1 }] }, 'lines.0.batchId', '第 1 行 · 批次', '批次不存在（编号 999）'],
-      [keeper.token, 'stock.reverse', { movementId: 999, reason: '录错' }, 'movementId', '出入库记录', '出入库记录不存在（编号 999）'],
+      [
+        keeper.token,
+        'stock.receive',
+        { depotId: 999, source: 'procurement', lines: [{ materialId: m, quantity: 1, lotNo: 'A' }] },
+        'depotId',
+        '储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.receive',
+        { depotId: d, source: 'procurement', lines: [{ materialId: 999, quantity: 1, lotNo: 'A' }] },
+        'lines.0.materialId',
+        '第 1 行 · 物资',
+        '物资不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.receive',
+        { depotId: d, source: 'procurement', lines: [{ materialId: m, quantity: 1, batchId: 999 }] },
+        'lines.0.batchId',
+        '第 1 行 · 批次',
+        '批次不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.issue',
+        { depotId: 999, recipient: 'x', lines: [{ materialId: m, quantity: 1 }] },
+        'depotId',
+        '储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.issue',
+        { depotId: d, recipient: 'x', lines: [{ materialId: 999, quantity: 1 }] },
+        'lines.0.materialId',
+        '第 1 行 · 物资',
+        '物资不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.issue',
+        { depotId: d, recipient: 'x', lines: [{ materialId: m, quantity: 1, batchId: 999 }] },
+        'lines.0.batchId',
+        '第 1 行 · 批次',
+        '批次不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.transfer',
+        { fromDepotId: 999, toDepotId: d, lines: [{ materialId: m, quantity: 1 }] },
+        'fromDepotId',
+        '调出库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.transfer',
+        { fromDepotId: d, toDepotId: 999, lines: [{ materialId: m, quantity: 1 }] },
+        'toDepotId',
+        '调入库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.transfer',
+        { fromDepotId: d, toDepotId: w.shinan.depotId, lines: [{ materialId: 999, quantity: 1 }] },
+        'lines.0.materialId',
+        '第 1 行 · 物资',
+        '物资不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.scrap',
+        { depotId: d, reason: '霉变', lines: [{ batchId: 999, quantity: 1 }] },
+        'lines.0.batchId',
+        '第 1 行 · 批次',
+        '批次不存在（编号 999）',
+      ],
+      [
+        keeper.token,
+        'stock.reverse',
+        { movementId: 999, reason: '录错' },
+        'movementId',
+        '出入库记录',
+        '出入库记录不存在（编号 999）',
+      ],
       [keeper.token, 'stocktake.open', { depotId: 999 }, 'depotId', '储备库', '储备库不存在（编号 999）'],
-      [admin.token, 'stocktake.count', { stocktakeId: 999, counts: [{ lineId: 1, countedQuantity: 1 }] }, 'stocktakeId', '盘点单', '盘点单不存在（编号 999）'],
-      [admin.token, 'stocktake.count', { stocktakeId: st.stocktakeId, counts: [{ lineId: 999, countedQuantity: 1 }] }, 'counts.0.lineId', '第 1 行 · 盘点行', '盘点行不存在（编号 999）'],
-      [admin.token, 'stocktake.approve', { stocktakeId: 999 }, 'stocktakeId', '盘点单', '盘点单不存在（编号 999）'],
-      [admin.token, 'stocktake.cancel', { stocktakeId: 999 }, 'stocktakeId', '盘点单', '盘点单不存在（编号 999）'],
-      [admin.token, 'stocktake.get', { stocktakeId: 999 }, 'stocktakeId', '盘点单', '盘点单不存在（编号 999）'],
-      [admin.token, 'user.update', { userId: 999, displayName: 'x' }, 'userId', '用户', '用户不存在（编号 999）'],
-      [admin.token, 'user.resetPassword', { userId: 999, newPassword: 'NewPassw0rd' }, 'userId', '用户', '用户不存在（编号 999）'],
-      [admin.token, 'user.create', { username: 'k9', displayName: 'k', role: 'keeper', password: 'Passw0rd!', depotIds: [999] }, 'depotIds.0', '负责储备库', '储备库不存在（编号 999）'],
-      [admin.token, 'depot.update', { depotId: 999, name: 'x' }, 'depotId', '储备库', '储备库不存在（编号 999）'],
-      [admin.token, 'depot.create', { code: 'X', name: 'x', level: 'town', parentId: 999 }, 'parentId', '上级储备库', '储备库不存在（编号 999）'],
-      [admin.token, 'material.update', { materialId: 999, name: 'x' }, 'materialId', '物资', '物资不存在（编号 999）'],
-      [admin.token, 'quota.set', { depotId: 999, materialId: m, quantity: 5 }, 'depotId', '储备库', '储备库不存在（编号 999）'],
-      [admin.token, 'quota.set', { depotId: d, materialId: 999, quantity: 5 }, 'materialId', '物资', '物资不存在（编号 999）'],
+      [
+        admin.token,
+        'stocktake.count',
+        { stocktakeId: 999, counts: [{ lineId: 1, countedQuantity: 1 }] },
+        'stocktakeId',
+        '盘点单',
+        '盘点单不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'stocktake.count',
+        { stocktakeId: st.stocktakeId, counts: [{ lineId: 999, countedQuantity: 1 }] },
+        'counts.0.lineId',
+        '第 1 行 · 盘点行',
+        '盘点行不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'stocktake.approve',
+        { stocktakeId: 999 },
+        'stocktakeId',
+        '盘点单',
+        '盘点单不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'stocktake.cancel',
+        { stocktakeId: 999 },
+        'stocktakeId',
+        '盘点单',
+        '盘点单不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'stocktake.get',
+        { stocktakeId: 999 },
+        'stocktakeId',
+        '盘点单',
+        '盘点单不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'user.update',
+        { userId: 999, displayName: 'x' },
+        'userId',
+        '用户',
+        '用户不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'user.resetPassword',
+        { userId: 999, newPassword: 'NewPassw0rd' },
+        'userId',
+        '用户',
+        '用户不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'user.create',
+        { username: 'k9', displayName: 'k', role: 'keeper', password: 'Passw0rd!', depotIds: [999] },
+        'depotIds.0',
+        '负责储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'depot.update',
+        { depotId: 999, name: 'x' },
+        'depotId',
+        '储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'depot.create',
+        { code: 'X', name: 'x', level: 'town', parentId: 999 },
+        'parentId',
+        '上级储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'material.update',
+        { materialId: 999, name: 'x' },
+        'materialId',
+        '物资',
+        '物资不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'quota.set',
+        { depotId: 999, materialId: m, quantity: 5 },
+        'depotId',
+        '储备库',
+        '储备库不存在（编号 999）',
+      ],
+      [
+        admin.token,
+        'quota.set',
+        { depotId: d, materialId: 999, quantity: 5 },
+        'materialId',
+        '物资',
+        '物资不存在（编号 999）',
+      ],
     ];
     for (const [token, procedure, input, path, label, message] of cases) {
       const error = await failsCleanly(env, token, procedure, input);
-      expect([procedure, path, error.code, error.fields]).toEqual([procedure, path, 'NOT_FOUND', [{ path, label, message }]]);
+      expect([procedure, path, error.code, error.fields]).toEqual([
+        procedure,
+        path,
+        'NOT_FOUND',
+        [{ path, label, message }],
+      ]);
       expect(error.message).toContain(message);
     }
   });
@@ -353,7 +630,9 @@ describe('unknown ids', () => {
       lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId }],
     });
     expect(error.code).toBe('BAD_INPUT');
-    expect(error.fields).toEqual([{ path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「SN-1」不属于该储备库或该物资' }]);
+    expect(error.fields).toEqual([
+      { path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「SN-1」不属于该储备库或该物资' },
+    ]);
   });
 });
 
@@ -364,7 +643,14 @@ describe('language', () => {
       env,
       w.keeper.token,
       'stock.issue',
-      { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 5 }, { materialId: w.quilt.materialId, quantity: 0 }] },
+      {
+        depotId: w.city.depotId,
+        recipient: 'x',
+        lines: [
+          { materialId: w.quilt.materialId, quantity: 5 },
+          { materialId: w.quilt.materialId, quantity: 0 },
+        ],
+      },
       'en',
     );
     expect(error).toEqual({
@@ -380,11 +666,17 @@ describe('language', () => {
       env,
       w.keeper.token,
       'stock.issue',
-      { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1500 }] },
+      {
+        depotId: w.city.depotId,
+        recipient: 'x',
+        lines: [{ materialId: w.quilt.materialId, quantity: 1500 }],
+      },
       'en-US',
     );
     expect(error.code).toBe('INSUFFICIENT_STOCK');
-    expect(error.message).toBe('Not enough "棉被" available in "青岛市级救灾物资储备库": need 1,500, available 0');
+    expect(error.message).toBe(
+      'Not enough "棉被" available in "青岛市级救灾物资储备库": need 1,500, available 0',
+    );
     expect(error.fields![0]).toMatchObject({ path: 'lines.0.quantity', label: 'line 1 · quantity' });
   });
 
@@ -421,5 +713,24 @@ describe('unexpected failures', () => {
     await sql`drop table quotas`.execute(env.app.db);
     const error = await env.fail(w.admin.token, 'quota.list', {});
     expect(error).toEqual({ code: 'INTERNAL', message: '系统内部错误，请稍后重试或联系管理员' });
+  });
+});
+
+describe('values a store cannot hold', () => {
+  test('an id past 32 bits and a NUL in text are BAD_INPUT on both stores, never INTERNAL', async () => {
+    const w = await createWorld(env);
+    const huge = 3_000_000_000;
+    for (const [procedure, input] of [
+      ['stock.batch', { batchId: huge }],
+      ['depot.update', { depotId: huge, name: 'x' }],
+      ['audit.list', { after: huge }],
+      ['stock.movements', { after: String(huge) }],
+      ['material.list', { text: 'a\u0000b' }],
+      ['depot.list', { text: 'a\u0000b' }],
+      ['depot.create', { code: 'X1', name: 'a\u0000b', level: 'town', parentId: w.shinan.depotId }],
+    ] as const) {
+      const error = await failsCleanly(env, w.admin.token, procedure, input);
+      expect([procedure, error.code]).toEqual([procedure, 'BAD_INPUT']);
+    }
   });
 });

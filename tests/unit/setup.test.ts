@@ -35,3 +35,18 @@ test('two set-up screens submitting at once create one administrator', async () 
   expect(refused.error.code).toBe('CONFLICT');
   expect(await countRows(env, 'users')).toBe(1);
 });
+
+test('loading the demo data while someone creates the first administrator: one of them wins, never both', async () => {
+  const [demo, admin1] = await Promise.all([
+    env.raw({ procedure: 'setup.loadDemo', input: {} }),
+    env.raw({ procedure: 'setup.createAdmin', input: admin('chief') }),
+  ]);
+  expect([demo.ok, admin1.ok].filter(Boolean)).toHaveLength(1);
+  const admins = await env.app.db
+    .selectFrom('users')
+    .select('username')
+    .where('role', '=', 'admin')
+    .execute();
+  expect(admins).toHaveLength(1);
+  if (admin1.ok) expect([await countRows(env, 'depots'), await countRows(env, 'movements')]).toEqual([0, 0]);
+}, 120_000);

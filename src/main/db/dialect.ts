@@ -15,6 +15,8 @@ export type DatabaseFailure =
   | { kind: 'unique'; table: string | null; columns: string[] }
   /** `constraint` is the CHECK's name or, when it has none, its expression (SQLite). */
   | { kind: 'check'; constraint: string }
+  /** A value the store cannot hold in its column (out of range, an invalid character). */
+  | { kind: 'badValue' }
   | { kind: 'foreignKey' };
 
 interface RowLockable<Q> {
@@ -106,7 +108,11 @@ const postgresDialect: Dialect = {
     const e = error as { code?: unknown; constraint?: unknown; detail?: unknown; table?: unknown } | null;
     const code = e?.code;
     if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
-    if (code === '40001' || code === '40P01') return { kind: 'retry' };
+    // 0A000 "cached plan must not change result type": a named statement outlived a schema change
+    // (another process migrated); postgres.ts stops naming it on that connection, and the write runs again.
+    if (code === '40001' || code === '40P01' || code === '0A000') return { kind: 'retry' };
+    // 22003 out of range, 22021 invalid character, 22P02 invalid text for a number.
+    if (code === '22003' || code === '22021' || code === '22P02') return { kind: 'badValue' };
     if (code === '23505') {
       // detail: "Key (username)=(keeper1) already exists." or "Key (depot_id, material_id)=(…)"
       const match = /^Key \(([^)]*)\)/.exec(String(e?.detail ?? ''));

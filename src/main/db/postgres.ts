@@ -32,12 +32,22 @@ export function openPostgresPool(url: string, max = 10): pg.Pool {
   return pool;
 }
 
-/** kysely sends (text, values); a prepared statement's text goes as a named statement instead. */
+/**
+ * kysely sends (text, values); a prepared statement's text goes as a named statement instead.
+ * When the server refuses a named statement because its table changed under it (0A000, another
+ * process migrated), the connection stops naming that text: the write's retry runs it afresh.
+ */
 function runPreparedByName(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const stale = new Set<string>();
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
-    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text) : undefined;
-    return name ? query({ name, text, values }, ...rest) : query(text, values, ...rest);
+    const name =
+      typeof text === 'string' && Array.isArray(values) && !stale.has(text) ? statementName(text) : undefined;
+    if (!name) return query(text, values, ...rest);
+    return query({ name, text, values }, ...rest).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === '0A000') stale.add(text as string);
+      throw error;
+    });
   };
 }
 

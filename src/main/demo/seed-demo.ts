@@ -127,7 +127,8 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   ];
   const account = (a: (typeof DEMO_ACCOUNTS)[number], depotIds: number[] = []) =>
     userCreateInput.parse({ username: a.username, displayName: a.displayName, role: a.role, password: a.password, depotIds });
-  const admin = toActor(await createUser(ctx, null, account(adminAccount)));
+  // firstOnly: checked inside the write, so a set-up screen creating an administrator at the same moment wins or loses cleanly.
+  const admin = toActor(await createUser(ctx, null, account(adminAccount), { firstOnly: true }));
 
   at(0, '09:00');
   const depot = async (input: z.input<typeof depotCreateInput>) => createDepot(ctx, admin, depotCreateInput.parse(input));

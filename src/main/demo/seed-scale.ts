@@ -49,14 +49,28 @@ export interface ScaleSummary {
   elapsedMs: number;
 }
 
-export const SCALE_DEFAULTS = { depots: 60, materials: 5_000, batches: 200_000, movements: 2_000_000, days: 730 } as const;
+export const SCALE_DEFAULTS = {
+  depots: 60,
+  materials: 5_000,
+  batches: 200_000,
+  movements: 2_000_000,
+  days: 730,
+} as const;
 
 /** Movements per progress line. */
 const PROGRESS_EVERY = 250_000;
 /** Generated rows with their ids, in one transaction, a few hundred per statement. */
-async function insertAll<T extends 'depots' | 'materials'>(app: App, table: T, rows: Insertable<(T extends 'depots' ? DepotsTable : MaterialsTable)>[]) {
+async function insertAll<T extends 'depots' | 'materials'>(
+  app: App,
+  table: T,
+  rows: Insertable<T extends 'depots' ? DepotsTable : MaterialsTable>[],
+) {
   await transact(app.svc, async (trx) => {
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto(table).values(rows.slice(i, i + 200) as never).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + 200) as never)
+        .execute();
   });
 }
 
@@ -65,10 +79,26 @@ class FixedClock implements Clock {
   now = () => this.current;
 }
 
-const ISSUE_REASONS = ['防汛应急抢险', '台风防御物资前置', '受灾群众临时安置', '防汛应急演练', '困难群众冬季救助', '火灾受灾群众救助'];
+const ISSUE_REASONS = [
+  '防汛应急抢险',
+  '台风防御物资前置',
+  '受灾群众临时安置',
+  '防汛应急演练',
+  '困难群众冬季救助',
+  '火灾受灾群众救助',
+];
 const SCRAP_REASONS = ['受潮霉变报废', '超过有效期报废', '搬运破损报废'];
 const SUPPLIERS = ['演示供应商甲', '演示供应商乙', '演示供应商丙', '演示供应商丁', '社会捐赠（演示）'];
-const RECEIPT_SOURCES = ['procurement', 'procurement', 'procurement', 'procurement', 'procurement', 'procurement', 'donation', 'callUp'] as const;
+const RECEIPT_SOURCES = [
+  'procurement',
+  'procurement',
+  'procurement',
+  'procurement',
+  'procurement',
+  'procurement',
+  'donation',
+  'callUp',
+] as const;
 
 function addMonths(isoDate: string, months: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`);
@@ -83,8 +113,12 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const B = Math.max(1, Math.floor(options.batches ?? SCALE_DEFAULTS.batches));
   const N = Math.max(1, Math.floor(options.movements ?? SCALE_DEFAULTS.movements));
   const S = Math.max(2, Math.floor(options.days ?? SCALE_DEFAULTS.days));
-  if (N < B) throw new Error('seedScale: movements must be at least the number of batches (each batch starts with a receipt)');
-  const progress = (message: string) => options.onProgress?.(`[scale ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+  if (N < B)
+    throw new Error(
+      'seedScale: movements must be at least the number of batches (each batch starts with a receipt)',
+    );
+  const progress = (message: string) =>
+    options.onProgress?.(`[scale ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
   await assertEmpty(app);
 
   const now = options.now ?? app.svc.clock.now();
@@ -92,9 +126,18 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const startDate = addDays(today, -S);
   const rnd = new Random(38565);
   const bulkLoad = app.store.maintenance.bulkLoad;
-  if (!bulkLoad) throw new Error('seedScale needs the embedded store: build it on SQLite, then copy it with relief-depot transfer-data');
+  if (!bulkLoad)
+    throw new Error(
+      'seedScale needs the embedded store: build it on SQLite, then copy it with relief-depot transfer-data',
+    );
   const maxId = async (table: 'depots' | 'materials' | 'batches' | 'movements', column: string) =>
-    Number((await sql<{ n: number }>`select coalesce(max(${sql.ref(column)}), 0) as n from ${sql.table(table)}`.execute(app.db)).rows[0]!.n);
+    Number(
+      (
+        await sql<{
+          n: number;
+        }>`select coalesce(max(${sql.ref(column)}), 0) as n from ${sql.table(table)}`.execute(app.db)
+      ).rows[0]!.n,
+    );
 
   // Calendar: day k (0 = first day, S-1 = yesterday), its date, and the UTC instant of local midnight.
   const dayDate: string[] = [];
@@ -126,11 +169,23 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         let address: string;
         let recipients: string[];
         if (d === 0) {
-          [code, name, level, parent, address] = [CITY_DEPOT.code, CITY_DEPOT.name, 'city', null, CITY_DEPOT.address];
+          [code, name, level, parent, address] = [
+            CITY_DEPOT.code,
+            CITY_DEPOT.name,
+            'city',
+            null,
+            CITY_DEPOT.address,
+          ];
           recipients = DISTRICTS.map((x) => `${x.name}应急管理局`);
         } else if (d <= districts) {
           const x = DISTRICTS[d - 1]!;
-          [code, name, level, parent, address] = [x.code, districtDepotName(x.name), 'district', depotIdBase + 1, `山东省青岛市${x.name}`];
+          [code, name, level, parent, address] = [
+            x.code,
+            districtDepotName(x.name),
+            'district',
+            depotIdBase + 1,
+            `山东省青岛市${x.name}`,
+          ];
           recipients = x.streets.map((s) => `${s}办事处`);
         } else {
           const x = DISTRICTS[(d - districts - 1) % Math.max(1, districts)] ?? DISTRICTS[0]!;
@@ -144,7 +199,17 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           address = `山东省青岛市${x.name}${street}`;
           recipients = [`${street}受灾群众临时安置点`, `${street}各社区居委会`];
         }
-        rows.push({ depotId: id, code, name, level, parentId: parent, address, active: 1, createdAt: firstInstant, updatedAt: firstInstant });
+        rows.push({
+          depotId: id,
+          code,
+          name,
+          level,
+          parentId: parent,
+          address,
+          active: 1,
+          createdAt: firstInstant,
+          updatedAt: firstInstant,
+        });
         depotIds.push(id);
         depotRecipients.push(recipients);
       }
@@ -155,12 +220,29 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   // ---- Users (through the service: password hashes and audit records) ---------------------------
   const clock = new FixedClock(new Date(firstInstant));
   const ctx: ServiceContext = { ...app.svc, clock };
-  const toActor = (u: UserDto): Actor => ({ userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: u.depotIds });
+  const toActor = (u: UserDto): Actor => ({
+    userId: u.userId,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    depotIds: u.depotIds,
+  });
   const users = new Map<string, Actor>();
   let adminActor: Actor | null = null;
   for (const a of DEMO_ACCOUNTS) {
     const depotScope = a.role === 'keeper' ? depotIds.slice(0, Math.min(2, D)) : [];
-    const user = await createUser(ctx, adminActor, userCreateInput.parse({ username: a.username, displayName: a.displayName, role: a.role, password: a.password, depotIds: depotScope }));
+    const user = await createUser(
+      ctx,
+      adminActor,
+      userCreateInput.parse({
+        username: a.username,
+        displayName: a.displayName,
+        role: a.role,
+        password: a.password,
+        depotIds: depotScope,
+      }),
+      { firstOnly: adminActor === null },
+    );
     users.set(a.role, toActor(user));
     if (a.role === 'admin') adminActor = toActor(user);
   }
@@ -183,8 +265,14 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       for (let m = 0; m < M; m += 1) {
         const base = catalogue[m % catalogue.length]!;
         const variant = Math.floor(m / catalogue.length);
-        const spec = variant === 0 ? base.spec : `${base.spec ? `${base.spec}；` : ''}型号 ${String.fromCharCode(65 + (variant % 26))}${variant}`;
-        const price = base.referencePriceFen === null ? null : Math.round(base.referencePriceFen * (0.8 + rnd.next() * 0.4));
+        const spec =
+          variant === 0
+            ? base.spec
+            : `${base.spec ? `${base.spec}；` : ''}型号 ${String.fromCharCode(65 + (variant % 26))}${variant}`;
+        const price =
+          base.referencePriceFen === null
+            ? null
+            : Math.round(base.referencePriceFen * (0.8 + rnd.next() * 0.4));
         matShelf[m] = base.shelfLifeMonths ?? 0;
         matQty[m] = Math.min(5_000, Math.max(5, base.refQuantity * 0.02)) * (0.5 + rnd.next());
         matPrice.push(price);
@@ -288,7 +376,18 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     bLot[b] = lot;
     byLot.set(`${d}:${m}:${lot}`, b);
     depotBatches[d]!.push(b);
-    batchRows.push(batchIdBase + b + 1, depotIds[d], materialIdBase + m + 1, lot, bProduced[b], bExpires[b], source, bSupplier[b], bPrice[b], at);
+    batchRows.push(
+      batchIdBase + b + 1,
+      depotIds[d],
+      materialIdBase + m + 1,
+      lot,
+      bProduced[b],
+      bExpires[b],
+      source,
+      bSupplier[b],
+      bPrice[b],
+      at,
+    );
   };
   const newBatch = (d: number, m: number, dayIndex: number, at: string, source: string): number => {
     const b = batchCount++;
@@ -299,7 +398,14 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     bExpires[b] = shelf ? addDays(addMonths(produced, shelf), -1) : null;
     bSupplier[b] = source === 'donation' ? '社会捐赠（演示）' : rnd.pick(SUPPLIERS);
     bPrice[b] = matPrice[m]!;
-    addBatch(b, d, m, `${produced.slice(2).replaceAll('-', '')}${String.fromCharCode(65 + (lotSeq % 26))}${String(lotSeq).padStart(6, '0')}`, at, source);
+    addBatch(
+      b,
+      d,
+      m,
+      `${produced.slice(2).replaceAll('-', '')}${String.fromCharCode(65 + (lotSeq % 26))}${String(lotSeq).padStart(6, '0')}`,
+      at,
+      source,
+    );
     return b;
   };
   /** The in-leg batch of a transfer: the same lot in the destination depot (-1: none and no budget for one). */
@@ -318,7 +424,9 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   };
 
   // Document numbers: one counter per prefix and day.
-  const sequences = new Map<string, Int32Array>(Object.values(DOC_PREFIXES).map((p) => [p, new Int32Array(S)]));
+  const sequences = new Map<string, Int32Array>(
+    Object.values(DOC_PREFIXES).map((p) => [p, new Int32Array(S)]),
+  );
   const nextDocNo = (prefix: string, dayIndex: number) => {
     const counters = sequences.get(prefix)!;
     const n = ++counters[dayIndex]!;
@@ -342,11 +450,29 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     reason: string | null,
   ): number => {
     const id = movementIdBase + ++movementCount;
-    movementRows.push(id, docNo, type, depotIds[bDepot[b]!], materialIdBase + bMaterial[b]! + 1, batchIdBase + b + 1, quantity, at, userId, counterpart, reverses, pair, expiredOverride, recipient, reason);
+    movementRows.push(
+      id,
+      docNo,
+      type,
+      depotIds[bDepot[b]!],
+      materialIdBase + bMaterial[b]! + 1,
+      batchIdBase + b + 1,
+      quantity,
+      at,
+      userId,
+      counterpart,
+      reverses,
+      pair,
+      expiredOverride,
+      recipient,
+      reason,
+    );
     bBalance[b] = bBalance[b]! + quantity;
     touch(b);
     if (movementCount >= nextProgress) {
-      progress(`movements ${movementCount.toLocaleString('en')} / ${N.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}`);
+      progress(
+        `movements ${movementCount.toLocaleString('en')} / ${N.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}`,
+      );
       nextProgress += PROGRESS_EVERY;
     }
     return id;
@@ -355,11 +481,33 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
   const bulkTables = ['movements', 'batches', 'batch_balances', 'stock_levels', 'quotas', 'doc_sequences'];
   bulkLoad(bulkTables, (loader) => {
     batchRows = loader.table('batches', [
-      'batch_id', 'depot_id', 'material_id', 'lot_no', 'produced_on', 'expires_on', 'source', 'supplier', 'unit_price_fen', 'created_at',
+      'batch_id',
+      'depot_id',
+      'material_id',
+      'lot_no',
+      'produced_on',
+      'expires_on',
+      'source',
+      'supplier',
+      'unit_price_fen',
+      'created_at',
     ]);
     movementRows = loader.table('movements', [
-      'movement_id', 'doc_no', 'type', 'depot_id', 'material_id', 'batch_id', 'quantity', 'occurred_at', 'user_id',
-      'counterpart_depot_id', 'reverses_movement_id', 'pair_movement_id', 'expired_override', 'recipient', 'reason',
+      'movement_id',
+      'doc_no',
+      'type',
+      'depot_id',
+      'material_id',
+      'batch_id',
+      'quantity',
+      'occurred_at',
+      'user_id',
+      'counterpart_depot_id',
+      'reverses_movement_id',
+      'pair_movement_id',
+      'expired_override',
+      'recipient',
+      'reason',
     ]);
     // Opening stock on day 0: one lot per cell, one receipt note per depot and 200 lines.
     {
@@ -371,7 +519,20 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           for (let i = c; i < Math.min(c + 200, depotCellStart[d + 1]!); i += 1) {
             const m = cellMaterial[i]!;
             const b = newBatch(d, m, 0, at, 'opening');
-            move(docNo, 'receipt', b, Math.max(1, Math.round(matQty[m]! * (1 + rnd.next() * 2))), at, admin.userId, null, null, null, 0, null, 'opening');
+            move(
+              docNo,
+              'receipt',
+              b,
+              Math.max(1, Math.round(matQty[m]! * (1 + rnd.next() * 2))),
+              at,
+              admin.userId,
+              null,
+              null,
+              null,
+              0,
+              null,
+              'opening',
+            );
           }
         }
       }
@@ -395,7 +556,9 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       const mustCreate = B - batchCount >= remaining;
       const dayIndex = Math.min(S - 1, 1 + Math.floor(f * (S - 1)));
       const withinDay = (f * (S - 1)) % 1;
-      const at = new Date(dayStartMs[dayIndex]! + (8 * 3600 + Math.floor(withinDay * 10 * 3600)) * 1000).toISOString();
+      const at = new Date(
+        dayStartMs[dayIndex]! + (8 * 3600 + Math.floor(withinDay * 10 * 3600)) * 1000,
+      ).toISOString();
       const date = dayDate[dayIndex]!;
       const d = rnd.int(0, D - 1);
       const lines = Math.min(remaining, 1 + Math.floor(rnd.next() * rnd.next() * 5));
@@ -409,8 +572,23 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         const docNo = nextDocNo(DOC_PREFIXES.receipt, dayIndex);
         for (let i = 0; i < lines; i += 1) {
           const create = batchCount < B && (mustCreate || (mayCreate && rnd.next() < 0.5));
-          const b = create ? newBatch(d, cellMaterial[depotCellStart[d]! + rnd.int(0, cells - 1)]!, dayIndex, at, source) : rnd.pick(depotBatches[d]!);
-          move(docNo, 'receipt', b, Math.max(1, Math.round(matQty[bMaterial[b]!]! * (0.3 + rnd.next()))), at, writer[d]!, null, null, null, 0, null, source);
+          const b = create
+            ? newBatch(d, cellMaterial[depotCellStart[d]! + rnd.int(0, cells - 1)]!, dayIndex, at, source)
+            : rnd.pick(depotBatches[d]!);
+          move(
+            docNo,
+            'receipt',
+            b,
+            Math.max(1, Math.round(matQty[bMaterial[b]!]! * (0.3 + rnd.next()))),
+            at,
+            writer[d]!,
+            null,
+            null,
+            null,
+            0,
+            null,
+            source,
+          );
         }
       } else if (roll < 0.89) {
         // Issue to a district bureau, a street office or a shelter.
@@ -422,9 +600,23 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         for (let i = 0; i < lines && list.length > 0; i += 1) {
           const b = rnd.pick(list);
           const balance = bBalance[b]!;
-          const quantity = rnd.next() < 0.03 ? balance : Math.min(balance - 1, 1 + Math.floor(balance * rnd.next() * 0.25));
+          const quantity =
+            rnd.next() < 0.03 ? balance : Math.min(balance - 1, 1 + Math.floor(balance * rnd.next() * 0.25));
           const expired = bExpires[b] !== null && bExpires[b]! < date ? 1 : 0;
-          ringId[ringNext] = move(docNo, 'issue', b, -quantity, at, writer[d]!, null, null, null, expired, recipient, reason);
+          ringId[ringNext] = move(
+            docNo,
+            'issue',
+            b,
+            -quantity,
+            at,
+            writer[d]!,
+            null,
+            null,
+            null,
+            expired,
+            recipient,
+            reason,
+          );
           ringBatch[ringNext] = b;
           ringQty[ringNext] = quantity;
           ringNext = (ringNext + 1) % RING;
@@ -448,8 +640,34 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           docNo ??= nextDocNo(DOC_PREFIXES.transfer, dayIndex);
           const quantity = Math.min(bBalance[b]! - 1, 1 + Math.floor(bBalance[b]! * rnd.next() * 0.2));
           const expired = bExpires[b] !== null && bExpires[b]! < date ? 1 : 0;
-          const outId = move(docNo, 'transfer_out', b, -quantity, at, writer[d]!, depotIds[t]!, null, null, expired, null, null);
-          move(docNo, 'transfer_in', target, quantity, at, writer[d]!, depotIds[d]!, null, outId, 0, null, null);
+          const outId = move(
+            docNo,
+            'transfer_out',
+            b,
+            -quantity,
+            at,
+            writer[d]!,
+            depotIds[t]!,
+            null,
+            null,
+            expired,
+            null,
+            null,
+          );
+          move(
+            docNo,
+            'transfer_in',
+            target,
+            quantity,
+            at,
+            writer[d]!,
+            depotIds[d]!,
+            null,
+            outId,
+            0,
+            null,
+            null,
+          );
           posted += 1;
         }
       } else if (roll < 0.985) {
@@ -458,7 +676,20 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         if (list.length === 0) continue;
         const b = rnd.pick(list);
         const quantity = Math.max(1, Math.min(bBalance[b]! - 1, Math.floor(bBalance[b]! * 0.05)));
-        move(nextDocNo(DOC_PREFIXES.scrap, dayIndex), 'scrap', b, -quantity, at, writer[d]!, null, null, null, 0, null, rnd.pick(SCRAP_REASONS));
+        move(
+          nextDocNo(DOC_PREFIXES.scrap, dayIndex),
+          'scrap',
+          b,
+          -quantity,
+          at,
+          writer[d]!,
+          null,
+          null,
+          null,
+          0,
+          null,
+          rnd.pick(SCRAP_REASONS),
+        );
       } else {
         // Reversal (红冲) of a recent issue, once: the exact opposite quantity, pointing to it.
         const slot = rnd.int(0, RING - 1);
@@ -466,12 +697,27 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         if (original === 0) continue;
         ringId[slot] = 0;
         const b = ringBatch[slot]!;
-        move(nextDocNo(DOC_PREFIXES.reversal, dayIndex), 'reversal', b, ringQty[slot]!, at, writer[bDepot[b]!]!, null, original, null, 0, null, '数量录入错误，红冲');
+        move(
+          nextDocNo(DOC_PREFIXES.reversal, dayIndex),
+          'reversal',
+          b,
+          ringQty[slot]!,
+          at,
+          writer[bDepot[b]!]!,
+          null,
+          original,
+          null,
+          0,
+          null,
+          '数量录入错误，红冲',
+        );
       }
     }
     batchRows.flush();
     movementRows.flush();
-    progress(`movements ${movementCount.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}; writing balances`);
+    progress(
+      `movements ${movementCount.toLocaleString('en')}, batches ${batchCount.toLocaleString('en')}; writing balances`,
+    );
 
     // ---- Maintained balances, quotas, sequences ----------------------------------------------------
     const balanceRows = loader.table('batch_balances', ['batch_id', 'depot_id', 'material_id', 'on_hand']);
@@ -482,7 +728,12 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       if (bBalance[b]! < 0) throw new Error(`seedScale: negative balance for batch ${b}`);
       level[cell] = level[cell]! + bBalance[b]!;
       hasBatch[cell] = 1;
-      balanceRows.push(batchIdBase + b + 1, depotIds[bDepot[b]!], materialIdBase + bMaterial[b]! + 1, bBalance[b]);
+      balanceRows.push(
+        batchIdBase + b + 1,
+        depotIds[bDepot[b]!],
+        materialIdBase + bMaterial[b]! + 1,
+        bBalance[b],
+      );
     }
     balanceRows.flush();
     const levelRows = loader.table('stock_levels', ['depot_id', 'material_id', 'on_hand', 'reserved']);
@@ -493,27 +744,38 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
         if (!hasBatch[cell]) continue;
         levelRows.push(depotIds[d], materialIdBase + m + 1, level[cell], 0);
         // A quota for about one cell in five, around what is held (so some are short).
-        if (rnd.next() < 0.2) quotaRows.push(depotIds[d], materialIdBase + m + 1, Math.max(1, Math.round(level[cell]! * (0.6 + rnd.next() * 0.8))), now.toISOString());
+        if (rnd.next() < 0.2)
+          quotaRows.push(
+            depotIds[d],
+            materialIdBase + m + 1,
+            Math.max(1, Math.round(level[cell]! * (0.6 + rnd.next() * 0.8))),
+            now.toISOString(),
+          );
       }
     }
     levelRows.flush();
     quotaRows.flush();
     const sequenceRows = loader.table('doc_sequences', ['prefix', 'day', 'last_value']);
     for (const [prefix, counters] of sequences) {
-      for (let k = 0; k < S; k += 1) if (counters[k]! > 0) sequenceRows.push(prefix, dayCompact[k], counters[k]);
+      for (let k = 0; k < S; k += 1)
+        if (counters[k]! > 0) sequenceRows.push(prefix, dayCompact[k], counters[k]);
     }
     sequenceRows.flush();
     progress('rebuilding indexes and committing');
   });
 
-  const count = async (query: string) => Number((await sql<{ n: number }>`${sql.raw(query)}`.execute(app.db)).rows[0]!.n);
+  const count = async (query: string) =>
+    Number((await sql<{ n: number }>`${sql.raw(query)}`.execute(app.db)).rows[0]!.n);
   const summary: ScaleSummary = {
     depots: D,
     materials: M,
     users: users.size,
     batches: batchCount,
     movements: movementCount,
-    documents: [...sequences.values()].reduce((sum, counters) => sum + counters.reduce((a, b) => a + b, 0), 0),
+    documents: [...sequences.values()].reduce(
+      (sum, counters) => sum + counters.reduce((a, b) => a + b, 0),
+      0,
+    ),
     stockCells: await count('select count(*) as n from stock_levels where on_hand > 0'),
     quotas: await count('select count(*) as n from quotas'),
     elapsedMs: 0,

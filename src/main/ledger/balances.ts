@@ -51,6 +51,30 @@ export async function lockedStockLevel(
   return { onHand, reserved, available: onHand - reserved };
 }
 
+const ensureLevel = prepared((db, p: { depotId: number; materialId: number }) =>
+  db
+    .insertInto('stockLevels')
+    .values({ depotId: p.depotId, materialId: p.materialId, onHand: 0, reserved: 0 })
+    .onConflict((oc) => oc.columns(['depotId', 'materialId']).doNothing()),
+);
+
+/**
+ * Locks the levels of one material in several depots, in depot order (PostgreSQL), creating
+ * empty ones where there are none yet: two transfers in opposite directions then queue
+ * instead of deadlocking.
+ */
+export async function lockLevelsInOrder(
+  trx: Trx,
+  dialect: Dialect,
+  materialId: number,
+  depotIds: number[],
+): Promise<void> {
+  for (const depotId of [...new Set(depotIds)].sort((a, b) => a - b)) {
+    await ensureLevel.run(trx, { depotId, materialId });
+    await lockedStockLevel(trx, dialect, depotId, materialId);
+  }
+}
+
 export async function batchOnHand(trx: Trx, batchId: number): Promise<number> {
   const row = await trx
     .selectFrom('batchBalances')
@@ -108,16 +132,21 @@ const takeFromLevel = prepared((db, p: { depotId: number; materialId: number; ta
     .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', p.take)),
 );
 
+/**
+ * The level row first, then the batch row: the order FEFO picking locks them in, so a receipt
+ * and an issue of the same depot and material never wait for each other crosswise (deadlock).
+ */
 export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
   if (c.quantity > 0) {
-    await addToBatch.run(trx, c);
     await addToLevel.run(trx, c);
+    await addToBatch.run(trx, c);
     return;
   }
   const take = -c.quantity;
-  const fromBatch = await takeFromBatch.run(trx, { batchId: c.batchId, take });
-  if (fromBatch.numAffectedRows === 0n) throw await batchShort(trx, c.batchId, take, c.path);
   const fromLevel = await takeFromLevel.run(trx, { depotId: c.depotId, materialId: c.materialId, take });
+  const fromBatch = await takeFromBatch.run(trx, { batchId: c.batchId, take });
+  // The lot's own shortage is the more precise message when both fall short.
+  if (fromBatch.numAffectedRows === 0n) throw await batchShort(trx, c.batchId, take, c.path);
   if (fromLevel.numAffectedRows === 0n) throw await levelShort(trx, c.depotId, c.materialId, take, c.path);
 }
 

@@ -3,7 +3,7 @@
  * pick batches FEFO, reserve / consume / release, receive into a batch, number documents, open
  * a depot for a stock write. Called inside `write()` with its transaction.
  */
-export { batchOnHand, lockedStockLevel, stockLevel, type StockLevel } from './balances';
+export { batchOnHand, lockedStockLevel, lockLevelsInOrder, stockLevel, type StockLevel } from './balances';
 export { findOrCreateBatch, lotExpiry, requireBatchOf, type NewLot } from './batches';
 export { writableDepot } from './depots';
 export { DOC_PREFIXES, nextDocNo, type DocKind } from './doc-numbers';

@@ -19,7 +19,11 @@ export interface DispatchDeps {
   logError: (message: string, error: unknown) => void;
 }
 
-async function authorise(deps: DispatchDeps, procedure: ProcedureName, token: string | undefined): Promise<Actor | null> {
+async function authorise(
+  deps: DispatchDeps,
+  procedure: ProcedureName,
+  token: string | undefined,
+): Promise<Actor | null> {
   const access = api[procedure].access;
   if (access === 'public') return null;
   const actor = await resolveSession(deps.svc, token);
@@ -33,7 +37,12 @@ async function authorise(deps: DispatchDeps, procedure: ProcedureName, token: st
 function requestKey(request: RpcRequest): RequestKey | undefined {
   const key = request.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > 100) return undefined;
-  return { scope: tokenHash(request.token ?? ''), key, procedure: String(request.procedure).slice(0, 80), claimed: false };
+  return {
+    scope: tokenHash(request.token ?? ''),
+    key,
+    procedure: String(request.procedure).slice(0, 80),
+    claimed: false,
+  };
 }
 
 export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
@@ -63,6 +72,11 @@ export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise
       return { ok: false, error: toRpcError(locale, new AppError('CONFLICT', 'error.alreadySubmitted')) };
     }
     if (error instanceof AppError) return { ok: false, error: toRpcError(locale, error) };
+    // A read given a value its column cannot hold (an id past 32 bits, a NUL in a search on
+    // PostgreSQL): bad input, like the same value in a write (write() maps those itself).
+    if (deps.svc.dialect.classifyError(error)?.kind === 'badValue') {
+      return { ok: false, error: toRpcError(locale, new AppError('BAD_INPUT', 'error.BAD_INPUT')) };
+    }
     deps.logError(`${String(procedure)}: internal error`, error);
     return { ok: false, error: toRpcError(locale, new AppError('INTERNAL', 'error.INTERNAL')) };
   }

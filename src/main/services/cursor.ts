@@ -5,7 +5,8 @@ import { AppError } from '../../shared/rpc';
 export function parseCursor(after: string | undefined, parts: number): number[] | null {
   if (after === undefined) return null;
   const values = after.split(':').map(Number);
-  if (values.length !== parts || values.some((v) => !Number.isSafeInteger(v) || v < 0)) {
+  // Cursors hold ids, which are 32-bit on PostgreSQL: anything larger is not one of ours.
+  if (values.length !== parts || values.some((v) => !Number.isInteger(v) || v < 0 || v > 2_147_483_647)) {
     throw new AppError('BAD_INPUT', 'validation.format', {}, [{ path: 'after', key: 'validation.format' }]);
   }
   return values;

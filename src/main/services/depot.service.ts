@@ -124,7 +124,7 @@ export async function updateDepot(
     actor,
     'depot.update',
     async (trx, { iso: at }) => {
-      const before = await requireDepot(trx, input.depotId);
+      const before = await requireDepot(trx, input.depotId, { lock: 'update' });
       const { depotId, active, ...fields } = input;
       if (fields.code !== undefined) await assertCodeFree(trx, fields.code, depotId);
       const level = fields.level ?? before.level;

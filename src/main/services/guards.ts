@@ -15,9 +15,14 @@ const depotById = {
     dialect.forUpdate(db.selectFrom('depots').selectAll().where('depotId', '=', p.depotId)),
   ),
 };
-const materialById = prepared((db, p: { materialId: number }) =>
-  db.selectFrom('materials').selectAll().where('materialId', '=', p.materialId),
-);
+const materialById = {
+  none: prepared((db, p: { materialId: number }) =>
+    db.selectFrom('materials').selectAll().where('materialId', '=', p.materialId),
+  ),
+  update: prepared((db, p: { materialId: number }, dialect) =>
+    dialect.forUpdate(db.selectFrom('materials').selectAll().where('materialId', '=', p.materialId)),
+  ),
+};
 const openStocktake = prepared((db, p: { depotId: number }) =>
   db.selectFrom('stocktakes').select('docNo').where('depotId', '=', p.depotId).where('status', '=', 'open'),
 );
@@ -47,9 +52,9 @@ export async function requireDepot(
 export async function requireMaterial(
   db: DbOrTrx,
   materialId: number,
-  options: { active?: boolean; path?: string } = {},
+  options: { active?: boolean; path?: string; lock?: 'update' } = {},
 ): Promise<MaterialRow> {
-  const material = await materialById.first(db, { materialId });
+  const material = await materialById[options.lock ?? 'none'].first(db, { materialId });
   const path = options.path ?? 'materialId';
   if (!material) {
     throw new AppError('NOT_FOUND', 'material.notFound', { id: String(materialId) }, [

@@ -6,6 +6,7 @@
  * server process) and the response is stored when the request completes. Only successes are
  * kept: a refused write rolls its claim back with everything else, and the corrected retry runs anew.
  */
+import { AppError } from '../../shared/rpc';
 import type { Trx } from '../db/database';
 import type { ServiceContext } from './context';
 import { transact, type WriteTime } from './write';
@@ -43,7 +44,17 @@ export async function claimIdempotencyKey(ctx: ServiceContext, trx: Trx, at: Wri
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
-  if (!claimed) throw new Replay(k);
+  if (claimed) return;
+  const first = await trx
+    .selectFrom('idempotencyKeys')
+    .select('procedure')
+    .where('scope', '=', k.scope)
+    .where('key', '=', k.key)
+    .executeTakeFirst();
+  // The same key for another operation is a client's mistake, not a repeat: neither replay nor write.
+  if (first && first.procedure !== k.procedure)
+    throw new AppError('CONFLICT', 'error.keyReused', { procedure: first.procedure });
+  throw new Replay(k);
 }
 
 export async function storeResponse(ctx: ServiceContext, k: RequestKey, response: unknown): Promise<void> {

@@ -118,7 +118,7 @@ export async function updateMaterial(
     actor,
     'material.update',
     async (trx, { iso: at }) => {
-      const before = await requireMaterial(trx, input.materialId);
+      const before = await requireMaterial(trx, input.materialId, { lock: 'update' });
       const { materialId, active, ...fields } = input;
       if (fields.code !== undefined) await assertCodeFree(trx, fields.code, materialId);
       const topClass = fields.topClass ?? before.topClass;

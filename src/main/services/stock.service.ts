@@ -4,10 +4,25 @@
  */
 import { type z } from 'zod';
 import { AppError } from '../../shared/rpc';
-import type { issueInput, receiveInput, reverseInput, scrapInput, transferInput } from '../../shared/schemas/stock';
+import type {
+  issueInput,
+  receiveInput,
+  reverseInput,
+  scrapInput,
+  transferInput,
+} from '../../shared/schemas/stock';
 import type { PostingResult } from '../../shared/schemas/stock';
 import type { Trx } from '../db/database';
-import { findOrCreateBatch, lotExpiry, nextDocNo, pickBatches, postMovement, requireBatchOf, writableDepot } from '../ledger';
+import {
+  findOrCreateBatch,
+  lockLevelsInOrder,
+  lotExpiry,
+  nextDocNo,
+  pickBatches,
+  postMovement,
+  requireBatchOf,
+  writableDepot,
+} from '../ledger';
 import { type Actor, type ServiceContext } from './context';
 import { assertDepotScope, assertNotCounting, requireDepot, requireMaterial } from './guards';
 import { loadDocument } from './stock-query.service';
@@ -20,21 +35,33 @@ type ScrapInput = z.output<typeof scrapInput>;
 type ReverseInput = z.output<typeof reverseInput>;
 
 /** The posted document: its movements as the screens show them, and the audit record. */
-async function posted(trx: Trx, docNo: string, input: unknown, movementIds: number[]): Promise<WriteOutcome<PostingResult>> {
+async function posted(
+  trx: Trx,
+  docNo: string,
+  input: unknown,
+  movementIds: number[],
+): Promise<WriteOutcome<PostingResult>> {
   return {
     result: { docNo, movements: await loadDocument(trx, docNo) },
     audit: { entityType: 'document', entityId: docNo, after: { input, movementIds } },
   };
 }
 
-export async function receiveStock(ctx: ServiceContext, actor: Actor, input: ReceiveInput): Promise<PostingResult> {
+export async function receiveStock(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: ReceiveInput,
+): Promise<PostingResult> {
   return write(ctx, actor, 'stock.receive', async (trx, { instant, iso }) => {
     const depot = await writableDepot(trx, actor, input.depotId, 'in');
     const docNo = await nextDocNo(trx, 'receipt', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
       const path = `lines.${i}`;
-      const material = await requireMaterial(trx, line.materialId, { active: true, path: `${path}.materialId` });
+      const material = await requireMaterial(trx, line.materialId, {
+        active: true,
+        path: `${path}.materialId`,
+      });
       const batch =
         line.batchId !== undefined
           ? await requireBatchOf(trx, line.batchId, depot, material, `${path}.batchId`)
@@ -71,7 +98,11 @@ export async function receiveStock(ctx: ServiceContext, actor: Actor, input: Rec
   });
 }
 
-export async function issueStock(ctx: ServiceContext, actor: Actor, input: IssueInput): Promise<PostingResult> {
+export async function issueStock(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: IssueInput,
+): Promise<PostingResult> {
   return write(ctx, actor, 'stock.issue', async (trx, { instant, iso }) => {
     const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'issue', instant);
@@ -101,7 +132,11 @@ export async function issueStock(ctx: ServiceContext, actor: Actor, input: Issue
   });
 }
 
-export async function transferStock(ctx: ServiceContext, actor: Actor, input: TransferInput): Promise<PostingResult> {
+export async function transferStock(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: TransferInput,
+): Promise<PostingResult> {
   return write(ctx, actor, 'stock.transfer', async (trx, { instant, iso }) => {
     const from = await writableDepot(trx, actor, input.fromDepotId, 'out', 'fromDepotId');
     const to = await requireDepot(trx, input.toDepotId, { active: true, path: 'toDepotId', lock: 'share' });
@@ -111,8 +146,15 @@ export async function transferStock(ctx: ServiceContext, actor: Actor, input: Tr
     for (const [i, line] of input.lines.entries()) {
       const path = `lines.${i}`;
       const material = await requireMaterial(trx, line.materialId, { path: `${path}.materialId` });
+      await lockLevelsInOrder(trx, ctx.dialect, material.materialId, [from.depotId, to.depotId]);
       for (const pick of await pickBatches(trx, ctx.dialect, from, material, line, path, instant)) {
-        const common = { docNo, materialId: material.materialId, occurredAt: iso, userId: actor.userId, note: input.note ?? null };
+        const common = {
+          docNo,
+          materialId: material.materialId,
+          occurredAt: iso,
+          userId: actor.userId,
+          note: input.note ?? null,
+        };
         const outId = await postMovement(
           trx,
           {
@@ -161,7 +203,11 @@ export async function transferStock(ctx: ServiceContext, actor: Actor, input: Tr
   });
 }
 
-export async function scrapStock(ctx: ServiceContext, actor: Actor, input: ScrapInput): Promise<PostingResult> {
+export async function scrapStock(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: ScrapInput,
+): Promise<PostingResult> {
   return write(ctx, actor, 'stock.scrap', async (trx, { instant, iso }) => {
     const depot = await writableDepot(trx, actor, input.depotId, 'out');
     const docNo = await nextDocNo(trx, 'scrap', instant);
@@ -191,57 +237,89 @@ export async function scrapStock(ctx: ServiceContext, actor: Actor, input: Scrap
  * Posts the exact opposite of a movement, once. A transfer is reversed on both sides together
  * (the goods go back where they came from); a reversal itself cannot be reversed.
  */
-export async function reverseMovement(ctx: ServiceContext, actor: Actor, input: ReverseInput): Promise<PostingResult> {
-  return write(ctx, actor, 'stock.reverse', async (trx, { instant, iso }) => {
-    const original = await trx.selectFrom('movements').selectAll().where('movementId', '=', input.movementId).executeTakeFirst();
-    if (!original) {
-      const params = { id: String(input.movementId) };
-      throw new AppError('NOT_FOUND', 'stock.movementNotFound', params, [{ path: 'movementId', key: 'stock.movementNotFound', params }]);
-    }
-    // Scope first: a keeper learns nothing about other depots' movements. The keeper must hold
-    // the depot the goods left (a transfer's source) or entered (a receipt).
-    const scopeDepotId = original.type === 'transfer_in' ? original.counterpartDepotId! : original.depotId;
-    assertDepotScope(actor, await requireDepot(trx, scopeDepotId));
-    if (original.type === 'reversal') throw new AppError('CONFLICT', 'stock.cannotReverseReversal');
+export async function reverseMovement(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: ReverseInput,
+): Promise<PostingResult> {
+  // Set once the original is read: a racing reversal that only the unique key stops gets the same message.
+  let reversedDocNo = '';
+  const alreadyReversed = () => new AppError('CONFLICT', 'stock.alreadyReversed', { docNo: reversedDocNo });
+  return write(
+    ctx,
+    actor,
+    'stock.reverse',
+    async (trx, { instant, iso }) => {
+      const original = await trx
+        .selectFrom('movements')
+        .selectAll()
+        .where('movementId', '=', input.movementId)
+        .executeTakeFirst();
+      if (!original) {
+        const params = { id: String(input.movementId) };
+        throw new AppError('NOT_FOUND', 'stock.movementNotFound', params, [
+          { path: 'movementId', key: 'stock.movementNotFound', params },
+        ]);
+      }
+      // Scope first: a keeper learns nothing about other depots' movements. The keeper must hold
+      // the depot the goods left (a transfer's source) or entered (a receipt).
+      reversedDocNo = original.docNo;
+      const scopeDepotId = original.type === 'transfer_in' ? original.counterpartDepotId! : original.depotId;
+      assertDepotScope(actor, await requireDepot(trx, scopeDepotId));
+      if (original.type === 'reversal') throw new AppError('CONFLICT', 'stock.cannotReverseReversal');
 
-    let legs = [original];
-    if (original.type === 'transfer_out' || original.type === 'transfer_in') {
-      const other =
-        original.type === 'transfer_in'
-          ? await trx.selectFrom('movements').selectAll().where('movementId', '=', original.pairMovementId!).executeTakeFirstOrThrow()
-          : await trx.selectFrom('movements').selectAll().where('pairMovementId', '=', original.movementId).executeTakeFirstOrThrow();
-      legs = original.type === 'transfer_out' ? [original, other] : [other, original];
-    }
-    // Checked here for the message; the unique reverses_movement_id makes it hold under races too.
-    const reversed = await trx
-      .selectFrom('movements')
-      .select('reversesMovementId')
-      .where('reversesMovementId', 'in', legs.map((l) => l.movementId))
-      .executeTakeFirst();
-    if (reversed) throw new AppError('CONFLICT', 'stock.alreadyReversed', { docNo: original.docNo });
+      let legs = [original];
+      if (original.type === 'transfer_out' || original.type === 'transfer_in') {
+        const other =
+          original.type === 'transfer_in'
+            ? await trx
+                .selectFrom('movements')
+                .selectAll()
+                .where('movementId', '=', original.pairMovementId!)
+                .executeTakeFirstOrThrow()
+            : await trx
+                .selectFrom('movements')
+                .selectAll()
+                .where('pairMovementId', '=', original.movementId)
+                .executeTakeFirstOrThrow();
+        legs = original.type === 'transfer_out' ? [original, other] : [other, original];
+      }
+      // Checked here for the message; the unique reverses_movement_id makes it hold under races too.
+      const reversed = await trx
+        .selectFrom('movements')
+        .select('reversesMovementId')
+        .where(
+          'reversesMovementId',
+          'in',
+          legs.map((l) => l.movementId),
+        )
+        .executeTakeFirst();
+      if (reversed) throw alreadyReversed();
 
-    const docNo = await nextDocNo(trx, 'reversal', instant);
-    const ids: number[] = [];
-    // Take back the increases first so a transfer is checked against the destination's stock.
-    const ordered = [...legs].sort((a, b) => b.quantity - a.quantity);
-    for (const leg of ordered) {
-      const depot = await requireDepot(trx, leg.depotId, { lock: 'share' });
-      await assertNotCounting(trx, depot);
-      const movement = {
-        docNo,
-        type: 'reversal' as const,
-        depotId: leg.depotId,
-        materialId: leg.materialId,
-        batchId: leg.batchId,
-        quantity: -leg.quantity,
-        occurredAt: iso,
-        userId: actor.userId,
-        counterpartDepotId: leg.counterpartDepotId,
-        reversesMovementId: leg.movementId,
-        reason: input.reason,
-      };
-      ids.push(await postMovement(trx, movement, 'movementId'));
-    }
-    return posted(trx, docNo, input, ids);
-  });
+      const docNo = await nextDocNo(trx, 'reversal', instant);
+      const ids: number[] = [];
+      // Take back the increases first so a transfer is checked against the destination's stock.
+      const ordered = [...legs].sort((a, b) => b.quantity - a.quantity);
+      for (const leg of ordered) {
+        const depot = await requireDepot(trx, leg.depotId, { lock: 'share' });
+        await assertNotCounting(trx, depot);
+        const movement = {
+          docNo,
+          type: 'reversal' as const,
+          depotId: leg.depotId,
+          materialId: leg.materialId,
+          batchId: leg.batchId,
+          quantity: -leg.quantity,
+          occurredAt: iso,
+          userId: actor.userId,
+          counterpartDepotId: leg.counterpartDepotId,
+          reversesMovementId: leg.movementId,
+          reason: input.reason,
+        };
+        ids.push(await postMovement(trx, movement, 'movementId'));
+      }
+      return posted(trx, docNo, input, ids);
+    },
+    { unique: { reversesMovementId: alreadyReversed } },
+  );
 }

@@ -8,6 +8,7 @@ import type {
   userUpdateInput,
 } from '../../shared/schemas/user';
 import type { DbOrTrx, Trx, UserRow } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import { prepared } from '../db/prepared';
 import type { Actor, ServiceContext } from './context';
 import { write } from './write';
@@ -42,8 +43,10 @@ function auditable(row: UserRow, depotIds: number[]) {
   return { ...rest, depotIds };
 }
 
-async function requireUser(db: DbOrTrx, userId: number): Promise<UserRow> {
-  const row = await db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirst();
+/** The user; `forUpdate` (in a write, PostgreSQL): locked, so a concurrent change cannot be written over with stale values. */
+async function requireUser(db: DbOrTrx, userId: number, forUpdate?: Dialect): Promise<UserRow> {
+  const query = db.selectFrom('users').selectAll().where('userId', '=', userId);
+  const row = await (forUpdate ? forUpdate.forUpdate(query) : query).executeTakeFirst();
   if (!row) {
     const params = { id: String(userId) };
     throw new AppError('NOT_FOUND', 'user.notFound', params, [
@@ -141,7 +144,7 @@ export async function updateUser(
   input: z.output<typeof userUpdateInput>,
 ): Promise<UserDto> {
   return write(ctx, actor, 'user.update', async (trx, { iso: at }) => {
-    const before = await requireUser(trx, input.userId);
+    const before = await requireUser(trx, input.userId, ctx.dialect);
     const beforeDepots = await depotIdsOf(trx, input.userId);
     if (input.active === false && input.userId === actor.userId) {
       throw new AppError('BAD_INPUT', 'user.cannotDeactivateSelf', {}, [
@@ -190,7 +193,7 @@ export async function resetPassword(
 ) {
   const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
   return write(ctx, actor, 'user.resetPassword', async (trx, { iso: at }) => {
-    await requireUser(trx, input.userId);
+    await requireUser(trx, input.userId, ctx.dialect);
     await trx
       .updateTable('users')
       .set({ passwordHash, updatedAt: at })

@@ -133,5 +133,7 @@ function constraintError(failure: Exclude<DatabaseFailure, { kind: 'retry' }>): 
       return new AppError('BAD_INPUT', 'error.BAD_INPUT');
     case 'foreignKey':
       return new AppError('NOT_FOUND', 'error.NOT_FOUND');
+    case 'badValue':
+      return new AppError('BAD_INPUT', 'error.BAD_INPUT');
   }
 }

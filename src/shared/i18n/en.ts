@@ -14,6 +14,7 @@ export const en: Messages = {
   'error.busy': 'The database is busy (others are writing); try again. Nothing was saved.',
   'error.duplicate': 'A record with this value already exists',
   'error.duplicateValue': 'already in use',
+  'error.keyReused': 'This request key was already used for another operation ({procedure}); nothing was done',
   'error.implausible': 'Quantity out of range (must be below {max})',
   'reservation.notActive': 'Reservation {id} was already released or dispatched',
 

@@ -13,6 +13,7 @@ export const zhCN = {
   'error.busy': '数据库正忙（其他用户正在写入），请稍后重试；本次操作未保存',
   'error.duplicate': '已存在相同的记录',
   'error.duplicateValue': '已被使用',
+  'error.keyReused': '请求标识已用于另一项操作（{procedure}），本次未执行',
   'error.implausible': '数量超出合理范围（须小于 {max}）',
   'reservation.notActive': '预留 {id} 已释放或已出库',
 

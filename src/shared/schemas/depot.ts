@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoTime, optionalText, text } from './common';
+import { id, isoTime, optionalText, text, searchText } from './common';
 
 export const DEPOT_LEVELS = ['city', 'district', 'town'] as const;
 export const depotLevel = z.enum(DEPOT_LEVELS);
@@ -25,7 +25,11 @@ export const depotUpdateInput = z.strictObject({
   active: z.boolean().optional(),
 });
 export const depotListInput = z
-  .strictObject({ includeInactive: z.boolean().default(false), level: depotLevel.optional(), text: z.string().max(100).optional() })
+  .strictObject({
+    includeInactive: z.boolean().default(false),
+    level: depotLevel.optional(),
+    text: searchText(100).optional(),
+  })
   .prefault({});
 
 export const depotDto = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, id, isoTime, nonNegativeInt, optionalText, pageLimit, page, text } from './common';
+import { fen, id, isoTime, nonNegativeInt, optionalText, pageLimit, page, text, searchText } from './common';
 
 /** GB/T 38565-2020 top classes: 1 basic living support, 2 equipment, 3 engineering materials. */
 export const topClass = z.union([z.literal(1), z.literal(2), z.literal(3)]);
@@ -44,8 +44,8 @@ export const materialUpdateInput = z
 
 export const materialListInput = z
   .strictObject({
-    text: z.string().max(100).optional(),
-    category: z.string().max(30).optional(),
+    text: searchText(100).optional(),
+    category: searchText(30).optional(),
     topClass: topClass.optional(),
     includeInactive: z.boolean().default(false),
     after: z.string().max(40).optional(),
@@ -73,5 +73,12 @@ export type MaterialDto = z.infer<typeof materialDto>;
 export const materialPage = page(materialDto);
 
 export const quotaSetInput = z.strictObject({ depotId: id, materialId: id, quantity: nonNegativeInt });
-export const quotaListInput = z.strictObject({ depotId: id.optional(), materialId: id.optional() }).prefault({});
-export const quotaDto = z.object({ depotId: id, materialId: id, quantity: nonNegativeInt, updatedAt: isoTime });
+export const quotaListInput = z
+  .strictObject({ depotId: id.optional(), materialId: id.optional() })
+  .prefault({});
+export const quotaDto = z.object({
+  depotId: id,
+  materialId: id,
+  quantity: nonNegativeInt,
+  updatedAt: isoTime,
+});

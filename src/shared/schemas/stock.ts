@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { fen, id, isoDate, isoTime, optionalText, page, pageLimit, quantity, signedQuantity, text } from './common';
+import {
+  fen,
+  id,
+  isoDate,
+  isoTime,
+  optionalText,
+  page,
+  pageLimit,
+  quantity,
+  signedQuantity,
+  text,
+  searchText,
+} from './common';
 import { depotLevel } from './depot';
 import { topClass } from './material';
 
@@ -16,7 +28,15 @@ export const MOVEMENT_TYPES = [
 export const movementType = z.enum(MOVEMENT_TYPES);
 export type MovementType = z.infer<typeof movementType>;
 
-export const BATCH_SOURCES = ['procurement', 'donation', 'transfer', 'callUp', 'return', 'opening', 'stocktake'] as const;
+export const BATCH_SOURCES = [
+  'procurement',
+  'donation',
+  'transfer',
+  'callUp',
+  'return',
+  'opening',
+  'stocktake',
+] as const;
 export const batchSource = z.enum(BATCH_SOURCES);
 /** What a keeper may name as the source on a receipt (the others are written by the system). */
 export const receiptSource = z.enum(['procurement', 'donation', 'callUp', 'return', 'opening']);
@@ -73,7 +93,10 @@ export const scrapInput = z.strictObject({
   depotId: id,
   reason: text(200),
   note: optionalText(500),
-  lines: z.array(z.strictObject({ batchId: id, quantity })).min(1).max(500),
+  lines: z
+    .array(z.strictObject({ batchId: id, quantity }))
+    .min(1)
+    .max(500),
 });
 
 export const reverseInput = z.strictObject({ movementId: id, reason: text(200) });
@@ -118,26 +141,28 @@ export type PostingResult = z.infer<typeof postingResult>;
 export const balanceFilter = {
   depotId: id.optional(),
   materialId: id.optional(),
-  category: z.string().max(30).optional(),
+  category: searchText(30).optional(),
   topClass: topClass.optional(),
   level: depotLevel.optional(),
-  text: z.string().max(100).optional(),
+  text: searchText(100).optional(),
 };
 
-export const balancesInput = z.strictObject({
-  ...balanceFilter,
-  /** batch: one row per lot; depotMaterial: one per depot and material; material: city totals. */
-  groupBy: z.enum(['batch', 'depotMaterial', 'material']).default('depotMaterial'),
-  includeZero: z.boolean().default(false),
-  /**
-   * Tag each row with its expiry and quota warnings (expiryStatus, daysLeft, depotsBelowQuota):
-   * what the stock screen shows. Off by default: it costs a scan of the lots near expiry and,
-   * for city totals, of the quotas.
-   */
-  warnings: z.boolean().default(false),
-  after: z.string().max(60).optional(),
-  limit: pageLimit,
-}).prefault({});
+export const balancesInput = z
+  .strictObject({
+    ...balanceFilter,
+    /** batch: one row per lot; depotMaterial: one per depot and material; material: city totals. */
+    groupBy: z.enum(['batch', 'depotMaterial', 'material']).default('depotMaterial'),
+    includeZero: z.boolean().default(false),
+    /**
+     * Tag each row with its expiry and quota warnings (expiryStatus, daysLeft, depotsBelowQuota):
+     * what the stock screen shows. Off by default: it costs a scan of the lots near expiry and,
+     * for city totals, of the quotas.
+     */
+    warnings: z.boolean().default(false),
+    after: z.string().max(60).optional(),
+    limit: pageLimit,
+  })
+  .prefault({});
 
 export const expiryStatus = z.enum(['expiring', 'expired']);
 export type ExpiryStatus = z.infer<typeof expiryStatus>;
@@ -152,7 +177,14 @@ export const balancesPage = z
   .object({
     depots: z.array(z.object({ depotId: id, code: z.string(), name: z.string() })),
     materials: z.array(
-      z.object({ materialId: id, code: z.string(), name: z.string(), spec: z.string().nullable(), unit: z.string(), category: z.string().nullable() }),
+      z.object({
+        materialId: id,
+        code: z.string(),
+        name: z.string(),
+        spec: z.string().nullable(),
+        unit: z.string(),
+        category: z.string().nullable(),
+      }),
     ),
     rows: z.object({
       /** null on city totals. */
@@ -179,7 +211,10 @@ export const balancesPage = z
     }),
     nextCursor: z.string().nullable(),
   })
-  .refine((p) => Object.values(p.rows).every((column) => column.length === p.rows.materialId.length), 'columns of unequal length');
+  .refine(
+    (p) => Object.values(p.rows).every((column) => column.length === p.rows.materialId.length),
+    'columns of unequal length',
+  );
 export type BalancesPage = z.infer<typeof balancesPage>;
 
 /** One balance row, as screens read it. */
@@ -205,7 +240,9 @@ export interface BalanceRow {
 }
 
 /** The whole material × depot picture in columns (cheap to ship ~150,000 cells). */
-export const matrixInput = z.strictObject({ level: depotLevel.optional(), topClass: topClass.optional() }).prefault({});
+export const matrixInput = z
+  .strictObject({ level: depotLevel.optional(), topClass: topClass.optional() })
+  .prefault({});
 export const matrixOutput = z.object({
   depots: z.array(z.object({ depotId: id, code: z.string(), name: z.string(), level: depotLevel })),
   materials: z.array(z.object({ materialId: id, code: z.string(), name: z.string(), unit: z.string() })),
@@ -225,7 +262,7 @@ export const movementsInput = z
     /** One movement by its id (a link to reverse it: #/reversal?movementId=N). */
     movementId: id.optional(),
     type: movementType.optional(),
-    docNo: z.string().max(40).optional(),
+    docNo: searchText(40).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     after: z.string().max(40).optional(),

@@ -32,7 +32,10 @@ export type UserDto = z.infer<typeof userDto>;
 
 export const loginInput = z.strictObject({ username: z.string().max(40), password: z.string().max(200) });
 export const loginOutput = z.object({ token: z.string(), expiresAt: isoTime, user: userDto });
-export const changePasswordInput = z.strictObject({ currentPassword: z.string().max(200), newPassword: password });
+export const changePasswordInput = z.strictObject({
+  currentPassword: z.string().max(200),
+  newPassword: password,
+});
 
 function keeperNeedsDepot(v: { role?: Role; depotIds?: number[] }, ctx: z.RefinementCtx) {
   if (v.role === 'keeper' && v.depotIds !== undefined && v.depotIds.length === 0) {
@@ -41,7 +44,13 @@ function keeperNeedsDepot(v: { role?: Role; depotIds?: number[] }, ctx: z.Refine
 }
 
 export const userCreateInput = z
-  .strictObject({ username, displayName: text(50), role, password, depotIds: z.array(id).max(500).default([]) })
+  .strictObject({
+    username,
+    displayName: text(50),
+    role,
+    password,
+    depotIds: z.array(id).max(500).default([]),
+  })
   .superRefine((v, ctx) => keeperNeedsDepot(v, ctx));
 export const userUpdateInput = z
   .strictObject({
