@@ -35,11 +35,12 @@ export function openPostgresPool(url: string, max = 10): pg.Pool {
 /**
  * kysely sends (text, values); a prepared statement's text goes as a named statement instead.
  * When the server refuses a named statement because its table changed under it (0A000, another
- * process migrated), the connection stops naming that text: the write's retry runs it afresh.
+ * process migrated), this process stops naming that text on every connection: the write's
+ * retry runs it afresh (unnamed, planned each time, for the rest of the process).
  */
+const stale = new Set<string>();
 function runPreparedByName(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  const stale = new Set<string>();
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     const name =
       typeof text === 'string' && Array.isArray(values) && !stale.has(text) ? statementName(text) : undefined;
