@@ -19,7 +19,7 @@ afterEach(() => env.close());
     const w = await createWorld(env);
     const receipt = {
       depotId: w.city.depotId,
-      source: 'procurement',
+      source: 'procurement' as const,
       lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'A' }],
     };
     for (let i = 0; i < 3; i++) await env.call(w.keeper.token, 'stock.receive', receipt);
