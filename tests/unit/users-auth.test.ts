@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-const login = (username: string, password: string) => env.raw({ procedure: 'auth.login', input: { username, password } });
+const login = (username: string, password: string) =>
+  env.raw({ procedure: 'auth.login', input: { username, password } });
 const LOGIN_FAILED = { code: 'UNAUTHENTICATED', message: '用户名或密码错误' };
 
 describe('sign-in', () => {
@@ -19,7 +20,12 @@ describe('sign-in', () => {
     const r = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
     expect(r.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(r.expiresAt).toBe('2026-11-30T10:00:00.000Z'); // 480 minutes on
-    expect(r.user).toMatchObject({ username: 'keeper2', role: 'keeper', depotIds: [w.city.depotId], active: true });
+    expect(r.user).toMatchObject({
+      username: 'keeper2',
+      role: 'keeper',
+      depotIds: [w.city.depotId],
+      active: true,
+    });
     expect(await env.call(r.token, 'auth.me')).toMatchObject({ userId: w.keeper.userId, role: 'keeper' });
     // Only a hash of the token is stored.
     const stored = await env.app.db.selectFrom('sessions').select('tokenHash').execute();
@@ -27,17 +33,33 @@ describe('sign-in', () => {
   });
 
   test('a wrong password and an unknown user name get the same generic answer, and nothing is written', async () => {
-    const wrong = await failsCleanly(env, undefined, 'auth.login', { username: 'keeper2', password: 'Wrong-passw0rd' });
-    const unknown = await failsCleanly(env, undefined, 'auth.login', { username: 'nobody', password: PASSWORD });
+    const wrong = await failsCleanly(env, undefined, 'auth.login', {
+      username: 'keeper2',
+      password: 'Wrong-passw0rd',
+    });
+    const unknown = await failsCleanly(env, undefined, 'auth.login', {
+      username: 'nobody',
+      password: PASSWORD,
+    });
     expect(wrong).toEqual(LOGIN_FAILED);
     expect(unknown).toEqual(LOGIN_FAILED);
-    const en = await failsCleanly(env, undefined, 'auth.login', { username: 'nobody', password: PASSWORD }, 'en');
+    const en = await failsCleanly(
+      env,
+      undefined,
+      'auth.login',
+      { username: 'nobody', password: PASSWORD },
+      'en',
+    );
     expect(en).toEqual({ code: 'UNAUTHENTICATED', message: 'Wrong user name or password' });
   });
 
   test('after 5 failures the name is locked for a while, even with the right password', async () => {
-    for (let i = 0; i < 5; i++) expect(await login('keeper2', `Wrong-${i}-passw0rd`)).toEqual({ ok: false, error: LOGIN_FAILED });
-    const locked = await failsCleanly(env, undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    for (let i = 0; i < 5; i++)
+      expect(await login('keeper2', `Wrong-${i}-passw0rd`)).toEqual({ ok: false, error: LOGIN_FAILED });
+    const locked = await failsCleanly(env, undefined, 'auth.login', {
+      username: 'keeper2',
+      password: PASSWORD,
+    });
     expect(locked).toEqual({ code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' });
     // Other names are not affected; the lock ends.
     expect((await login('admin1', PASSWORD)).ok).toBe(true);
@@ -53,15 +75,35 @@ describe('sign-in', () => {
   });
 
   test('failures are counted in the database: another server process on the same store sees the lock', async () => {
-    const other = await createApp({ store: env.store, clock: env.clock, security: { scryptN: 2 ** 10 }, logError: () => undefined });
+    const other = await createApp({
+      store: env.store,
+      clock: env.clock,
+      security: { scryptN: 2 ** 10 },
+      logError: () => undefined,
+    });
     try {
       for (let i = 0; i < 3; i++) await login('keeper2', 'Wrong-passw0rd');
-      for (let i = 0; i < 2; i++) await other.dispatch({ procedure: 'auth.login', input: { username: 'KEEPER2', password: 'Wrong-passw0rd' } });
-      const locked = await other.dispatch({ procedure: 'auth.login', input: { username: 'keeper2', password: PASSWORD } });
-      expect(locked).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' } });
+      for (let i = 0; i < 2; i++)
+        await other.dispatch({
+          procedure: 'auth.login',
+          input: { username: 'KEEPER2', password: 'Wrong-passw0rd' },
+        });
+      const locked = await other.dispatch({
+        procedure: 'auth.login',
+        input: { username: 'keeper2', password: PASSWORD },
+      });
+      expect(locked).toEqual({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' },
+      });
       expect((await login('keeper2', PASSWORD)).ok).toBe(false);
       const row = await env.app.db.selectFrom('loginThrottle').selectAll().executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ name: 'keeper2', failures: 5, locks: 1, lockedUntil: '2026-11-30T02:01:00.000Z' });
+      expect(row).toMatchObject({
+        name: 'keeper2',
+        failures: 5,
+        locks: 1,
+        lockedUntil: '2026-11-30T02:01:00.000Z',
+      });
     } finally {
       await other.close();
     }
@@ -69,13 +111,18 @@ describe('sign-in', () => {
 
   test('unknown names are throttled too (no way to tell which names exist)', async () => {
     for (let i = 0; i < 5; i++) await login('ghost', 'Wrong-passw0rd');
-    expect((await failsCleanly(env, undefined, 'auth.login', { username: 'ghost', password: PASSWORD })).code).toBe('RATE_LIMITED');
+    expect(
+      (await failsCleanly(env, undefined, 'auth.login', { username: 'ghost', password: PASSWORD })).code,
+    ).toBe('RATE_LIMITED');
   });
 });
 
 describe('sessions', () => {
   test('no token or a bad token is UNAUTHENTICATED', async () => {
-    expect(await failsCleanly(env, undefined, 'auth.me')).toEqual({ code: 'UNAUTHENTICATED', message: '登录已失效，请重新登录' });
+    expect(await failsCleanly(env, undefined, 'auth.me')).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: '登录已失效，请重新登录',
+    });
     expect((await failsCleanly(env, '', 'auth.me')).code).toBe('UNAUTHENTICATED');
     expect((await failsCleanly(env, `${w.keeper.token}x`, 'auth.me')).code).toBe('UNAUTHENTICATED');
   });
@@ -116,20 +163,35 @@ describe('sessions', () => {
 
 describe('passwords', () => {
   test('changing requires the current password', async () => {
-    const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', { currentPassword: 'not-it-1', newPassword: 'NewPassw0rd' });
-    expect(error).toEqual({ code: 'BAD_INPUT', message: '当前密码不正确', fields: [{ path: 'currentPassword', label: '当前密码', message: '当前密码不正确' }] });
+    const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', {
+      currentPassword: 'not-it-1',
+      newPassword: 'NewPassw0rd',
+    });
+    expect(error).toEqual({
+      code: 'BAD_INPUT',
+      message: '当前密码不正确',
+      fields: [{ path: 'currentPassword', label: '当前密码', message: '当前密码不正确' }],
+    });
   });
 
   test('a new password needs 8 characters with letters and digits', async () => {
     for (const newPassword of ['short1', 'lettersonly', '1234567890']) {
-      const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', { currentPassword: PASSWORD, newPassword });
-      expect(error.fields).toEqual([{ path: 'newPassword', label: '新密码', message: '密码至少 8 位，且包含字母和数字' }]);
+      const error = await failsCleanly(env, w.keeper.token, 'auth.changePassword', {
+        currentPassword: PASSWORD,
+        newPassword,
+      });
+      expect(error.fields).toEqual([
+        { path: 'newPassword', label: '新密码', message: '密码至少 8 位，且包含字母和数字' },
+      ]);
     }
   });
 
   test('after a change the old password fails, the new one works, other sessions end and this one stays', async () => {
     const other = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
-    await env.call(w.keeper.token, 'auth.changePassword', { currentPassword: PASSWORD, newPassword: 'NewPassw0rd' });
+    await env.call(w.keeper.token, 'auth.changePassword', {
+      currentPassword: PASSWORD,
+      newPassword: 'NewPassw0rd',
+    });
     await env.call(w.keeper.token, 'auth.me');
     expect((await failsCleanly(env, other.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
     expect(await login('keeper2', PASSWORD)).toEqual({ ok: false, error: LOGIN_FAILED });
@@ -137,52 +199,112 @@ describe('passwords', () => {
   });
 
   test('an administrator can reset a password; the user is signed out', async () => {
-    await env.call(w.admin.token, 'user.resetPassword', { userId: w.keeper.userId, newPassword: 'Reset-passw0rd' });
+    await env.call(w.admin.token, 'user.resetPassword', {
+      userId: w.keeper.userId,
+      newPassword: 'Reset-passw0rd',
+    });
     expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
     expect((await login('keeper2', 'Reset-passw0rd')).ok).toBe(true);
   });
 
   test('passwords are stored as scrypt hashes only', async () => {
     const rows = await env.app.db.selectFrom('users').select('passwordHash').execute();
-    expect(rows.every((r) => r.passwordHash.startsWith('scrypt$') && !r.passwordHash.includes(PASSWORD))).toBe(true);
+    expect(
+      rows.every((r) => r.passwordHash.startsWith('scrypt$') && !r.passwordHash.includes(PASSWORD)),
+    ).toBe(true);
   });
 });
 
 describe('user administration', () => {
   test('create and list users; keepers carry their depots, others none', async () => {
     const k = await env.call(w.admin.token, 'user.create', {
-      username: 'wang.keeper', displayName: '王保管', role: 'keeper', password: 'Keeper-passw0rd', depotIds: [w.shinan.depotId, w.laoshan.depotId, w.shinan.depotId],
+      username: 'wang.keeper',
+      displayName: '王保管',
+      role: 'keeper',
+      password: 'Keeper-passw0rd',
+      depotIds: [w.shinan.depotId, w.laoshan.depotId, w.shinan.depotId],
     });
-    expect(k).toMatchObject({ role: 'keeper', depotIds: [w.shinan.depotId, w.laoshan.depotId].sort((a, b) => a - b), active: true });
-    const c = await env.call(w.admin.token, 'user.create', { username: 'li', displayName: '李调度', role: 'coordinator', password: 'Coord-passw0rd', depotIds: [w.city.depotId] });
+    expect(k).toMatchObject({
+      role: 'keeper',
+      depotIds: [w.shinan.depotId, w.laoshan.depotId].sort((a, b) => a - b),
+      active: true,
+    });
+    const c = await env.call(w.admin.token, 'user.create', {
+      username: 'li',
+      displayName: '李调度',
+      role: 'coordinator',
+      password: 'Coord-passw0rd',
+      depotIds: [w.city.depotId],
+    });
     expect(c.depotIds).toEqual([]);
     const all = await env.call(w.admin.token, 'user.list');
     expect(all.map((u) => u.username)).toEqual(['admin1', 'keeper2', 'li', 'wang.keeper']);
   });
 
   test('user names are unique and of a safe shape', async () => {
-    const taken = await failsCleanly(env, w.admin.token, 'user.create', { username: 'keeper2', displayName: 'x', role: 'staff', password: 'Passw0rd!' });
-    expect(taken).toEqual({ code: 'CONFLICT', message: '用户名「keeper2」已被使用', fields: [{ path: 'username', label: '用户名', message: '用户名「keeper2」已被使用' }] });
-    const shape = await failsCleanly(env, w.admin.token, 'user.create', { username: '张 三', displayName: 'x', role: 'staff', password: 'Passw0rd!' });
+    const taken = await failsCleanly(env, w.admin.token, 'user.create', {
+      username: 'keeper2',
+      displayName: 'x',
+      role: 'staff',
+      password: 'Passw0rd!',
+    });
+    expect(taken).toEqual({
+      code: 'CONFLICT',
+      message: '用户名「keeper2」已被使用',
+      fields: [{ path: 'username', label: '用户名', message: '用户名「keeper2」已被使用' }],
+    });
+    const shape = await failsCleanly(env, w.admin.token, 'user.create', {
+      username: '张 三',
+      displayName: 'x',
+      role: 'staff',
+      password: 'Passw0rd!',
+    });
     expect(shape.fields).toEqual([{ path: 'username', label: '用户名', message: '格式不正确' }]);
   });
 
   test('a keeper needs at least one depot', async () => {
-    const create = await failsCleanly(env, w.admin.token, 'user.create', { username: 'k0', displayName: 'x', role: 'keeper', password: 'Passw0rd!' });
-    expect(create).toEqual({ code: 'BAD_INPUT', message: '负责储备库：保管员至少要负责一个储备库', fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }] });
-    const emptied = await failsCleanly(env, w.admin.token, 'user.update', { userId: w.keeper.userId, depotIds: [] });
-    expect(emptied.fields).toEqual([{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }]);
+    const create = await failsCleanly(env, w.admin.token, 'user.create', {
+      username: 'k0',
+      displayName: 'x',
+      role: 'keeper',
+      password: 'Passw0rd!',
+    });
+    expect(create).toEqual({
+      code: 'BAD_INPUT',
+      message: '负责储备库：保管员至少要负责一个储备库',
+      fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }],
+    });
+    const emptied = await failsCleanly(env, w.admin.token, 'user.update', {
+      userId: w.keeper.userId,
+      depotIds: [],
+    });
+    expect(emptied.fields).toEqual([
+      { path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' },
+    ]);
     // Turning someone without depots into a keeper is refused by the service.
     const staff = await env.user('staff');
-    const promoted = await failsCleanly(env, w.admin.token, 'user.update', { userId: staff.userId, role: 'keeper' });
-    expect(promoted).toEqual({ code: 'BAD_INPUT', message: '负责储备库：保管员至少要负责一个储备库', fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }] });
+    const promoted = await failsCleanly(env, w.admin.token, 'user.update', {
+      userId: staff.userId,
+      role: 'keeper',
+    });
+    expect(promoted).toEqual({
+      code: 'BAD_INPUT',
+      message: '负责储备库：保管员至少要负责一个储备库',
+      fields: [{ path: 'depotIds', label: '负责储备库', message: '保管员至少要负责一个储备库' }],
+    });
   });
 
-  test('deactivation ends the user\'s sessions and stops sign-in with the generic answer', async () => {
+  test("deactivation ends the user's sessions and stops sign-in with the generic answer", async () => {
     const u = await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: false });
     expect(u.active).toBe(false);
     expect((await failsCleanly(env, w.keeper.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
-    expect(await env.app.db.selectFrom('sessions').select('tokenHash').where('userId', '=', w.keeper.userId).execute()).toEqual([]);
+    expect(
+      await env.app.db
+        .selectFrom('sessions')
+        .select('tokenHash')
+        .where('userId', '=', w.keeper.userId)
+        .execute(),
+    ).toEqual([]);
     expect(await login('keeper2', PASSWORD)).toEqual({ ok: false, error: LOGIN_FAILED });
     await env.call(w.admin.token, 'user.update', { userId: w.keeper.userId, active: true });
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);
@@ -199,7 +321,73 @@ describe('user administration', () => {
   });
 
   test('administrators cannot deactivate themselves', async () => {
-    const error = await failsCleanly(env, w.admin.token, 'user.update', { userId: w.admin.userId, active: false });
-    expect(error).toEqual({ code: 'BAD_INPUT', message: '启用：不能停用自己的账号', fields: [{ path: 'active', label: '启用', message: '不能停用自己的账号' }] });
+    const error = await failsCleanly(env, w.admin.token, 'user.update', {
+      userId: w.admin.userId,
+      active: false,
+    });
+    expect(error).toEqual({
+      code: 'BAD_INPUT',
+      message: '启用：不能停用自己的账号',
+      fields: [{ path: 'active', label: '启用', message: '不能停用自己的账号' }],
+    });
+  });
+});
+
+describe('the last administrator', () => {
+  test('cannot step down; with a second administrator either may, and then the other is the last', async () => {
+    const demoted = await failsCleanly(env, w.admin.token, 'user.update', {
+      userId: w.admin.userId,
+      role: 'staff',
+    });
+    expect(demoted).toEqual({
+      code: 'BAD_INPUT',
+      message: '角色：这是最后一个有效的管理员账号：请先让另一人成为管理员',
+      fields: [
+        { path: 'role', label: '角色', message: '这是最后一个有效的管理员账号：请先让另一人成为管理员' },
+      ],
+    });
+    const second = await env.user('admin');
+    await env.call(w.admin.token, 'user.update', { userId: w.admin.userId, role: 'coordinator' });
+    const last = await failsCleanly(env, second.token, 'user.update', {
+      userId: second.userId,
+      role: 'staff',
+    });
+    expect(last.fields?.map((f) => f.path)).toEqual(['role']);
+    // A deactivated administrator does not count: the remaining active one is the last.
+    const third = await env.user('admin');
+    await env.call(second.token, 'user.update', { userId: third.userId, active: false });
+    expect(
+      (
+        await failsCleanly(env, second.token, 'user.update', {
+          userId: second.userId,
+          role: 'keeper',
+          depotIds: [w.city.depotId],
+        })
+      ).code,
+    ).toBe('BAD_INPUT');
+  });
+
+  test('two administrators demoting each other at once: one of them stays an administrator', async () => {
+    const second = await env.user('admin');
+    const [a, b] = await Promise.all([
+      env.raw({
+        procedure: 'user.update',
+        token: w.admin.token,
+        input: { userId: second.userId, role: 'staff' },
+      }),
+      env.raw({
+        procedure: 'user.update',
+        token: second.token,
+        input: { userId: w.admin.userId, role: 'staff' },
+      }),
+    ]);
+    expect([a.ok, b.ok].filter(Boolean).length).toBeLessThanOrEqual(1);
+    const admins = await env.app.db
+      .selectFrom('users')
+      .select('userId')
+      .where('role', '=', 'admin')
+      .where('active', '=', 1)
+      .execute();
+    expect(admins).toHaveLength(1);
   });
 });

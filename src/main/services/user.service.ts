@@ -138,6 +138,29 @@ export async function createUser(
   );
 }
 
+/**
+ * Refuses to leave the system without an active administrator: nobody could then manage users,
+ * and set-up would refuse a new first one. Writers are serialised first (the audit head), so two
+ * administrators demoting each other at once cannot both succeed.
+ */
+async function assertAnotherAdmin(
+  trx: Trx,
+  dialect: Dialect,
+  userId: number,
+  path: 'role' | 'active',
+): Promise<void> {
+  await dialect.lockAuditHead(trx);
+  const other = await trx
+    .selectFrom('users')
+    .select('userId')
+    .where('role', '=', 'admin')
+    .where('active', '=', 1)
+    .where('userId', '<>', userId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!other) throw new AppError('BAD_INPUT', 'user.lastAdmin', {}, [{ path, key: 'user.lastAdmin' }]);
+}
+
 export async function updateUser(
   ctx: ServiceContext,
   actor: Actor,
@@ -152,6 +175,10 @@ export async function updateUser(
       ]);
     }
     const role = input.role ?? before.role;
+    const leavesAdmins =
+      before.role === 'admin' && before.active === 1 && (role !== 'admin' || input.active === false);
+    if (leavesAdmins)
+      await assertAnotherAdmin(trx, ctx.dialect, before.userId, role !== 'admin' ? 'role' : 'active');
     const depotIds = role === 'keeper' ? (input.depotIds ?? beforeDepots) : [];
     if (role === 'keeper' && depotIds.length === 0) {
       throw new AppError('BAD_INPUT', 'validation.keeperNeedsDepot', {}, [

@@ -65,6 +65,7 @@ export const en: Messages = {
   'material.inactive': 'Material "{material}" is deactivated',
   'user.notFound': 'User not found (id {id})',
   'user.usernameTaken': 'User name "{username}" is already used',
+  'user.lastAdmin': 'This is the last active administrator: make someone else an administrator first',
   'user.cannotDeactivateSelf': 'You cannot deactivate your own account',
 
   'stock.insufficient': 'Not enough "{material}" available in "{depot}": need {requested}, available {available}',

@@ -68,6 +68,7 @@ export const zhCN = {
   'material.inactive': '物资「{material}」已停用',
   'user.notFound': '用户不存在（编号 {id}）',
   'user.usernameTaken': '用户名「{username}」已被使用',
+  'user.lastAdmin': '这是最后一个有效的管理员账号：请先让另一人成为管理员',
   'user.cannotDeactivateSelf': '不能停用自己的账号',
 
   // stock
