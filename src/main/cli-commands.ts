@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createApp, type App } from './app';
 import { describeStore, openStore, storeConfig, type Store, type StoreConfig } from './db/store';
 import { copyStore, TransferRefused } from './db/transfer';
+import { readPassword, userCommand, type ReadPassword } from './cli-users';
 import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
 import { checkDesktop, type DesktopCheck } from './electron-binary';
@@ -49,11 +50,20 @@ const messages = {
   demo [--scale]   在数据目录中建立演示数据库（目录须为空）；--scale 生成基准测试规模的数据
   check            账实核对：重算全部结存、校验审计链、数据库完整性检查；有问题时退出码为 1
   backup <文件>    在线备份数据库（PostgreSQL 用 pg_dump 自定义格式），并检查副本的完整性
+  user add-admin <用户名> [--display-name 姓名]
+  user reset-password <用户名>
+                   在本机为无法登录的情况添加管理员或重设密码（密码在终端输入，不回显；或从标准输入读第一行）；记入审计
   transfer-data --to postgres://…|目录
                    把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
                    PostgreSQL 数据库（或另一个数据目录），然后在目标上核对账目和审计链；有问题时退出码为 1
 选项: --data 目录   --database postgres://…（或环境变量 RELIEF_DEPOT_DATABASE_URL；默认用数据目录中的 SQLite 文件）
       --host 主机   --port 端口   --lang zh-CN|en`,
+    passwordPrompt: '新密码（至少 8 位，含字母和数字）：',
+    adminAdded: (u: string) => `已添加管理员 ${u}`,
+    passwordReset: (u: string) => `已重设 ${u} 的密码；其现有登录已结束，登录锁定已解除`,
+    noSuchUser: (u: string) => `没有用户 ${u}`,
+    userUsage:
+      '用法: relief-depot user add-admin <用户名> [--display-name 姓名] | user reset-password <用户名>',
     desktop: (b: string) => `正在启动桌面应用（${b}）…`,
     dataDir: (d: string) => `数据库: ${d}`,
     serving: (u: string) => `服务已启动: ${u}  （接口 POST ${u}/rpc；按 Ctrl+C 停止）`,
@@ -97,11 +107,20 @@ const messages = {
   demo [--scale]   create a demo database in the data folder (must be empty); --scale: benchmark size
   check            ledger check (recompute every balance), audit chain, store integrity; exit 1 on any problem
   backup <file>    online backup of the database (PostgreSQL: pg_dump custom format), then a check of the copy
+  user add-admin <name> [--display-name NAME]
+  user reset-password <name>
+                   at the machine, when nobody can sign in: add an administrator or reset a password
+                   (typed on the terminal without echo, or the first line of stdin); audited
   transfer-data --to postgres://…|DIR
                    copy the whole database (the SQLite file in the data folder, or --database) into an empty
                    PostgreSQL database (or another data folder), then check the ledger and audit chain there; exit 1 on any problem
 Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; default: the SQLite file in the data folder)
          --host HOST   --port PORT   --lang zh-CN|en`,
+    passwordPrompt: 'New password (at least 8 characters, with a letter and a digit): ',
+    adminAdded: (u: string) => `Administrator ${u} added`,
+    passwordReset: (u: string) => `Password of ${u} reset; their sessions ended and any sign-in lock lifted`,
+    noSuchUser: (u: string) => `No user ${u}`,
+    userUsage: 'Usage: relief-depot user add-admin <name> [--display-name NAME] | user reset-password <name>',
     desktop: (b: string) => `Starting the desktop app (${b})…`,
     dataDir: (d: string) => `Database: ${d}`,
     serving: (u: string) => `Serving at ${u}  (API: POST ${u}/rpc; Ctrl+C stops)`,
@@ -298,7 +317,10 @@ function printAccounts(say: Say) {
   for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password} / ${a.role}`);
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  io: { readPassword: ReadPassword } = { readPassword },
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -310,6 +332,7 @@ export async function main(argv: string[]): Promise<number> {
       database: { type: 'string' },
       scale: { type: 'boolean' },
       to: { type: 'string' },
+      'display-name': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -414,6 +437,26 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'transfer-data':
       return transferData(config, values.to, say);
+    case 'user': {
+      const missing = missingDatabase(config);
+      if (missing) {
+        console.error(say.noDatabase(missing));
+        return 1;
+      }
+      const app = await createApp({ store: config });
+      try {
+        const [sub, username] = rest;
+        const lang = values.lang ?? process.env.LANG ?? 'zh-CN';
+        return await userCommand(
+          app,
+          { sub, username, displayName: values['display-name'], lang },
+          say,
+          io.readPassword,
+        );
+      } finally {
+        await app.close();
+      }
+    }
     default:
       console.error(say.unknown(command));
       console.error(say.usage);

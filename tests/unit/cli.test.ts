@@ -6,17 +6,17 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { main } from '../../src/main/cli-commands';
 import { openStore, type StoreConfig } from '../../src/main/db/store';
-import { createTestEnv, createWorld, pgServer, type TestEnv } from './harness';
+import { createTestEnv, createWorld, PASSWORD, pgServer, type TestEnv } from './harness';
 
 /** Runs a CLI command in-process and captures what it prints. */
-async function cli(args: string[]) {
+async function cli(args: string[], password = '') {
   const out: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const err = jest
     .spyOn(console, 'error')
     .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   try {
-    const code = await main([...args, '--lang', 'en']);
+    const code = await main([...args, '--lang', 'en'], { readPassword: async () => password });
     return { code, output: out.join('\n') };
   } finally {
     log.mockRestore();
@@ -130,4 +130,54 @@ test('check and backup refuse a folder without a database; unknown commands prin
   expect(unknown.code).toBe(2);
   expect(unknown.output).toContain('Usage: relief-depot');
   expect(unknown.output).toContain('transfer-data --to postgres://');
+});
+
+describe('user commands at the machine', () => {
+  test('add-admin creates an administrator who can sign in; the write is audited without a signed-in user', async () => {
+    const added = await cli(
+      ['user', 'add-admin', 'rescue', '--display-name', '应急管理员', ...storeArgs(env.store)],
+      'Rescue-2026',
+    );
+    expect(added).toEqual({ code: 0, output: 'Administrator rescue added' });
+    const login = await env.call(undefined, 'auth.login', { username: 'rescue', password: 'Rescue-2026' });
+    expect(login.user).toMatchObject({ username: 'rescue', displayName: '应急管理员', role: 'admin' });
+    const record = await env.app.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'user.create')
+      .orderBy('auditId', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(record).toMatchObject({ userId: null, entityId: String(login.user.userId) });
+  });
+
+  test('add-admin refuses a weak password or a taken name, naming the field, and adds nobody', async () => {
+    const users = await env.app.db.selectFrom('users').select('userId').execute();
+    const weak = await cli(['user', 'add-admin', 'rescue', ...storeArgs(env.store)], 'short');
+    expect(weak.code).toBe(1);
+    expect(weak.output).toMatch(/^password: /);
+    const taken = await cli(['user', 'add-admin', 'admin1', ...storeArgs(env.store)], 'Rescue-2026');
+    expect(taken).toEqual({ code: 1, output: 'User name "admin1" is already used' });
+    expect(await env.app.db.selectFrom('users').select('userId').execute()).toEqual(users);
+  });
+
+  test('reset-password lets a locked-out user in again with the new password and ends their sessions', async () => {
+    const before = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
+    for (let i = 0; i < 5; i++)
+      await env.raw({ procedure: 'auth.login', input: { username: 'keeper2', password: 'Wrong-passw0rd' } });
+    expect((await env.fail(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD })).code).toBe(
+      'RATE_LIMITED',
+    );
+    const reset = await cli(['user', 'reset-password', 'keeper2', ...storeArgs(env.store)], 'Fresh-2026');
+    expect(reset.code).toBe(0);
+    expect((await env.fail(before.token, 'auth.me')).code).toBe('UNAUTHENTICATED');
+    expect(
+      (await env.call(undefined, 'auth.login', { username: 'keeper2', password: 'Fresh-2026' })).user
+        .username,
+    ).toBe('keeper2');
+    expect(await cli(['user', 'reset-password', 'nobody', ...storeArgs(env.store)], 'Fresh-2026')).toEqual({
+      code: 1,
+      output: 'No user nobody',
+    });
+    expect((await cli(['user', 'remove', 'keeper2', ...storeArgs(env.store)])).code).toBe(2);
+  });
 });

@@ -213,9 +213,10 @@ export async function updateUser(
   });
 }
 
+/** `actor` is null when someone at the machine resets it (`relief-depot user reset-password`). */
 export async function resetPassword(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: Actor | null,
   input: z.output<typeof userResetPasswordInput>,
 ) {
   const passwordHash = await hashPassword(input.newPassword, ctx.security.scryptN);
