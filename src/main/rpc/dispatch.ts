@@ -63,7 +63,13 @@ export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise
     const call: CallContext & { actor: Actor | null } = { svc, demo: deps.demo, token: request.token, actor };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
     const result = spec.output.parse(await handler(call, parsed.data));
-    if (idempotency?.claimed) await storeResponse(svc, idempotency, result);
+    if (idempotency?.claimed) {
+      // The write has committed: failing to keep its reply must not tell the user it did not
+      // happen. A repeat of the key then answers "already submitted".
+      await storeResponse(svc, idempotency, result).catch((error: unknown) =>
+        deps.logError(`${procedure}: reply not kept`, error),
+      );
+    }
     return { ok: true, result };
   } catch (error) {
     if (error instanceof Replay) {
