@@ -6,131 +6,69 @@ import { createApp } from '../../src/main/app';
 import { countRows, createTestEnv, createWorld, type TestEnv } from './harness';
 
 let env: TestEnv;
+let w: Awaited<ReturnType<typeof createWorld>>;
 beforeEach(async () => {
   env = await createTestEnv();
+  w = await createWorld(env);
 });
 afterEach(() => env.close());
 
-const count = (table: 'movements') => countRows(env, table);
+const movements = () => countRows(env, 'movements');
+const receipt = () => ({
+  depotId: w.city.depotId,
+  source: 'procurement' as const,
+  lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
+});
+const issue = (quantity: number) => ({
+  depotId: w.city.depotId,
+  recipient: '市南区',
+  lines: [{ materialId: w.tent.materialId, quantity }],
+});
+/** A call with an idempotency key, by default the keeper's receipt. */
+const keyed = (
+  idempotencyKey: string,
+  procedure = 'stock.receive',
+  input: unknown = receipt(),
+  token = w.keeper.token,
+) => env.raw({ procedure, input, token, idempotencyKey });
 
 test('the same idempotency key posts once, even when both requests arrive together', async () => {
-  const w = await createWorld(env);
-  const input = {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  };
-  const before = await count('movements');
-  const [first, second] = await Promise.all([
-    env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'submit-1' }),
-    env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'submit-1' }),
-  ]);
+  const before = await movements();
+  const [first, second] = await Promise.all([keyed('submit-1'), keyed('submit-1')]);
   expect(first).toEqual(second);
-  expect(await count('movements')).toBe(before + 1);
-  const third = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: w.keeper.token,
-    idempotencyKey: 'submit-2',
-  });
-  expect(third.ok).toBe(true);
-  expect(await count('movements')).toBe(before + 2);
+  expect(await movements()).toBe(before + 1);
+  expect((await keyed('submit-2')).ok).toBe(true);
+  expect(await movements()).toBe(before + 2);
 });
 
 test('a refused write is not replayed: the corrected retry with the same key runs', async () => {
-  const w = await createWorld(env);
-  const bad = {
-    depotId: w.city.depotId,
-    recipient: '市南区',
-    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
-  };
-  const refused = await env.raw({
-    procedure: 'stock.issue',
-    input: bad,
-    token: w.keeper.token,
-    idempotencyKey: 'k',
-  });
-  expect(refused.ok).toBe(false);
-  await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  });
-  const retried = await env.raw({
-    procedure: 'stock.issue',
-    input: bad,
-    token: w.keeper.token,
-    idempotencyKey: 'k',
-  });
-  expect(retried.ok).toBe(true);
+  expect((await keyed('k', 'stock.issue', issue(5))).ok).toBe(false);
+  await env.call(w.keeper.token, 'stock.receive', receipt());
+  expect((await keyed('k', 'stock.issue', issue(5))).ok).toBe(true);
 });
 
 test('keys are per session: another user with the same key posts their own document', async () => {
-  const w = await createWorld(env);
   const coordinator = await env.user('coordinator');
-  const input = {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  };
-  const before = await count('movements');
-  const mine = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: w.keeper.token,
-    idempotencyKey: 'same',
-  });
-  const theirs = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: coordinator.token,
-    idempotencyKey: 'same',
-  });
+  const before = await movements();
+  const mine = await keyed('same');
+  const theirs = await keyed('same', 'stock.receive', receipt(), coordinator.token);
   expect(mine.ok && theirs.ok).toBe(true);
-  expect((mine as { result: { docNo: string } }).result.docNo).not.toBe(
-    (theirs as { result: { docNo: string } }).result.docNo,
-  );
-  expect(await count('movements')).toBe(before + 2);
+  const docNo = (r: typeof mine) => (r as { result: { docNo: string } }).result.docNo;
+  expect(docNo(mine)).not.toBe(docNo(theirs));
+  expect(await movements()).toBe(before + 2);
 });
 
 test('a key used again for another operation is refused, neither replayed nor run', async () => {
-  const w = await createWorld(env);
-  const receipt = {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  };
-  expect(
-    (
-      await env.raw({
-        procedure: 'stock.receive',
-        input: receipt,
-        token: w.keeper.token,
-        idempotencyKey: 'k1',
-      })
-    ).ok,
-  ).toBe(true);
-  const before = await count('movements');
-  const issue = {
-    depotId: w.city.depotId,
-    recipient: '市南区',
-    lines: [{ materialId: w.tent.materialId, quantity: 1 }],
-  };
-  const reused = await env.raw({
-    procedure: 'stock.issue',
-    input: issue,
-    token: w.keeper.token,
-    idempotencyKey: 'k1',
-  });
-  expect(reused).toEqual({
+  expect((await keyed('k1')).ok).toBe(true);
+  const before = await movements();
+  expect(await keyed('k1', 'stock.issue', issue(1))).toEqual({
     ok: false,
     error: { code: 'CONFLICT', message: '请求标识已用于另一项操作（stock.receive），本次未执行' },
   });
-  expect(await count('movements')).toBe(before);
+  expect(await movements()).toBe(before);
 });
 
 test('another server process on the same store replays the first response instead of posting again', async () => {
-  const w = await createWorld(env);
   const other = await createApp({
     store: env.store,
     clock: env.clock,
@@ -138,85 +76,45 @@ test('another server process on the same store replays the first response instea
     logError: () => undefined,
   });
   try {
-    const input = {
-      depotId: w.city.depotId,
-      source: 'procurement',
-      lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-    };
-    const before = await count('movements');
-    const first = await env.raw({
-      procedure: 'stock.receive',
-      input,
-      token: w.keeper.token,
-      idempotencyKey: 'across',
-    });
+    const before = await movements();
+    const first = await keyed('across');
     const second = await other.dispatch({
       procedure: 'stock.receive',
-      input,
+      input: receipt(),
       token: w.keeper.token,
       idempotencyKey: 'across',
     });
     expect(first.ok).toBe(true);
     expect(second).toEqual(first);
-    expect(await count('movements')).toBe(before + 1);
+    expect(await movements()).toBe(before + 1);
   } finally {
     await other.close();
   }
 });
 
 test('a key whose first request never finished storing its answer is refused as already submitted, not posted again', async () => {
-  const w = await createWorld(env);
-  const input = {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  };
-  const first = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: w.keeper.token,
-    idempotencyKey: 'lost',
-  });
-  expect(first.ok).toBe(true);
+  expect((await keyed('lost')).ok).toBe(true);
   // As if the first process died between its commit and storing the response.
   await env.app.db
     .updateTable('idempotencyKeys')
     .set({ responseJson: '' })
     .where('key', '=', 'lost')
     .execute();
-  const before = await count('movements');
-  const again = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: w.keeper.token,
-    idempotencyKey: 'lost',
-  });
-  expect(again).toEqual({
+  const before = await movements();
+  expect(await keyed('lost')).toEqual({
     ok: false,
     error: { code: 'CONFLICT', message: '此操作已提交过（同一请求不会重复记账），请刷新查看结果' },
   });
-  expect(await count('movements')).toBe(before);
+  expect(await movements()).toBe(before);
 });
 
 test('a key is remembered for ten minutes: later the same key is a new request', async () => {
-  const w = await createWorld(env);
-  const input = {
-    depotId: w.city.depotId,
-    source: 'procurement',
-    lines: [{ materialId: w.tent.materialId, quantity: 5, lotNo: 'A' }],
-  };
-  const before = await count('movements');
-  await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'old' });
+  const before = await movements();
+  await keyed('old');
   env.clock.advanceMinutes(9);
-  await env.raw({ procedure: 'stock.receive', input, token: w.keeper.token, idempotencyKey: 'old' });
-  expect(await count('movements')).toBe(before + 1);
+  await keyed('old');
+  expect(await movements()).toBe(before + 1);
   env.clock.advanceMinutes(2);
-  const later = await env.raw({
-    procedure: 'stock.receive',
-    input,
-    token: w.keeper.token,
-    idempotencyKey: 'old',
-  });
-  expect(later.ok).toBe(true);
-  expect(await count('movements')).toBe(before + 2);
+  expect((await keyed('old')).ok).toBe(true);
+  expect(await movements()).toBe(before + 2);
 });
