@@ -9,9 +9,13 @@ const swc = [
 ];
 
 /** Tests of code that opens no database (or only SQLite files on purpose): once is enough. */
-const storeIndependent = ['balance-rows', 'dates', 'electron-security', 'migrations-sqlite', 'demo-scale-sqlite'].map(
-  (name) => `/tests/unit/${name}\\.test\\.ts$`,
-);
+const storeIndependent = [
+  'balance-rows',
+  'dates',
+  'electron-security',
+  'migrations-sqlite',
+  'demo-scale-sqlite',
+].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {
   testEnvironment: 'node',

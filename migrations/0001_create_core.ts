@@ -38,7 +38,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('gb_code', text)
     .addColumn('category', text)
     .addColumn('shelf_life_months', 'integer')
-    .addColumn('warning_days', 'integer', (c) => c.notNull().defaultTo(90).check(sql`warning_days >= 0`))
+    .addColumn('warning_days', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(90)
+        .check(sql`warning_days >= 0`),
+    )
     .addColumn('reference_price_fen', amount, (c) => c.check(sql`reference_price_fen >= 0`))
     .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', text, (c) => c.notNull())
@@ -61,7 +66,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'integer', id)
     .addColumn('username', text, (c) => c.notNull().unique())
     .addColumn('display_name', text, (c) => c.notNull())
-    .addColumn('role', text, (c) => c.notNull().check(sql`role in ('admin', 'coordinator', 'keeper', 'staff')`))
+    .addColumn('role', text, (c) =>
+      c.notNull().check(sql`role in ('admin', 'coordinator', 'keeper', 'staff')`),
+    )
     .addColumn('password_hash', text, (c) => c.notNull())
     .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', text, (c) => c.notNull())
@@ -111,7 +118,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', text)
     .addColumn('closed_by', 'integer', (c) => c.references('users.user_id'))
     .execute();
-  await db.schema.createIndex('stocktakes_depot_status').on('stocktakes').columns(['depot_id', 'status']).execute();
+  await db.schema
+    .createIndex('stocktakes_depot_status')
+    .on('stocktakes')
+    .columns(['depot_id', 'status'])
+    .execute();
   await db.schema
     .createTable('stocktake_lines')
     .addColumn('line_id', 'integer', id)
@@ -179,10 +190,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('depot_id', 'integer', (c) => c.notNull().references('depots.depot_id'))
     .addColumn('material_id', 'integer', (c) => c.notNull().references('materials.material_id'))
     .addColumn('on_hand', amount, (c) => c.notNull().check(sql`on_hand >= 0`))
-    .addColumn('reserved', amount, (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+    .addColumn('reserved', amount, (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`reserved >= 0`),
+    )
     .addPrimaryKeyConstraint('stock_levels_pk', ['depot_id', 'material_id'])
     .execute();
-  await db.schema.createIndex('stock_levels_material').on('stock_levels').columns(['material_id', 'depot_id']).execute();
+  await db.schema
+    .createIndex('stock_levels_material')
+    .on('stock_levels')
+    .columns(['material_id', 'depot_id'])
+    .execute();
 
   // Quantities promised by approved allocations, per depot and material (allocations add the
   // reference columns they need in their own migration).

@@ -12,7 +12,11 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('movements_batch_id').execute();
-  await db.schema.createIndex('movements_batch_quantity').on('movements').columns(['batch_id', 'movement_id', 'quantity']).execute();
+  await db.schema
+    .createIndex('movements_batch_quantity')
+    .on('movements')
+    .columns(['batch_id', 'movement_id', 'quantity'])
+    .execute();
   await db.schema.dropIndex('stock_levels_material').execute();
   await db.schema
     .createIndex('stock_levels_material_totals')
@@ -23,7 +27,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('stock_levels_material_totals').execute();
-  await db.schema.createIndex('stock_levels_material').on('stock_levels').columns(['material_id', 'depot_id']).execute();
+  await db.schema
+    .createIndex('stock_levels_material')
+    .on('stock_levels')
+    .columns(['material_id', 'depot_id'])
+    .execute();
   await db.schema.dropIndex('movements_batch_quantity').execute();
-  await db.schema.createIndex('movements_batch_id').on('movements').columns(['batch_id', 'movement_id']).execute();
+  await db.schema
+    .createIndex('movements_batch_id')
+    .on('movements')
+    .columns(['batch_id', 'movement_id'])
+    .execute();
 }

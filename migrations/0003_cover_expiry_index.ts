@@ -9,7 +9,11 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('batches_expiry').execute();
-  await db.schema.createIndex('batches_expiry_owner').on('batches').columns(['expires_on', 'depot_id', 'material_id']).execute();
+  await db.schema
+    .createIndex('batches_expiry_owner')
+    .on('batches')
+    .columns(['expires_on', 'depot_id', 'material_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -44,7 +44,9 @@ const e2eDir = 'tests/e2e';
 const specs = existsSync(e2eDir) ? readdirSync(e2eDir).filter((f) => f.endsWith('.spec.ts')) : [];
 if (specs.length > 0) {
   const e2eReport = path.join(reports, 'playwright.json');
-  const e2eOk = run('end-to-end tests', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+  const e2eOk = run('end-to-end tests', 'npx', ['playwright', 'test'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
+  });
   if (existsSync(e2eReport)) {
     const stats = JSON.parse(readFileSync(e2eReport, 'utf8')).stats;
     passed += stats.expected + stats.flaky;

@@ -5,7 +5,13 @@
 import type { RpcRequest, RpcResponse } from '../shared/rpc';
 import type { Db } from './db/database';
 import { openStore, type Store, type StoreConfig } from './db/store';
-import { DEFAULT_SECURITY, systemClock, type Clock, type SecurityConfig, type ServiceContext } from './services/context';
+import {
+  DEFAULT_SECURITY,
+  systemClock,
+  type Clock,
+  type SecurityConfig,
+  type ServiceContext,
+} from './services/context';
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { dispatch } from './rpc/dispatch';
 
@@ -28,7 +34,12 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const store = await openStore(options.store);
   const security = { ...DEFAULT_SECURITY, ...options.security };
-  const svc: ServiceContext = { db: store.db, dialect: store.dialect, clock: options.clock ?? systemClock, security };
+  const svc: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: options.clock ?? systemClock,
+    security,
+  };
   const app: App = {
     store,
     db: store.db,

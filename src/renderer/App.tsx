@@ -52,14 +52,22 @@ export function App({ firstStatus }: { firstStatus: Promise<SetupStatus> }) {
 
   return (
     <LocaleContext.Provider value={{ locale, setLocale }}>
-      <ConfigProvider locale={locale === 'en' ? enUS : zhCN} componentSize="middle" theme={{ token: { fontFamily: FONT, borderRadius: 4 } }}>
+      <ConfigProvider
+        locale={locale === 'en' ? enUS : zhCN}
+        componentSize="middle"
+        theme={{ token: { fontFamily: FONT, borderRadius: 4 } }}
+      >
         <AntApp style={{ height: '100%' }}>
           {status ? (
             <SessionProvider status={status}>
               <Shell />
             </SessionProvider>
           ) : error ? (
-            <Result status="warning" title={error} extra={<Button onClick={retry}>{locale === 'en' ? 'Retry' : '重试'}</Button>} />
+            <Result
+              status="warning"
+              title={error}
+              extra={<Button onClick={retry}>{locale === 'en' ? 'Retry' : '重试'}</Button>}
+            />
           ) : (
             <Spin size="large" style={{ display: 'block', marginTop: '20vh' }} />
           )}

@@ -55,7 +55,10 @@ async function send(request: RpcRequest): Promise<RpcResponse> {
   if (window.bridge) return window.bridge.rpc({ ...request, token: state.token ?? undefined });
   const response = await fetch('/rpc', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+    },
     body: JSON.stringify({
       procedure: request.procedure,
       input: request.input,
@@ -78,7 +81,12 @@ export async function rpc<P extends ProcedureName>(
 ): Promise<OutputOf<P>> {
   let response: RpcResponse;
   try {
-    response = await send({ procedure, input: input ?? {}, locale: state.locale, idempotencyKey: options.idempotencyKey });
+    response = await send({
+      procedure,
+      input: input ?? {},
+      locale: state.locale,
+      idempotencyKey: options.idempotencyKey,
+    });
   } catch {
     throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);
   }

@@ -29,7 +29,9 @@ export function formatFen(fen: number | null | undefined): string {
 /** `'12.5'` yuan → 1250 fen, exactly (no binary floating point); null when empty. */
 export function yuanToFen(yuan: string | number | null | undefined): number | null {
   if (yuan === null || yuan === undefined) return null;
-  const text = String(yuan).trim().replace(/[,，¥￥\s]/g, '');
+  const text = String(yuan)
+    .trim()
+    .replace(/[,，¥￥\s]/g, '');
   if (text === '') return null;
   const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(text);
   if (!match) return Number.NaN;

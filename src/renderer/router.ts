@@ -27,7 +27,8 @@ export function useRoute(): Route {
 
 export function href(path: string, query?: Record<string, string | number | undefined | null>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const search = params.toString();
   return `#${path}${search ? `?${search}` : ''}`;
 }

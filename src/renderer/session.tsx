@@ -35,13 +35,22 @@ export function useSession(): SessionState {
   return value;
 }
 
-export function SessionProvider({ status: initialStatus, children }: { status: SetupStatus; children: ReactNode }) {
+export function SessionProvider({
+  status: initialStatus,
+  children,
+}: {
+  status: SetupStatus;
+  children: ReactNode;
+}) {
   const [status, setStatus] = useState(initialStatus);
   const [user, setUser] = useState<UserDto | null>(null);
   const [expired, setExpired] = useState(false);
   const [depots, setDepots] = useState<DepotDto[]>([]);
 
-  const refreshDepots = useCallback(async () => setDepots(await rpc('depot.list', { includeInactive: true })), []);
+  const refreshDepots = useCallback(
+    async () => setDepots(await rpc('depot.list', { includeInactive: true })),
+    [],
+  );
   const refreshStatus = useCallback(async () => setStatus(await rpc('setup.status')), []);
 
   useEffect(() => {

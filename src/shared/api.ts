@@ -154,11 +154,19 @@ export const api = {
   /** Enter counted quantities (and reasons for differences). */
   'stocktake.count': procedure({ input: stocktakeCountInput, output: stocktakeDto, access: stockWriters }),
   /** Approve: differences are posted as gain/loss movements. */
-  'stocktake.approve': procedure({ input: stocktakeIdInput, output: stocktakeApproveOutput, access: supervisors }),
+  'stocktake.approve': procedure({
+    input: stocktakeIdInput,
+    output: stocktakeApproveOutput,
+    access: supervisors,
+  }),
   /** Cancel an open stocktake; nothing is posted. */
   'stocktake.cancel': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: stockWriters }),
   'stocktake.get': procedure({ input: stocktakeIdInput, output: stocktakeDto, access: everyone }),
-  'stocktake.list': procedure({ input: stocktakeListInput, output: z.array(stocktakeSummaryDto), access: everyone }),
+  'stocktake.list': procedure({
+    input: stocktakeListInput,
+    output: z.array(stocktakeSummaryDto),
+    access: everyone,
+  }),
 
   /** Dashboard figures: stock by category and depot level, warning counts. */
   'dashboard.summary': procedure({ input: dashboardInput, output: dashboardOutput, access: everyone }),
@@ -177,7 +185,9 @@ export type ProcedureName = keyof Api;
 export type InputOf<P extends ProcedureName> = z.input<Api[P]['input']>;
 export type ParsedInputOf<P extends ProcedureName> = z.output<Api[P]['input']>;
 export type OutputOf<P extends ProcedureName> = z.output<Api[P]['output']>;
-export type PublicProcedure = { [P in ProcedureName]: Api[P]['access'] extends 'public' ? P : never }[ProcedureName];
+export type PublicProcedure = {
+  [P in ProcedureName]: Api[P]['access'] extends 'public' ? P : never;
+}[ProcedureName];
 
 export function isProcedureName(name: string): name is ProcedureName {
   return Object.prototype.hasOwnProperty.call(api, name);

@@ -17,7 +17,10 @@ test('first run: the administrator is created and signed in', async ({ page, ser
   expect(users).toEqual([{ username: 'chief', role: 'admin' }]);
 });
 
-test('first run: a weak password is refused on its field and nothing is created', async ({ page, server }) => {
+test('first run: a weak password is refused on its field and nothing is created', async ({
+  page,
+  server,
+}) => {
   await page.goto(server.url);
   await page.getByLabel('用户名').fill('chief');
   await page.getByLabel('姓名').fill('王主任');
@@ -50,7 +53,11 @@ test('login fails with a generic message, then succeeds', async ({ page, demoSer
   await expect(page.getByTestId('demo-banner')).toBeVisible();
 });
 
-test('an ended session returns to login and then to the same screen', async ({ page, demoServer, signIn }) => {
+test('an ended session returns to login and then to the same screen', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   await signIn('keeper');
   await page.goto(`${demoServer.url}/#/account/password`);
   await page.getByLabel('当前密码').fill('typed-before-expiry');

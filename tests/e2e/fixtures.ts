@@ -21,7 +21,11 @@ export interface Server {
 export type DemoRole = 'admin' | 'coordinator' | 'keeper' | 'staff';
 
 async function startServer(dataDir: string): Promise<Server> {
-  const app = await createApp({ store: storeConfig(dataDir, undefined), security: { scryptN: 2 ** 12 }, logError: () => undefined });
+  const app = await createApp({
+    store: storeConfig(dataDir, undefined),
+    security: { scryptN: 2 ** 12 },
+    logError: () => undefined,
+  });
   const http = await startHttpServer(app.dispatch, { staticDir: path.resolve('out/renderer') });
   return { app, http, url: http.url, dataDir };
 }
@@ -49,7 +53,11 @@ export const test = base.extend<
     // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
       const dir = tempDir();
-      const app = await createApp({ store: storeConfig(dir, undefined), security: { scryptN: 2 ** 12 }, logError: () => undefined });
+      const app = await createApp({
+        store: storeConfig(dir, undefined),
+        security: { scryptN: 2 ** 12 },
+        logError: () => undefined,
+      });
       await seedDemo(app);
       await app.close();
       await use(path.join(dir, DATABASE_FILE));

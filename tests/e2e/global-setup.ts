@@ -5,7 +5,7 @@ import { chromiumPath } from '../../playwright.config';
 export default function globalSetup(): void {
   if (!chromiumPath()) {
     throw new Error(
-      'No Chromium found for the end-to-end tests. Install Debian\'s: apt-get install -y chromium fonts-noto-cjk ' +
+      "No Chromium found for the end-to-end tests. Install Debian's: apt-get install -y chromium fonts-noto-cjk " +
         '(or set CHROMIUM_PATH to a Chromium or Chrome binary).',
     );
   }

@@ -14,7 +14,13 @@ import { StockFormPage } from './pages/StockFormPage';
 const RATIONS = 'WZ0056'; // 野战食品, shelf life 24 months
 
 async function depotId(server: Server, code: string): Promise<number> {
-  return (await server.app.db.selectFrom('depots').select('depotId').where('code', '=', code).executeTakeFirstOrThrow()).depotId;
+  return (
+    await server.app.db
+      .selectFrom('depots')
+      .select('depotId')
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow()
+  ).depotId;
 }
 
 /** On hand of a lot in a depot (by lot number), straight from the ledger's balances. */
@@ -31,13 +37,19 @@ async function lotOnHand(server: Server, depotCode: string, lotNo: string): Prom
 }
 
 async function movementCount(server: Server): Promise<number> {
-  const row = await server.app.db.selectFrom('movements').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await server.app.db
+    .selectFrom('movements')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function tokenOf(server: Server, role: 'keeper'): Promise<string> {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role)!;
-  const response = await server.app.dispatch({ procedure: 'auth.login', input: { username: account.username, password: account.password } });
+  const response = await server.app.dispatch({
+    procedure: 'auth.login',
+    input: { username: account.username, password: account.password },
+  });
   if (!response.ok) throw new Error(response.error.message);
   return (response.result as { token: string }).token;
 }
@@ -47,14 +59,20 @@ const producedA = addDays(today, -30);
 const expiresA = addDays(today, 60);
 const expiresB = addDays(today, 300);
 
-test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse; balances follow', async ({ page, demoServer, signIn }) => {
+test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse; balances follow', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   test.setTimeout(300_000); // a long walk through five screens
   await signIn('keeper');
   const receipt = new StockFormPage(page, 'receipt');
   await receipt.open(demoServer.url);
 
   // Defaults: the keeper's first depot and today.
-  await expect(page.locator('.ant-form-item').filter({ has: receipt.field('depotId') })).toContainText('青岛市级应急物资储备库');
+  await expect(page.locator('.ant-form-item').filter({ has: receipt.field('depotId') })).toContainText(
+    '青岛市级应急物资储备库',
+  );
   await expect(receipt.page.locator('.stock-form')).toContainText(today);
 
   // Line 1 by keyboard only: the cursor starts at the supplier, Enter goes to the first line's
@@ -118,7 +136,13 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
     .where('lotNo', 'like', 'E2E-%')
     .orderBy('lotNo')
     .execute();
-  expect(lots[0]).toMatchObject({ lotNo: 'E2E-A', producedOn: producedA, expiresOn: expiresA, unitPriceFen: 8550, supplier: '青岛某某食品有限公司' });
+  expect(lots[0]).toMatchObject({
+    lotNo: 'E2E-A',
+    producedOn: producedA,
+    expiresOn: expiresA,
+    unitPriceFen: 8550,
+    supplier: '青岛某某食品有限公司',
+  });
   expect(lots[1]).toMatchObject({ lotNo: 'E2E-B', producedOn: null, expiresOn: expiresB });
 
   // The printed receipt note: A4, title, number, lines, totals, signatures.
@@ -242,7 +266,11 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await scrap.newOne();
 });
 
-test('a server refusal lands on the quantity field; nothing typed is lost, not on a dropped connection nor a reload', async ({ page, demoServer, signIn }) => {
+test('a server refusal lands on the quantity field; nothing typed is lost, not on a dropped connection nor a reload', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   test.setTimeout(180_000);
   await signIn('keeper');
   const issue = new StockFormPage(page, 'issue');
@@ -290,14 +318,20 @@ test('a server refusal lands on the quantity field; nothing typed is lost, not o
   expect(await movementCount(demoServer)).toBe(before + 1);
 });
 
-test('double-clicking submit posts once; the idempotency key changes only with the values', async ({ page, demoServer, signIn }) => {
+test('double-clicking submit posts once; the idempotency key changes only with the values', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   test.setTimeout(180_000);
   await signIn('keeper');
   const receipt = new StockFormPage(page, 'receipt');
   await receipt.open(demoServer.url);
   const keys: string[] = [];
   page.on('request', (r) => {
-    const body = r.url().endsWith('/rpc') ? (r.postDataJSON() as { procedure?: string; idempotencyKey?: string } | null) : null;
+    const body = r.url().endsWith('/rpc')
+      ? (r.postDataJSON() as { procedure?: string; idempotencyKey?: string } | null)
+      : null;
     if (body?.procedure === 'stock.receive') keys.push(body.idempotencyKey ?? '');
   });
   const fill = async () => {
@@ -325,19 +359,31 @@ test('double-clicking submit posts once; the idempotency key changes only with t
 
   // The server answers a repeated key with the first response instead of writing again.
   const token = await tokenOf(demoServer, 'keeper');
-  const { materialId } = await demoServer.app.db.selectFrom('materials').select('materialId').where('code', '=', RATIONS).executeTakeFirstOrThrow();
+  const { materialId } = await demoServer.app.db
+    .selectFrom('materials')
+    .select('materialId')
+    .where('code', '=', RATIONS)
+    .executeTakeFirstOrThrow();
   const request = {
     procedure: 'stock.receive',
     token,
     idempotencyKey: 'e2e-replay',
-    input: { depotId: await depotId(demoServer, 'QD-SJ'), source: 'procurement', lines: [{ materialId, quantity: 5, lotNo: 'E2E-DBL' }] },
+    input: {
+      depotId: await depotId(demoServer, 'QD-SJ'),
+      source: 'procurement',
+      lines: [{ materialId, quantity: 5, lotNo: 'E2E-DBL' }],
+    },
   };
   const [a, b] = await Promise.all([demoServer.app.dispatch(request), demoServer.app.dispatch(request)]);
   expect(a).toEqual(b);
   expect(await movementCount(demoServer)).toBe(before + 3);
 });
 
-test('a keeper chooses only their own depots, and the server refuses the others anyway', async ({ page, demoServer, signIn }) => {
+test('a keeper chooses only their own depots, and the server refuses the others anyway', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   test.setTimeout(120_000);
   await signIn('keeper');
   const receipt = new StockFormPage(page, 'receipt');
@@ -364,7 +410,11 @@ test('a keeper chooses only their own depots, and the server refuses the others 
   // Straight to the server with the keeper's session: refused, nothing written.
   const token = await tokenOf(demoServer, 'keeper');
   const huangdao = await depotId(demoServer, 'QD-HD');
-  const { materialId } = await demoServer.app.db.selectFrom('materials').select('materialId').where('code', '=', RATIONS).executeTakeFirstOrThrow();
+  const { materialId } = await demoServer.app.db
+    .selectFrom('materials')
+    .select('materialId')
+    .where('code', '=', RATIONS)
+    .executeTakeFirstOrThrow();
   const before = await movementCount(demoServer);
   const receive = await demoServer.app.dispatch({
     procedure: 'stock.receive',

@@ -14,11 +14,22 @@ import { StockPage } from './pages/StockPage';
 import { WarningsPage } from './pages/WarningsPage';
 
 /** Calls the server directly (as the demo coordinator) to know what the screens should show. */
-async function serverCall<P extends ProcedureName>(server: Server, procedure: P, input: InputOf<P>): Promise<OutputOf<P>> {
+async function serverCall<P extends ProcedureName>(
+  server: Server,
+  procedure: P,
+  input: InputOf<P>,
+): Promise<OutputOf<P>> {
   const account = DEMO_ACCOUNTS.find((a) => a.role === 'coordinator')!;
-  const login = await server.app.dispatch({ procedure: 'auth.login', input: { username: account.username, password: account.password } });
+  const login = await server.app.dispatch({
+    procedure: 'auth.login',
+    input: { username: account.username, password: account.password },
+  });
   if (!login.ok) throw new Error(login.error.message);
-  const response = await server.app.dispatch({ procedure, input, token: (login.result as { token: string }).token });
+  const response = await server.app.dispatch({
+    procedure,
+    input,
+    token: (login.result as { token: string }).token,
+  });
   if (!response.ok) throw new Error(`${procedure}: ${response.error.message}`);
   return response.result as OutputOf<P>;
 }
@@ -59,7 +70,9 @@ test('dashboard warning counts are the server’s, and each opens its list', asy
   await dashboard.openWarnings('belowQuota');
   await expect(page).toHaveURL(/#\/warnings\?type=belowQuota/);
   await expect(warnings.rows('belowQuota')).toHaveCount(expected.belowQuota);
-  await expect(warnings.rows('belowQuota').first()).toContainText(`缺口 ${below.rows[0]!.shortBy.toLocaleString('en-US')}`);
+  await expect(warnings.rows('belowQuota').first()).toContainText(
+    `缺口 ${below.rows[0]!.shortBy.toLocaleString('en-US')}`,
+  );
 
   await page.goBack();
   await dashboard.openWarnings('expiring');
@@ -69,23 +82,32 @@ test('dashboard warning counts are the server’s, and each opens its list', asy
   await screenshot(page, 'warnings');
 
   // A lot opens its stock card.
-  const first = expiring.rows.filter((r) => r.status === 'expiring').sort((a, b) => a.daysLeft - b.daysLeft)[0]!;
+  const first = expiring.rows
+    .filter((r) => r.status === 'expiring')
+    .sort((a, b) => a.daysLeft - b.daysLeft)[0]!;
   await warnings.rows('expiring').first().click();
   await expect(page).toHaveURL(new RegExp(`#/stock/batch/${first.batchId}$`));
   await expect(new StockCardPage(page).material()).toHaveText(`${first.materialCode} ${first.materialName}`);
 });
 
-test('the stock screen lists balances, text narrows them, a batch opens its stock card', async ({ signIn, demoServer }) => {
+test('the stock screen lists balances, text narrows them, a batch opens its stock card', async ({
+  signIn,
+  demoServer,
+}) => {
   const page = await signIn('coordinator');
   const stock = new StockPage(page);
   await stock.open();
 
-  const all = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', limit: 20_000 }));
+  const all = balanceRows(
+    await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', limit: 20_000 }),
+  );
   expect(await stock.count()).toBe(all.length);
   await expect(stock.rows().first()).toBeVisible();
 
   await stock.search('帐篷');
-  const tents = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', text: '帐篷', limit: 20_000 }));
+  const tents = balanceRows(
+    await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', text: '帐篷', limit: 20_000 }),
+  );
   expect(tents.length).toBeGreaterThan(0);
   expect(tents.length).toBeLessThan(all.length);
   expect(await stock.count()).toBe(tents.length);
@@ -109,17 +131,28 @@ test('the stock screen lists balances, text narrows them, a batch opens its stoc
   await page.goBack();
   await stock.waitLoaded();
   await stock.groupBy('按批次');
-  const batches = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'batch', text: '帐篷', limit: 20_000 }));
+  const batches = balanceRows(
+    await serverCall(demoServer, 'stock.balances', { groupBy: 'batch', text: '帐篷', limit: 20_000 }),
+  );
   expect(await stock.count()).toBe(batches.length);
   await stock.rows().first().click();
   await expect(page).toHaveURL(/#\/stock\/batch\/\d+$/);
 });
 
-test('the stock table sorts by a header, shows only warnings when asked, and works from the keyboard', async ({ signIn, demoServer }) => {
+test('the stock table sorts by a header, shows only warnings when asked, and works from the keyboard', async ({
+  signIn,
+  demoServer,
+}) => {
   const page = await signIn('coordinator');
   const stock = new StockPage(page);
   await stock.open();
-  const all = balanceRows(await serverCall(demoServer, 'stock.balances', { groupBy: 'depotMaterial', warnings: true, limit: 20_000 }));
+  const all = balanceRows(
+    await serverCall(demoServer, 'stock.balances', {
+      groupBy: 'depotMaterial',
+      warnings: true,
+      limit: 20_000,
+    }),
+  );
 
   // 账面库存 descending: the largest balance comes first.
   const header = stock.header('账面库存');
@@ -133,7 +166,9 @@ test('the stock table sorts by a header, shows only warnings when asked, and wor
   await expect(stock.rows().first().getByRole('gridcell').nth(6)).toHaveText(largest.toLocaleString('en-US'));
 
   // Warnings only: the rows with a shortfall or an expiring lot, as the server tags them.
-  const warned = all.filter((r) => r.expiry !== null || (r.quota !== null && r.available !== null && r.available < r.quota));
+  const warned = all.filter(
+    (r) => r.expiry !== null || (r.quota !== null && r.available !== null && r.available < r.quota),
+  );
   expect(warned.length).toBeGreaterThan(0);
   await page.getByRole('checkbox', { name: '只看有预警的行' }).check();
   await expect(stock.rowCount()).toHaveText(`共 ${warned.length.toLocaleString('en-US')} 条`);
@@ -151,7 +186,10 @@ test('the stock table sorts by a header, shows only warnings when asked, and wor
   await expect(page.locator('.ant-drawer-title')).toContainText(name);
 });
 
-test('the stock card shows the batch and its movements with a running balance', async ({ signIn, demoServer }) => {
+test('the stock card shows the batch and its movements with a running balance', async ({
+  signIn,
+  demoServer,
+}) => {
   const page = await signIn('keeper');
   // A batch that has moved more than once (received, then issued or transferred).
   const movements = await serverCall(demoServer, 'stock.movements', { limit: 20_000 });
@@ -190,8 +228,12 @@ test('movements filter by type, and reversals are marked both ways', async ({ si
   const issues = await serverCall(demoServer, 'stock.movements', { type: 'issue', limit: 20_000 });
   const shown = Math.min(issues.rows.length, 200);
   await expect(movements.rows()).not.toHaveCount(0);
-  await expect(movements.rowCount()).toHaveText(issues.rows.length > 200 ? /已载入 200 条/ : `共 ${shown} 条`);
-  const types = await movements.rows().evaluateAll((rows) => rows.map((r) => r.querySelectorAll('.ant-table-cell')[2]?.textContent?.trim()));
+  await expect(movements.rowCount()).toHaveText(
+    issues.rows.length > 200 ? /已载入 200 条/ : `共 ${shown} 条`,
+  );
+  const types = await movements
+    .rows()
+    .evaluateAll((rows) => rows.map((r) => r.querySelectorAll('.ant-table-cell')[2]?.textContent?.trim()));
   expect(types.length).toBeGreaterThan(0);
   expect(new Set(types)).toEqual(new Set(['出库']));
   const firstQuantity = await movements.rows().first().locator('.num').first().innerText();
@@ -205,7 +247,12 @@ test('movements filter by type, and reversals are marked both ways', async ({ si
   await expect(movements.rows().first()).toContainText(`红冲 ${reversal.reversesDocNo}`);
   await page.getByRole('button', { name: /重\s?置/ }).click();
   await movements.searchDocNo(reversal.reversesDocNo!);
-  await expect(movements.rows().filter({ hasText: `已红冲 ${reversal.docNo}` }).first()).toBeVisible();
+  await expect(
+    movements
+      .rows()
+      .filter({ hasText: `已红冲 ${reversal.docNo}` })
+      .first(),
+  ).toBeVisible();
 });
 
 test('the dashboard speaks English when asked', async ({ signIn }) => {

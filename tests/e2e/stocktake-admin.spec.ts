@@ -25,16 +25,28 @@ async function signOut(page: Page) {
 /** Calls a procedure as a demo account, straight through the server's dispatch. */
 async function callAs<T>(server: Server, role: string, procedure: string, input: unknown): Promise<T> {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role)!;
-  const login = (await server.app.dispatch({ procedure: 'auth.login', input: { username: account.username, password: account.password } })) as RpcResponse<{
+  const login = (await server.app.dispatch({
+    procedure: 'auth.login',
+    input: { username: account.username, password: account.password },
+  })) as RpcResponse<{
     token: string;
   }>;
   if (!login.ok) throw new Error(login.error.message);
-  const response = (await server.app.dispatch({ procedure, input, token: login.result.token, locale: 'zh-CN' })) as RpcResponse<T>;
+  const response = (await server.app.dispatch({
+    procedure,
+    input,
+    token: login.result.token,
+    locale: 'zh-CN',
+  })) as RpcResponse<T>;
   if (!response.ok) throw new Error(response.error.message);
   return response.result;
 }
 
-test('stocktake: the keeper counts, cannot approve; the coordinator approves and the loss is posted', async ({ page, demoServer, signIn }) => {
+test('stocktake: the keeper counts, cannot approve; the coordinator approves and the loss is posted', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   await signIn('keeper');
   const list = new StocktakeListPage(page);
   await list.open();
@@ -102,19 +114,25 @@ test('stocktake: the keeper counts, cannot approve; the coordinator approves and
   expect(posted).toEqual([{ type: 'stocktake_loss', quantity: -2, reason: '搬运破损，账实不符' }]);
 });
 
-test('stocktake: approval refused for a difference without a reason marks that row', async ({ page, demoServer, signIn }) => {
+test('stocktake: approval refused for a difference without a reason marks that row', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   // A stocktake of 崂山区 counted by the keeper, the third row short of stock and no reason given.
   const depots = await callAs<{ depotId: number; name: string }[]>(demoServer, 'keeper', 'depot.list', {});
   const laoshan = depots.find((d) => d.name === '崂山区应急物资储备库')!;
-  const st = await callAs<{ stocktakeId: number; docNo: string; lines: { lineId: number; bookQuantity: number }[] }>(
-    demoServer,
-    'keeper',
-    'stocktake.open',
-    { depotId: laoshan.depotId },
-  );
+  const st = await callAs<{
+    stocktakeId: number;
+    docNo: string;
+    lines: { lineId: number; bookQuantity: number }[];
+  }>(demoServer, 'keeper', 'stocktake.open', { depotId: laoshan.depotId });
   await callAs(demoServer, 'keeper', 'stocktake.count', {
     stocktakeId: st.stocktakeId,
-    counts: st.lines.map((l, i) => ({ lineId: l.lineId, countedQuantity: i === 2 ? l.bookQuantity + 1 : l.bookQuantity })),
+    counts: st.lines.map((l, i) => ({
+      lineId: l.lineId,
+      countedQuantity: i === 2 ? l.bookQuantity + 1 : l.bookQuantity,
+    })),
   });
 
   await signIn('coordinator');
@@ -132,18 +150,27 @@ test('stocktake: approval refused for a difference without a reason marks that r
   await expect(sheet.postedMovements()).toContainText('盘盈');
 });
 
-test('a keeper sees no system menu and cannot open the admin screens', async ({ page, demoServer, signIn }) => {
+test('a keeper sees no system menu and cannot open the admin screens', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   await signIn('keeper');
   const menu = page.locator('.ant-menu');
   await expect(menu.getByRole('link', { name: '盘点', exact: true })).toBeVisible();
   await expect(menu).not.toContainText('系统管理');
-  for (const name of ['物资目录', '储备库', '储备定额', '用户', '系统设置']) await expect(menu.getByRole('link', { name, exact: true })).toHaveCount(0);
+  for (const name of ['物资目录', '储备库', '储备定额', '用户', '系统设置'])
+    await expect(menu.getByRole('link', { name, exact: true })).toHaveCount(0);
   await page.goto(`${demoServer.url}/#/admin/users`);
   await expect(page.getByText('页面不存在')).toBeVisible();
   await expect(page.getByTestId('users-table')).toHaveCount(0);
 });
 
-test('the administrator adds a material and a depot, sets quotas and creates a keeper for one depot', async ({ page, demoServer, signIn }) => {
+test('the administrator adds a material and a depot, sets quotas and creates a keeper for one depot', async ({
+  page,
+  demoServer,
+  signIn,
+}) => {
   const db = demoServer.app.db;
   await signIn('admin');
 
@@ -152,7 +179,15 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   await materials.open();
   await expect(materials.table()).toContainText('WZ0001');
   await materials.startNew();
-  await materials.fill({ code: 'WZ0001', name: '应急发电机组', spec: '10kW 柴油', unit: '台', topClass: '2 应急装备及配套物资', gbCode: '1990101', price: '12800.5' });
+  await materials.fill({
+    code: 'WZ0001',
+    name: '应急发电机组',
+    spec: '10kW 柴油',
+    unit: '台',
+    topClass: '2 应急装备及配套物资',
+    gbCode: '1990101',
+    price: '12800.5',
+  });
   await materials.save();
   await expect(materials.fieldError('国标编码')).toHaveText('国标编码首位 1 与大类 2 不一致');
   await materials.fill({ gbCode: '' });
@@ -161,8 +196,20 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   await materials.fill({ code: 'WZ9001' });
   await materials.saveAndClose();
   await expect(page.getByText('已新增物资 WZ9001')).toBeVisible();
-  const material = await db.selectFrom('materials').selectAll().where('code', '=', 'WZ9001').executeTakeFirstOrThrow();
-  expect(material).toMatchObject({ name: '应急发电机组', spec: '10kW 柴油', unit: '台', topClass: 2, gbCode: null, referencePriceFen: 1_280_050, warningDays: 90 });
+  const material = await db
+    .selectFrom('materials')
+    .selectAll()
+    .where('code', '=', 'WZ9001')
+    .executeTakeFirstOrThrow();
+  expect(material).toMatchObject({
+    name: '应急发电机组',
+    spec: '10kW 柴油',
+    unit: '台',
+    topClass: 2,
+    gbCode: null,
+    referencePriceFen: 1_280_050,
+    warningDays: 90,
+  });
   await materials.search('WZ9001');
   await expect(materials.table()).toContainText('¥12,800.50');
   await materials.search('');
@@ -171,12 +218,34 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   // Depots: a town depot under 崂山区.
   const depots = new AdminDepotsPage(page);
   await depots.open();
-  await depots.create({ code: 'QD-LS-BZ', name: '北宅街道应急物资储备点', level: '镇(街)级', parent: '崂山区应急物资储备库', address: '山东省青岛市崂山区北宅街道', keeper: '周涛', phone: '0532-88000000' });
+  await depots.create({
+    code: 'QD-LS-BZ',
+    name: '北宅街道应急物资储备点',
+    level: '镇(街)级',
+    parent: '崂山区应急物资储备库',
+    address: '山东省青岛市崂山区北宅街道',
+    keeper: '周涛',
+    phone: '0532-88000000',
+  });
   await expect(page.getByText('已新增储备库 北宅街道应急物资储备点')).toBeVisible();
   await expect(depots.table()).toContainText('北宅街道应急物资储备点');
-  const laoshan = await db.selectFrom('depots').select('depotId').where('code', '=', 'QD-LS').executeTakeFirstOrThrow();
-  const beizhai = await db.selectFrom('depots').selectAll().where('code', '=', 'QD-LS-BZ').executeTakeFirstOrThrow();
-  expect(beizhai).toMatchObject({ name: '北宅街道应急物资储备点', level: 'town', parentId: laoshan.depotId, keeperName: '周涛', active: 1 });
+  const laoshan = await db
+    .selectFrom('depots')
+    .select('depotId')
+    .where('code', '=', 'QD-LS')
+    .executeTakeFirstOrThrow();
+  const beizhai = await db
+    .selectFrom('depots')
+    .selectAll()
+    .where('code', '=', 'QD-LS-BZ')
+    .executeTakeFirstOrThrow();
+  expect(beizhai).toMatchObject({
+    name: '北宅街道应急物资储备点',
+    level: 'town',
+    parentId: laoshan.depotId,
+    keeperName: '周涛',
+    active: 1,
+  });
   await screenshot(page, 'admin-depots');
 
   // Quotas of 崂山区: the new generator gets one; the life jackets' is removed with 0.
@@ -196,7 +265,11 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   await quotas.quotaInput(jacket.code).fill('0');
   await quotas.search('');
   await quotas.save();
-  const saved = await db.selectFrom('quotas').select(['materialId', 'quantity']).where('depotId', '=', laoshan.depotId).execute();
+  const saved = await db
+    .selectFrom('quotas')
+    .select(['materialId', 'quantity'])
+    .where('depotId', '=', laoshan.depotId)
+    .execute();
   expect(saved).toContainEqual({ materialId: material.materialId, quantity: 5 });
   expect(saved.find((q) => q.materialId === jacket.materialId)).toBeUndefined();
   await quotas.search('WZ9001');
@@ -207,12 +280,26 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
   // Users: a keeper for the new depot only.
   const users = new AdminUsersPage(page);
   await users.open();
-  await users.create({ username: 'keeper_bz', displayName: '保管员 周涛', role: '保管员', depots: ['北宅街道应急物资储备点'], password: 'Keeper123' });
+  await users.create({
+    username: 'keeper_bz',
+    displayName: '保管员 周涛',
+    role: '保管员',
+    depots: ['北宅街道应急物资储备点'],
+    password: 'Keeper123',
+  });
   await expect(page.getByText('已新增用户 keeper_bz')).toBeVisible();
   await expect(users.table()).toContainText('北宅街道应急物资储备点');
-  const user = await db.selectFrom('users').selectAll().where('username', '=', 'keeper_bz').executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', 'keeper_bz')
+    .executeTakeFirstOrThrow();
   expect(user).toMatchObject({ role: 'keeper', displayName: '保管员 周涛', active: 1 });
-  const scope = await db.selectFrom('userDepots').select('depotId').where('userId', '=', user.userId).execute();
+  const scope = await db
+    .selectFrom('userDepots')
+    .select('depotId')
+    .where('userId', '=', user.userId)
+    .execute();
   expect(scope).toEqual([{ depotId: beizhai.depotId }]);
   await screenshot(page, 'admin-users');
 
@@ -231,5 +318,7 @@ test('the administrator sets the idle lock minutes', async ({ page, demoServer, 
   await minutes.fill('30');
   await minutes.press('Enter');
   await expect(page.getByText('设置已保存')).toBeVisible();
-  expect(await callAs<{ idleLockMinutes: number }>(demoServer, 'staff', 'settings.get', {})).toEqual({ idleLockMinutes: 30 });
+  expect(await callAs<{ idleLockMinutes: number }>(demoServer, 'staff', 'settings.get', {})).toEqual({
+    idleLockMinutes: 30,
+  });
 });

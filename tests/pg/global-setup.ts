@@ -20,7 +20,10 @@ export default async function globalSetup(): Promise<void> {
     const watcher = new pg.Client({ connectionString: `${server.url}/postgres` });
     await watcher.connect();
     for (let i = 0; i < 200; i += 1) {
-      const { rows } = await watcher.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [TEMPLATE_DATABASE]);
+      const { rows } = await watcher.query<{ n: string }>(
+        'select count(*) as n from pg_stat_activity where datname = $1',
+        [TEMPLATE_DATABASE],
+      );
       if (Number(rows[0]!.n) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

@@ -49,12 +49,25 @@ export interface TestEnv {
   /** Where the database is: open it again (a second app, a CLI run) with this. */
   store: StoreConfig;
   /** Calls a procedure and returns the result, failing the test on an error response. */
-  call<P extends ProcedureName>(token: string | undefined, procedure: P, input?: InputOf<P>): Promise<OutputOf<P>>;
+  call<P extends ProcedureName>(
+    token: string | undefined,
+    procedure: P,
+    input?: InputOf<P>,
+  ): Promise<OutputOf<P>>;
   /** stock.balances with the page's columns turned into row objects (shared/balance-rows). */
-  balances(token: string | undefined, input?: InputOf<'stock.balances'>): Promise<{ rows: BalanceRow[]; nextCursor: string | null }>;
+  balances(
+    token: string | undefined,
+    input?: InputOf<'stock.balances'>,
+  ): Promise<{ rows: BalanceRow[]; nextCursor: string | null }>;
   /** Calls a procedure expecting an error and returns it. */
   fail(token: string | undefined, procedure: string, input?: unknown, locale?: string): Promise<RpcError>;
-  raw(request: { procedure: string; input?: unknown; token?: string; locale?: string; idempotencyKey?: string }): Promise<RpcResponse>;
+  raw(request: {
+    procedure: string;
+    input?: unknown;
+    token?: string;
+    locale?: string;
+    idempotencyKey?: string;
+  }): Promise<RpcResponse>;
   /** Creates a user directly and signs in; returns the session token. */
   user(role: Role, depotIds?: number[], username?: string): Promise<{ token: string; userId: number }>;
   close(): Promise<void>;
@@ -66,9 +79,13 @@ const TEMP_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 /** The test PostgreSQL server (tests/pg/global-setup.ts), or why there is none. */
 export function pgServer(): PgServer {
   const missing = process.env.RELIEF_DEPOT_TEST_PG_MISSING;
-  if (missing) throw new Error(`PostgreSQL is not available for the PostgreSQL half of the tests: ${missing}`);
+  if (missing)
+    throw new Error(`PostgreSQL is not available for the PostgreSQL half of the tests: ${missing}`);
   const json = process.env.RELIEF_DEPOT_TEST_PG;
-  if (!json) throw new Error('The PostgreSQL test server was not started (run jest with jest.config.cjs: its postgres project starts it)');
+  if (!json)
+    throw new Error(
+      'The PostgreSQL test server was not started (run jest with jest.config.cjs: its postgres project starts it)',
+    );
   return JSON.parse(json) as PgServer;
 }
 
@@ -114,7 +131,10 @@ export async function newStore(dir: string): Promise<{ config: StoreConfig; drop
 }
 
 /** A new database with nothing in it, not even the schema (for migration tests). */
-export async function emptyStore(dir: string, name = 'empty'): Promise<{ config: StoreConfig; drop(): Promise<void> }> {
+export async function emptyStore(
+  dir: string,
+  name = 'empty',
+): Promise<{ config: StoreConfig; drop(): Promise<void> }> {
   if (STORE === 'postgres') {
     databaseSeq += 1;
     const database = `e_${process.pid}_${databaseSeq}`;
@@ -150,7 +170,10 @@ if (typeof afterAll === 'function') {
 /** Users created so far per environment (user names are role + number: admin1, keeper2 …). */
 const userSeq = new WeakMap<TestEnv, number>();
 
-export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: { security?: Partial<SecurityConfig> } = {}): Promise<TestEnv> {
+export async function createTestEnv(
+  now = '2026-11-30T02:00:00.000Z',
+  options: { security?: Partial<SecurityConfig> } = {},
+): Promise<TestEnv> {
   const dir = mkdtempSync(path.join(TEMP_BASE, 'relief-depot-test-'));
   const store = await newStore(dir);
   const clock = new TestClock(new Date(now));
@@ -170,7 +193,9 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
     async call(token, procedure, input) {
       const response = await app.dispatch({ procedure, input, token });
       if (!response.ok) {
-        throw new Error(`${procedure} failed: ${JSON.stringify(response.error)} ${errors.map(String).join('\n')}`);
+        throw new Error(
+          `${procedure} failed: ${JSON.stringify(response.error)} ${errors.map(String).join('\n')}`,
+        );
       }
       return response.result as never;
     },
@@ -180,14 +205,21 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
     },
     async fail(token, procedure, input, locale) {
       const response = await app.dispatch({ procedure, input, token, locale });
-      if (response.ok) throw new Error(`${procedure} unexpectedly succeeded: ${JSON.stringify(response.result)}`);
+      if (response.ok)
+        throw new Error(`${procedure} unexpectedly succeeded: ${JSON.stringify(response.result)}`);
       return response.error;
     },
     async user(role, depotIds = [], username) {
       const seq = (userSeq.get(env) ?? 0) + 1;
       userSeq.set(env, seq);
       const name = username ?? `${role}${seq}`;
-      const user = await createUser(app.svc, null, { username: name, displayName: `${role} ${seq}`, role, password: PASSWORD, depotIds });
+      const user = await createUser(app.svc, null, {
+        username: name,
+        displayName: `${role} ${seq}`,
+        role,
+        password: PASSWORD,
+        depotIds,
+      });
       const login = await env.call(undefined, 'auth.login', { username: name, password: PASSWORD });
       return { token: login.token, userId: user.userId };
     },
@@ -206,8 +238,24 @@ export async function createTestEnv(now = '2026-11-30T02:00:00.000Z', options: {
  * the world cache refuse a table they do not know.
  */
 export const TABLES = [
-  'depots', 'materials', 'users', 'user_depots', 'sessions', 'quotas', 'batches', 'stocktakes', 'stocktake_lines', 'movements',
-  'batch_balances', 'stock_levels', 'reservations', 'doc_sequences', 'settings', 'audit_log', 'idempotency_keys', 'login_throttle',
+  'depots',
+  'materials',
+  'users',
+  'user_depots',
+  'sessions',
+  'quotas',
+  'batches',
+  'stocktakes',
+  'stocktake_lines',
+  'movements',
+  'batch_balances',
+  'stock_levels',
+  'reservations',
+  'doc_sequences',
+  'settings',
+  'audit_log',
+  'idempotency_keys',
+  'login_throttle',
 ] as const;
 const SEEDED_BY_MIGRATIONS = ['movement_types'];
 /** Written on purpose by refused calls: a failed sign-in is counted (login throttling). */
@@ -215,15 +263,23 @@ const BOOKKEEPING = ['login_throttle'];
 const WATCHED = TABLES.filter((t) => !BOOKKEEPING.includes(t));
 
 async function assertTablesKnown(env: TestEnv): Promise<void> {
-  const tables = (await env.app.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
-  const unknown = tables.filter((n) => !(TABLES as readonly string[]).includes(n) && !SEEDED_BY_MIGRATIONS.includes(n));
-  if (unknown.length > 0) throw new Error(`harness.TABLES does not list ${unknown.join(', ')}: add them (parents first)`);
+  const tables = (await env.app.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('kysely_'));
+  const unknown = tables.filter(
+    (n) => !(TABLES as readonly string[]).includes(n) && !SEEDED_BY_MIGRATIONS.includes(n),
+  );
+  if (unknown.length > 0)
+    throw new Error(`harness.TABLES does not list ${unknown.join(', ')}: add them (parents first)`);
 }
 
 /** All rows of a table (keys camelCase, as every query returns them), in a stable order. */
 export async function tableRows(env: TestEnv, table: string): Promise<Record<string, unknown>[]> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(env.app.db);
-  return rows.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r) as Record<string, unknown>);
+  return rows
+    .map((r) => JSON.stringify(r))
+    .sort()
+    .map((r) => JSON.parse(r) as Record<string, unknown>);
 }
 
 /** One number from a query (count, sum …), as a JS number on both stores. */
@@ -293,7 +349,11 @@ export async function unchangedBy<T>(env: TestEnv, calls: () => Promise<T>): Pro
 }
 
 /** The maintained depot × material level (zeros when there is no row). */
-export async function levelOf(env: TestEnv, depotId: number, materialId: number): Promise<{ onHand: number; reserved: number }> {
+export async function levelOf(
+  env: TestEnv,
+  depotId: number,
+  materialId: number,
+): Promise<{ onHand: number; reserved: number }> {
   const row = await env.app.db
     .selectFrom('stockLevels')
     .select(['onHand', 'reserved'])
@@ -305,7 +365,11 @@ export async function levelOf(env: TestEnv, depotId: number, materialId: number)
 
 /** The maintained on-hand quantity of one batch. */
 export async function batchOnHand(env: TestEnv, batchId: number): Promise<number> {
-  const row = await env.app.db.selectFrom('batchBalances').select('onHand').where('batchId', '=', batchId).executeTakeFirst();
+  const row = await env.app.db
+    .selectFrom('batchBalances')
+    .select('onHand')
+    .where('batchId', '=', batchId)
+    .executeTakeFirst();
   return row?.onHand ?? 0;
 }
 
@@ -321,23 +385,47 @@ export async function ledgerOnHand(env: TestEnv, batchId: number): Promise<numbe
 
 /** Rows counted in one table. */
 export async function countRows(env: TestEnv, table: keyof Database): Promise<number> {
-  const row = await env.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await env.app.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
-  const u = await env.app.db.selectFrom('users').selectAll().where('userId', '=', userId).executeTakeFirstOrThrow();
+  const u = await env.app.db
+    .selectFrom('users')
+    .selectAll()
+    .where('userId', '=', userId)
+    .executeTakeFirstOrThrow();
   return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
 }
 
 /** Reserves stock the way an approved allocation does (its own transaction); returns the id. */
-export async function reserve(env: TestEnv, userId: number, depotId: number, materialId: number, quantity: number): Promise<number> {
+export async function reserve(
+  env: TestEnv,
+  userId: number,
+  depotId: number,
+  materialId: number,
+  quantity: number,
+): Promise<number> {
   const actor = await actorOf(env, userId);
-  return transact(env.app.svc, (trx, at) => reserveStock(trx, actor, at.iso, { depotId, materialId, quantity, reference: `TEST#${depotId}:${materialId}` }));
+  return transact(env.app.svc, (trx, at) =>
+    reserveStock(trx, actor, at.iso, {
+      depotId,
+      materialId,
+      quantity,
+      reference: `TEST#${depotId}:${materialId}`,
+    }),
+  );
 }
 
 /** Ends a reservation: released (cancelled) or consumed (dispatched). */
-export async function closeReserved(env: TestEnv, reservationId: number, status: 'released' | 'consumed' = 'released'): Promise<void> {
+export async function closeReserved(
+  env: TestEnv,
+  reservationId: number,
+  status: 'released' | 'consumed' = 'released',
+): Promise<void> {
   await transact(env.app.svc, (trx, at) => closeReservation(trx, reservationId, status, at.iso));
 }
 
@@ -352,7 +440,10 @@ function valuesOf(rows: Record<string, unknown>[]) {
   return sql`(${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(rows.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`))}`;
 }
 
-const builtWorlds = new Map<string, { rows: [string, Record<string, unknown>[]][]; users: number; world: World }>();
+const builtWorlds = new Map<
+  string,
+  { rows: [string, Record<string, unknown>[]][]; users: number; world: World }
+>();
 
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -365,7 +456,8 @@ export async function createWorld(env: TestEnv): Promise<World> {
     // Parents first (TABLES order), ids as they were; PostgreSQL's identities then move past them.
     await transact(env.app.svc, async (trx) => {
       for (const [table, rows] of built.rows) {
-        for (let i = 0; i < rows.length; i += 100) await sql`insert into ${sql.table(table)} ${valuesOf(rows.slice(i, i + 100))}`.execute(trx);
+        for (let i = 0; i < rows.length; i += 100)
+          await sql`insert into ${sql.table(table)} ${valuesOf(rows.slice(i, i + 100))}`.execute(trx);
       }
     });
     await env.app.store.maintenance.resetIdentities();
@@ -376,25 +468,64 @@ export async function createWorld(env: TestEnv): Promise<World> {
   if (pristine) {
     await assertTablesKnown(env);
     const rows: [string, Record<string, unknown>[]][] = [];
-    for (const name of TABLES) rows.push([name, (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(env.app.db)).rows]);
-    builtWorlds.set(key, { rows: rows.filter(([, r]) => r.length > 0), users: userSeq.get(env) ?? 0, world: structuredClone(world) });
+    for (const name of TABLES)
+      rows.push([
+        name,
+        (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(env.app.db)).rows,
+      ]);
+    builtWorlds.set(key, {
+      rows: rows.filter(([, r]) => r.length > 0),
+      users: userSeq.get(env) ?? 0,
+      world: structuredClone(world),
+    });
   }
   return world;
 }
 
 async function buildWorld(env: TestEnv) {
   const admin = await env.user('admin');
-  const city = await env.call(admin.token, 'depot.create', { code: 'QD-SJ', name: '青岛市级救灾物资储备库', level: 'city' });
-  const shinan = await env.call(admin.token, 'depot.create', { code: 'QD-SN', name: '市南区储备库', level: 'district', parentId: city.depotId });
-  const laoshan = await env.call(admin.token, 'depot.create', { code: 'QD-LS', name: '崂山区储备库', level: 'district', parentId: city.depotId });
+  const city = await env.call(admin.token, 'depot.create', {
+    code: 'QD-SJ',
+    name: '青岛市级救灾物资储备库',
+    level: 'city',
+  });
+  const shinan = await env.call(admin.token, 'depot.create', {
+    code: 'QD-SN',
+    name: '市南区储备库',
+    level: 'district',
+    parentId: city.depotId,
+  });
+  const laoshan = await env.call(admin.token, 'depot.create', {
+    code: 'QD-LS',
+    name: '崂山区储备库',
+    level: 'district',
+    parentId: city.depotId,
+  });
   const tent = await env.call(admin.token, 'material.create', {
-    code: 'M0001', name: '救灾专用单帐篷', spec: '12㎡', unit: '顶', topClass: 1, category: '帐篷', referencePriceFen: 132000,
+    code: 'M0001',
+    name: '救灾专用单帐篷',
+    spec: '12㎡',
+    unit: '顶',
+    topClass: 1,
+    category: '帐篷',
+    referencePriceFen: 132000,
   });
   const quilt = await env.call(admin.token, 'material.create', {
-    code: 'M0002', name: '棉被', spec: '2m*1.8m', unit: '床', topClass: 1, category: '被服', shelfLifeMonths: 60, warningDays: 30,
+    code: 'M0002',
+    name: '棉被',
+    spec: '2m*1.8m',
+    unit: '床',
+    topClass: 1,
+    category: '被服',
+    shelfLifeMonths: 60,
+    warningDays: 30,
   });
   const jacket = await env.call(admin.token, 'material.create', {
-    code: 'M0003', name: '救生衣', unit: '件', topClass: 2, category: '救生',
+    code: 'M0003',
+    name: '救生衣',
+    unit: '件',
+    topClass: 2,
+    category: '救生',
   });
   const keeper = await env.user('keeper', [city.depotId]);
   return { admin, keeper, city, shinan, laoshan, tent, quilt, jacket };

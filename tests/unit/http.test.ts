@@ -27,7 +27,13 @@ function rawRequest(options: { method: string; path: string; host: string; body?
   const { port } = new URL(http.url);
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: options.method, path: options.path, headers: { host: options.host, 'content-type': 'application/json' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method,
+        path: options.path,
+        headers: { host: options.host, 'content-type': 'application/json' },
+      },
       (res) => {
         let body = '';
         res.on('data', (c) => (body += c));
@@ -41,8 +47,15 @@ function rawRequest(options: { method: string; path: string; host: string; body?
 
 test('signs in and calls a procedure with the bearer token; typed errors map to HTTP statuses', async () => {
   const w = await createWorld(env);
-  const users = await env.app.db.selectFrom('users').select('username').where('role', '=', 'keeper').execute();
-  const login = await post({ procedure: 'auth.login', input: { username: users[0]!.username, password: PASSWORD } });
+  const users = await env.app.db
+    .selectFrom('users')
+    .select('username')
+    .where('role', '=', 'keeper')
+    .execute();
+  const login = await post({
+    procedure: 'auth.login',
+    input: { username: users[0]!.username, password: PASSWORD },
+  });
   expect(login.status).toBe(200);
   const { result } = (await login.json()) as { result: { token: string } };
 
@@ -51,18 +64,30 @@ test('signs in and calls a procedure with the bearer token; typed errors map to 
   expect(((await me.json()) as { result: { role: string } }).result.role).toBe('keeper');
 
   const bad = await post(
-    { procedure: 'stock.receive', input: { depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 0, lotNo: 'L1' }] } },
+    {
+      procedure: 'stock.receive',
+      input: {
+        depotId: w.city.depotId,
+        source: 'procurement',
+        lines: [{ materialId: w.tent.materialId, quantity: 0, lotNo: 'L1' }],
+      },
+    },
     { authorization: `Bearer ${result.token}` },
   );
   expect(bad.status).toBe(400);
-  const error = ((await bad.json()) as { error: { code: string; message: string; fields: { path: string }[] } }).error;
+  const error = (
+    (await bad.json()) as { error: { code: string; message: string; fields: { path: string }[] } }
+  ).error;
   expect(error.code).toBe('BAD_INPUT');
   expect(error.fields[0]!.path).toBe('lines.0.quantity');
   expect(error.message).toBe('第 1 行 · 数量：必须大于 0');
 
   const noToken = await post({ procedure: 'auth.me', input: {} });
   expect(noToken.status).toBe(401);
-  const adminOnly = await post({ procedure: 'user.list', input: {} }, { authorization: `Bearer ${result.token}` });
+  const adminOnly = await post(
+    { procedure: 'user.list', input: {} },
+    { authorization: `Bearer ${result.token}` },
+  );
   expect(adminOnly.status).toBe(403);
 });
 
@@ -71,19 +96,31 @@ test('refuses unknown procedures, oversized bodies, bad JSON, wrong content type
   expect(unknown.status).toBe(404);
   expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('stock.steal');
 
-  const huge = await post({ procedure: 'auth.login', input: { username: 'x'.repeat(100 * 1024), password: 'y' } });
+  const huge = await post({
+    procedure: 'auth.login',
+    input: { username: 'x'.repeat(100 * 1024), password: 'y' },
+  });
   expect(huge.status).toBe(413);
 
   const notJson = await post('{not json');
   expect(notJson.status).toBe(400);
 
-  const form = await fetch(`${http.url}/rpc`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+  const form = await fetch(`${http.url}/rpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: '{}',
+  });
   expect(form.status).toBe(415);
 
   const crossSite = await post({ procedure: 'auth.me', input: {} }, { origin: 'http://evil.example' });
   expect(crossSite.status).toBe(403);
 
-  const rebinding = await rawRequest({ method: 'POST', path: '/rpc', host: 'evil.example:80', body: '{"procedure":"auth.me"}' });
+  const rebinding = await rawRequest({
+    method: 'POST',
+    path: '/rpc',
+    host: 'evil.example:80',
+    body: '{"procedure":"auth.me"}',
+  });
   expect(rebinding.status).toBe(421);
 
   const get = await fetch(`${http.url}/rpc`);
@@ -91,7 +128,13 @@ test('refuses unknown procedures, oversized bodies, bad JSON, wrong content type
 });
 
 test('answers in English when asked', async () => {
-  const response = await post({ procedure: 'auth.login', input: { username: 'nobody', password: 'wrong-password1' }, locale: 'en' });
+  const response = await post({
+    procedure: 'auth.login',
+    input: { username: 'nobody', password: 'wrong-password1' },
+    locale: 'en',
+  });
   expect(response.status).toBe(401);
-  expect(((await response.json()) as { error: { message: string } }).error.message).toBe('Wrong user name or password');
+  expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+    'Wrong user name or password',
+  );
 });

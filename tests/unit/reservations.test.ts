@@ -3,7 +3,16 @@
  * transfers, scrap and reversals, and for further reservations.
  */
 import { AppError } from '../../src/shared/rpc';
-import { closeReserved, createTestEnv, createWorld, failsCleanly, levelOf, reserve, snapshot, type TestEnv } from './harness';
+import {
+  closeReserved,
+  createTestEnv,
+  createWorld,
+  failsCleanly,
+  levelOf,
+  reserve,
+  snapshot,
+  type TestEnv,
+} from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -14,7 +23,9 @@ beforeEach(async () => {
   env = await createTestEnv();
   w = await createWorld(env);
   const r = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 100, lotNo: 'Q1', expiresOn: '2030-01-01' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 100, lotNo: 'Q1', expiresOn: '2030-01-01' }],
   });
   batchId = r.movements[0]!.batchId;
   receiptId = r.movements[0]!.movementId;
@@ -28,43 +39,67 @@ test('a reservation shows as reserved and lowers available in the balances and t
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
   expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
   const balances = await env.balances(w.admin.token, { depotId: w.city.depotId });
-  expect(balances.rows).toEqual([expect.objectContaining({ materialId: w.quilt.materialId, onHand: 100, reserved: 30, available: 70 })]);
+  expect(balances.rows).toEqual([
+    expect.objectContaining({ materialId: w.quilt.materialId, onHand: 100, reserved: 30, available: 70 }),
+  ]);
   const totals = await env.balances(w.admin.token, { groupBy: 'material' });
   expect(totals.rows).toEqual([expect.objectContaining({ onHand: 100, reserved: 30, available: 70 })]);
   const matrix = await env.call(w.admin.token, 'stock.matrix', {});
-  expect(matrix.cells).toEqual({ materialId: [w.quilt.materialId], depotId: [w.city.depotId], onHand: [100], available: [70] });
+  expect(matrix.cells).toEqual({
+    materialId: [w.quilt.materialId],
+    depotId: [w.city.depotId],
+    onHand: [100],
+    available: [70],
+  });
 });
 
 test('issues may take only what is available', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
   const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-    depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 71 }],
+    depotId: w.city.depotId,
+    recipient: 'x',
+    lines: [{ materialId: w.quilt.materialId, quantity: 71 }],
   });
   expect(error.code).toBe('INSUFFICIENT_STOCK');
   expect(error.message).toBe(insufficient(71, 70));
   // Naming the batch does not get round it.
   const named = await failsCleanly(env, w.keeper.token, 'stock.issue', {
-    depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 71, batchId }],
+    depotId: w.city.depotId,
+    recipient: 'x',
+    lines: [{ materialId: w.quilt.materialId, quantity: 71, batchId }],
   });
   expect(named.message).toBe(insufficient(71, 70));
-  await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 70 }] });
+  await env.call(w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId,
+    recipient: 'x',
+    lines: [{ materialId: w.quilt.materialId, quantity: 70 }],
+  });
   expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 30, reserved: 30 });
 });
 
 test('transfers and scrap may take only what is available', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 90);
   const transfer = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
-    fromDepotId: w.city.depotId, toDepotId: w.shinan.depotId, lines: [{ materialId: w.quilt.materialId, quantity: 11 }],
+    fromDepotId: w.city.depotId,
+    toDepotId: w.shinan.depotId,
+    lines: [{ materialId: w.quilt.materialId, quantity: 11 }],
   });
   expect([transfer.code, transfer.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(11, 10)]);
-  const scrap = await failsCleanly(env, w.keeper.token, 'stock.scrap', { depotId: w.city.depotId, reason: '破损', lines: [{ batchId, quantity: 11 }] });
+  const scrap = await failsCleanly(env, w.keeper.token, 'stock.scrap', {
+    depotId: w.city.depotId,
+    reason: '破损',
+    lines: [{ batchId, quantity: 11 }],
+  });
   expect([scrap.code, scrap.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(11, 10)]);
   expect(scrap.fields![0]!.path).toBe('lines.0.quantity');
 });
 
 test('a reversal may not take reserved stock away either', async () => {
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 1);
-  const error = await failsCleanly(env, w.keeper.token, 'stock.reverse', { movementId: receiptId, reason: '录错' });
+  const error = await failsCleanly(env, w.keeper.token, 'stock.reverse', {
+    movementId: receiptId,
+    reason: '录错',
+  });
   expect([error.code, error.message]).toEqual(['INSUFFICIENT_STOCK', insufficient(100, 99)]);
 });
 
@@ -73,7 +108,10 @@ test('reserving more than available is refused and writes nothing', async () => 
   const before = await snapshot(env);
   const attempt = reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 41);
   await expect(attempt).rejects.toBeInstanceOf(AppError);
-  await expect(attempt).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK', params: { requested: 41, available: 40 } });
+  await expect(attempt).rejects.toMatchObject({
+    code: 'INSUFFICIENT_STOCK',
+    params: { requested: 41, available: 40 },
+  });
   expect(await snapshot(env)).toEqual(before);
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 40);
   expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).reserved).toBe(100);
@@ -82,12 +120,22 @@ test('reserving more than available is refused and writes nothing', async () => 
 test('releasing a reservation makes the stock available again; the ledger check agrees throughout', async () => {
   const id = await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
-  expect((await failsCleanly(env, w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 1 }] })).code).toBe(
-    'INSUFFICIENT_STOCK',
-  );
+  expect(
+    (
+      await failsCleanly(env, w.keeper.token, 'stock.issue', {
+        depotId: w.city.depotId,
+        recipient: 'x',
+        lines: [{ materialId: w.quilt.materialId, quantity: 1 }],
+      })
+    ).code,
+  ).toBe('INSUFFICIENT_STOCK');
   await closeReserved(env, id, 'released');
   expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 0 });
-  await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 100 }] });
+  await env.call(w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId,
+    recipient: 'x',
+    lines: [{ materialId: w.quilt.materialId, quantity: 100 }],
+  });
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
   // A reservation can be closed only once.
   await expect(closeReserved(env, id, 'consumed')).rejects.toThrow();
@@ -95,8 +143,14 @@ test('releasing a reservation makes the stock available again; the ledger check 
 
 test('reserved stock in one depot does not limit another', async () => {
   await env.call(w.admin.token, 'stock.receive', {
-    depotId: w.shinan.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'S1' }],
+    depotId: w.shinan.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'S1' }],
   });
   await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
-  await env.call(w.admin.token, 'stock.issue', { depotId: w.shinan.depotId, recipient: 'x', lines: [{ materialId: w.quilt.materialId, quantity: 10 }] });
+  await env.call(w.admin.token, 'stock.issue', {
+    depotId: w.shinan.depotId,
+    recipient: 'x',
+    lines: [{ materialId: w.quilt.materialId, quantity: 10 }],
+  });
 });

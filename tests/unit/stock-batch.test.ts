@@ -14,13 +14,25 @@ test('stock.batch returns the lot, dates, source, supplier, price, on hand and e
     depotId: w.city.depotId,
     source: 'donation',
     lines: [
-      { materialId: w.tent.materialId, quantity: 20, lotNo: 'T-1', producedOn: '2026-03-01', expiresOn: '2036-02-28', supplier: '某帐篷厂', unitPriceFen: 132000 },
+      {
+        materialId: w.tent.materialId,
+        quantity: 20,
+        lotNo: 'T-1',
+        producedOn: '2026-03-01',
+        expiresOn: '2036-02-28',
+        supplier: '某帐篷厂',
+        unitPriceFen: 132000,
+      },
       { materialId: w.quilt.materialId, quantity: 8, lotNo: 'Q-1', expiresOn: '2026-12-20' },
       { materialId: w.jacket.materialId, quantity: 3, lotNo: 'J-1', expiresOn: '2026-11-29' },
     ],
   });
   const [tent, quilt, jacket] = r.movements;
-  await env.call(w.keeper.token, 'stock.issue', { depotId: w.city.depotId, recipient: '崂山区', lines: [{ materialId: w.tent.materialId, quantity: 5 }] });
+  await env.call(w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId,
+    recipient: '崂山区',
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
 
   const staff = await env.user('staff');
   expect(await env.call(staff.token, 'stock.batch', { batchId: tent!.batchId })).toEqual({
@@ -47,8 +59,14 @@ test('stock.batch returns the lot, dates, source, supplier, price, on hand and e
     expiryStatus: null,
   });
   // 棉被 warns 30 days ahead; 救生衣 expired yesterday.
-  expect(await env.call(staff.token, 'stock.batch', { batchId: quilt!.batchId })).toMatchObject({ daysLeft: 20, expiryStatus: 'expiring' });
-  expect(await env.call(staff.token, 'stock.batch', { batchId: jacket!.batchId })).toMatchObject({ daysLeft: -1, expiryStatus: 'expired' });
+  expect(await env.call(staff.token, 'stock.batch', { batchId: quilt!.batchId })).toMatchObject({
+    daysLeft: 20,
+    expiryStatus: 'expiring',
+  });
+  expect(await env.call(staff.token, 'stock.batch', { batchId: jacket!.batchId })).toMatchObject({
+    daysLeft: -1,
+    expiryStatus: 'expired',
+  });
 
   const missing = await env.fail(staff.token, 'stock.batch', { batchId: 999 });
   expect(missing.code).toBe('NOT_FOUND');
@@ -56,13 +74,30 @@ test('stock.batch returns the lot, dates, source, supplier, price, on hand and e
 
 test('movements name the document a reversal cancels and the reversal that cancelled them', async () => {
   const r = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 10, lotNo: 'T-1' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.tent.materialId, quantity: 10, lotNo: 'T-1' }],
   });
   const original = r.movements[0]!;
-  const reversal = await env.call(w.keeper.token, 'stock.reverse', { movementId: original.movementId, reason: '录错数量' });
+  const reversal = await env.call(w.keeper.token, 'stock.reverse', {
+    movementId: original.movementId,
+    reason: '录错数量',
+  });
   const page = await env.call(w.keeper.token, 'stock.movements', { batchId: original.batchId });
   expect(page.rows).toHaveLength(2);
   const [newest, oldest] = page.rows;
-  expect(newest).toMatchObject({ type: 'reversal', docNo: reversal.docNo, reversesMovementId: original.movementId, reversesDocNo: r.docNo, reversedBy: null, reversedByDocNo: null });
-  expect(oldest).toMatchObject({ movementId: original.movementId, reversesDocNo: null, reversedBy: newest!.movementId, reversedByDocNo: reversal.docNo });
+  expect(newest).toMatchObject({
+    type: 'reversal',
+    docNo: reversal.docNo,
+    reversesMovementId: original.movementId,
+    reversesDocNo: r.docNo,
+    reversedBy: null,
+    reversedByDocNo: null,
+  });
+  expect(oldest).toMatchObject({
+    movementId: original.movementId,
+    reversesDocNo: null,
+    reversedBy: newest!.movementId,
+    reversedByDocNo: reversal.docNo,
+  });
 });

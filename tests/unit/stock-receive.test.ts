@@ -1,5 +1,14 @@
 /** Receipt (入库): into new batches, existing batches (by id or by lot number), expiry rules. */
-import { batchOnHand, countRows, createTestEnv, createWorld, failsCleanly, levelOf, snapshot, type TestEnv } from './harness';
+import {
+  batchOnHand,
+  countRows,
+  createTestEnv,
+  createWorld,
+  failsCleanly,
+  levelOf,
+  snapshot,
+  type TestEnv,
+} from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -10,7 +19,11 @@ beforeEach(async () => {
 afterEach(() => env.close());
 
 function batchRow(batchId: number) {
-  return env.app.db.selectFrom('batches').selectAll().where('batchId', '=', batchId).executeTakeFirstOrThrow();
+  return env.app.db
+    .selectFrom('batches')
+    .selectAll()
+    .where('batchId', '=', batchId)
+    .executeTakeFirstOrThrow();
 }
 
 function countBatches(): Promise<number> {
@@ -23,7 +36,15 @@ test('a receipt creates a new batch with its lot, dates, supplier and price, and
     source: 'donation',
     note: '爱心企业捐赠',
     lines: [
-      { materialId: w.tent.materialId, quantity: 20, lotNo: 'T-2026-01', producedOn: '2026-03-01', expiresOn: '2036-02-28', supplier: '某帐篷厂', unitPriceFen: 132000 },
+      {
+        materialId: w.tent.materialId,
+        quantity: 20,
+        lotNo: 'T-2026-01',
+        producedOn: '2026-03-01',
+        expiresOn: '2036-02-28',
+        supplier: '某帐篷厂',
+        unitPriceFen: 132000,
+      },
       { materialId: w.jacket.materialId, quantity: 5, lotNo: 'J-1' },
     ],
   });
@@ -31,14 +52,34 @@ test('a receipt creates a new batch with its lot, dates, supplier and price, and
   expect(r.movements).toHaveLength(2);
   const [tent, jacket] = r.movements;
   expect(tent).toMatchObject({
-    docNo: 'RK-20261130-0001', type: 'receipt', depotId: w.city.depotId, depotName: '青岛市级救灾物资储备库',
-    materialId: w.tent.materialId, materialCode: 'M0001', unit: '顶', lotNo: 'T-2026-01', expiresOn: '2036-02-28',
-    quantity: 20, occurredAt: '2026-11-30T02:00:00.000Z', userId: w.keeper.userId, reason: 'donation', note: '爱心企业捐赠',
-    reversesMovementId: null, reversedBy: null, expiredOverride: false, counterpartDepotId: null,
+    docNo: 'RK-20261130-0001',
+    type: 'receipt',
+    depotId: w.city.depotId,
+    depotName: '青岛市级救灾物资储备库',
+    materialId: w.tent.materialId,
+    materialCode: 'M0001',
+    unit: '顶',
+    lotNo: 'T-2026-01',
+    expiresOn: '2036-02-28',
+    quantity: 20,
+    occurredAt: '2026-11-30T02:00:00.000Z',
+    userId: w.keeper.userId,
+    reason: 'donation',
+    note: '爱心企业捐赠',
+    reversesMovementId: null,
+    reversedBy: null,
+    expiredOverride: false,
+    counterpartDepotId: null,
   });
   expect(await batchRow(tent!.batchId)).toMatchObject({
-    depotId: w.city.depotId, materialId: w.tent.materialId, lotNo: 'T-2026-01', producedOn: '2026-03-01',
-    expiresOn: '2036-02-28', source: 'donation', supplier: '某帐篷厂', unitPriceFen: 132000,
+    depotId: w.city.depotId,
+    materialId: w.tent.materialId,
+    lotNo: 'T-2026-01',
+    producedOn: '2026-03-01',
+    expiresOn: '2036-02-28',
+    source: 'donation',
+    supplier: '某帐篷厂',
+    unitPriceFen: 132000,
   });
   expect(jacket).toMatchObject({ lotNo: 'J-1', expiresOn: null, quantity: 5 });
   expect(tent!.batchId).not.toBe(jacket!.batchId);
@@ -49,11 +90,15 @@ test('a receipt creates a new batch with its lot, dates, supplier and price, and
 
 test('a receipt naming an existing batch adds to it', async () => {
   const first = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 30, lotNo: 'Q1', expiresOn: '2030-01-01' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 30, lotNo: 'Q1', expiresOn: '2030-01-01' }],
   });
   const batchId = first.movements[0]!.batchId;
   const second = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'return', lines: [{ materialId: w.quilt.materialId, quantity: 12, batchId }],
+    depotId: w.city.depotId,
+    source: 'return',
+    lines: [{ materialId: w.quilt.materialId, quantity: 12, batchId }],
   });
   expect(second.movements[0]).toMatchObject({ batchId, lotNo: 'Q1', expiresOn: '2030-01-01', quantity: 12 });
   expect(await countBatches()).toBe(1);
@@ -63,15 +108,31 @@ test('a receipt naming an existing batch adds to it', async () => {
 
 test('a receipt with a known lot number goes into that batch when its dates agree or are left out', async () => {
   const first = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
-    lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'Q1', producedOn: '2026-01-15', expiresOn: '2030-01-01' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [
+      {
+        materialId: w.quilt.materialId,
+        quantity: 10,
+        lotNo: 'Q1',
+        producedOn: '2026-01-15',
+        expiresOn: '2030-01-01',
+      },
+    ],
   });
   const batchId = first.movements[0]!.batchId;
   const again = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
+    depotId: w.city.depotId,
+    source: 'procurement',
     lines: [
       { materialId: w.quilt.materialId, quantity: 5, lotNo: 'Q1' },
-      { materialId: w.quilt.materialId, quantity: 7, lotNo: 'Q1', producedOn: '2026-01-15', expiresOn: '2030-01-01' },
+      {
+        materialId: w.quilt.materialId,
+        quantity: 7,
+        lotNo: 'Q1',
+        producedOn: '2026-01-15',
+        expiresOn: '2030-01-01',
+      },
     ],
   });
   expect(again.movements.map((m) => m.batchId)).toEqual([batchId, batchId]);
@@ -81,12 +142,22 @@ test('a receipt with a known lot number goes into that batch when its dates agre
 
 test('the same lot number with a different expiry or production date is a CONFLICT naming the lot, and nothing is written', async () => {
   await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
-    lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'Q1', producedOn: '2026-01-15', expiresOn: '2030-01-01' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [
+      {
+        materialId: w.quilt.materialId,
+        quantity: 10,
+        lotNo: 'Q1',
+        producedOn: '2026-01-15',
+        expiresOn: '2030-01-01',
+      },
+    ],
   });
   for (const dates of [{ expiresOn: '2030-06-30' }, { producedOn: '2026-02-01' }]) {
     const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-      depotId: w.city.depotId, source: 'procurement',
+      depotId: w.city.depotId,
+      source: 'procurement',
       lines: [
         { materialId: w.tent.materialId, quantity: 3, lotNo: 'T1' },
         { materialId: w.quilt.materialId, quantity: 5, lotNo: 'Q1', ...dates },
@@ -95,20 +166,32 @@ test('the same lot number with a different expiry or production date is a CONFLI
     expect(error).toEqual({
       code: 'CONFLICT',
       message: '批号「Q1」已存在，但生产日期或有效期不同',
-      fields: [{ path: 'lines.1.lotNo', label: '第 2 行 · 批号', message: '批号「Q1」已存在，但生产日期或有效期不同' }],
+      fields: [
+        {
+          path: 'lines.1.lotNo',
+          label: '第 2 行 · 批号',
+          message: '批号「Q1」已存在，但生产日期或有效期不同',
+        },
+      ],
     });
   }
 });
 
 test('the same lot number at another depot or of another material is another batch', async () => {
   const a = await env.call(w.admin.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'L1', expiresOn: '2030-01-01' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'L1', expiresOn: '2030-01-01' }],
   });
   const b = await env.call(w.admin.token, 'stock.receive', {
-    depotId: w.shinan.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'L1', expiresOn: '2031-01-01' }],
+    depotId: w.shinan.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'L1', expiresOn: '2031-01-01' }],
   });
   const c = await env.call(w.admin.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'L1' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'L1' }],
   });
   expect(new Set([a, b, c].map((r) => r.movements[0]!.batchId)).size).toBe(3);
 });
@@ -116,11 +199,18 @@ test('the same lot number at another depot or of another material is another bat
 test('the expiry date is computed from the production date and the shelf life when not given', async () => {
   // 棉被: 60 months. Expiry = production date + shelf life − 1 day (有效期至 is the last good day).
   const r = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
+    depotId: w.city.depotId,
+    source: 'procurement',
     lines: [
       { materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q1', producedOn: '2026-01-15' },
       { materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q2', producedOn: '2024-02-29' },
-      { materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q3', producedOn: '2026-01-15', expiresOn: '2027-12-31' },
+      {
+        materialId: w.quilt.materialId,
+        quantity: 1,
+        lotNo: 'Q3',
+        producedOn: '2026-01-15',
+        expiresOn: '2027-12-31',
+      },
       { materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q4' },
       { materialId: w.tent.materialId, quantity: 1, lotNo: 'T1', producedOn: '2026-01-15' },
     ],
@@ -136,10 +226,15 @@ test('the expiry date is computed from the production date and the shelf life wh
 
 test('a computed expiry never runs past a shorter month', async () => {
   const gauze = await env.call(w.admin.token, 'material.create', {
-    code: 'M0100', name: '消毒纱布', unit: '包', topClass: 1, shelfLifeMonths: 1,
+    code: 'M0100',
+    name: '消毒纱布',
+    unit: '包',
+    topClass: 1,
+    shelfLifeMonths: 1,
   });
   const r = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
+    depotId: w.city.depotId,
+    source: 'procurement',
     lines: [
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G1', producedOn: '2026-01-31' },
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G2', producedOn: '2026-01-01' },
@@ -147,33 +242,56 @@ test('a computed expiry never runs past a shorter month', async () => {
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G4', producedOn: '2026-01-28' },
     ],
   });
-  expect(r.movements.map((m) => m.expiresOn)).toEqual(['2026-02-28', '2026-01-31', '2027-01-14', '2026-02-27']);
+  expect(r.movements.map((m) => m.expiresOn)).toEqual([
+    '2026-02-28',
+    '2026-01-31',
+    '2027-01-14',
+    '2026-02-27',
+  ]);
 });
 
 test('an expiry before the production date is refused', async () => {
   const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
-    lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q1', producedOn: '2026-05-01', expiresOn: '2026-04-30' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [
+      {
+        materialId: w.quilt.materialId,
+        quantity: 1,
+        lotNo: 'Q1',
+        producedOn: '2026-05-01',
+        expiresOn: '2026-04-30',
+      },
+    ],
   });
   expect(error.code).toBe('BAD_INPUT');
-  expect(error.fields).toEqual([{ path: 'lines.0.expiresOn', label: '第 1 行 · 有效期至', message: '有效期至不能早于生产日期' }]);
+  expect(error.fields).toEqual([
+    { path: 'lines.0.expiresOn', label: '第 1 行 · 有效期至', message: '有效期至不能早于生产日期' },
+  ]);
 });
 
 test('a batch of another material cannot be named on a receipt line', async () => {
   const r = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T1' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T1' }],
   });
   const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId: r.movements[0]!.batchId }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 1, batchId: r.movements[0]!.batchId }],
   });
   expect(error.code).toBe('BAD_INPUT');
-  expect(error.fields).toEqual([{ path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「T1」不属于该储备库或该物资' }]);
+  expect(error.fields).toEqual([
+    { path: 'lines.0.batchId', label: '第 1 行 · 批次', message: '批次「T1」不属于该储备库或该物资' },
+  ]);
 });
 
 test('a receipt is one transaction: a bad last line leaves no batch, movement, balance or number behind', async () => {
   const before = await snapshot(env);
   const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement',
+    depotId: w.city.depotId,
+    source: 'procurement',
     lines: [
       { materialId: w.quilt.materialId, quantity: 10, lotNo: 'NEW-1' },
       { materialId: w.tent.materialId, quantity: 10, lotNo: 'NEW-2' },
@@ -184,7 +302,9 @@ test('a receipt is one transaction: a bad last line leaves no batch, movement, b
   expect(await snapshot(env)).toEqual(before);
   // The number was not used up: the next receipt gets 0001.
   const ok = await env.call(w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'NEW-1' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'NEW-1' }],
   });
   expect(ok.docNo).toBe('RK-20261130-0001');
 });
@@ -192,7 +312,9 @@ test('a receipt is one transaction: a bad last line leaves no batch, movement, b
 test('a deactivated material cannot be received, naming it', async () => {
   await env.call(w.admin.token, 'material.update', { materialId: w.jacket.materialId, active: false });
   const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-    depotId: w.city.depotId, source: 'procurement', lines: [{ materialId: w.jacket.materialId, quantity: 1, lotNo: 'J1' }],
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.jacket.materialId, quantity: 1, lotNo: 'J1' }],
   });
   expect(error).toEqual({
     code: 'CONFLICT',
@@ -204,7 +326,9 @@ test('a deactivated material cannot be received, naming it', async () => {
 test('the system-only batch sources cannot be named on a receipt', async () => {
   for (const source of ['transfer', 'stocktake']) {
     const error = await failsCleanly(env, w.keeper.token, 'stock.receive', {
-      depotId: w.city.depotId, source, lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'X' }],
+      depotId: w.city.depotId,
+      source,
+      lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'X' }],
     });
     expect(error.fields![0]!.path).toBe('source');
   }

@@ -137,7 +137,8 @@ export function buildCatalogue(records: Record<string, string>[]): CatalogueItem
     const spec = cleanSpec(rawSpec);
     const key = `${name}\u0000${spec ?? ''}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { name, spec, category: (r['category'] ?? '').trim(), rows: [], order }));
+    if (!group)
+      groups.set(key, (group = { name, spec, category: (r['category'] ?? '').trim(), rows: [], order }));
     const quantity = r['quantity'] ? Number(r['quantity']) : null;
     group.rows.push({
       unit: (r['unit'] ?? '').trim(),
@@ -179,7 +180,12 @@ export function buildCatalogue(records: Record<string, string>[]): CatalogueItem
     const i = CATEGORY_ORDER.indexOf(category);
     return i < 0 ? CATEGORY_ORDER.length : i;
   };
-  items.sort((a, b) => a.item.topClass - b.item.topClass || rank(a.item.category) - rank(b.item.category) || a.group.order - b.group.order);
+  items.sort(
+    (a, b) =>
+      a.item.topClass - b.item.topClass ||
+      rank(a.item.category) - rank(b.item.category) ||
+      a.group.order - b.group.order,
+  );
   return items.map(({ item }, i) => ({ ...item, code: `WZ${String(i + 1).padStart(4, '0')}` }));
 }
 

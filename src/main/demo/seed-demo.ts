@@ -25,7 +25,13 @@ import type { Actor, Clock, ServiceContext } from '../services/context';
 import { createDepot } from '../services/depot.service';
 import { createMaterial } from '../services/material.service';
 import { setQuota } from '../services/quota.service';
-import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
+import {
+  issueStock,
+  receiveStock,
+  reverseMovement,
+  scrapStock,
+  transferStock,
+} from '../services/stock.service';
 import { listBelowQuota, listExpiring } from '../services/stock-warnings.service';
 import { approveStocktake, countStocktake, openStocktake } from '../services/stocktake.service';
 import { createUser } from '../services/user.service';
@@ -36,13 +42,17 @@ import { Random } from './random';
 
 /** The demo sign-ins (shown on the login screen of a demo database). */
 export const DEMO_PASSWORD = 'Demo1234';
-export const DEMO_ACCOUNTS: readonly { username: string; password: string; role: Role; displayName: string }[] = [
+export const DEMO_ACCOUNTS: readonly {
+  username: string;
+  password: string;
+  role: Role;
+  displayName: string;
+}[] = [
   { username: 'admin', password: DEMO_PASSWORD, role: 'admin', displayName: '系统管理员' },
   { username: 'coordinator', password: DEMO_PASSWORD, role: 'coordinator', displayName: '调度员 王明' },
   { username: 'keeper', password: DEMO_PASSWORD, role: 'keeper', displayName: '保管员 李强' },
   { username: 'staff', password: DEMO_PASSWORD, role: 'staff', displayName: '统计员 赵丽' },
 ];
-
 
 export interface DemoSummary {
   depots: number;
@@ -67,7 +77,13 @@ class DemoClock implements Clock {
 }
 
 function toActor(user: UserDto): Actor {
-  return { userId: user.userId, username: user.username, displayName: user.displayName, role: user.role, depotIds: user.depotIds };
+  return {
+    userId: user.userId,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    depotIds: user.depotIds,
+  };
 }
 
 /** The date `months` before the day after `expiresOn`: a lot that expires exactly then. */
@@ -81,7 +97,9 @@ const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(mi
 
 /** Refuses to seed into a database that already has data. */
 export async function assertEmpty(app: App): Promise<void> {
-  const { n } = await sql<{ n: number }>`select (select count(*) from depots) + (select count(*) from materials) + (select count(*) from users) as n`
+  const { n } = await sql<{
+    n: number;
+  }>`select (select count(*) from depots) + (select count(*) from materials) + (select count(*) from users) as n`
     .execute(app.db)
     .then((r) => r.rows[0]!);
   if (Number(n) > 0) throw new Error('demo data can only be created in an empty database');
@@ -126,13 +144,26 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     (typeof DEMO_ACCOUNTS)[number],
   ];
   const account = (a: (typeof DEMO_ACCOUNTS)[number], depotIds: number[] = []) =>
-    userCreateInput.parse({ username: a.username, displayName: a.displayName, role: a.role, password: a.password, depotIds });
+    userCreateInput.parse({
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      password: a.password,
+      depotIds,
+    });
   // firstOnly: checked inside the write, so a set-up screen creating an administrator at the same moment wins or loses cleanly.
   const admin = toActor(await createUser(ctx, null, account(adminAccount), { firstOnly: true }));
 
   at(0, '09:00');
-  const depot = async (input: z.input<typeof depotCreateInput>) => createDepot(ctx, admin, depotCreateInput.parse(input));
-  const city = await depot({ code: CITY_DEPOT.code, name: CITY_DEPOT.name, level: 'city', address: CITY_DEPOT.address, capacityNote: '市级综合储备库（演示数据）' });
+  const depot = async (input: z.input<typeof depotCreateInput>) =>
+    createDepot(ctx, admin, depotCreateInput.parse(input));
+  const city = await depot({
+    code: CITY_DEPOT.code,
+    name: CITY_DEPOT.name,
+    level: 'city',
+    address: CITY_DEPOT.address,
+    capacityNote: '市级综合储备库（演示数据）',
+  });
   const districtDepots = new Map<string, Awaited<ReturnType<typeof depot>>>();
   for (const d of DISTRICTS) {
     districtDepots.set(
@@ -154,7 +185,13 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     const districtName = DISTRICTS.find((d) => d.code === t.district)!.name;
     townDepots.set(
       t.code,
-      await depot({ code: t.code, name: townDepotName(t.name), level: 'town', parentId: parent.depotId, address: `山东省青岛市${districtName}${t.name}` }),
+      await depot({
+        code: t.code,
+        name: townDepotName(t.name),
+        level: 'town',
+        parentId: parent.depotId,
+        address: `山东省青岛市${districtName}${t.name}`,
+      }),
     );
   }
   const laoshan = districtDepots.get('QD-LS')!;
@@ -214,7 +251,9 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
 
   at(0, '10:30');
   const coordinator = toActor(await createUser(ctx, admin, account(coordinatorAccount)));
-  const keeper = toActor(await createUser(ctx, admin, account(keeperAccount, [city.depotId, laoshan.depotId])));
+  const keeper = toActor(
+    await createUser(ctx, admin, account(keeperAccount, [city.depotId, laoshan.depotId])),
+  );
   await createUser(ctx, admin, account(staffAccount));
   /** Who records a movement in a depot: the keeper in his depots, the coordinator elsewhere. */
   const writerFor = (depotId: number) => (keeper.depotIds.includes(depotId) ? keeper : coordinator);
@@ -227,7 +266,12 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   };
   type Line = z.input<typeof receiveInput>['lines'][number];
   /** A receipt line for a new lot, produced some days before `receivedOn`. */
-  const newLot = (m: { materialId: number; item: CatalogueItem }, quantity: number, receivedOn: string, supplier?: string): Line => {
+  const newLot = (
+    m: { materialId: number; item: CatalogueItem },
+    quantity: number,
+    receivedOn: string,
+    supplier?: string,
+  ): Line => {
     const shelf = m.item.shelfLifeMonths;
     const producedOn = addDays(receivedOn, -(shelf ? rnd.int(5, 40) : rnd.int(30, 720)));
     return {
@@ -240,12 +284,29 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     };
   };
   /** A lot that expires on a given date (relative to today): the expiring and expired examples. */
-  const lotExpiring = (m: { materialId: number; item: CatalogueItem }, quantity: number, daysFromToday: number): Line => {
+  const lotExpiring = (
+    m: { materialId: number; item: CatalogueItem },
+    quantity: number,
+    daysFromToday: number,
+  ): Line => {
     const expiresOn = addDays(today, daysFromToday);
     const producedOn = producedFor(expiresOn, m.item.shelfLifeMonths!);
-    return { materialId: m.materialId, quantity, lotNo: lotNo(producedOn), producedOn, expiresOn, supplier: null, unitPriceFen: m.item.referencePriceFen };
+    return {
+      materialId: m.materialId,
+      quantity,
+      lotNo: lotNo(producedOn),
+      producedOn,
+      expiresOn,
+      supplier: null,
+      unitPriceFen: m.item.referencePriceFen,
+    };
   };
-  const receive = async (depotId: number, source: z.input<typeof receiveInput>['source'], lines: Line[], note?: string) => {
+  const receive = async (
+    depotId: number,
+    source: z.input<typeof receiveInput>['source'],
+    lines: Line[],
+    note?: string,
+  ) => {
     const input = receiveInput.parse({ depotId, source, note, lines });
     return receiveStock(ctx, writerFor(depotId), input);
   };
@@ -266,7 +327,10 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
           : clamp(Math.round(m.item.refQuantity * (0.2 + rnd.next() * 0.2)), 1, 20_000);
       if (total >= 20) {
         const first = Math.round(total * 0.6);
-        lines.push(newLot(m, first, received, '演示供应商甲'), newLot(m, total - first, received, '演示供应商乙'));
+        lines.push(
+          newLot(m, first, received, '演示供应商甲'),
+          newLot(m, total - first, received, '演示供应商乙'),
+        );
       } else {
         lines.push(newLot(m, total, received, '演示供应商甲'));
       }
@@ -313,7 +377,10 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     const dep = townDepots.get(t.code)!;
     const lines = townCore.map((m) => {
       const need = m.item.qingdaoNeed;
-      const quantity = need !== null ? Math.max(2, Math.round(need * (0.01 + rnd.next() * 0.02))) : clamp(Math.round(m.item.refQuantity * (0.003 + rnd.next() * 0.007)), 2, 600);
+      const quantity =
+        need !== null
+          ? Math.max(2, Math.round(need * (0.01 + rnd.next() * 0.02)))
+          : clamp(Math.round(m.item.refQuantity * (0.003 + rnd.next() * 0.007)), 2, 600);
       return newLot(m, quantity, dayDate(2), '演示供应商甲');
     });
     await receive(dep.depotId, 'opening', lines, '系统启用，期初库存录入');
@@ -321,7 +388,8 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
 
   // ---- Quotas (储备定额) -------------------------------------------------------------------
   at(3, '09:00');
-  const quota = (depotId: number, materialId: number, quantity: number) => setQuota(ctx, admin, quotaSetInput.parse({ depotId, materialId, quantity }));
+  const quota = (depotId: number, materialId: number, quantity: number) =>
+    setQuota(ctx, admin, quotaSetInput.parse({ depotId, materialId, quantity }));
   for (const m of catalogue) {
     if (m.qingdaoNeed !== null) await quota(city.depotId, materials.get(m.code)!.materialId, m.qingdaoNeed);
   }
@@ -355,29 +423,63 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
       .where('m.shelfLifeMonths', 'is', null)
       .orderBy('sl.materialId')
       .execute();
-    return rows.filter((r) => r.onHand - r.reserved > 1).map((r) => ({ materialId: r.materialId, available: r.onHand - r.reserved }));
+    return rows
+      .filter((r) => r.onHand - r.reserved > 1)
+      .map((r) => ({ materialId: r.materialId, available: r.onHand - r.reserved }));
   };
-  const issue = async (depotId: number, recipient: string, reason: string, lines: { materialId: number; quantity: number; batchId?: number }[]) =>
-    issueStock(ctx, writerFor(depotId), issueInput.parse({ depotId, recipient, reason, lines }));
-  const transfer = async (fromDepotId: number, toDepotId: number, note: string, lines: { materialId: number; quantity: number }[]) => {
+  const issue = async (
+    depotId: number,
+    recipient: string,
+    reason: string,
+    lines: { materialId: number; quantity: number; batchId?: number }[],
+  ) => issueStock(ctx, writerFor(depotId), issueInput.parse({ depotId, recipient, reason, lines }));
+  const transfer = async (
+    fromDepotId: number,
+    toDepotId: number,
+    note: string,
+    lines: { materialId: number; quantity: number }[],
+  ) => {
     const sized = [];
     for (const l of lines) {
       const q = Math.min(l.quantity, Math.floor((await available(fromDepotId, l.materialId)) * 0.5));
       if (q > 0) sized.push({ materialId: l.materialId, quantity: q });
     }
-    if (sized.length > 0) await transferStock(ctx, writerFor(fromDepotId), transferInput.parse({ fromDepotId, toDepotId, note, lines: sized }));
+    if (sized.length > 0)
+      await transferStock(
+        ctx,
+        writerFor(fromDepotId),
+        transferInput.parse({ fromDepotId, toDepotId, note, lines: sized }),
+      );
   };
 
-  const reasons = ['防汛应急抢险', '台风防御物资前置', '受灾群众临时安置', '防汛应急演练', '困难群众冬季救助', '火灾受灾群众救助'];
-  const districtByDepot = new Map([...districtDepots].map(([code, dep]) => [dep.depotId, DISTRICTS.find((d) => d.code === code)!]));
-  const townByDepot = new Map([...townDepots].map(([code, dep]) => [dep.depotId, TOWNS.find((t) => t.code === code)!]));
+  const reasons = [
+    '防汛应急抢险',
+    '台风防御物资前置',
+    '受灾群众临时安置',
+    '防汛应急演练',
+    '困难群众冬季救助',
+    '火灾受灾群众救助',
+  ];
+  const districtByDepot = new Map(
+    [...districtDepots].map(([code, dep]) => [dep.depotId, DISTRICTS.find((d) => d.code === code)!]),
+  );
+  const townByDepot = new Map(
+    [...townDepots].map(([code, dep]) => [dep.depotId, TOWNS.find((t) => t.code === code)!]),
+  );
   const recipientFor = (depotId: number) => {
     if (depotId === city.depotId) return `${rnd.pick(DISTRICTS).name}应急管理局`;
     const district = districtByDepot.get(depotId);
     if (district) return `${rnd.pick(district.streets)}办事处`;
     return `${townByDepot.get(depotId)!.name}受灾群众临时安置点`;
   };
-  const issuers = [city.depotId, city.depotId, city.depotId, ...[...districtDepots.values()].map((d) => d.depotId), shazikou.depotId, jiaodong.depotId];
+  const issuers = [
+    city.depotId,
+    city.depotId,
+    city.depotId,
+    ...[...districtDepots.values()].map((d) => d.depotId),
+    shazikou.depotId,
+    jiaodong.depotId,
+  ];
   const randomIssue = async () => {
     const depotId = rnd.pick(issuers);
     const held = await holdings(depotId);
@@ -385,12 +487,22 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     const lines = rnd
       .shuffle(held)
       .slice(0, rnd.int(1, 3))
-      .map((h) => ({ materialId: h.materialId, quantity: Math.max(1, Math.floor(h.available * (0.04 + rnd.next() * 0.1))) }));
+      .map((h) => ({
+        materialId: h.materialId,
+        quantity: Math.max(1, Math.floor(h.available * (0.04 + rnd.next() * 0.1))),
+      }));
     await issue(depotId, recipientFor(depotId), rnd.pick(reasons), lines);
   };
   const procurement = async (day: number, supplier: string) => {
     const picks = rnd.shuffle(durable).slice(0, rnd.int(3, 5));
-    const lines = picks.map((m) => newLot(m, clamp(Math.round(m.item.refQuantity * (0.03 + rnd.next() * 0.05)), 1, 5_000), dayDate(day), supplier));
+    const lines = picks.map((m) =>
+      newLot(
+        m,
+        clamp(Math.round(m.item.refQuantity * (0.03 + rnd.next() * 0.05)), 1, 5_000),
+        dayDate(day),
+        supplier,
+      ),
+    );
     await receive(city.depotId, 'procurement', lines, '年度储备采购入库');
   };
 
@@ -401,7 +513,8 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     const time = `${String(rnd.int(9, 16)).padStart(2, '0')}:${String(rnd.int(0, 59)).padStart(2, '0')}`;
     on(6 + Math.floor(i * 2.5) + rnd.int(0, 2), time, randomIssue);
   }
-  for (const [i, day] of [20, 50, 80, 110, 140, 170].entries()) on(day, '10:20', () => procurement(day, ['演示供应商甲', '演示供应商乙', '演示供应商丙'][i % 3]!));
+  for (const [i, day] of [20, 50, 80, 110, 140, 170].entries())
+    on(day, '10:20', () => procurement(day, ['演示供应商甲', '演示供应商乙', '演示供应商丙'][i % 3]!));
   on(5, '14:00', async () => {
     await receive(laoshan.depotId, 'procurement', [lotExpiring(disinfectant, 3, 35)], '防疫消杀物资');
   });
@@ -412,10 +525,20 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     await receive(shazikou.depotId, 'procurement', [lotExpiring(water, 300, 10)], '汛前饮用水储备');
   });
   on(35, '15:30', async () => {
-    await receive(city.depotId, 'donation', [newLot(quilt, 500, dayDate(35), '社会捐赠（演示）'), newLot(blanket, 300, dayDate(35), '社会捐赠（演示）')], '爱心企业捐赠');
+    await receive(
+      city.depotId,
+      'donation',
+      [
+        newLot(quilt, 500, dayDate(35), '社会捐赠（演示）'),
+        newLot(blanket, 300, dayDate(35), '社会捐赠（演示）'),
+      ],
+      '爱心企业捐赠',
+    );
   });
   on(40, '09:45', async () => {
-    await issue(city.depotId, '市北区应急管理局', '疫情防控物资保障', [{ materialId: mask.materialId, quantity: 500 }]);
+    await issue(city.depotId, '市北区应急管理局', '疫情防控物资保障', [
+      { materialId: mask.materialId, quantity: 500 },
+    ]);
   });
   on(60, '08:50', async () => {
     await transfer(city.depotId, huangdao.depotId, '汛期前置：帐篷、棉被调拨黄岛区', [
@@ -426,10 +549,20 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   on(88, '11:00', async () => {
     const expiresOn = addDays(today, -5);
     const producedOn = producedFor(expiresOn, 3);
-    await receive(jiaozhou.depotId, 'procurement', [{ materialId: cement.materialId, quantity: 100, lotNo: lotNo(producedOn), producedOn, expiresOn }], '堤防抢险备料');
+    await receive(
+      jiaozhou.depotId,
+      'procurement',
+      [{ materialId: cement.materialId, quantity: 100, lotNo: lotNo(producedOn), producedOn, expiresOn }],
+      '堤防抢险备料',
+    );
   });
   on(95, '16:20', async () => {
-    await receive(laoshan.depotId, 'donation', [newLot(jacket, 100, dayDate(95), '社会捐赠（演示）')], '渔业协会捐赠救生衣');
+    await receive(
+      laoshan.depotId,
+      'donation',
+      [newLot(jacket, 100, dayDate(95), '社会捐赠（演示）')],
+      '渔业协会捐赠救生衣',
+    );
   });
   on(100, '09:30', async () => {
     await transfer(city.depotId, laoshan.depotId, '沿海防台：编织袋、救生衣调拨崂山区', [
@@ -450,7 +583,15 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
       .orderBy('batchId')
       .executeTakeFirst();
     if (batch) {
-      await scrapStock(ctx, keeper, scrapInput.parse({ depotId: laoshan.depotId, reason: '库房漏雨受潮霉变，经鉴定报废', lines: [{ batchId: batch.batchId, quantity: 2 }] }));
+      await scrapStock(
+        ctx,
+        keeper,
+        scrapInput.parse({
+          depotId: laoshan.depotId,
+          reason: '库房漏雨受潮霉变，经鉴定报废',
+          lines: [{ batchId: batch.batchId, quantity: 2 }],
+        }),
+      );
     }
   });
   on(130, '10:15', async () => {
@@ -464,11 +605,22 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     if (avail < 20) return;
     const correct = Math.max(1, Math.floor(avail * 0.05));
     const wrong = Math.min(avail, correct * 10);
-    const posted = await issue(shinan.depotId, '八大湖街道办事处', '防汛应急抢险', [{ materialId: bag.materialId, quantity: wrong }]);
+    const posted = await issue(shinan.depotId, '八大湖街道办事处', '防汛应急抢险', [
+      { materialId: bag.materialId, quantity: wrong },
+    ]);
     at(140, '14:35');
-    await reverseMovement(ctx, coordinator, reverseInput.parse({ movementId: posted.movements[0]!.movementId, reason: '数量多录一位，红冲后重新出库' }));
+    await reverseMovement(
+      ctx,
+      coordinator,
+      reverseInput.parse({
+        movementId: posted.movements[0]!.movementId,
+        reason: '数量多录一位，红冲后重新出库',
+      }),
+    );
     at(140, '14:40');
-    await issue(shinan.depotId, '八大湖街道办事处', '防汛应急抢险', [{ materialId: bag.materialId, quantity: correct }]);
+    await issue(shinan.depotId, '八大湖街道办事处', '防汛应急抢险', [
+      { materialId: bag.materialId, quantity: correct },
+    ]);
   });
   on(150, '09:20', async () => {
     await transfer(jiaozhou.depotId, jiaodong.depotId, '胶东街道防汛物资补充', [
@@ -477,22 +629,42 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     ]);
   });
   on(155, '11:30', async () => {
-    await receive(jiaozhou.depotId, 'procurement', [newLot(cement, 60, dayDate(155), '演示供应商乙')], '堤防抢险备料');
+    await receive(
+      jiaozhou.depotId,
+      'procurement',
+      [newLot(cement, 60, dayDate(155), '演示供应商乙')],
+      '堤防抢险备料',
+    );
   });
   on(165, '09:00', async () => {
-    const st = await openStocktake(ctx, coordinator, stocktakeOpenInput.parse({ depotId: wanggezhuang.depotId, note: '半年度盘点' }));
+    const st = await openStocktake(
+      ctx,
+      coordinator,
+      stocktakeOpenInput.parse({ depotId: wanggezhuang.depotId, note: '半年度盘点' }),
+    );
     at(165, '11:30');
     const counts = st.lines.map((l, i) => {
-      if (i === 0 && l.bookQuantity >= 2) return { lineId: l.lineId, countedQuantity: l.bookQuantity - 2, reason: '搬运破损，账实不符' };
-      if (i === 1) return { lineId: l.lineId, countedQuantity: l.bookQuantity + 1, reason: '前次出库少发一件' };
+      if (i === 0 && l.bookQuantity >= 2)
+        return { lineId: l.lineId, countedQuantity: l.bookQuantity - 2, reason: '搬运破损，账实不符' };
+      if (i === 1)
+        return { lineId: l.lineId, countedQuantity: l.bookQuantity + 1, reason: '前次出库少发一件' };
       return { lineId: l.lineId, countedQuantity: l.bookQuantity };
     });
-    await countStocktake(ctx, coordinator, stocktakeCountInput.parse({ stocktakeId: st.stocktakeId, counts }));
+    await countStocktake(
+      ctx,
+      coordinator,
+      stocktakeCountInput.parse({ stocktakeId: st.stocktakeId, counts }),
+    );
     at(165, '15:00');
     await approveStocktake(ctx, coordinator, st.stocktakeId);
   });
   on(172, '10:00', async () => {
-    await receive(city.depotId, 'procurement', [newLot(water, 2_000, dayDate(172), '演示供应商丙')], '饮用水轮换补充');
+    await receive(
+      city.depotId,
+      'procurement',
+      [newLot(water, 2_000, dayDate(172), '演示供应商丙')],
+      '饮用水轮换补充',
+    );
   });
 
   events.sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));

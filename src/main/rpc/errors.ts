@@ -11,7 +11,8 @@ export function fieldLabel(locale: Locale, path: string): string {
   const segments = path.split('.').filter((s) => s !== '');
   segments.forEach((segment, i) => {
     if (/^\d+$/.test(segment)) {
-      if (ROW_LISTS.has(segments[i - 1] ?? '')) parts.push(t(locale, 'field.line', { n: String(Number(segment) + 1) }));
+      if (ROW_LISTS.has(segments[i - 1] ?? ''))
+        parts.push(t(locale, 'field.line', { n: String(Number(segment) + 1) }));
       return;
     }
     if (ROW_LISTS.has(segment) && /^\d+$/.test(segments[i + 1] ?? '')) return;
@@ -24,7 +25,11 @@ export function fieldLabel(locale: Locale, path: string): string {
 /** Maps one zod issue to a message key; our own refinements already carry a key as message. */
 export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
   const path = issue.path.map(String).join('.');
-  const at = (key: MessageKey, params: Record<string, string | number> = {}): FieldIssue => ({ path, key, params });
+  const at = (key: MessageKey, params: Record<string, string | number> = {}): FieldIssue => ({
+    path,
+    key,
+    params,
+  });
   if (isMessageKey(issue.message)) {
     const params = issue.code === 'custom' ? ((issue.params ?? {}) as Record<string, string | number>) : {};
     return at(issue.message, params);
@@ -40,9 +45,12 @@ export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
     }
     case 'too_small': {
       const min = Number(issue.minimum);
-      if (issue.origin === 'string') return min <= 1 ? at('validation.textEmpty') : at('validation.textMin', { min });
+      if (issue.origin === 'string')
+        return min <= 1 ? at('validation.textEmpty') : at('validation.textMin', { min });
       if (issue.origin === 'array') return at('validation.listMin', { min });
-      return min === 0 && !issue.inclusive ? at('validation.positive') : at('validation.min', { min: issue.inclusive ? min : min + 1 });
+      return min === 0 && !issue.inclusive
+        ? at('validation.positive')
+        : at('validation.min', { min: issue.inclusive ? min : min + 1 });
     }
     case 'too_big': {
       const max = Number(issue.maximum);
@@ -54,8 +62,11 @@ export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
       return at('validation.oneOf', { options: issue.values.map(String).join(' / ') });
     case 'invalid_union': {
       // A union of literals (topClass: 1 | 2 | 3) lists its options like an enumeration.
-      const options = issue.errors.flat().flatMap((e) => (e.code === 'invalid_value' ? e.values.map(String) : [null]));
-      if (options.length > 0 && options.every((o) => o !== null)) return at('validation.oneOf', { options: options.join(' / ') });
+      const options = issue.errors
+        .flat()
+        .flatMap((e) => (e.code === 'invalid_value' ? e.values.map(String) : [null]));
+      if (options.length > 0 && options.every((o) => o !== null))
+        return at('validation.oneOf', { options: options.join(' / ') });
       return at('validation.format');
     }
     case 'unrecognized_keys':
@@ -65,7 +76,10 @@ export function zodIssueToField(issue: z.core.$ZodIssue): FieldIssue {
   }
 }
 
-function localizeParams(locale: Locale, params: Record<string, string | number>): Record<string, string | number> {
+function localizeParams(
+  locale: Locale,
+  params: Record<string, string | number>,
+): Record<string, string | number> {
   // A parameter may itself be a message key (a type name, say): translate it too.
   return Object.fromEntries(
     Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && isMessageKey(v) ? t(locale, v) : v]),
@@ -80,12 +94,20 @@ export function toRpcError(locale: Locale, error: AppError): RpcError {
   }));
   let message = t(locale, error.key, localizeParams(locale, error.params));
   // The whole input has no label (path ''): then the problem alone, not "：problem".
-  const labelled = (label: string, text: string) => (label === '' ? text : `${label}${locale === 'en' ? ': ' : '：'}${text}`);
+  const labelled = (label: string, text: string) =>
+    label === '' ? text : `${label}${locale === 'en' ? ': ' : '：'}${text}`;
   const first = fields[0];
   // A field problem names its field: "第 2 行 · 原因：…" (unless the sentence already says it).
-  const unnamed = first !== undefined && (error.key === 'error.BAD_INPUT' || (first.message === message && !message.includes(first.label)));
+  const unnamed =
+    first !== undefined &&
+    (error.key === 'error.BAD_INPUT' || (first.message === message && !message.includes(first.label)));
   if (error.code === 'BAD_INPUT' && first && unnamed) {
-    const more = fields.length > 1 ? (locale === 'en' ? ` (and ${fields.length - 1} more)` : `（另有 ${fields.length - 1} 处）`) : '';
+    const more =
+      fields.length > 1
+        ? locale === 'en'
+          ? ` (and ${fields.length - 1} more)`
+          : `（另有 ${fields.length - 1} 处）`
+        : '';
     message = `${labelled(first.label, first.message)}${more}`;
   } else if (fields.length === 1 && fields[0]!.message !== message) {
     message = labelled(fields[0]!.label, message);
@@ -105,4 +127,3 @@ export function badInput(issues: readonly z.core.$ZodIssue[]): AppError {
   });
   return new AppError('BAD_INPUT', 'error.BAD_INPUT', {}, fields);
 }
-

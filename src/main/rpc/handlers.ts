@@ -14,11 +14,24 @@ import { createDepot, listDepots, updateDepot } from '../services/depot.service'
 import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listCategories, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
-import { issueStock, receiveStock, reverseMovement, scrapStock, transferStock } from '../services/stock.service';
+import {
+  issueStock,
+  receiveStock,
+  reverseMovement,
+  scrapStock,
+  transferStock,
+} from '../services/stock.service';
 import { listBalances } from '../services/balances.service';
 import { getBatch, listMovements, stockMatrix } from '../services/stock-query.service';
 import { listBelowQuota, listExpiring } from '../services/stock-warnings.service';
-import { approveStocktake, cancelStocktake, countStocktake, getStocktake, listStocktakes, openStocktake } from '../services/stocktake.service';
+import {
+  approveStocktake,
+  cancelStocktake,
+  countStocktake,
+  getStocktake,
+  listStocktakes,
+  openStocktake,
+} from '../services/stocktake.service';
 import { createUser, getUser, listUsers, resetPassword, updateUser } from '../services/user.service';
 
 /** The demo data set, provided by the composition root (it needs the whole app to seed). */

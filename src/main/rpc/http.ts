@@ -98,7 +98,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 export async function startHttpServer(dispatch: Dispatch, options: HttpOptions = {}): Promise<HttpServer> {
   const host = options.host ?? '127.0.0.1';
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const staticDir = options.staticDir && existsSync(path.join(options.staticDir, 'index.html')) ? path.resolve(options.staticDir) : null;
+  const staticDir =
+    options.staticDir && existsSync(path.join(options.staticDir, 'index.html'))
+      ? path.resolve(options.staticDir)
+      : null;
   let acceptedHosts = new Set<string>();
 
   const server = createServer(async (req, res) => {
@@ -124,7 +127,12 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
     }
   });
 
-  async function handleRpc(req: IncomingMessage, res: ServerResponse, url: URL, locale: ReturnType<typeof resolveLocale>) {
+  async function handleRpc(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    locale: ReturnType<typeof resolveLocale>,
+  ) {
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST' }).end();
       return;
@@ -154,7 +162,8 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
     }
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const response = await dispatch({
-      procedure: typeof envelope.procedure === 'string' ? envelope.procedure : (url.searchParams.get('p') ?? ''),
+      procedure:
+        typeof envelope.procedure === 'string' ? envelope.procedure : (url.searchParams.get('p') ?? ''),
       input: envelope.input,
       token: bearer,
       locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
@@ -165,7 +174,9 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
 
   function serveStatic(pathname: string, res: ServerResponse) {
     if (!staticDir) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Relief Depot: only /rpc is served (no built UI).\n');
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Relief Depot: only /rpc is served (no built UI).\n');
       return;
     }
     const relative = decodeURIComponent(pathname).replace(/^\/+/, '');
@@ -191,7 +202,9 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
   });
   const port = (server.address() as AddressInfo).port;
   acceptedHosts = new Set(
-    [host, '127.0.0.1', 'localhost', ...(options.allowedHosts ?? [])].map((h) => `${h}:${port}`.toLowerCase()),
+    [host, '127.0.0.1', 'localhost', ...(options.allowedHosts ?? [])].map((h) =>
+      `${h}:${port}`.toLowerCase(),
+    ),
   );
   return {
     server,

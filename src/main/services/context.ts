@@ -20,7 +20,11 @@ export interface SecurityConfig {
   maxLoginFailures: number;
 }
 
-export const DEFAULT_SECURITY: SecurityConfig = { scryptN: 2 ** 17, sessionIdleMinutes: 8 * 60, maxLoginFailures: 5 };
+export const DEFAULT_SECURITY: SecurityConfig = {
+  scryptN: 2 ** 17,
+  sessionIdleMinutes: 8 * 60,
+  maxLoginFailures: 5,
+};
 
 export interface ServiceContext {
   db: Db;

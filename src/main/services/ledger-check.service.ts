@@ -12,24 +12,37 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   const started = performance.now();
   // One snapshot (PostgreSQL: repeatable read): the five reads see the same moment, even when
   // writes come in between them (other calls and other processes go on while this one awaits).
-  const { ledger, batches, balances, levels, reservations } = await ctx.dialect.readSnapshot(ctx.db, async (trx) => ({
-    // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
-    // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
-    ledger: await trx
-      .selectFrom('movements')
-      .select((eb) => ['batchId', eb.fn.sum<number>('quantity').as('total'), eb.fn.countAll<number>().as('n')])
-      .groupBy('batchId')
-      .execute(),
-    batches: await trx.selectFrom('batches').select(['batchId', 'depotId', 'materialId']).execute(),
-    balances: await trx.selectFrom('batchBalances').select(['batchId', 'depotId', 'materialId', 'onHand']).execute(),
-    levels: await trx.selectFrom('stockLevels').select(['depotId', 'materialId', 'onHand', 'reserved']).execute(),
-    reservations: await trx
-      .selectFrom('reservations')
-      .select((eb) => ['depotId', 'materialId', eb.fn.sum<number>('quantity').as('total')])
-      .where('status', '=', 'active')
-      .groupBy(['depotId', 'materialId'])
-      .execute(),
-  }));
+  const { ledger, batches, balances, levels, reservations } = await ctx.dialect.readSnapshot(
+    ctx.db,
+    async (trx) => ({
+      // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
+      // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
+      ledger: await trx
+        .selectFrom('movements')
+        .select((eb) => [
+          'batchId',
+          eb.fn.sum<number>('quantity').as('total'),
+          eb.fn.countAll<number>().as('n'),
+        ])
+        .groupBy('batchId')
+        .execute(),
+      batches: await trx.selectFrom('batches').select(['batchId', 'depotId', 'materialId']).execute(),
+      balances: await trx
+        .selectFrom('batchBalances')
+        .select(['batchId', 'depotId', 'materialId', 'onHand'])
+        .execute(),
+      levels: await trx
+        .selectFrom('stockLevels')
+        .select(['depotId', 'materialId', 'onHand', 'reserved'])
+        .execute(),
+      reservations: await trx
+        .selectFrom('reservations')
+        .select((eb) => ['depotId', 'materialId', eb.fn.sum<number>('quantity').as('total')])
+        .where('status', '=', 'active')
+        .groupBy(['depotId', 'materialId'])
+        .execute(),
+    }),
+  );
 
   const differences: Difference[] = [];
   let movements = 0;
@@ -59,13 +72,29 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     const recomputed = batchTotals.get(b.batchId) ?? 0;
     if (b.onHand < 0) negatives += 1;
     if (recomputed !== b.onHand) {
-      differences.push({ kind: 'batch', depotId: b.depotId, materialId: b.materialId, batchId: b.batchId, field: 'onHand', maintained: b.onHand, recomputed });
+      differences.push({
+        kind: 'batch',
+        depotId: b.depotId,
+        materialId: b.materialId,
+        batchId: b.batchId,
+        field: 'onHand',
+        maintained: b.onHand,
+        recomputed,
+      });
     }
   }
   for (const [batchId, total] of batchTotals) {
     if (!seenBatches.has(batchId) && total !== 0) {
       const { depotId, materialId } = ownerOf.get(batchId)!;
-      differences.push({ kind: 'batch', depotId, materialId, batchId, field: 'onHand', maintained: 0, recomputed: total });
+      differences.push({
+        kind: 'batch',
+        depotId,
+        materialId,
+        batchId,
+        field: 'onHand',
+        maintained: 0,
+        recomputed: total,
+      });
     }
   }
 
@@ -77,7 +106,15 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     if (l.onHand < 0 || l.reserved < 0) negatives += 1;
     for (const field of ['onHand', 'reserved'] as const) {
       if (recomputed[field] !== l[field]) {
-        differences.push({ kind: 'depotMaterial', depotId: l.depotId, materialId: l.materialId, batchId: null, field, maintained: l[field], recomputed: recomputed[field] });
+        differences.push({
+          kind: 'depotMaterial',
+          depotId: l.depotId,
+          materialId: l.materialId,
+          batchId: null,
+          field,
+          maintained: l[field],
+          recomputed: recomputed[field],
+        });
       }
     }
   }
@@ -89,7 +126,15 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     const recomputed = { onHand: levelOnHand.get(k) ?? 0, reserved: levelReserved.get(k) ?? 0 };
     for (const field of ['onHand', 'reserved'] as const) {
       if (recomputed[field] !== 0) {
-        differences.push({ kind: 'depotMaterial', depotId, materialId, batchId: null, field, maintained: 0, recomputed: recomputed[field] });
+        differences.push({
+          kind: 'depotMaterial',
+          depotId,
+          materialId,
+          batchId: null,
+          field,
+          maintained: 0,
+          recomputed: recomputed[field],
+        });
       }
     }
   }

@@ -16,16 +16,30 @@ export async function setQuota(ctx: ServiceContext, actor: Actor, input: z.outpu
       .where('materialId', '=', input.materialId)
       .executeTakeFirst();
     if (input.quantity === 0) {
-      await trx.deleteFrom('quotas').where('depotId', '=', input.depotId).where('materialId', '=', input.materialId).execute();
+      await trx
+        .deleteFrom('quotas')
+        .where('depotId', '=', input.depotId)
+        .where('materialId', '=', input.materialId)
+        .execute();
     } else {
       await trx
         .insertInto('quotas')
         .values({ ...input, updatedAt: at })
-        .onConflict((oc) => oc.columns(['depotId', 'materialId']).doUpdateSet({ quantity: input.quantity, updatedAt: at }))
+        .onConflict((oc) =>
+          oc.columns(['depotId', 'materialId']).doUpdateSet({ quantity: input.quantity, updatedAt: at }),
+        )
         .execute();
     }
     const after = { ...input, updatedAt: at };
-    return { result: after, audit: { entityType: 'quota', entityId: `${input.depotId}:${input.materialId}`, before: before ?? null, after } };
+    return {
+      result: after,
+      audit: {
+        entityType: 'quota',
+        entityId: `${input.depotId}:${input.materialId}`,
+        before: before ?? null,
+        after,
+      },
+    };
   });
 }
 

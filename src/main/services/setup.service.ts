@@ -19,9 +19,21 @@ export async function hasUsers(ctx: ServiceContext): Promise<boolean> {
   return (await ctx.db.selectFrom('users').select('userId').limit(1).executeTakeFirst()) !== undefined;
 }
 
-export async function setupStatus(ctx: ServiceContext, demoAccounts: readonly DemoAccount[]): Promise<z.output<typeof setupStatusOutput>> {
-  const [users, demo, settings] = await Promise.all([hasUsers(ctx), isDemoDatabase(ctx.db), getSettings(ctx.db)]);
-  return { needsSetup: !users, demo, demoAccounts: demo ? [...demoAccounts] : [], idleLockMinutes: settings.idleLockMinutes };
+export async function setupStatus(
+  ctx: ServiceContext,
+  demoAccounts: readonly DemoAccount[],
+): Promise<z.output<typeof setupStatusOutput>> {
+  const [users, demo, settings] = await Promise.all([
+    hasUsers(ctx),
+    isDemoDatabase(ctx.db),
+    getSettings(ctx.db),
+  ]);
+  return {
+    needsSetup: !users,
+    demo,
+    demoAccounts: demo ? [...demoAccounts] : [],
+    idleLockMinutes: settings.idleLockMinutes,
+  };
 }
 
 export async function assertFirstRun(ctx: ServiceContext): Promise<void> {

@@ -60,7 +60,9 @@ function toMovementDto(row: MovementQueryRow): MovementDto {
   return { ...row, type: row.type as MovementDto['type'], expiredOverride: row.expiredOverride === 1 };
 }
 
-const documentMovements = prepared((db, p: { docNo: string }) => movementQuery(db).where('mv.docNo', '=', p.docNo).orderBy('mv.movementId'));
+const documentMovements = prepared((db, p: { docNo: string }) =>
+  movementQuery(db).where('mv.docNo', '=', p.docNo).orderBy('mv.movementId'),
+);
 
 /** Every movement of one document, in posting order (what a posted document shows). */
 export async function loadDocument(db: DbOrTrx, docNo: string): Promise<MovementDto[]> {

@@ -40,7 +40,11 @@ function summaryQuery(db: DbOrTrx) {
       'o.displayName as openedBy',
       's.closedAt',
       'c.displayName as closedBy',
-      eb.selectFrom('stocktakeLines as l').whereRef('l.stocktakeId', '=', 's.stocktakeId').select(eb.fn.countAll<number>().as('n')).as('lineCount'),
+      eb
+        .selectFrom('stocktakeLines as l')
+        .whereRef('l.stocktakeId', '=', 's.stocktakeId')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('lineCount'),
       eb
         .selectFrom('stocktakeLines as l')
         .whereRef('l.stocktakeId', '=', 's.stocktakeId')
@@ -58,14 +62,21 @@ function summaryQuery(db: DbOrTrx) {
 }
 
 function toSummary(row: Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number]): Summary {
-  return { ...row, lineCount: Number(row.lineCount ?? 0), countedCount: Number(row.countedCount ?? 0), differenceCount: Number(row.differenceCount ?? 0) };
+  return {
+    ...row,
+    lineCount: Number(row.lineCount ?? 0),
+    countedCount: Number(row.countedCount ?? 0),
+    differenceCount: Number(row.differenceCount ?? 0),
+  };
 }
 
 export async function getStocktake(db: DbOrTrx, stocktakeId: number): Promise<StocktakeDto> {
   const head = await summaryQuery(db).where('s.stocktakeId', '=', stocktakeId).executeTakeFirst();
   if (!head) {
     const params = { id: String(stocktakeId) };
-    throw new AppError('NOT_FOUND', 'stocktake.notFound', params, [{ path: 'stocktakeId', key: 'stocktake.notFound', params }]);
+    throw new AppError('NOT_FOUND', 'stocktake.notFound', params, [
+      { path: 'stocktakeId', key: 'stocktake.notFound', params },
+    ]);
   }
   const lines = await db
     .selectFrom('stocktakeLines as l')
@@ -92,11 +103,17 @@ export async function getStocktake(db: DbOrTrx, stocktakeId: number): Promise<St
     .execute();
   return {
     ...toSummary(head),
-    lines: lines.map((l) => ({ ...l, difference: l.countedQuantity === null ? null : l.countedQuantity - l.bookQuantity })),
+    lines: lines.map((l) => ({
+      ...l,
+      difference: l.countedQuantity === null ? null : l.countedQuantity - l.bookQuantity,
+    })),
   };
 }
 
-export async function listStocktakes(db: DbOrTrx, input: z.output<typeof stocktakeListInput>): Promise<Summary[]> {
+export async function listStocktakes(
+  db: DbOrTrx,
+  input: z.output<typeof stocktakeListInput>,
+): Promise<Summary[]> {
   let q = summaryQuery(db);
   if (input.depotId !== undefined) q = q.where('s.depotId', '=', input.depotId);
   if (input.status !== undefined) q = q.where('s.status', '=', input.status);
@@ -105,17 +122,25 @@ export async function listStocktakes(db: DbOrTrx, input: z.output<typeof stockta
 
 /** The open stocktake, locked until the write ends: two approvals of one count cannot both post. */
 async function requireOpen(trx: Trx, dialect: Dialect, actor: Actor, stocktakeId: number) {
-  const st = await dialect.forUpdate(trx.selectFrom('stocktakes').selectAll().where('stocktakeId', '=', stocktakeId)).executeTakeFirst();
+  const st = await dialect
+    .forUpdate(trx.selectFrom('stocktakes').selectAll().where('stocktakeId', '=', stocktakeId))
+    .executeTakeFirst();
   if (!st) {
     const params = { id: String(stocktakeId) };
-    throw new AppError('NOT_FOUND', 'stocktake.notFound', params, [{ path: 'stocktakeId', key: 'stocktake.notFound', params }]);
+    throw new AppError('NOT_FOUND', 'stocktake.notFound', params, [
+      { path: 'stocktakeId', key: 'stocktake.notFound', params },
+    ]);
   }
   assertDepotScope(actor, await requireDepot(trx, st.depotId));
   if (st.status !== 'open') throw new AppError('CONFLICT', 'stocktake.notOpen', { docNo: st.docNo });
   return st;
 }
 
-export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.output<typeof stocktakeOpenInput>): Promise<StocktakeDto> {
+export async function openStocktake(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof stocktakeOpenInput>,
+): Promise<StocktakeDto> {
   return write(ctx, actor, 'stocktake.open', async (trx, { instant, iso }) => {
     // Exclusive on the depot: stock writes share-lock it (writableDepot), so none is half-way
     // through while the book quantities are frozen.
@@ -127,11 +152,19 @@ export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.
       .where('depotId', '=', depot.depotId)
       .where('status', '=', 'open')
       .executeTakeFirst();
-    if (open) throw new AppError('CONFLICT', 'stocktake.alreadyOpen', { depot: depot.name, docNo: open.docNo });
+    if (open)
+      throw new AppError('CONFLICT', 'stocktake.alreadyOpen', { depot: depot.name, docNo: open.docNo });
     const docNo = await nextDocNo(trx, 'stocktake', instant);
     const { stocktakeId } = await trx
       .insertInto('stocktakes')
-      .values({ docNo, depotId: depot.depotId, status: 'open', note: input.note ?? null, openedAt: iso, openedBy: actor.userId })
+      .values({
+        docNo,
+        depotId: depot.depotId,
+        status: 'open',
+        note: input.note ?? null,
+        openedAt: iso,
+        openedBy: actor.userId,
+      })
       .returning('stocktakeId')
       .executeTakeFirstOrThrow();
     // Freeze: every batch with stock in the depot, with its book quantity now.
@@ -144,17 +177,27 @@ export async function openStocktake(ctx: ServiceContext, actor: Actor, input: z.
     for (let i = 0; i < batches.length; i += 500) {
       await trx
         .insertInto('stocktakeLines')
-        .values(batches.slice(i, i + 500).map((b) => ({ stocktakeId, batchId: b.batchId, bookQuantity: b.onHand })))
+        .values(
+          batches.slice(i, i + 500).map((b) => ({ stocktakeId, batchId: b.batchId, bookQuantity: b.onHand })),
+        )
         .execute();
     }
     return {
       result: await getStocktake(trx, stocktakeId),
-      audit: { entityType: 'stocktake', entityId: docNo, after: { depotId: depot.depotId, lines: batches.length } },
+      audit: {
+        entityType: 'stocktake',
+        entityId: docNo,
+        after: { depotId: depot.depotId, lines: batches.length },
+      },
     };
   });
 }
 
-export async function countStocktake(ctx: ServiceContext, actor: Actor, input: z.output<typeof stocktakeCountInput>): Promise<StocktakeDto> {
+export async function countStocktake(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof stocktakeCountInput>,
+): Promise<StocktakeDto> {
   return write(ctx, actor, 'stocktake.count', async (trx) => {
     const st = await requireOpen(trx, ctx.dialect, actor, input.stocktakeId);
     const before: unknown[] = [];
@@ -167,7 +210,9 @@ export async function countStocktake(ctx: ServiceContext, actor: Actor, input: z
         .executeTakeFirst();
       if (!line) {
         const params = { id: String(c.lineId) };
-        throw new AppError('NOT_FOUND', 'stocktake.lineNotFound', params, [{ path: `counts.${i}.lineId`, key: 'stocktake.lineNotFound', params }]);
+        throw new AppError('NOT_FOUND', 'stocktake.lineNotFound', params, [
+          { path: `counts.${i}.lineId`, key: 'stocktake.lineNotFound', params },
+        ]);
       }
       before.push({ lineId: line.lineId, countedQuantity: line.countedQuantity, reason: line.reason });
       await trx
@@ -176,7 +221,10 @@ export async function countStocktake(ctx: ServiceContext, actor: Actor, input: z
         .where('lineId', '=', c.lineId)
         .execute();
     }
-    return { result: await getStocktake(trx, st.stocktakeId), audit: { entityType: 'stocktake', entityId: st.docNo, before, after: input.counts } };
+    return {
+      result: await getStocktake(trx, st.stocktakeId),
+      audit: { entityType: 'stocktake', entityId: st.docNo, before, after: input.counts },
+    };
   });
 }
 
@@ -208,7 +256,10 @@ export async function approveStocktake(
         'BAD_INPUT',
         'validation.reasonRequired',
         {},
-        missingReason.map(({ i }) => ({ path: `lines.${i}.reason`, key: 'validation.reasonRequired' as const })),
+        missingReason.map(({ i }) => ({
+          path: `lines.${i}.reason`,
+          key: 'validation.reasonRequired' as const,
+        })),
       );
     }
     const ids: number[] = [];
@@ -237,19 +288,36 @@ export async function approveStocktake(
       .execute();
     return {
       result: { stocktake: await getStocktake(trx, stocktakeId), movements: await loadMovements(trx, ids) },
-      audit: { entityType: 'stocktake', entityId: st.docNo, before: { status: 'open' }, after: { status: 'approved', movementIds: ids } },
+      audit: {
+        entityType: 'stocktake',
+        entityId: st.docNo,
+        before: { status: 'open' },
+        after: { status: 'approved', movementIds: ids },
+      },
     };
   });
 }
 
-export async function cancelStocktake(ctx: ServiceContext, actor: Actor, stocktakeId: number): Promise<StocktakeDto> {
+export async function cancelStocktake(
+  ctx: ServiceContext,
+  actor: Actor,
+  stocktakeId: number,
+): Promise<StocktakeDto> {
   return write(ctx, actor, 'stocktake.cancel', async (trx, { iso }) => {
     const st = await requireOpen(trx, ctx.dialect, actor, stocktakeId);
-    await trx.updateTable('stocktakes').set({ status: 'cancelled', closedAt: iso, closedBy: actor.userId }).where('stocktakeId', '=', stocktakeId).execute();
+    await trx
+      .updateTable('stocktakes')
+      .set({ status: 'cancelled', closedAt: iso, closedBy: actor.userId })
+      .where('stocktakeId', '=', stocktakeId)
+      .execute();
     return {
       result: await getStocktake(trx, stocktakeId),
-      audit: { entityType: 'stocktake', entityId: st.docNo, before: { status: 'open' }, after: { status: 'cancelled' } },
+      audit: {
+        entityType: 'stocktake',
+        entityId: st.docNo,
+        before: { status: 'open' },
+        after: { status: 'cancelled' },
+      },
     };
   });
 }
-

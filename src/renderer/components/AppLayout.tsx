@@ -27,8 +27,11 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
       }).filter((g) => g !== null),
     [can, t],
   );
-  const selected = pages.find((p) => p.nav && (currentPath === p.path || currentPath.startsWith(`${p.path}/`)))?.path;
-  const myDepots = user?.role === 'keeper' ? depots.filter((d) => user.depotIds.includes(d.depotId)).map((d) => d.name) : [];
+  const selected = pages.find(
+    (p) => p.nav && (currentPath === p.path || currentPath.startsWith(`${p.path}/`)),
+  )?.path;
+  const myDepots =
+    user?.role === 'keeper' ? depots.filter((d) => user.depotIds.includes(d.depotId)).map((d) => d.name) : [];
 
   return (
     <Layout style={{ minHeight: '100%' }}>
@@ -41,7 +44,18 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
         className="no-print"
         style={{ position: 'sticky', top: 0, height: '100vh' }}
       >
-        <div style={{ height: 48, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, fontSize: 15, color: '#1677ff', letterSpacing: 2 }}>
+        <div
+          style={{
+            height: 48,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            fontWeight: 600,
+            fontSize: 15,
+            color: '#1677ff',
+            letterSpacing: 2,
+          }}
+        >
           {t('brandShort')}
         </div>
         {/* The menu scrolls on its own, between the brand and the collapse trigger (48px each). */}
@@ -50,13 +64,31 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
         </div>
       </Sider>
       <Layout>
-        <Header className="no-print" style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
-          <Typography.Text strong style={{ fontSize: 15 }}>{t('appName')}</Typography.Text>
+        <Header
+          className="no-print"
+          style={{
+            background: '#fff',
+            padding: '0 16px',
+            height: 48,
+            lineHeight: '48px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            borderBottom: '1px solid #f0f0f0',
+          }}
+        >
+          <Typography.Text strong style={{ fontSize: 15 }}>
+            {t('appName')}
+          </Typography.Text>
           <Space size="middle">
             <span data-testid="current-user">
               {user?.displayName} <Tag color="blue">{user ? terms(`role.${user.role}`) : ''}</Tag>
             </span>
-            {myDepots.length > 0 && <Typography.Text type="secondary">{t('depotsOf', { depots: myDepots.join('、') })}</Typography.Text>}
+            {myDepots.length > 0 && (
+              <Typography.Text type="secondary">
+                {t('depotsOf', { depots: myDepots.join('、') })}
+              </Typography.Text>
+            )}
             <Segmented
               size="small"
               aria-label={t('language')}
@@ -73,7 +105,15 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
             </Button>
           </Space>
         </Header>
-        {status.demo && <Alert banner type="warning" message={t('demoBanner')} data-testid="demo-banner" className="no-print" />}
+        {status.demo && (
+          <Alert
+            banner
+            type="warning"
+            message={t('demoBanner')}
+            data-testid="demo-banner"
+            className="no-print"
+          />
+        )}
         <Content style={{ padding: 16, minWidth: 0 }}>{children}</Content>
       </Layout>
     </Layout>

@@ -51,7 +51,16 @@ function fit(text: string, width: number): string {
   return `${out}…`;
 }
 
-export function BarChart({ data, ariaLabel, labelWidth = 96, valueWidth = 120, rowHeight = 24, color = '#1677ff', emptyText, testId }: Props) {
+export function BarChart({
+  data,
+  ariaLabel,
+  labelWidth = 96,
+  valueWidth = 120,
+  rowHeight = 24,
+  color = '#1677ff',
+  emptyText,
+  testId,
+}: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<string | null>(null);
@@ -90,7 +99,13 @@ export function BarChart({ data, ariaLabel, labelWidth = 96, valueWidth = 120, r
   return (
     <div ref={box} data-testid={testId} style={{ width: '100%' }}>
       {width > 0 && (
-        <svg width={width} height={height} role="img" aria-label={ariaLabel} style={{ display: 'block', fontSize: FONT_SIZE }}>
+        <svg
+          width={width}
+          height={height}
+          role="img"
+          aria-label={ariaLabel}
+          style={{ display: 'block', fontSize: FONT_SIZE }}
+        >
           {data.map((d, i) => {
             const y = i * rowHeight;
             const mid = y + rowHeight / 2;
@@ -113,18 +128,35 @@ export function BarChart({ data, ariaLabel, labelWidth = 96, valueWidth = 120, r
                 data-bar={d.key}
               >
                 <title>{title}</title>
-                <rect x={0} y={y} width={width} height={rowHeight} fill={active ? '#f0f5ff' : 'transparent'} />
+                <rect
+                  x={0}
+                  y={y}
+                  width={width}
+                  height={rowHeight}
+                  fill={active ? '#f0f5ff' : 'transparent'}
+                />
                 <text x={labelWidth} y={mid} textAnchor="end" dominantBaseline="central" fill="#333">
                   {fit(d.label, labelWidth)}
                 </text>
-                <rect x={barX} y={mid - barHeight / 2} width={w} height={barHeight} rx={2} fill={color} opacity={active ? 1 : 0.85} />
+                <rect
+                  x={barX}
+                  y={mid - barHeight / 2}
+                  width={w}
+                  height={barHeight}
+                  rx={2}
+                  fill={color}
+                  opacity={active ? 1 : 0.85}
+                />
                 <text
                   x={width - 4}
                   y={mid}
                   textAnchor="end"
                   dominantBaseline="central"
                   fill={d.muted ? '#999' : '#333'}
-                  style={{ fontVariantNumeric: 'tabular-nums', textDecoration: active && d.onClick ? 'underline' : undefined }}
+                  style={{
+                    fontVariantNumeric: 'tabular-nums',
+                    textDecoration: active && d.onClick ? 'underline' : undefined,
+                  }}
                 >
                   {d.display}
                 </text>

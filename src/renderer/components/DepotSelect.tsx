@@ -18,12 +18,19 @@ export function DepotSelect({ mine = false, includeInactive = false, ...props }:
       depots
         .filter((d) => includeInactive || d.active)
         .filter((d) => !mine || user?.role !== 'keeper' || user.depotIds.includes(d.depotId))
-        .map((d) => ({ value: d.depotId, label: d.name, search: `${d.code} ${d.name}`, level: terms(`level.${d.level}`) })),
+        .map((d) => ({
+          value: d.depotId,
+          label: d.name,
+          search: `${d.code} ${d.name}`,
+          level: terms(`level.${d.level}`),
+        })),
     [depots, includeInactive, mine, user, terms],
   );
   return (
     <Select<number>
-      showSearch={{ filterOption: (input, option) => (option?.search ?? '').toLowerCase().includes(input.toLowerCase()) }}
+      showSearch={{
+        filterOption: (input, option) => (option?.search ?? '').toLowerCase().includes(input.toLowerCase()),
+      }}
       options={options}
       optionRender={(o) => (
         <span>

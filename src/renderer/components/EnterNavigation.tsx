@@ -10,7 +10,15 @@
  * A widget that handles Enter itself (the material picker: a scanner types the code and Enter)
  * marks its wrapper `data-enter-self` and calls `next()` from `useEnterNavigation()`.
  */
-import { createContext, useCallback, useContext, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 export interface EnterNav {
   /** Focuses the field after `from` (an element inside a field), or submits when it is the last. */
@@ -27,7 +35,8 @@ export function useEnterNavigation(): EnterNav | null {
   return useContext(EnterNavContext);
 }
 
-const FIELD_SELECTOR = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), textarea';
+const FIELD_SELECTOR =
+  'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), textarea';
 
 function isField(el: Element): el is HTMLInputElement | HTMLTextAreaElement {
   if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) return false;
@@ -65,7 +74,10 @@ export function EnterNavigation({ onSubmit, children, className }: Props) {
   const submitRef = useRef(onSubmit);
   submitRef.current = onSubmit;
 
-  const fields = useCallback(() => [...(ref.current?.querySelectorAll(FIELD_SELECTOR) ?? [])].filter(isField), []);
+  const fields = useCallback(
+    () => [...(ref.current?.querySelectorAll(FIELD_SELECTOR) ?? [])].filter(isField),
+    [],
+  );
 
   const nav = useMemo<EnterNav>(() => {
     const submit = () => submitRef.current();
@@ -81,7 +93,9 @@ export function EnterNavigation({ onSubmit, children, className }: Props) {
       },
       nextAfter(container) {
         const following = fields().find(
-          (f) => !container.contains(f) && (container.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+          (f) =>
+            !container.contains(f) &&
+            (container.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
         );
         if (following) focusField(following);
         else submit();

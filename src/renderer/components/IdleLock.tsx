@@ -49,11 +49,24 @@ export function IdleLock() {
   };
 
   return (
-    <Modal open title={t('locked')} footer={null} closable={false} maskClosable={false} keyboard={false} width={380} styles={{ mask: { backdropFilter: 'blur(6px)', background: 'rgba(0,0,0,0.55)' } }}>
+    <Modal
+      open
+      title={t('locked')}
+      footer={null}
+      closable={false}
+      maskClosable={false}
+      keyboard={false}
+      width={380}
+      styles={{ mask: { backdropFilter: 'blur(6px)', background: 'rgba(0,0,0,0.55)' } }}
+    >
       <p>{t('lockedHint')}</p>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       <Form layout="vertical" onFinish={unlock}>
-        <Form.Item name="password" label={user.displayName} rules={[{ required: true, message: t('required') }]}>
+        <Form.Item
+          name="password"
+          label={user.displayName}
+          rules={[{ required: true, message: t('required') }]}
+        >
           <Input.Password autoFocus autoComplete="current-password" />
         </Form.Item>
         <div style={{ display: 'flex', justifyContent: 'space-between' }}>

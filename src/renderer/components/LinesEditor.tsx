@@ -88,7 +88,14 @@ export function LinesEditor<L>({ form, columns, isBlank, newLine, lines }: Props
             dataSource={fields}
             scroll={{ x: columns.reduce((sum, c) => sum + (c.width ?? 160), 88) }}
             columns={[
-              { key: 'no', title: t('no'), width: 48, align: 'right', className: 'num', render: (_: unknown, __: unknown, i: number) => i + 1 },
+              {
+                key: 'no',
+                title: t('no'),
+                width: 48,
+                align: 'right',
+                className: 'num',
+                render: (_: unknown, __: unknown, i: number) => i + 1,
+              },
               ...columns.map((c) => ({
                 key: c.key,
                 title: c.title,
@@ -110,7 +117,14 @@ export function LinesEditor<L>({ form, columns, isBlank, newLine, lines }: Props
                 render: (_: unknown, field: { name: number }, index: number) =>
                   index === fields.length - 1 && isBlank(lines?.[index]) ? null : (
                     <Tooltip title={t('removeLine')}>
-                      <Button type="link" size="small" danger aria-label={t('removeLine')} onClick={() => remove(field.name)} style={{ padding: 0 }}>
+                      <Button
+                        type="link"
+                        size="small"
+                        danger
+                        aria-label={t('removeLine')}
+                        onClick={() => remove(field.name)}
+                        style={{ padding: 0 }}
+                      >
                         {t('remove')}
                       </Button>
                     </Tooltip>
@@ -125,7 +139,11 @@ export function LinesEditor<L>({ form, columns, isBlank, newLine, lines }: Props
 }
 
 /** A rule for a line's field: required unless the whole line is blank. */
-export function lineRequired<L>(index: number, isBlank: (line: L | undefined) => boolean, message: string): Rule {
+export function lineRequired<L>(
+  index: number,
+  isBlank: (line: L | undefined) => boolean,
+  message: string,
+): Rule {
   return ({ getFieldValue }) => ({
     validator: async (_, value: unknown) => {
       if (isBlank(getFieldValue(['lines', index]) as L | undefined)) return;
@@ -135,7 +153,10 @@ export function lineRequired<L>(index: number, isBlank: (line: L | undefined) =>
 }
 
 /** The lines that carry something, with each one's index in the form (server errors name the former). */
-export function filledLines<L>(lines: L[] | undefined, isBlank: (line: L | undefined) => boolean): { line: L; formIndex: number }[] {
+export function filledLines<L>(
+  lines: L[] | undefined,
+  isBlank: (line: L | undefined) => boolean,
+): { line: L; formIndex: number }[] {
   return (lines ?? []).map((line, formIndex) => ({ line, formIndex })).filter(({ line }) => !isBlank(line));
 }
 
@@ -162,8 +183,14 @@ export function applyLineErrors(
     return { ...f, path: parts.join('.') };
   });
   const message = applyServerErrors(form, new RpcFailure(error.code, error.message, fields));
-  const first = fields.find((f) => form.getFieldError(f.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))).length > 0);
-  if (first) form.scrollToField(first.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)), { block: 'center' });
+  const first = fields.find(
+    (f) => form.getFieldError(f.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))).length > 0,
+  );
+  if (first)
+    form.scrollToField(
+      first.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+      { block: 'center' },
+    );
   return message;
 }
 
@@ -175,7 +202,10 @@ function blockNonInteger(e: KeyboardEvent<HTMLInputElement>) {
 }
 
 /** A whole-number quantity in the material's unit: 12,000 顶. */
-export function QuantityInput({ unit, ...props }: Omit<InputNumberProps<number>, 'precision' | 'formatter' | 'parser'> & { unit?: string }) {
+export function QuantityInput({
+  unit,
+  ...props
+}: Omit<InputNumberProps<number>, 'precision' | 'formatter' | 'parser'> & { unit?: string }) {
   return (
     <InputNumber<number>
       min={1}

@@ -47,7 +47,8 @@ export function MaterialPicker({ value, onChange, selected, onEmptyEnter, ...pro
   // Keep the chosen material visible even when it is not in the current suggestions.
   const [chosen, setChosen] = useState<MaterialDto | undefined>();
   const current = [selected, chosen].find((m) => m && m.materialId === value);
-  const all = current && !options.some((o) => o.materialId === current.materialId) ? [current, ...options] : options;
+  const all =
+    current && !options.some((o) => o.materialId === current.materialId) ? [current, ...options] : options;
 
   const choose = (m: MaterialDto | undefined) => {
     setChosen(m);

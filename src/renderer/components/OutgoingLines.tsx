@@ -52,8 +52,13 @@ export interface OutgoingLine {
   quantity?: number | null;
 }
 
-export const isOutgoingBlank = (l: OutgoingLine | undefined) => !l || (!l.material && !l.batch && !l.quantity);
-export const newOutgoingLine = (): OutgoingLine => ({ material: undefined, batch: undefined, quantity: null });
+export const isOutgoingBlank = (l: OutgoingLine | undefined) =>
+  !l || (!l.material && !l.batch && !l.quantity);
+export const newOutgoingLine = (): OutgoingLine => ({
+  material: undefined,
+  batch: undefined,
+  quantity: null,
+});
 
 /** Keeps batches consistent: a line's batch goes when its material changes, all go when the depot does. */
 export function syncOutgoing(form: FormInstance, changed: Record<string, unknown>, depotField: string): void {
@@ -64,11 +69,15 @@ export function syncOutgoing(form: FormInstance, changed: Record<string, unknown
   (changed.lines as (OutgoingLine | undefined)[] | undefined)?.forEach((c, i) => {
     if (!c || !('material' in c)) return;
     const line = form.getFieldValue(['lines', i]) as OutgoingLine | undefined;
-    if (line?.batch && line.batch.materialId !== line.material?.materialId) form.setFieldValue(['lines', i, 'batch'], undefined);
+    if (line?.batch && line.batch.materialId !== line.material?.materialId)
+      form.setFieldValue(['lines', i, 'batch'], undefined);
   });
 }
 
-export function useOutgoingColumns(depotId: number | undefined, lines: OutgoingLine[] | undefined): LineColumn[] {
+export function useOutgoingColumns(
+  depotId: number | undefined,
+  lines: OutgoingLine[] | undefined,
+): LineColumn[] {
   const t = useMessages(outgoingMessages);
   const terms = useTerms();
   const day = today();
@@ -78,7 +87,10 @@ export function useOutgoingColumns(depotId: number | undefined, lines: OutgoingL
       title: <Required>{t('material')}</Required>,
       width: 300,
       render: ({ name, trailingBlank, leave }) => (
-        <Form.Item name={[name, 'material']} rules={[lineRequired(name, isOutgoingBlank, terms('validation.required'))]}>
+        <Form.Item
+          name={[name, 'material']}
+          rules={[lineRequired(name, isOutgoingBlank, terms('validation.required'))]}
+        >
           <MaterialCell onEmptyEnter={trailingBlank ? leave : undefined} />
         </Form.Item>
       ),
@@ -121,7 +133,10 @@ export function useOutgoingColumns(depotId: number | undefined, lines: OutgoingL
       width: 150,
       align: 'right',
       render: ({ name }) => (
-        <Form.Item name={[name, 'quantity']} rules={[lineRequired(name, isOutgoingBlank, terms('validation.required'))]}>
+        <Form.Item
+          name={[name, 'quantity']}
+          rules={[lineRequired(name, isOutgoingBlank, terms('validation.required'))]}
+        >
           <QuantityInput unit={lines?.[name]?.material?.unit} />
         </Form.Item>
       ),
@@ -131,10 +146,21 @@ export function useOutgoingColumns(depotId: number | undefined, lines: OutgoingL
 
 export function FefoNote() {
   const t = useMessages(outgoingMessages);
-  return <Alert type="info" showIcon style={{ marginBottom: 8, padding: '4px 12px' }} title={<span style={{ fontSize: 12 }}>{t('fefo')}</span>} />;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginBottom: 8, padding: '4px 12px' }}
+      title={<span style={{ fontSize: 12 }}>{t('fefo')}</span>}
+    />
+  );
 }
 
-export function toOutgoingInput(line: OutgoingLine): { materialId: number; quantity: number; batchId?: number } {
+export function toOutgoingInput(line: OutgoingLine): {
+  materialId: number;
+  quantity: number;
+  batchId?: number;
+} {
   return {
     materialId: line.material!.materialId,
     quantity: line.quantity!,
@@ -167,7 +193,14 @@ export function PickedBatches({ movements, title }: { movements: MovementDto[]; 
             </>
           ),
         },
-        { title: t('quantity'), key: 'q', align: 'right', className: 'num', width: 120, render: (_, r) => `${formatQuantity(Math.abs(r.quantity))} ${r.unit}` },
+        {
+          title: t('quantity'),
+          key: 'q',
+          align: 'right',
+          className: 'num',
+          width: 120,
+          render: (_, r) => `${formatQuantity(Math.abs(r.quantity))} ${r.unit}`,
+        },
       ]}
     />
   );

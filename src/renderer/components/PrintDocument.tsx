@@ -159,7 +159,10 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
           {doc.rows.map((row, i) => (
             <tr key={i}>
               {doc.columns.map((c) => (
-                <td key={c.key} className={c.align === 'right' ? 'num' : c.align === 'center' ? 'pd-center' : undefined}>
+                <td
+                  key={c.key}
+                  className={c.align === 'right' ? 'num' : c.align === 'center' ? 'pd-center' : undefined}
+                >
                   {row[c.key]}
                 </td>
               ))}
@@ -171,7 +174,10 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
             <tr>
               {(() => {
                 // 合计 spans the columns before the first total.
-                const first = Math.max(1, doc.columns.findIndex((c) => doc.totals![c.key] !== undefined));
+                const first = Math.max(
+                  1,
+                  doc.columns.findIndex((c) => doc.totals![c.key] !== undefined),
+                );
                 return [
                   <td key="label" colSpan={first} className="pd-center">
                     {t('total')}
@@ -206,7 +212,11 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
         ))}
       </div>
       <footer className="pd-foot">
-        <span>{doc.preparedBy ? t('preparedBy', { name: doc.preparedBy.name, time: formatTime(doc.preparedBy.at) }) : ''}</span>
+        <span>
+          {doc.preparedBy
+            ? t('preparedBy', { name: doc.preparedBy.name, time: formatTime(doc.preparedBy.at) })
+            : ''}
+        </span>
         <span>{t('printedAt', { time: formatTime(new Date().toISOString()) })}</span>
       </footer>
     </article>

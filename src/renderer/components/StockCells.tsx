@@ -88,12 +88,17 @@ async function fetchStock(depotId: number, materialId: number): Promise<Material
   const batches = [...batchPage.rows].sort((a, b) => byExpiry(a, b, day));
   const level = levelPage.rows[0];
   const available = level?.available ?? 0;
-  const expiredOnHand = batches.filter((b) => b.expiresOn !== null && b.expiresOn < day).reduce((s, b) => s + b.onHand, 0);
+  const expiredOnHand = batches
+    .filter((b) => b.expiresOn !== null && b.expiresOn < day)
+    .reduce((s, b) => s + b.onHand, 0);
   const usable = batches.reduce((s, b) => s + b.onHand, 0) - expiredOnHand;
   return { batches, available, fefoAvailable: Math.max(0, Math.min(available, usable)), expiredOnHand };
 }
 
-export function useMaterialStock(depotId: number | undefined, materialId: number | undefined): MaterialStock | null {
+export function useMaterialStock(
+  depotId: number | undefined,
+  materialId: number | undefined,
+): MaterialStock | null {
   const [state, setState] = useState<{ key: string; stock: MaterialStock } | null>(null);
   const key = depotId && materialId ? `${depotId}:${materialId}` : null;
   useEffect(() => {
@@ -142,11 +147,18 @@ export function MaterialCell({
   );
 }
 
-function expiryTag(row: BalanceRow, day: string, warningDays: number | undefined, t: (k: 'expired' | 'expiring') => string) {
+function expiryTag(
+  row: BalanceRow,
+  day: string,
+  warningDays: number | undefined,
+  t: (k: 'expired' | 'expiring') => string,
+) {
   if (row.expiresOn === null) return null;
   if (row.expiresOn < day) return <Tag color="red">{t('expired')}</Tag>;
   if (warningDays !== undefined) {
-    const days = Math.round((Date.parse(`${row.expiresOn}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
+    const days = Math.round(
+      (Date.parse(`${row.expiresOn}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000,
+    );
     if (days <= warningDays) return <Tag color="orange">{t('expiring')}</Tag>;
   }
   return null;
@@ -190,7 +202,9 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
     if (!depotId || mode !== 'search') return;
     const rid = ++request.current;
     fetchBalancePage({ groupBy: 'batch', depotId, limit: 100 }).then(
-      (page) => rid === request.current && setFound([...page.rows].sort((a, b) => byExpiry(a, b, localDate(new Date()), true))),
+      (page) =>
+        rid === request.current &&
+        setFound([...page.rows].sort((a, b) => byExpiry(a, b, localDate(new Date()), true))),
       () => undefined,
     );
   }, [depotId, mode]);
@@ -204,7 +218,12 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
     <span>
       {mode === 'search' && `${r.materialCode} ${r.materialName} · `}
       {r.expiresOn
-        ? t('lotExpires', { lot: r.lotNo ?? '', date: r.expiresOn, qty: formatQuantity(r.onHand), unit: r.unit })
+        ? t('lotExpires', {
+            lot: r.lotNo ?? '',
+            date: r.expiresOn,
+            qty: formatQuantity(r.onHand),
+            unit: r.unit,
+          })
         : t('lotNoExpiry', { lot: r.lotNo ?? '', qty: formatQuantity(r.onHand), unit: r.unit })}{' '}
       {expiryTag(r, day, material?.warningDays, t)}
     </span>
@@ -236,7 +255,11 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
                 },
               }
         }
-        options={rows.map((r) => ({ value: r.batchId!, label: label(r), search: `${r.lotNo ?? ''} ${r.materialCode} ${r.materialName}` }))}
+        options={rows.map((r) => ({
+          value: r.batchId!,
+          label: label(r),
+          search: `${r.lotNo ?? ''} ${r.materialCode} ${r.materialName}`,
+        }))}
         onChange={(batchId) => {
           setSearch('');
           onChange?.(rows.find((r) => r.batchId === batchId));
@@ -250,7 +273,15 @@ export function BatchCell({ depotId, mode, material, value, onChange, onEmptyEnt
 }
 
 /** What the line can take: the chosen batch's balance, or the depot's available (FEFO) quantity. */
-export function StockHint({ depotId, material, batch }: { depotId?: number; material?: MaterialDto; batch?: BalanceRow }) {
+export function StockHint({
+  depotId,
+  material,
+  batch,
+}: {
+  depotId?: number;
+  material?: MaterialDto;
+  batch?: BalanceRow;
+}) {
   const t = useMessages(cellMessages);
   const stock = useMaterialStock(depotId, material?.materialId);
   if (!material || !depotId) return null;
@@ -263,7 +294,11 @@ export function StockHint({ depotId, material, batch }: { depotId?: number; mate
   }
   if (!stock) return null;
   return (
-    <Typography.Text type={stock.fefoAvailable > 0 ? 'secondary' : 'danger'} className="num" data-testid="stock-hint">
+    <Typography.Text
+      type={stock.fefoAvailable > 0 ? 'secondary' : 'danger'}
+      className="num"
+      data-testid="stock-hint"
+    >
       {t('available', { qty: formatQuantity(stock.fefoAvailable), unit: material.unit })}
       {stock.expiredOnHand > 0 && (
         <>

@@ -14,7 +14,9 @@ export function fieldName(path: string): (string | number)[] {
 export function applyServerErrors(form: FormInstance, error: unknown): string | null {
   if (!(error instanceof RpcFailure)) return String(error);
   const known = new Set(
-    Object.keys(form.getFieldsValue(true) as object).length > 0 ? collectNames(form.getFieldsValue(true) as object) : [],
+    Object.keys(form.getFieldsValue(true) as object).length > 0
+      ? collectNames(form.getFieldsValue(true) as object)
+      : [],
   );
   const onFields = error.fields.filter((f) => known.has(f.path));
   form.setFields(onFields.map((f) => ({ name: fieldName(f.path), errors: [f.message] })));

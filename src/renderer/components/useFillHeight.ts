@@ -5,7 +5,10 @@
  */
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
-export function useFillHeight<E extends HTMLElement = HTMLDivElement>(reserve: number, min = 240): [RefObject<E | null>, number] {
+export function useFillHeight<E extends HTMLElement = HTMLDivElement>(
+  reserve: number,
+  min = 240,
+): [RefObject<E | null>, number] {
   const ref = useRef<E | null>(null);
   const [height, setHeight] = useState(min);
   useLayoutEffect(() => {

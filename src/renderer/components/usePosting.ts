@@ -29,7 +29,10 @@ export interface Posting {
    * Runs one submission with the current key. Returns its result, or undefined when another is
    * running or it failed (then `onError` has put the problems on the form and returns the alert).
    */
-  post<R>(run: (idempotencyKey: string) => Promise<R>, onError: (error: unknown) => string | null): Promise<R | undefined>;
+  post<R>(
+    run: (idempotencyKey: string) => Promise<R>,
+    onError: (error: unknown) => string | null,
+  ): Promise<R | undefined>;
 }
 
 export function usePosting(): Posting {
@@ -42,24 +45,28 @@ export function usePosting(): Posting {
     keyRef.current = newIdempotencyKey();
   }, []);
 
-  const post = useCallback(async <R>(run: (key: string) => Promise<R>, onError: (error: unknown) => string | null) => {
-    if (busy.current) return undefined;
-    busy.current = true;
-    setPosting(true);
-    setAlert(null);
-    try {
-      const result = await run(keyRef.current);
-      keyRef.current = newIdempotencyKey();
-      return result;
-    } catch (error) {
-      if (!(error instanceof RpcFailure) || !UNCERTAIN.has(error.code)) keyRef.current = newIdempotencyKey();
-      setAlert(onError(error));
-      return undefined;
-    } finally {
-      busy.current = false;
-      setPosting(false);
-    }
-  }, []);
+  const post = useCallback(
+    async <R>(run: (key: string) => Promise<R>, onError: (error: unknown) => string | null) => {
+      if (busy.current) return undefined;
+      busy.current = true;
+      setPosting(true);
+      setAlert(null);
+      try {
+        const result = await run(keyRef.current);
+        keyRef.current = newIdempotencyKey();
+        return result;
+      } catch (error) {
+        if (!(error instanceof RpcFailure) || !UNCERTAIN.has(error.code))
+          keyRef.current = newIdempotencyKey();
+        setAlert(onError(error));
+        return undefined;
+      } finally {
+        busy.current = false;
+        setPosting(false);
+      }
+    },
+    [],
+  );
 
   return { posting, alert, setAlert, changed, key: () => keyRef.current, post };
 }
@@ -71,7 +78,8 @@ const DRAFT_PREFIX = 'relief-depot.draft.';
 function toJson(value: unknown): unknown {
   if (dayjs.isDayjs(value)) return { $date: value.format('YYYY-MM-DD') };
   if (Array.isArray(value)) return value.map(toJson);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
   return value;
 }
 

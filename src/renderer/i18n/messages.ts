@@ -12,7 +12,10 @@ export interface MessageSet<K extends string> {
   en: Dict<K>;
 }
 
-export function defineMessages<const Z extends Record<string, string>>(zh: Z, en: Dict<keyof Z & string>): MessageSet<keyof Z & string> {
+export function defineMessages<const Z extends Record<string, string>>(
+  zh: Z,
+  en: Dict<keyof Z & string>,
+): MessageSet<keyof Z & string> {
   return { 'zh-CN': zh, en };
 }
 
@@ -29,18 +32,26 @@ export function useLocale(): LocaleState {
 
 function fill(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 export type Translate<K extends string> = (key: K, params?: Record<string, string | number>) => string;
 
 export function useMessages<K extends string>(set: MessageSet<K>): Translate<K> {
   const { locale } = useLocale();
-  return useCallback((key: K, params?: Record<string, string | number>) => fill(set[locale][key], params), [locale, set]);
+  return useCallback(
+    (key: K, params?: Record<string, string | number>) => fill(set[locale][key], params),
+    [locale, set],
+  );
 }
 
 /** The shared catalogue (roles, levels, movement types, field names) that the server also uses. */
 export function useTerms(): (key: MessageKey, params?: Record<string, string | number>) => string {
   const { locale } = useLocale();
-  return useCallback((key: MessageKey, params?: Record<string, string | number>) => serverT(locale, key, params), [locale]);
+  return useCallback(
+    (key: MessageKey, params?: Record<string, string | number>) => serverT(locale, key, params),
+    [locale],
+  );
 }

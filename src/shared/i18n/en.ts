@@ -10,11 +10,13 @@ export const en: Messages = {
   'error.INSUFFICIENT_STOCK': 'Not enough available stock',
   'error.RATE_LIMITED': 'Too many attempts: please wait and try again',
   'error.INTERNAL': 'Internal error: try again later or contact the administrator',
-  'error.alreadySubmitted': 'This was already submitted (the same request is never posted twice); refresh to see the result',
+  'error.alreadySubmitted':
+    'This was already submitted (the same request is never posted twice); refresh to see the result',
   'error.busy': 'The database is busy (others are writing); try again. Nothing was saved.',
   'error.duplicate': 'A record with this value already exists',
   'error.duplicateValue': 'already in use',
-  'error.keyReused': 'This request key was already used for another operation ({procedure}); nothing was done',
+  'error.keyReused':
+    'This request key was already used for another operation ({procedure}); nothing was done',
   'error.implausible': 'Quantity out of range (must be below {max})',
   'reservation.notActive': 'Reservation {id} was already released or dispatched',
 
@@ -68,7 +70,8 @@ export const en: Messages = {
   'user.lastAdmin': 'This is the last active administrator: make someone else an administrator first',
   'user.cannotDeactivateSelf': 'You cannot deactivate your own account',
 
-  'stock.insufficient': 'Not enough "{material}" available in "{depot}": need {requested}, available {available}',
+  'stock.insufficient':
+    'Not enough "{material}" available in "{depot}": need {requested}, available {available}',
   'stock.batchInsufficient': 'Not enough in lot "{lotNo}": need {requested}, on hand {onHand}',
   'stock.batchNotFound': 'Batch not found (id {id})',
   'stock.batchMismatch': 'Lot "{lotNo}" is not of this depot or this material',

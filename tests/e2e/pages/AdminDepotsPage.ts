@@ -17,7 +17,15 @@ export class AdminDepotsPage {
     return this.page.getByTestId('depots-table');
   }
 
-  async create(fields: { code: string; name: string; level: string; parent?: string; address?: string; keeper?: string; phone?: string }) {
+  async create(fields: {
+    code: string;
+    name: string;
+    level: string;
+    parent?: string;
+    address?: string;
+    keeper?: string;
+    phone?: string;
+  }) {
     await this.page.getByRole('button', { name: '新增储备库' }).click();
     const d = this.drawer();
     await d.getByLabel('编码').fill(fields.code);

@@ -22,7 +22,17 @@ export class AdminMaterialsPage {
     await expect(this.drawer()).toBeVisible();
   }
 
-  async fill(fields: { code?: string; name?: string; spec?: string; unit?: string; topClass?: string; gbCode?: string; category?: string; shelfLife?: string; price?: string }) {
+  async fill(fields: {
+    code?: string;
+    name?: string;
+    spec?: string;
+    unit?: string;
+    topClass?: string;
+    gbCode?: string;
+    category?: string;
+    shelfLife?: string;
+    price?: string;
+  }) {
     const d = this.drawer();
     if (fields.code !== undefined) await d.getByLabel('物资编码').fill(fields.code);
     if (fields.name !== undefined) await d.getByLabel('物资名称').fill(fields.name);
@@ -42,7 +52,9 @@ export class AdminMaterialsPage {
   }
 
   async save() {
-    await this.drawer().getByRole('button', { name: /(^|\s)保\s?存$/ }).click();
+    await this.drawer()
+      .getByRole('button', { name: /(^|\s)保\s?存$/ })
+      .click();
   }
 
   async saveAndClose() {
@@ -51,7 +63,10 @@ export class AdminMaterialsPage {
 
   /** The error shown under a field of the drawer's form. */
   fieldError(label: string): Locator {
-    return this.drawer().locator('.ant-form-item').filter({ has: this.page.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
+    return this.drawer()
+      .locator('.ant-form-item')
+      .filter({ has: this.page.getByLabel(label, { exact: true }) })
+      .locator('.ant-form-item-explain-error');
   }
 
   async search(text: string) {

@@ -28,7 +28,9 @@ export class AdminQuotasPage {
   }
 
   row(code: string): Locator {
-    return this.table().locator('.ant-table-row').filter({ has: this.quotaInput(code) });
+    return this.table()
+      .locator('.ant-table-row')
+      .filter({ has: this.quotaInput(code) });
   }
 
   async save() {

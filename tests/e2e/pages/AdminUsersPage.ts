@@ -17,7 +17,13 @@ export class AdminUsersPage {
     return this.page.getByTestId('users-table');
   }
 
-  async create(fields: { username: string; displayName: string; role: string; depots?: string[]; password: string }) {
+  async create(fields: {
+    username: string;
+    displayName: string;
+    role: string;
+    depots?: string[];
+    password: string;
+  }) {
     await this.page.getByRole('button', { name: '新增用户' }).click();
     const d = this.dialog();
     await d.getByLabel('用户名').fill(fields.username);

@@ -30,6 +30,8 @@ export class MovementsPage {
   }
 
   typeTags(): Locator {
-    return this.rows().locator('.ant-tag').filter({ hasNotText: /红冲 |已红冲|指定过期批次/ });
+    return this.rows()
+      .locator('.ant-tag')
+      .filter({ hasNotText: /红冲 |已红冲|指定过期批次/ });
   }
 }

@@ -18,8 +18,18 @@ export class StockCardPage {
 
   /** The text of one column (by header title) in every loaded row. */
   async column(title: string): Promise<string[]> {
-    const headers = await this.page.getByTestId('card-movements').locator('.ant-table-thead th').allInnerTexts();
+    const headers = await this.page
+      .getByTestId('card-movements')
+      .locator('.ant-table-thead th')
+      .allInnerTexts();
     const index = headers.findIndex((h) => h.trim() === title);
-    return this.rows().evaluateAll((rows, i) => rows.map((r) => (r.querySelectorAll('.ant-table-cell')[i] as HTMLElement | undefined)?.innerText.trim() ?? ''), index);
+    return this.rows().evaluateAll(
+      (rows, i) =>
+        rows.map(
+          (r) =>
+            (r.querySelectorAll('.ant-table-cell')[i] as HTMLElement | undefined)?.innerText.trim() ?? '',
+        ),
+      index,
+    );
   }
 }

@@ -36,7 +36,10 @@ export class StockFormPage {
 
   /** The error shown under a field (antd's form item explanation). */
   fieldError(name: string): Locator {
-    return this.page.locator('.ant-form-item').filter({ has: this.field(name) }).locator('.ant-form-item-explain-error');
+    return this.page
+      .locator('.ant-form-item')
+      .filter({ has: this.field(name) })
+      .locator('.ant-form-item-explain-error');
   }
 
   /** Picks an option of a select by typing (as a keeper does) and Enter. */
@@ -44,7 +47,11 @@ export class StockFormPage {
     const input = this.field(name);
     await input.click();
     await input.fill(text);
-    await this.page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: optionText }).first().click();
+    await this.page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: optionText })
+      .first()
+      .click();
   }
 
   /** Scans a material code into a line: the code typed quickly, then Enter. */
@@ -74,12 +81,17 @@ export class StockFormPage {
   }
 
   async print() {
-    await this.posted().getByRole('button', { name: /打\s?印/ }).click();
+    await this.posted()
+      .getByRole('button', { name: /打\s?印/ })
+      .click();
     await expect(this.page.getByTestId('print-document')).toBeVisible();
   }
 
   async closePrint() {
-    await this.page.locator('.print-toolbar').getByRole('button', { name: /关\s?闭/ }).click();
+    await this.page
+      .locator('.print-toolbar')
+      .getByRole('button', { name: /关\s?闭/ })
+      .click();
     await expect(this.page.getByTestId('print-document')).toHaveCount(0);
   }
 

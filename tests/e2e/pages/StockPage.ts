@@ -37,7 +37,9 @@ export class StockPage {
   }
 
   async search(text: string) {
-    const box = this.page.getByRole('searchbox', { name: '编码、名称、规格或批号' }).or(this.page.getByPlaceholder('编码、名称、规格或批号'));
+    const box = this.page
+      .getByRole('searchbox', { name: '编码、名称、规格或批号' })
+      .or(this.page.getByPlaceholder('编码、名称、规格或批号'));
     await box.first().fill(text);
     await box.first().press('Enter');
     await this.waitLoaded();

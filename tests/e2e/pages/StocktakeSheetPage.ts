@@ -44,7 +44,10 @@ export class StocktakeSheetPage {
 
   async fillUncountedWithBook() {
     await this.page.getByRole('button', { name: '未盘行按账面数填入' }).click();
-    await this.page.getByRole('dialog').getByRole('button', { name: /确\s?定/ }).click();
+    await this.page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s?定/ })
+      .click();
   }
 
   async save() {

@@ -18,7 +18,11 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
   await expect(async () => {
     if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click();
     if (searchable) await input.fill(option);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click({ timeout: 2_000 });
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click({ timeout: 2_000 });
     await expect(field).toContainText(option, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 }
@@ -28,4 +32,3 @@ export async function saveAndClose(scope: Locator, button = /(^|\s)保\s?存$/) 
   await scope.getByRole('button', { name: button }).click();
   await expect(scope).toBeHidden();
 }
-

@@ -55,10 +55,19 @@ export default function ChangePasswordPage() {
     <Card title={t('title')} style={{ maxWidth: 420 }}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item name="currentPassword" label={t('current')} rules={[{ required: true, message: c('required') }]}>
+        <Form.Item
+          name="currentPassword"
+          label={t('current')}
+          rules={[{ required: true, message: c('required') }]}
+        >
           <Input.Password autoFocus autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label={t('next')} extra={t('hint')} rules={[{ required: true, message: c('required') }]}>
+        <Form.Item
+          name="newPassword"
+          label={t('next')}
+          extra={t('hint')}
+          rules={[{ required: true, message: c('required') }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item
@@ -68,7 +77,10 @@ export default function ChangePasswordPage() {
           rules={[
             { required: true, message: c('required') },
             ({ getFieldValue }) => ({
-              validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('differ')))),
+              validator: (_, v) =>
+                v === getFieldValue('newPassword')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('differ'))),
             }),
           ]}
         >

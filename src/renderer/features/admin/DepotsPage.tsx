@@ -156,7 +156,11 @@ export default function DepotsPage() {
   const terms = useTerms();
   const { message } = App.useApp();
   const { refreshDepots } = useSession();
-  const [filters, setFilters] = useSessionState<Filters>('admin.depots', { text: '', level: null, includeInactive: false });
+  const [filters, setFilters] = useSessionState<Filters>('admin.depots', {
+    text: '',
+    level: null,
+    includeInactive: false,
+  });
   const [all, setAll] = useState<DepotDto[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -192,7 +196,10 @@ export default function DepotsPage() {
   }, [all, filters]);
   const data: Node[] = useMemo(() => (filtering ? shown : buildTree(shown)), [filtering, shown]);
   // Every branch open at first: the tree is small and people look for names.
-  const allBranches = useMemo(() => all.filter((d) => all.some((x) => x.parentId === d.depotId)).map((d) => d.depotId), [all]);
+  const allBranches = useMemo(
+    () => all.filter((d) => all.some((x) => x.parentId === d.depotId)).map((d) => d.depotId),
+    [all],
+  );
 
   const afterChange = async () => {
     await Promise.all([load(), refreshDepots()]);
@@ -279,7 +286,10 @@ export default function DepotsPage() {
             onChange={(v) => setFilters((f) => ({ ...f, level: v ?? null }))}
             options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
           />
-          <Checkbox checked={filters.includeInactive} onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}>
+          <Checkbox
+            checked={filters.includeInactive}
+            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+          >
             {t('includeInactive')}
           </Checkbox>
           {filtering && <Typography.Text type="secondary">{t('flatHint')}</Typography.Text>}
@@ -288,7 +298,19 @@ export default function DepotsPage() {
           {t('add')}
         </Button>
       </Space>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} action={<Button size="small" onClick={() => void load()}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          style={{ marginBottom: 12 }}
+          action={
+            <Button size="small" onClick={() => void load()}>
+              {c('retry')}
+            </Button>
+          }
+        />
+      )}
       <div ref={tableBox}>
         <Table<Node>
           size="small"
@@ -304,12 +326,16 @@ export default function DepotsPage() {
             onExpandedRowsChange: (keys) => setExpanded(keys as number[]),
             indentSize: 20,
           }}
-          onRow={(d) => ({ onClick: () => setEditing(d), style: { cursor: 'pointer', color: d.active ? undefined : '#999' } })}
+          onRow={(d) => ({
+            onClick: () => setEditing(d),
+            style: { cursor: 'pointer', color: d.active ? undefined : '#999' },
+          })}
           data-testid="depots-table"
         />
       </div>
       <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-        {c('rows', { n: formatQuantity(shown.length) })} · {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
+        {c('rows', { n: formatQuantity(shown.length) })} ·{' '}
+        {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
       </Typography.Text>
       {editing && (
         <DepotDrawer
@@ -361,11 +387,19 @@ function DepotDrawer({
   const posting = usePosting();
   const level = Form.useWatch('level', form) ?? depot?.level ?? null;
 
-  const excluded = useMemo(() => (depot ? subtree(depots, depot.depotId) : new Set<number>()), [depot, depots]);
+  const excluded = useMemo(
+    () => (depot ? subtree(depots, depot.depotId) : new Set<number>()),
+    [depot, depots],
+  );
   const parentOptions = depots
     .filter((d) => d.active && !excluded.has(d.depotId) && level !== null && RANK[d.level] < RANK[level])
     .sort((a, b) => RANK[a.level] - RANK[b.level] || a.code.localeCompare(b.code))
-    .map((d) => ({ value: d.depotId, label: d.name, search: `${d.code} ${d.name}`, levelName: terms(`level.${d.level}`) }));
+    .map((d) => ({
+      value: d.depotId,
+      label: d.name,
+      search: `${d.code} ${d.name}`,
+      levelName: terms(`level.${d.level}`),
+    }));
 
   const initial: Values = depot
     ? {
@@ -380,7 +414,18 @@ function DepotDrawer({
         latitude: depot.latitude,
         longitude: depot.longitude,
       }
-    : { code: '', name: '', level: null, parentId: null, address: null, keeperName: null, phone: null, capacityNote: null, latitude: null, longitude: null };
+    : {
+        code: '',
+        name: '',
+        level: null,
+        parentId: null,
+        address: null,
+        keeperName: null,
+        phone: null,
+        capacityNote: null,
+        latitude: null,
+        longitude: null,
+      };
 
   const submit = async () => {
     let v: Values;
@@ -440,7 +485,8 @@ function DepotDrawer({
             // A new level may make the parent invalid: clear it rather than let the server refuse.
             if ('level' in changed) {
               const parent = depots.find((d) => d.depotId === form.getFieldValue('parentId'));
-              if (parent && changed.level && RANK[parent.level] >= RANK[changed.level]) form.setFieldValue('parentId', null);
+              if (parent && changed.level && RANK[parent.level] >= RANK[changed.level])
+                form.setFieldValue('parentId', null);
             }
           }}
         >
@@ -459,7 +505,9 @@ function DepotDrawer({
           <Row gutter={12}>
             <Col span={9}>
               <Form.Item name="level" label={t('level')} rules={[{ required: true, message: c('required') }]}>
-                <Select<DepotLevel> options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))} />
+                <Select<DepotLevel>
+                  options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
+                />
               </Form.Item>
             </Col>
             <Col span={15}>
@@ -469,7 +517,9 @@ function DepotDrawer({
                   disabled={level === 'city'}
                   placeholder={t('parentNone')}
                   options={parentOptions}
-                  showSearch={{ filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()) }}
+                  showSearch={{
+                    filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
+                  }}
                   optionRender={(o) => (
                     <span>
                       {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>

@@ -117,7 +117,31 @@ const messages = defineMessages(
   },
 );
 
-const UNITS = ['顶', '床', '件', '台', '个', '套', '箱', '张', '条', '双', '只', '把', '盏', '桶', '袋', '包', '瓶', '卷', '块', '根', '米', '千克', '吨'];
+const UNITS = [
+  '顶',
+  '床',
+  '件',
+  '台',
+  '个',
+  '套',
+  '箱',
+  '张',
+  '条',
+  '双',
+  '只',
+  '把',
+  '盏',
+  '桶',
+  '袋',
+  '包',
+  '瓶',
+  '卷',
+  '块',
+  '根',
+  '米',
+  '千克',
+  '吨',
+];
 const PAGE = 500;
 
 interface Filters {
@@ -158,7 +182,11 @@ export default function MaterialsPage() {
   const c = useMessages(common);
   const terms = useTerms();
   const { message } = App.useApp();
-  const [filters, setFilters] = useSessionState<Filters>('admin.materials', { text: '', topClass: null, includeInactive: false });
+  const [filters, setFilters] = useSessionState<Filters>('admin.materials', {
+    text: '',
+    topClass: null,
+    includeInactive: false,
+  });
   const [search, setSearch] = useState(filters.text);
   const [rows, setRows] = useState<MaterialDto[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -193,11 +221,18 @@ export default function MaterialsPage() {
     void load();
   }, [load]);
 
-  const categories = useMemo(() => [...new Set(rows.map((r) => r.category).filter((x): x is string => !!x))].sort(), [rows]);
+  const categories = useMemo(
+    () => [...new Set(rows.map((r) => r.category).filter((x): x is string => !!x))].sort(),
+    [rows],
+  );
 
   const setActive = async (m: MaterialDto, active: boolean) => {
     try {
-      const updated = await rpc('material.update', { materialId: m.materialId, active }, { idempotencyKey: newIdempotencyKey() });
+      const updated = await rpc(
+        'material.update',
+        { materialId: m.materialId, active },
+        { idempotencyKey: newIdempotencyKey() },
+      );
       setRows((prev) => prev.map((r) => (r.materialId === updated.materialId ? updated : r)));
       void message.success(t(active ? 'activated' : 'deactivated', { code: m.code }));
     } catch (e) {
@@ -211,13 +246,45 @@ export default function MaterialsPage() {
       { title: t('name'), dataIndex: 'name', width: 140, ellipsis: true },
       { title: t('spec'), dataIndex: 'spec', width: 140, ellipsis: true },
       { title: t('unitShort'), dataIndex: 'unit', width: 50 },
-      { title: t('topClass'), dataIndex: 'topClass', width: 146, ellipsis: true, render: (v: 1 | 2 | 3) => `${v} ${terms(`topClass.${v}`)}` },
+      {
+        title: t('topClass'),
+        dataIndex: 'topClass',
+        width: 146,
+        ellipsis: true,
+        render: (v: 1 | 2 | 3) => `${v} ${terms(`topClass.${v}`)}`,
+      },
       { title: t('gbCode'), dataIndex: 'gbCode', width: 80 },
       { title: t('category'), dataIndex: 'category', width: 70, ellipsis: true },
-      { title: t('shelfLifeShort'), dataIndex: 'shelfLifeMonths', width: 90, align: 'right', className: 'num', render: (v: number | null) => formatQuantity(v) },
-      { title: t('warningDays'), dataIndex: 'warningDays', width: 76, align: 'right', className: 'num', render: (v: number) => formatQuantity(v) },
-      { title: t('priceShort'), dataIndex: 'referencePriceFen', width: 104, align: 'right', className: 'num', render: (v: number | null) => formatFen(v) },
-      { title: t('status'), dataIndex: 'active', width: 60, render: (v: boolean) => <ActiveTag active={v} /> },
+      {
+        title: t('shelfLifeShort'),
+        dataIndex: 'shelfLifeMonths',
+        width: 90,
+        align: 'right',
+        className: 'num',
+        render: (v: number | null) => formatQuantity(v),
+      },
+      {
+        title: t('warningDays'),
+        dataIndex: 'warningDays',
+        width: 76,
+        align: 'right',
+        className: 'num',
+        render: (v: number) => formatQuantity(v),
+      },
+      {
+        title: t('priceShort'),
+        dataIndex: 'referencePriceFen',
+        width: 104,
+        align: 'right',
+        className: 'num',
+        render: (v: number | null) => formatFen(v),
+      },
+      {
+        title: t('status'),
+        dataIndex: 'active',
+        width: 60,
+        render: (v: boolean) => <ActiveTag active={v} />,
+      },
       {
         title: c('actions'),
         key: 'actions',
@@ -278,7 +345,10 @@ export default function MaterialsPage() {
             onChange={(v) => setFilters((f) => ({ ...f, topClass: v ?? null }))}
             options={([1, 2, 3] as const).map((v) => ({ value: v, label: `${v} ${terms(`topClass.${v}`)}` }))}
           />
-          <Checkbox checked={filters.includeInactive} onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}>
+          <Checkbox
+            checked={filters.includeInactive}
+            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+          >
             {t('includeInactive')}
           </Checkbox>
         </Space>
@@ -286,7 +356,19 @@ export default function MaterialsPage() {
           {t('add')}
         </Button>
       </Space>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} action={<Button size="small" onClick={() => void load()}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          style={{ marginBottom: 12 }}
+          action={
+            <Button size="small" onClick={() => void load()}>
+              {c('retry')}
+            </Button>
+          }
+        />
+      )}
       <div ref={tableBox}>
         <Table<MaterialDto>
           size="small"
@@ -298,13 +380,17 @@ export default function MaterialsPage() {
           dataSource={rows}
           pagination={false}
           scroll={{ x: 1140, y: height }}
-          onRow={(m) => ({ onClick: () => setEditing(m), style: { cursor: 'pointer', color: m.active ? undefined : '#999' } })}
+          onRow={(m) => ({
+            onClick: () => setEditing(m),
+            style: { cursor: 'pointer', color: m.active ? undefined : '#999' },
+          })}
           data-testid="materials-table"
         />
       </div>
       <Space style={{ marginTop: 8 }}>
         <Typography.Text type="secondary">
-          {c('rows', { n: formatQuantity(rows.length) })} · {active.length > 0 ? c('filters', { filters: active.join('，') }) : c('noFilters')}
+          {c('rows', { n: formatQuantity(rows.length) })} ·{' '}
+          {active.length > 0 ? c('filters', { filters: active.join('，') }) : c('noFilters')}
         </Typography.Text>
         {cursor && (
           <Button size="small" onClick={() => void load(cursor)} loading={loading}>
@@ -414,7 +500,13 @@ function MaterialDrawer({
     >
       {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
-        <Form form={form} layout="vertical" initialValues={initial} onValuesChange={posting.changed} data-testid="material-form">
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          onValuesChange={posting.changed}
+          data-testid="material-form"
+        >
           <Row gutter={12}>
             <Col span={10}>
               <Form.Item name="code" label={t('code')} rules={[required]}>
@@ -433,12 +525,25 @@ function MaterialDrawer({
           <Row gutter={12}>
             <Col span={8}>
               <Form.Item name="unit" label={t('unit')} rules={[required]}>
-                <AutoComplete options={UNITS.map((u) => ({ value: u }))} maxLength={10} showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }} />
+                <AutoComplete
+                  options={UNITS.map((u) => ({ value: u }))}
+                  maxLength={10}
+                  showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
+                />
               </Form.Item>
             </Col>
             <Col span={16}>
-              <Form.Item name="topClass" label={t('topClass')} rules={[{ required: true, message: c('required') }]}>
-                <Select<1 | 2 | 3> options={([1, 2, 3] as const).map((v) => ({ value: v, label: `${v} ${terms(`topClass.${v}`)}` }))} />
+              <Form.Item
+                name="topClass"
+                label={t('topClass')}
+                rules={[{ required: true, message: c('required') }]}
+              >
+                <Select<1 | 2 | 3>
+                  options={([1, 2, 3] as const).map((v) => ({
+                    value: v,
+                    label: `${v} ${terms(`topClass.${v}`)}`,
+                  }))}
+                />
               </Form.Item>
             </Col>
           </Row>
@@ -454,8 +559,11 @@ function MaterialDrawer({
                   ({ getFieldValue }) => ({
                     validator: (_, v: string | null) => {
                       const topClass = getFieldValue('topClass') as number | null;
-                      if (!v || !/^[123]\d{6}$/.test(v) || !topClass || Number(v[0]) === topClass) return Promise.resolve();
-                      return Promise.reject(new Error(terms('validation.gbCodeClass', { digit: v[0]!, topClass })));
+                      if (!v || !/^[123]\d{6}$/.test(v) || !topClass || Number(v[0]) === topClass)
+                        return Promise.resolve();
+                      return Promise.reject(
+                        new Error(terms('validation.gbCodeClass', { digit: v[0]!, topClass })),
+                      );
                     },
                   }),
                 ]}
@@ -465,7 +573,11 @@ function MaterialDrawer({
             </Col>
             <Col span={12}>
               <Form.Item name="category" label={t('category')} extra={t('categoryHint')}>
-                <AutoComplete options={categories.map((v) => ({ value: v }))} maxLength={30} showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }} />
+                <AutoComplete
+                  options={categories.map((v) => ({ value: v }))}
+                  maxLength={30}
+                  showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
+                />
               </Form.Item>
             </Col>
           </Row>
@@ -476,7 +588,12 @@ function MaterialDrawer({
               </Form.Item>
             </Col>
             <Col span={8}>
-              <Form.Item name="warningDays" label={t('warningDays')} extra={t('warningDaysHint')} rules={[{ required: true, message: c('required') }]}>
+              <Form.Item
+                name="warningDays"
+                label={t('warningDays')}
+                extra={t('warningDaysHint')}
+                rules={[{ required: true, message: c('required') }]}
+              >
                 <InputNumber<number> min={0} max={3650} precision={0} style={{ width: '100%' }} />
               </Form.Item>
             </Col>

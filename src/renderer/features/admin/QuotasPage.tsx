@@ -4,7 +4,21 @@
  * a spreadsheet). Changed rows are saved together; 0 or an empty input removes the quota.
  * Rows under their quota are tagged 低于定额.
  */
-import { Alert, App, Button, Empty, InputNumber, Segmented, Space, Table, Tag, Typography, Input, type TableColumnsType, type TableRef } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Empty,
+  InputNumber,
+  Segmented,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  Input,
+  type TableColumnsType,
+  type TableRef,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MaterialDto } from '../../../shared/schemas/material';
 import type { BalanceRow } from '../../../shared/schemas/stock';
@@ -105,7 +119,9 @@ interface Row {
   changed: boolean;
 }
 
-async function allPages<T>(fetch: (after?: string) => Promise<{ rows: T[]; nextCursor: string | null }>): Promise<T[]> {
+async function allPages<T>(
+  fetch: (after?: string) => Promise<{ rows: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
   const rows: T[] = [];
   let after: string | undefined;
   for (;;) {
@@ -121,7 +137,10 @@ export default function QuotasPage() {
   const c = useMessages(common);
   const { message } = App.useApp();
   const { depots } = useSession();
-  const [prefs, setPrefs] = useSessionState<{ depotId: number | null; view: View; text: string }>('admin.quotas', { depotId: null, view: 'all', text: '' });
+  const [prefs, setPrefs] = useSessionState<{ depotId: number | null; view: View; text: string }>(
+    'admin.quotas',
+    { depotId: null, view: 'all', text: '' },
+  );
   const [materials, setMaterials] = useState<MaterialDto[]>([]);
   const [balances, setBalances] = useState<Map<number, BalanceRow>>(new Map());
   const [quotas, setQuotas] = useState<Map<number, number>>(new Map());
@@ -183,7 +202,8 @@ export default function QuotasPage() {
     const text = prefs.text.trim().toLowerCase();
     return rows.filter((r) => {
       if (prefs.view === 'quota' && r.quota === 0 && r.draft === undefined) return false;
-      if (prefs.view === 'below' && !(r.quota > 0 && r.available < r.quota) && r.draft === undefined) return false;
+      if (prefs.view === 'below' && !(r.quota > 0 && r.available < r.quota) && r.draft === undefined)
+        return false;
       if (prefs.view === 'changed' && r.draft === undefined) return false;
       if (!text) return true;
       const m = r.material;
@@ -213,7 +233,8 @@ export default function QuotasPage() {
         );
         done.set(q.materialId, q.quantity);
       } catch (e) {
-        failed[r.material.materialId] = e instanceof RpcFailure ? (e.fields[0]?.message ?? e.message) : String(e);
+        failed[r.material.materialId] =
+          e instanceof RpcFailure ? (e.fields[0]?.message ?? e.message) : String(e);
       }
     }
     setQuotas((prev) => {
@@ -236,9 +257,30 @@ export default function QuotasPage() {
     { title: t('name'), key: 'name', width: 150, ellipsis: true, render: (_, r) => r.material.name },
     { title: t('spec'), key: 'spec', width: 150, ellipsis: true, render: (_, r) => r.material.spec },
     { title: t('unit'), key: 'unit', width: 50, render: (_, r) => r.material.unit },
-    { title: t('onHand'), key: 'onHand', width: 100, align: 'right', className: 'num', render: (_, r) => formatQuantity(r.onHand) },
-    { title: t('available'), key: 'available', width: 100, align: 'right', className: 'num', render: (_, r) => formatQuantity(r.available) },
-    { title: t('quota'), key: 'quota', width: 100, align: 'right', className: 'num', render: (_, r) => (r.quota > 0 ? formatQuantity(r.quota) : '') },
+    {
+      title: t('onHand'),
+      key: 'onHand',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: (_, r) => formatQuantity(r.onHand),
+    },
+    {
+      title: t('available'),
+      key: 'available',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: (_, r) => formatQuantity(r.available),
+    },
+    {
+      title: t('quota'),
+      key: 'quota',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: (_, r) => (r.quota > 0 ? formatQuantity(r.quota) : ''),
+    },
     {
       title: t('newQuota'),
       key: 'newQuota',
@@ -258,7 +300,9 @@ export default function QuotasPage() {
             aria-label={`${t('newQuota')} ${r.material.code}`}
             data-col="quota"
             data-row={i}
-            formatter={(v, info) => (info.userTyping ? info.input : v === undefined || `${v}` === '' ? '' : formatQuantity(Number(v)))}
+            formatter={(v, info) =>
+              info.userTyping ? info.input : v === undefined || `${v}` === '' ? '' : formatQuantity(Number(v))
+            }
             onChange={(v) => {
               setDrafts((d) => ({ ...d, [r.material.materialId]: v ?? null }));
               setErrors((e) => {
@@ -270,7 +314,9 @@ export default function QuotasPage() {
             }}
             onPressEnter={enterMovesDown(() => tableRef.current, 'quota', i, visible.length)}
           />
-          {errors[r.material.materialId] && <div style={{ color: '#ff4d4f', fontSize: 12 }}>{errors[r.material.materialId]}</div>}
+          {errors[r.material.materialId] && (
+            <div style={{ color: '#ff4d4f', fontSize: 12 }}>{errors[r.material.materialId]}</div>
+          )}
         </div>
       ),
     },
@@ -291,7 +337,9 @@ export default function QuotasPage() {
 
   const activeFilters = [
     depotId !== null ? `${t('depot')}：${depots.find((d) => d.depotId === depotId)?.name ?? depotId}` : null,
-    prefs.view !== 'all' ? t(({ quota: 'viewQuota', below: 'viewBelow', changed: 'viewChanged' } as const)[prefs.view]) : null,
+    prefs.view !== 'all'
+      ? t(({ quota: 'viewQuota', below: 'viewBelow', changed: 'viewChanged' } as const)[prefs.view])
+      : null,
     prefs.text.trim() ? t('filterText', { text: prefs.text.trim() }) : null,
   ].filter((f): f is string => f !== null);
 
@@ -330,13 +378,30 @@ export default function QuotasPage() {
           />
         </Space>
         <Space>
-          {changed.length > 0 && <Button onClick={() => { setDrafts({}); setErrors({}); }}>{t('discard')}</Button>}
+          {changed.length > 0 && (
+            <Button
+              onClick={() => {
+                setDrafts({});
+                setErrors({});
+              }}
+            >
+              {t('discard')}
+            </Button>
+          )}
           <Button type="primary" onClick={() => void save()} loading={saving} disabled={changed.length === 0}>
             {changed.length > 0 ? t('saveDirty', { n: changed.length }) : t('save')}
           </Button>
         </Space>
       </Space>
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 8 }} closable={{ onClose: () => setAlert(null) }} />}
+      {alert && (
+        <Alert
+          type="error"
+          showIcon
+          title={alert}
+          style={{ marginBottom: 8 }}
+          closable={{ onClose: () => setAlert(null) }}
+        />
+      )}
       <div ref={tableBox}>
         {depotId === null ? (
           <Empty description={t('chooseDepotHint')} style={{ marginTop: 80 }} />
@@ -358,7 +423,9 @@ export default function QuotasPage() {
       </div>
       <Space style={{ marginTop: 8 }} separator="·">
         <Typography.Text type="secondary">{c('rows', { n: formatQuantity(visible.length) })}</Typography.Text>
-        <Typography.Text type="secondary">{activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}</Typography.Text>
+        <Typography.Text type="secondary">
+          {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
+        </Typography.Text>
         <Typography.Text type="secondary">{t('hint')}</Typography.Text>
       </Space>
     </div>

@@ -25,7 +25,8 @@ const messages = defineMessages(
     title: 'Settings',
     idleLock: 'Lock the screen when idle',
     minutes: 'minutes',
-    idleLockHint: 'After this many minutes without keyboard or mouse input the screen locks and asks for the password; 0 means never.',
+    idleLockHint:
+      'After this many minutes without keyboard or mouse input the screen locks and asks for the password; 0 means never.',
     saved: 'Settings saved',
   },
 );
@@ -41,7 +42,9 @@ export default function SettingsPage() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    rpc('settings.get').then(setSettings, (e: unknown) => setError(e instanceof RpcFailure ? e.message : String(e)));
+    rpc('settings.get').then(setSettings, (e: unknown) =>
+      setError(e instanceof RpcFailure ? e.message : String(e)),
+    );
   }, []);
 
   const submit = async () => {
@@ -74,8 +77,20 @@ export default function SettingsPage() {
       ) : (
         <EnterNavigation onSubmit={() => void submit()}>
           <Form form={form} layout="vertical" initialValues={settings}>
-            <Form.Item name="idleLockMinutes" label={t('idleLock')} extra={t('idleLockHint')} rules={[{ required: true, message: c('required') }]}>
-              <InputNumber<number> min={0} max={24 * 60} precision={0} suffix={t('minutes')} style={{ width: 180 }} autoFocus />
+            <Form.Item
+              name="idleLockMinutes"
+              label={t('idleLock')}
+              extra={t('idleLockHint')}
+              rules={[{ required: true, message: c('required') }]}
+            >
+              <InputNumber<number>
+                min={0}
+                max={24 * 60}
+                precision={0}
+                suffix={t('minutes')}
+                style={{ width: 180 }}
+                autoFocus
+              />
             </Form.Item>
             <Space>
               <Button type="primary" loading={busy} onClick={() => void submit()}>

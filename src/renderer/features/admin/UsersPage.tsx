@@ -3,7 +3,24 @@
  * change name, role, depots or deactivate (the user then signs in again), and set a new
  * password. Users are deactivated, never deleted: the ledger names who did what.
  */
-import { Alert, App, Button, Checkbox, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Checkbox,
+  Col,
+  Form,
+  Input,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ROLES, type Role, type UserDto } from '../../../shared/schemas/user';
 import { rpc, RpcFailure } from '../../api';
@@ -91,7 +108,12 @@ const messages = defineMessages(
   },
 );
 
-const ROLE_COLOURS: Record<Role, string> = { admin: 'purple', coordinator: 'blue', keeper: 'cyan', staff: 'default' };
+const ROLE_COLOURS: Record<Role, string> = {
+  admin: 'purple',
+  coordinator: 'blue',
+  keeper: 'cyan',
+  staff: 'default',
+};
 
 interface Filters {
   text: string;
@@ -105,7 +127,11 @@ export default function UsersPage() {
   const terms = useTerms();
   const { message } = App.useApp();
   const { depots, user: me } = useSession();
-  const [filters, setFilters] = useSessionState<Filters>('admin.users', { text: '', role: null, includeInactive: true });
+  const [filters, setFilters] = useSessionState<Filters>('admin.users', {
+    text: '',
+    role: null,
+    includeInactive: true,
+  });
   const [users, setUsers] = useState<UserDto[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -148,13 +174,22 @@ export default function UsersPage() {
       ellipsis: true,
       render: (v: string, u) => (u.userId === me?.userId ? `${v}${t('self')}` : v),
     },
-    { title: t('role'), dataIndex: 'role', width: 90, render: (v: Role) => <Tag color={ROLE_COLOURS[v]}>{terms(`role.${v}`)}</Tag> },
+    {
+      title: t('role'),
+      dataIndex: 'role',
+      width: 90,
+      render: (v: Role) => <Tag color={ROLE_COLOURS[v]}>{terms(`role.${v}`)}</Tag>,
+    },
     {
       title: t('depots'),
       dataIndex: 'depotIds',
       ellipsis: true,
       render: (ids: number[], u) =>
-        u.role === 'keeper' ? ids.map((id) => depotName.get(id) ?? `#${id}`).join('、') : <Typography.Text type="secondary">{t('depotsAll')}</Typography.Text>,
+        u.role === 'keeper' ? (
+          ids.map((id) => depotName.get(id) ?? `#${id}`).join('、')
+        ) : (
+          <Typography.Text type="secondary">{t('depotsAll')}</Typography.Text>
+        ),
     },
     { title: t('status'), dataIndex: 'active', width: 64, render: (v: boolean) => <ActiveTag active={v} /> },
     { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => formatTime(v) },
@@ -202,7 +237,10 @@ export default function UsersPage() {
             onChange={(v) => setFilters((f) => ({ ...f, role: v ?? null }))}
             options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
           />
-          <Checkbox checked={filters.includeInactive} onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}>
+          <Checkbox
+            checked={filters.includeInactive}
+            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+          >
             {t('includeInactive')}
           </Checkbox>
         </Space>
@@ -210,7 +248,19 @@ export default function UsersPage() {
           {t('add')}
         </Button>
       </Space>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} action={<Button size="small" onClick={() => void load()}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          style={{ marginBottom: 12 }}
+          action={
+            <Button size="small" onClick={() => void load()}>
+              {c('retry')}
+            </Button>
+          }
+        />
+      )}
       <div ref={tableBox}>
         <Table<UserDto>
           size="small"
@@ -221,12 +271,16 @@ export default function UsersPage() {
           dataSource={shown}
           pagination={false}
           scroll={{ x: 1000, y: height }}
-          onRow={(u) => ({ onClick: () => setEditing(u), style: { cursor: 'pointer', color: u.active ? undefined : '#999' } })}
+          onRow={(u) => ({
+            onClick: () => setEditing(u),
+            style: { cursor: 'pointer', color: u.active ? undefined : '#999' },
+          })}
           data-testid="users-table"
         />
       </div>
       <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-        {c('rows', { n: formatQuantity(shown.length) })} · {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
+        {c('rows', { n: formatQuantity(shown.length) })} ·{' '}
+        {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
       </Typography.Text>
       {editing && (
         <UserModal
@@ -264,7 +318,17 @@ interface UserValues {
   active: boolean;
 }
 
-function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; isSelf: boolean; onClose: () => void; onSaved: (u: UserDto, created: boolean) => void }) {
+function UserModal({
+  user,
+  isSelf,
+  onClose,
+  onSaved,
+}: {
+  user: UserDto | null;
+  isSelf: boolean;
+  onClose: () => void;
+  onSaved: (u: UserDto, created: boolean) => void;
+}) {
   const t = useMessages(messages);
   const c = useMessages(common);
   const terms = useTerms();
@@ -275,7 +339,12 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
 
   const depotOptions = depots
     .filter((d) => d.active || user?.depotIds.includes(d.depotId))
-    .map((d) => ({ value: d.depotId, label: d.name, search: `${d.code} ${d.name}`, levelName: terms(`level.${d.level}`) }));
+    .map((d) => ({
+      value: d.depotId,
+      label: d.name,
+      search: `${d.code} ${d.name}`,
+      levelName: terms(`level.${d.level}`),
+    }));
 
   const submit = async () => {
     let v: UserValues;
@@ -284,34 +353,37 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
     } catch {
       return;
     }
-    const saved = await posting.post((idempotencyKey) => {
-      if (user) {
-        // Only what changed: a new role or depot list ends the user's sessions.
-        const sameDepots = [...v.depotIds].sort().join() === [...user.depotIds].sort().join();
+    const saved = await posting.post(
+      (idempotencyKey) => {
+        if (user) {
+          // Only what changed: a new role or depot list ends the user's sessions.
+          const sameDepots = [...v.depotIds].sort().join() === [...user.depotIds].sort().join();
+          return rpc(
+            'user.update',
+            {
+              userId: user.userId,
+              displayName: v.displayName.trim() !== user.displayName ? v.displayName.trim() : undefined,
+              role: v.role !== user.role ? v.role! : undefined,
+              depotIds: v.role === 'keeper' && (!sameDepots || v.role !== user.role) ? v.depotIds : undefined,
+              active: v.active !== user.active ? v.active : undefined,
+            },
+            { idempotencyKey },
+          );
+        }
         return rpc(
-          'user.update',
+          'user.create',
           {
-            userId: user.userId,
-            displayName: v.displayName.trim() !== user.displayName ? v.displayName.trim() : undefined,
-            role: v.role !== user.role ? v.role! : undefined,
-            depotIds: v.role === 'keeper' && (!sameDepots || v.role !== user.role) ? v.depotIds : undefined,
-            active: v.active !== user.active ? v.active : undefined,
+            username: v.username.trim(),
+            displayName: v.displayName.trim(),
+            role: v.role!,
+            password: v.password,
+            depotIds: v.role === 'keeper' ? v.depotIds : [],
           },
           { idempotencyKey },
         );
-      }
-      return rpc(
-        'user.create',
-        {
-          username: v.username.trim(),
-          displayName: v.displayName.trim(),
-          role: v.role!,
-          password: v.password,
-          depotIds: v.role === 'keeper' ? v.depotIds : [],
-        },
-        { idempotencyKey },
-      );
-    }, (e) => applyServerErrors(form, e));
+      },
+      (e) => applyServerErrors(form, e),
+    );
     if (saved) onSaved(saved, user === null);
   };
 
@@ -348,7 +420,12 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
         >
           <Row gutter={12}>
             <Col span={12}>
-              <Form.Item name="username" label={t('username')} extra={user ? undefined : t('usernameHint')} rules={[required]}>
+              <Form.Item
+                name="username"
+                label={t('username')}
+                extra={user ? undefined : t('usernameHint')}
+                rules={[required]}
+              >
                 <Input maxLength={40} autoFocus={!user} disabled={!!user} autoComplete="off" />
               </Form.Item>
             </Col>
@@ -359,19 +436,26 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
             </Col>
           </Row>
           <Form.Item name="role" label={t('role')} rules={[{ required: true, message: c('required') }]}>
-            <Select<Role> options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))} disabled={isSelf} />
+            <Select<Role>
+              options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
+              disabled={isSelf}
+            />
           </Form.Item>
           {role === 'keeper' && (
             <Form.Item
               name="depotIds"
               label={t('depots')}
               extra={t('depotsHint')}
-              rules={[{ required: true, type: 'array', min: 1, message: terms('validation.keeperNeedsDepot') }]}
+              rules={[
+                { required: true, type: 'array', min: 1, message: terms('validation.keeperNeedsDepot') },
+              ]}
             >
               <Select<number[]>
                 mode="multiple"
                 options={depotOptions}
-                showSearch={{ filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()) }}
+                showSearch={{
+                  filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
+                }}
                 optionRender={(o) => (
                   <span>
                     {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>
@@ -383,24 +467,32 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
           {!user && (
             <Row gutter={12}>
               <Col span={12}>
-              <Form.Item name="password" label={t('password')} extra={t('passwordHint')} rules={[{ required: true, message: c('required') }]}>
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
+                <Form.Item
+                  name="password"
+                  label={t('password')}
+                  extra={t('passwordHint')}
+                  rules={[{ required: true, message: c('required') }]}
+                >
+                  <Input.Password autoComplete="new-password" />
+                </Form.Item>
               </Col>
               <Col span={12}>
-              <Form.Item
-                name="confirm"
-                label={t('confirmPassword')}
-                dependencies={['password']}
-                rules={[
-                  { required: true, message: c('required') },
-                  ({ getFieldValue }) => ({
-                    validator: (_, v) => (v === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('passwordDiffer')))),
-                  }),
-                ]}
-              >
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
+                <Form.Item
+                  name="confirm"
+                  label={t('confirmPassword')}
+                  dependencies={['password']}
+                  rules={[
+                    { required: true, message: c('required') },
+                    ({ getFieldValue }) => ({
+                      validator: (_, v) =>
+                        v === getFieldValue('password')
+                          ? Promise.resolve()
+                          : Promise.reject(new Error(t('passwordDiffer'))),
+                    }),
+                  ]}
+                >
+                  <Input.Password autoComplete="new-password" />
+                </Form.Item>
               </Col>
             </Row>
           )}
@@ -415,7 +507,15 @@ function UserModal({ user, isSelf, onClose, onSaved }: { user: UserDto | null; i
   );
 }
 
-function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose: () => void; onDone: () => void }) {
+function ResetPasswordModal({
+  user,
+  onClose,
+  onDone,
+}: {
+  user: UserDto;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const t = useMessages(messages);
   const c = useMessages(common);
   const [form] = Form.useForm<{ newPassword: string; confirm: string }>();
@@ -429,7 +529,8 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
       return;
     }
     const done = await posting.post(
-      (idempotencyKey) => rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey }),
+      (idempotencyKey) =>
+        rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey }),
       (e) => applyServerErrors(form, e),
     );
     if (done) onDone();
@@ -450,8 +551,18 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
       <Alert type="warning" showIcon title={t('resetNote')} style={{ marginBottom: 12 }} />
       {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 12 }} />}
       <EnterNavigation onSubmit={() => void submit()}>
-        <Form form={form} layout="vertical" initialValues={{ newPassword: '', confirm: '' }} onValuesChange={posting.changed}>
-          <Form.Item name="newPassword" label={t('newPassword')} extra={t('passwordHint')} rules={[{ required: true, message: c('required') }]}>
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ newPassword: '', confirm: '' }}
+          onValuesChange={posting.changed}
+        >
+          <Form.Item
+            name="newPassword"
+            label={t('newPassword')}
+            extra={t('passwordHint')}
+            rules={[{ required: true, message: c('required') }]}
+          >
             <Input.Password autoFocus autoComplete="new-password" />
           </Form.Item>
           <Form.Item
@@ -461,7 +572,10 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserDto; onClose:
             rules={[
               { required: true, message: c('required') },
               ({ getFieldValue }) => ({
-                validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('passwordDiffer')))),
+                validator: (_, v) =>
+                  v === getFieldValue('newPassword')
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('passwordDiffer'))),
               }),
             ]}
           >

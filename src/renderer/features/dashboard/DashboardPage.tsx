@@ -77,7 +77,8 @@ const messages = defineMessages(
     metricQuantity: 'Quantity',
     metricLabel: 'Measure',
     quantityNote: 'Quantities add up items of different units: for a rough comparison only.',
-    unpricedNote: '"—": no reference price, left out of the value ({n} categories); switch to Quantity to compare all.',
+    unpricedNote:
+      '"—": no reference price, left out of the value ({n} categories); switch to Quantity to compare all.',
     unpriced: 'no reference price',
     uncategorised: 'Uncategorised',
     levelLabel: '{level} ({n})',
@@ -95,20 +96,28 @@ const messages = defineMessages(
 type Metric = 'value' | 'quantity';
 type WarningKind = 'expiring' | 'expired' | 'belowQuota';
 
-const WARNING_COLOR: Record<WarningKind, string> = { expiring: '#d46b08', expired: '#cf1322', belowQuota: '#cf1322' };
+const WARNING_COLOR: Record<WarningKind, string> = {
+  expiring: '#d46b08',
+  expired: '#cf1322',
+  belowQuota: '#cf1322',
+};
 const WARNING_TAG: Record<WarningKind, string> = { expiring: 'orange', expired: 'red', belowQuota: 'red' };
 
 export default function DashboardPage() {
   const t = useMessages(messages);
   const c = useMessages(common);
   const terms = useTerms();
-  const [prefs, setPrefs] = useSessionState<{ depotId?: number; metric: Metric }>('dashboard', { metric: 'value' });
+  const [prefs, setPrefs] = useSessionState<{ depotId?: number; metric: Metric }>('dashboard', {
+    metric: 'value',
+  });
   const [data, setData] = useState<DashboardSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     setError(null);
-    rpc('dashboard.summary', { depotId: prefs.depotId }).then(setData, (e: unknown) => setError(e instanceof RpcFailure ? e.message : String(e)));
+    rpc('dashboard.summary', { depotId: prefs.depotId }).then(setData, (e: unknown) =>
+      setError(e instanceof RpcFailure ? e.message : String(e)),
+    );
   }, [prefs.depotId]);
   useEffect(load, [load]);
 
@@ -120,19 +129,30 @@ export default function DashboardPage() {
     if (!data) return [];
     return data.byCategory
       .filter((r) => r.onHand > 0)
-      .sort((a, b) => (metric === 'value' ? b.valueFen - a.valueFen || b.onHand - a.onHand : b.onHand - a.onHand))
+      .sort((a, b) =>
+        metric === 'value' ? b.valueFen - a.valueFen || b.onHand - a.onHand : b.onHand - a.onHand,
+      )
       .map((r) => ({
         key: r.category ?? '',
         label: r.category ?? t('uncategorised'),
         value: metric === 'value' ? r.valueFen : r.onHand,
-        display: metric === 'value' ? (r.valueFen > 0 ? formatFen(r.valueFen) : '—') : formatQuantity(r.onHand),
-        title: metric === 'value' && r.valueFen === 0 ? `${r.category ?? t('uncategorised')}: ${t('unpriced')}` : undefined,
+        display:
+          metric === 'value' ? (r.valueFen > 0 ? formatFen(r.valueFen) : '—') : formatQuantity(r.onHand),
+        title:
+          metric === 'value' && r.valueFen === 0
+            ? `${r.category ?? t('uncategorised')}: ${t('unpriced')}`
+            : undefined,
         muted: metric === 'value' && r.valueFen === 0,
-        onClick: r.category ? () => navigate('/stock', { category: r.category, depotId: prefs.depotId }) : undefined,
+        onClick: r.category
+          ? () => navigate('/stock', { category: r.category, depotId: prefs.depotId })
+          : undefined,
       }));
   }, [data, metric, prefs.depotId, t]);
 
-  const unpriced = useMemo(() => (data ? data.byCategory.filter((r) => r.valueFen === 0 && r.onHand > 0).length : 0), [data]);
+  const unpriced = useMemo(
+    () => (data ? data.byCategory.filter((r) => r.valueFen === 0 && r.onHand > 0).length : 0),
+    [data],
+  );
 
   const levelBars = useMemo<BarDatum[]>(
     () =>
@@ -147,7 +167,9 @@ export default function DashboardPage() {
   );
 
   if (error) {
-    return <Alert type="error" showIcon title={error} action={<Button onClick={load}>{c('retry')}</Button>} />;
+    return (
+      <Alert type="error" showIcon title={error} action={<Button onClick={load}>{c('retry')}</Button>} />
+    );
   }
   if (!data) return <Spin style={{ display: 'block', marginTop: 80 }} />;
 
@@ -159,13 +181,28 @@ export default function DashboardPage() {
     const count = data.warnings[kind];
     const tag = kind === 'expiring' ? t('tagExpiring') : kind === 'expired' ? t('tagExpired') : t('tagBelow');
     return (
-      <a href={href('/warnings', { type: kind, depotId: prefs.depotId })} data-testid={`warning-${kind}`} aria-label={`${t(kind)} ${count}`} style={{ display: 'block' }}>
+      <a
+        href={href('/warnings', { type: kind, depotId: prefs.depotId })}
+        data-testid={`warning-${kind}`}
+        aria-label={`${t(kind)} ${count}`}
+        style={{ display: 'block' }}
+      >
         <Card size="small" hoverable styles={{ body: { padding: '10px 16px' } }}>
           <Flex justify="space-between" align="center">
             <Typography.Text strong>{t(kind)}</Typography.Text>
             <Tag color={count > 0 ? WARNING_TAG[kind] : 'default'}>{count > 0 ? tag : t('tagNone')}</Tag>
           </Flex>
-          <div className="num" data-testid={`warning-${kind}-count`} style={{ textAlign: 'left', fontSize: 30, lineHeight: '40px', fontWeight: 600, color: count > 0 ? WARNING_COLOR[kind] : '#8c8c8c' }}>
+          <div
+            className="num"
+            data-testid={`warning-${kind}-count`}
+            style={{
+              textAlign: 'left',
+              fontSize: 30,
+              lineHeight: '40px',
+              fontWeight: 600,
+              color: count > 0 ? WARNING_COLOR[kind] : '#8c8c8c',
+            }}
+          >
             {formatQuantity(count)}
           </div>
           <Flex justify="space-between">
@@ -216,11 +253,17 @@ export default function DashboardPage() {
         <Col span={6}>
           <Card size="small" styles={{ body: { padding: '10px 16px' } }}>
             <Typography.Text strong>{t('totalValue')}</Typography.Text>
-            <div className="num" style={{ textAlign: 'left', fontSize: 24, lineHeight: '40px', fontWeight: 600 }}>
+            <div
+              className="num"
+              style={{ textAlign: 'left', fontSize: 24, lineHeight: '40px', fontWeight: 600 }}
+            >
               {formatFen(totalValue)}
             </div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('totals', { materials: formatQuantity(totalMaterials), depots: formatQuantity(totalDepots) })}
+              {t('totals', {
+                materials: formatQuantity(totalMaterials),
+                depots: formatQuantity(totalDepots),
+              })}
             </Typography.Text>
           </Card>
         </Col>
@@ -228,7 +271,15 @@ export default function DashboardPage() {
 
       <Row gutter={12}>
         <Col span={14}>
-          <Card size="small" title={t('byCategory')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('clickHint')}</Typography.Text>}>
+          <Card
+            size="small"
+            title={t('byCategory')}
+            extra={
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('clickHint')}
+              </Typography.Text>
+            }
+          >
             <BarChart
               testId="chart-category"
               ariaLabel={t('chartCategory', { metric: metricName })}
@@ -238,13 +289,24 @@ export default function DashboardPage() {
               emptyText={t('noStock')}
             />
             <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '8px 0 0' }}>
-              {metric === 'quantity' ? t('quantityNote') : unpriced > 0 ? t('unpricedNote', { n: unpriced }) : null}
+              {metric === 'quantity'
+                ? t('quantityNote')
+                : unpriced > 0
+                  ? t('unpricedNote', { n: unpriced })
+                  : null}
             </Typography.Paragraph>
           </Card>
         </Col>
         <Col span={10}>
           <Card size="small" title={t('byLevel')}>
-            <BarChart testId="chart-level" ariaLabel={t('chartLevel', { metric: metricName })} data={levelBars} labelWidth={136} valueWidth={metric === 'value' ? 130 : 90} color="#13a8a8" />
+            <BarChart
+              testId="chart-level"
+              ariaLabel={t('chartLevel', { metric: metricName })}
+              data={levelBars}
+              labelWidth={136}
+              valueWidth={metric === 'value' ? 130 : 90}
+              color="#13a8a8"
+            />
             <Table
               size="small"
               style={{ marginTop: 12 }}
@@ -252,10 +314,32 @@ export default function DashboardPage() {
               rowKey="level"
               dataSource={data.byLevel}
               columns={[
-                { title: t('colLevel'), dataIndex: 'level', render: (level: DashboardSummary['byLevel'][number]['level']) => terms(`level.${level}`) },
-                { title: t('colDepots'), dataIndex: 'depots', align: 'right', className: 'num', render: formatQuantity },
-                { title: t('colQuantity'), dataIndex: 'onHand', align: 'right', className: 'num', render: formatQuantity },
-                { title: t('colValue'), dataIndex: 'valueFen', align: 'right', className: 'num', render: formatFen },
+                {
+                  title: t('colLevel'),
+                  dataIndex: 'level',
+                  render: (level: DashboardSummary['byLevel'][number]['level']) => terms(`level.${level}`),
+                },
+                {
+                  title: t('colDepots'),
+                  dataIndex: 'depots',
+                  align: 'right',
+                  className: 'num',
+                  render: formatQuantity,
+                },
+                {
+                  title: t('colQuantity'),
+                  dataIndex: 'onHand',
+                  align: 'right',
+                  className: 'num',
+                  render: formatQuantity,
+                },
+                {
+                  title: t('colValue'),
+                  dataIndex: 'valueFen',
+                  align: 'right',
+                  className: 'num',
+                  render: formatFen,
+                },
               ]}
             />
           </Card>

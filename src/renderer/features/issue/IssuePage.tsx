@@ -117,7 +117,8 @@ export default function IssuePage() {
       title: t('docTitle'),
       docNo: p.result.docNo,
       movements: p.result.movements,
-      unit: depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '',
+      unit:
+        depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '',
       info: [
         { label: t('recipient'), value: p.values.recipient ?? '' },
         { label: t('reason'), value: p.values.reason || '—' },

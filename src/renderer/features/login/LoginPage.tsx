@@ -48,9 +48,19 @@ export function LoginPage({ overlay = false }: { overlay?: boolean }) {
   };
 
   const body = (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ username: overlay ? user?.username : '' }} requiredMark={false}>
-      {overlay && <Alert type="warning" showIcon message={c('sessionExpired')} style={{ marginBottom: 16 }} />}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={submit}
+      initialValues={{ username: overlay ? user?.username : '' }}
+      requiredMark={false}
+    >
+      {overlay && (
+        <Alert type="warning" showIcon message={c('sessionExpired')} style={{ marginBottom: 16 }} />
+      )}
+      {error && (
+        <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />
+      )}
       <Form.Item name="username" label={t('username')} rules={[{ required: true, message: c('required') }]}>
         <Input autoFocus={!overlay} autoComplete="username" />
       </Form.Item>
@@ -65,7 +75,15 @@ export function LoginPage({ overlay = false }: { overlay?: boolean }) {
 
   if (overlay) {
     return (
-      <Modal open title={t('title')} footer={null} closable={false} maskClosable={false} keyboard={false} width={380}>
+      <Modal
+        open
+        title={t('title')}
+        footer={null}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        width={380}
+      >
         {body}
       </Modal>
     );
@@ -74,8 +92,25 @@ export function LoginPage({ overlay = false }: { overlay?: boolean }) {
   return (
     <div style={{ minHeight: '100%', display: 'flex', flexDirection: 'column' }}>
       {status.demo && <Alert banner type="warning" message={c('demoBanner')} data-testid="demo-banner" />}
-      <div style={{ flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 24, flexWrap: 'wrap', padding: 24 }}>
-        <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{c('appName')}</Typography.Title>} style={{ width: 360 }}>
+      <div
+        style={{
+          flex: 1,
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'center',
+          gap: 24,
+          flexWrap: 'wrap',
+          padding: 24,
+        }}
+      >
+        <Card
+          title={
+            <Typography.Title level={4} style={{ margin: 0 }}>
+              {c('appName')}
+            </Typography.Title>
+          }
+          style={{ width: 360 }}
+        >
           {body}
         </Card>
         {status.demo && status.demoAccounts.length > 0 && (
@@ -85,7 +120,10 @@ export function LoginPage({ overlay = false }: { overlay?: boolean }) {
               pagination={false}
               rowKey="username"
               dataSource={status.demoAccounts}
-              onRow={(a) => ({ onClick: () => form.setFieldsValue({ username: a.username, password: a.password }), style: { cursor: 'pointer' } })}
+              onRow={(a) => ({
+                onClick: () => form.setFieldsValue({ username: a.username, password: a.password }),
+                style: { cursor: 'pointer' },
+              })}
               columns={[
                 { title: t('username'), dataIndex: 'username' },
                 { title: t('password'), dataIndex: 'password' },

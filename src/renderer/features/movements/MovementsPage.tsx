@@ -3,7 +3,17 @@
  * date range; pages of 200 with 加载更多 (keyset). Quantities are signed (+/−), transfers name the
  * other depot, reversals are marked both ways. A line opens its batch's stock card.
  */
-import { Alert, Button, DatePicker, Flex, Input, Select, Table, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Flex,
+  Input,
+  Select,
+  Table,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InputOf } from '../../../shared/api';
@@ -109,7 +119,11 @@ export default function MovementsPage() {
   const route = useRoute();
 
   const [fromLink] = useState(() => filtersFromQuery(route.query));
-  const [filters, setFilters] = useSessionState<Filters>('movements', DEFAULTS, fromLink ? () => ({ ...DEFAULTS, ...fromLink }) : null);
+  const [filters, setFilters] = useSessionState<Filters>(
+    'movements',
+    DEFAULTS,
+    fromLink ? () => ({ ...DEFAULTS, ...fromLink }) : null,
+  );
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
   useEffect(() => {
     if (fromLink) window.history.replaceState(null, '', '#/movements');
@@ -159,10 +173,28 @@ export default function MovementsPage() {
   // Sized to fit 1366×768 without sideways scrolling; the lot is on the stock card a click away.
   const columns: TableColumnsType<MovementDto> = [
     { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 128, render: formatTime },
-    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 184, render: (_, m) => <DocNoCell movement={m} /> },
-    { title: t('type'), dataIndex: 'type', key: 'type', width: 76, render: (_, m) => <MovementTypeTag type={m.type} /> },
+    {
+      title: t('docNo'),
+      dataIndex: 'docNo',
+      key: 'docNo',
+      width: 184,
+      render: (_, m) => <DocNoCell movement={m} />,
+    },
+    {
+      title: t('type'),
+      dataIndex: 'type',
+      key: 'type',
+      width: 76,
+      render: (_, m) => <MovementTypeTag type={m.type} />,
+    },
     { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 164, ellipsis: true },
-    { title: t('material'), key: 'material', width: 170, ellipsis: true, render: (_, m) => `${m.materialCode} ${m.materialName}` },
+    {
+      title: t('material'),
+      key: 'material',
+      width: 170,
+      ellipsis: true,
+      render: (_, m) => `${m.materialCode} ${m.materialName}`,
+    },
     {
       title: t('quantity'),
       dataIndex: 'quantity',
@@ -184,7 +216,8 @@ export default function MovementsPage() {
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 
   const active: string[] = [];
-  if (depotId !== undefined) active.push(`${t('depot')}=${depots.find((d) => d.depotId === depotId)?.name ?? depotId}`);
+  if (depotId !== undefined)
+    active.push(`${t('depot')}=${depots.find((d) => d.depotId === depotId)?.name ?? depotId}`);
   if (materialId !== undefined) active.push(`${t('material')}=${filters.materialLabel ?? materialId}`);
   if (type) active.push(`${t('type')}=${terms(`movementType.${type}`)}`);
   if (doc) active.push(`${t('docNo')}=${doc}`);
@@ -199,13 +232,27 @@ export default function MovementsPage() {
         {t('title')}
       </Typography.Title>
       <Flex gap={8} wrap align="center">
-        <DepotSelect allowClear includeInactive aria-label={t('depot')} placeholder={t('allDepots')} value={depotId} onChange={(v) => set({ depotId: v })} style={{ width: 200 }} />
+        <DepotSelect
+          allowClear
+          includeInactive
+          aria-label={t('depot')}
+          placeholder={t('allDepots')}
+          value={depotId}
+          onChange={(v) => set({ depotId: v })}
+          style={{ width: 200 }}
+        />
         <MaterialPicker
           aria-label={t('material')}
           placeholder={t('allMaterials')}
           value={materialId}
           onChange={(id, m) => set({ materialId: id, materialLabel: m ? materialLabel(m) : undefined })}
-          labelRender={({ label, value }) => (label && label !== value ? label : value === materialId && filters.materialLabel ? filters.materialLabel : value)}
+          labelRender={({ label, value }) =>
+            label && label !== value
+              ? label
+              : value === materialId && filters.materialLabel
+                ? filters.materialLabel
+                : value
+          }
           style={{ width: 250 }}
         />
         <Select<MovementType>
@@ -245,13 +292,23 @@ export default function MovementsPage() {
         />
         <Button onClick={() => setFilters(DEFAULTS)}>{c('reset')}</Button>
       </Flex>
-      {error && <Alert type="error" showIcon title={error} action={<Button onClick={() => void load(undefined)}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error}
+          action={<Button onClick={() => void load(undefined)}>{c('retry')}</Button>}
+        />
+      )}
       <Flex justify="space-between" gap={16}>
         <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
-          {active.length > 0 ? c('filters', { filters: active.join('、') }) : c('noFilters')} · {t('clickRow')}
+          {active.length > 0 ? c('filters', { filters: active.join('、') }) : c('noFilters')} ·{' '}
+          {t('clickRow')}
         </Typography.Text>
         <Typography.Text style={{ whiteSpace: 'nowrap' }} data-testid="row-count">
-          {cursor ? t('loadedMore', { n: formatQuantity(rows.length) }) : c('rows', { n: formatQuantity(rows.length) })}
+          {cursor
+            ? t('loadedMore', { n: formatQuantity(rows.length) })
+            : c('rows', { n: formatQuantity(rows.length) })}
         </Typography.Text>
       </Flex>
       <div ref={tableBox} data-testid="movements-table">
@@ -266,7 +323,10 @@ export default function MovementsPage() {
           dataSource={rows}
           scroll={{ x: scrollX, y: tableHeight }}
           locale={{ emptyText: loading ? c('loading') : t('empty') }}
-          onRow={(m) => ({ onClick: () => navigate(`/stock/batch/${m.batchId}`), style: { cursor: 'pointer' } })}
+          onRow={(m) => ({
+            onClick: () => navigate(`/stock/batch/${m.batchId}`),
+            style: { cursor: 'pointer' },
+          })}
           footer={
             cursor
               ? () => (

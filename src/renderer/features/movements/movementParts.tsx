@@ -53,15 +53,30 @@ export function MovementTypeTag({ type }: { type: MovementType }) {
 export function DocNoCell({ movement: m }: { movement: MovementDto }) {
   const t = useMessages(partMessages);
   const marks: { kind: string; color: string; label: string; docNo: string | null }[] = [];
-  if (m.reversedBy !== null) marks.push({ kind: 'reversed', color: 'default', label: t('reversed'), docNo: m.reversedByDocNo });
-  if (m.reversesMovementId !== null) marks.push({ kind: 'reverses', color: 'magenta', label: t('reverses'), docNo: m.reversesDocNo ?? `#${m.reversesMovementId}` });
-  if (m.expiredOverride) marks.push({ kind: 'expiredOverride', color: 'red', label: t('expiredOverride'), docNo: null });
+  if (m.reversedBy !== null)
+    marks.push({ kind: 'reversed', color: 'default', label: t('reversed'), docNo: m.reversedByDocNo });
+  if (m.reversesMovementId !== null)
+    marks.push({
+      kind: 'reverses',
+      color: 'magenta',
+      label: t('reverses'),
+      docNo: m.reversesDocNo ?? `#${m.reversesMovementId}`,
+    });
+  if (m.expiredOverride)
+    marks.push({ kind: 'expiredOverride', color: 'red', label: t('expiredOverride'), docNo: null });
   return (
     <>
       <div>{m.docNo}</div>
       {marks.map((mark) => (
-        <div key={mark.kind} data-mark={mark.kind} style={{ fontSize: 12, lineHeight: '20px', whiteSpace: 'nowrap' }}>
-          <Tag color={mark.color} style={{ marginInlineEnd: 4, fontSize: 12, lineHeight: '18px', paddingInline: 4 }}>
+        <div
+          key={mark.kind}
+          data-mark={mark.kind}
+          style={{ fontSize: 12, lineHeight: '20px', whiteSpace: 'nowrap' }}
+        >
+          <Tag
+            color={mark.color}
+            style={{ marginInlineEnd: 4, fontSize: 12, lineHeight: '18px', paddingInline: 4 }}
+          >
             {mark.label}
           </Tag>{' '}
           {mark.docNo}
@@ -76,7 +91,8 @@ export function useCounterpart(depots: DepotDto[]): (m: MovementDto) => string {
   const t = useMessages(partMessages);
   return (m) => {
     if (m.counterpartDepotId !== null) {
-      const depot = depots.find((d) => d.depotId === m.counterpartDepotId)?.name ?? `#${m.counterpartDepotId}`;
+      const depot =
+        depots.find((d) => d.depotId === m.counterpartDepotId)?.name ?? `#${m.counterpartDepotId}`;
       // Stock leaving this depot goes to the other one; stock arriving came from it.
       return m.quantity < 0 ? t('toDepot', { depot }) : t('fromDepot', { depot });
     }
@@ -90,7 +106,10 @@ const SOURCES = new Set<string>(BATCH_SOURCES);
 export function useReasonText(): (m: MovementDto) => string {
   const terms = useTerms();
   return (m) => {
-    const reason = m.reason && m.type === 'receipt' && SOURCES.has(m.reason) ? terms(`batchSource.${m.reason as (typeof BATCH_SOURCES)[number]}`) : m.reason;
+    const reason =
+      m.reason && m.type === 'receipt' && SOURCES.has(m.reason)
+        ? terms(`batchSource.${m.reason as (typeof BATCH_SOURCES)[number]}`)
+        : m.reason;
     return [reason, m.note].filter(Boolean).join(' · ');
   };
 }

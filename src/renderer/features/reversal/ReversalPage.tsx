@@ -5,7 +5,21 @@
  * A transfer is reversed on both sides together (the goods go back); a reversal cannot itself be
  * reversed, and a movement is reversed only once.
  */
-import { App, Alert, Button, Card, Col, Descriptions, Form, Input, Row, Space, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
 import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
@@ -29,7 +43,8 @@ const m = defineMessages(
     docNoPlaceholder: '输入或扫描单号，如 CK-20261130-0001',
     find: '查找',
     notFound: '没有找到单号为 {docNo} 的出入库记录',
-    explain: '红冲不修改也不删除原记录：系统生成一张红冲单，按原记录的相反方向、相同数量入账，原记录标记为“已红冲”。每条记录只能红冲一次，红冲记录不能再红冲。',
+    explain:
+      '红冲不修改也不删除原记录：系统生成一张红冲单，按原记录的相反方向、相同数量入账，原记录标记为“已红冲”。每条记录只能红冲一次，红冲记录不能再红冲。',
     transferBoth: '这是调拨单：红冲调出记录时，调出库和调入库两边一并冲回，货物回到调出库。',
     type: '类型',
     occurredAt: '时间',
@@ -73,8 +88,10 @@ const m = defineMessages(
     docNoPlaceholder: 'Type or scan a number, e.g. CK-20261130-0001',
     find: 'Find',
     notFound: 'No movements with document number {docNo}',
-    explain: 'A reversal never edits or deletes the original: it posts a reversal document with the opposite sign and the same quantity, and marks the original as reversed. Each movement can be reversed once; a reversal cannot be reversed.',
-    transferBoth: 'This is a transfer: reversing the outgoing movement reverses both depots together; the goods return to the sending depot.',
+    explain:
+      'A reversal never edits or deletes the original: it posts a reversal document with the opposite sign and the same quantity, and marks the original as reversed. Each movement can be reversed once; a reversal cannot be reversed.',
+    transferBoth:
+      'This is a transfer: reversing the outgoing movement reverses both depots together; the goods return to the sending depot.',
     type: 'Type',
     occurredAt: 'Time',
     user: 'By',
@@ -96,7 +113,8 @@ const m = defineMessages(
     submit: 'Reverse selected',
     selected: '{n} selected',
     confirmTitle: 'Reverse?',
-    confirmBody: 'Each of the {n} selected movements gets a reversal document; the originals stay, marked as reversed. This cannot be undone.',
+    confirmBody:
+      'Each of the {n} selected movements gets a reversal document; the originals stay, marked as reversed. This cannot be undone.',
     confirmTransfer: 'Includes a transfer: both depots are reversed together.',
     confirmOk: 'Reverse',
     posted: 'Reversed',
@@ -175,7 +193,8 @@ export default function ReversalPage() {
           setSelected(eligible.includes(id) ? [id] : []);
         } else setSelected(eligible);
         // Next: the reason (Enter there asks to confirm).
-        if (eligible.length > 0) window.setTimeout(() => document.querySelector<HTMLInputElement>('#reversal_reason')?.focus(), 0);
+        if (eligible.length > 0)
+          window.setTimeout(() => document.querySelector<HTMLInputElement>('#reversal_reason')?.focus(), 0);
       } catch (e) {
         posting.setAlert(e instanceof RpcFailure ? e.message : String(e));
       } finally {
@@ -200,7 +219,10 @@ export default function ReversalPage() {
 
   const head = rows?.[0];
   const isTransfer = !!rows?.some((r) => r.type === 'transfer_out' || r.type === 'transfer_in');
-  const chosenRows = useMemo(() => (rows ?? []).filter((r) => selected.includes(r.movementId)), [rows, selected]);
+  const chosenRows = useMemo(
+    () => (rows ?? []).filter((r) => selected.includes(r.movementId)),
+    [rows, selected],
+  );
 
   const reverse = async () => {
     const { reason } = await form.validateFields();
@@ -220,7 +242,14 @@ export default function ReversalPage() {
         const results = await posting.post(
           async (key) => {
             const out: OutputOf<'stock.reverse'>[] = [];
-            for (const id of ids) out.push(await rpc('stock.reverse', { movementId: id, reason: (reason ?? '').trim() }, { idempotencyKey: `${key}:${id}` }));
+            for (const id of ids)
+              out.push(
+                await rpc(
+                  'stock.reverse',
+                  { movementId: id, reason: (reason ?? '').trim() },
+                  { idempotencyKey: `${key}:${id}` },
+                ),
+              );
             return out;
           },
           (error) => applyServerErrors(form, error),
@@ -282,7 +311,14 @@ export default function ReversalPage() {
     });
 
   return (
-    <Card size="small" title={<Typography.Title level={4} style={{ margin: 0 }}>{t('title')}</Typography.Title>}>
+    <Card
+      size="small"
+      title={
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('title')}
+        </Typography.Title>
+      }
+    >
       <Space orientation="vertical" size={12} style={{ width: '100%' }}>
         <Row gutter={12} align="middle">
           <Col flex="420px">
@@ -306,7 +342,15 @@ export default function ReversalPage() {
             </Typography.Text>
           </Col>
         </Row>
-        {posting.alert && <Alert type="error" showIcon title={posting.alert} closable={{ onClose: () => posting.setAlert(null) }} data-testid="form-alert" />}
+        {posting.alert && (
+          <Alert
+            type="error"
+            showIcon
+            title={posting.alert}
+            closable={{ onClose: () => posting.setAlert(null) }}
+            data-testid="form-alert"
+          />
+        )}
         {head && rows && rows.length > 0 && (
           <>
             <Descriptions size="small" bordered column={4}>
@@ -320,8 +364,16 @@ export default function ReversalPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('occurredAt')}>{formatTime(head.occurredAt)}</Descriptions.Item>
               <Descriptions.Item label={t('user')}>{head.userName}</Descriptions.Item>
-              {head.recipient && <Descriptions.Item label={t('recipient')}>{head.recipient}</Descriptions.Item>}
-              {head.reason && <Descriptions.Item label={t('reasonOrig')}>{head.type === 'receipt' ? terms(`batchSource.${head.reason}` as 'batchSource.procurement') : head.reason}</Descriptions.Item>}
+              {head.recipient && (
+                <Descriptions.Item label={t('recipient')}>{head.recipient}</Descriptions.Item>
+              )}
+              {head.reason && (
+                <Descriptions.Item label={t('reasonOrig')}>
+                  {head.type === 'receipt'
+                    ? terms(`batchSource.${head.reason}` as 'batchSource.procurement')
+                    : head.reason}
+                </Descriptions.Item>
+              )}
               {head.note && <Descriptions.Item label={t('note')}>{head.note}</Descriptions.Item>}
             </Descriptions>
             {isTransfer && <Alert type="warning" showIcon title={t('transferBoth')} />}
@@ -342,9 +394,19 @@ export default function ReversalPage() {
                 getCheckboxProps: (r) => ({ disabled: blocker(r) !== null }),
               }}
               columns={[
-                { title: t('type'), key: 'type', width: 90, render: (_, r) => <Tag color={TYPE_COLORS[r.type]}>{terms(`movementType.${r.type}`)}</Tag> },
+                {
+                  title: t('type'),
+                  key: 'type',
+                  width: 90,
+                  render: (_, r) => <Tag color={TYPE_COLORS[r.type]}>{terms(`movementType.${r.type}`)}</Tag>,
+                },
                 { title: t('depot'), dataIndex: 'depotName', ellipsis: true },
-                { title: t('material'), key: 'material', ellipsis: true, render: (_, r) => `${r.materialCode} ${r.materialName}` },
+                {
+                  title: t('material'),
+                  key: 'material',
+                  ellipsis: true,
+                  render: (_, r) => `${r.materialCode} ${r.materialName}`,
+                },
                 { title: t('lotNo'), dataIndex: 'lotNo', width: 120 },
                 {
                   title: t('quantity'),
@@ -361,12 +423,22 @@ export default function ReversalPage() {
                   render: (_, r) => {
                     const why = blocker(r);
                     if (why === null) return <Tag color="blue">{t('reversible')}</Tag>;
-                    return <Tag color={r.reversedBy !== null || r.type === 'reversal' ? 'red' : 'default'}>{why}</Tag>;
+                    return (
+                      <Tag color={r.reversedBy !== null || r.type === 'reversal' ? 'red' : 'default'}>
+                        {why}
+                      </Tag>
+                    );
                   },
                 },
               ]}
             />
-            <Form name="reversal" form={form} layout="inline" onValuesChange={() => posting.changed()} onFinish={() => void reverse()}>
+            <Form
+              name="reversal"
+              form={form}
+              layout="inline"
+              onValuesChange={() => posting.changed()}
+              onFinish={() => void reverse()}
+            >
               <Form.Item
                 name="reason"
                 label={t('reason')}
@@ -378,7 +450,13 @@ export default function ReversalPage() {
               <Form.Item>
                 <Space>
                   <Typography.Text type="secondary">{t('selected', { n: selected.length })}</Typography.Text>
-                  <Button type="primary" danger htmlType="submit" disabled={selected.length === 0 || posting.posting} loading={posting.posting}>
+                  <Button
+                    type="primary"
+                    danger
+                    htmlType="submit"
+                    disabled={selected.length === 0 || posting.posting}
+                    loading={posting.posting}
+                  >
                     {t('submit')}
                   </Button>
                 </Space>
@@ -388,7 +466,13 @@ export default function ReversalPage() {
         )}
       </Space>
       {posted && (
-        <PostedModal title={t('posted')} docNos={posted.results.map((r) => r.docNo)} print={() => printDocs(posted)} onNew={startNew} newLabel={t('nextOne')}>
+        <PostedModal
+          title={t('posted')}
+          docNos={posted.results.map((r) => r.docNo)}
+          print={() => printDocs(posted)}
+          onNew={startNew}
+          newLabel={t('nextOne')}
+        >
           <Typography.Paragraph>
             {t('postedHint', { docNo: posted.original })} {posted.transfer && t('postedTransfer')}
           </Typography.Paragraph>
@@ -399,10 +483,22 @@ export default function ReversalPage() {
             dataSource={posted.results.flatMap((r) => r.movements)}
             columns={[
               { title: t('docNo'), dataIndex: 'docNo', width: 150 },
-              { title: t('depot'), key: 'd', ellipsis: true, render: (_, r) => r.depotName || depotName(r.depotId) },
+              {
+                title: t('depot'),
+                key: 'd',
+                ellipsis: true,
+                render: (_, r) => r.depotName || depotName(r.depotId),
+              },
               { title: t('material'), dataIndex: 'materialName', ellipsis: true },
               { title: t('lotNo'), dataIndex: 'lotNo', width: 110 },
-              { title: t('quantity'), key: 'q', align: 'right', className: 'num', width: 120, render: (_, r) => `${formatSigned(r.quantity)} ${r.unit}` },
+              {
+                title: t('quantity'),
+                key: 'q',
+                align: 'right',
+                className: 'num',
+                width: 120,
+                render: (_, r) => `${formatSigned(r.quantity)} ${r.unit}`,
+              },
             ]}
           />
         </PostedModal>
@@ -410,4 +506,3 @@ export default function ReversalPage() {
     </Card>
   );
 }
-

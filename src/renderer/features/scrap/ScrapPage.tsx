@@ -168,7 +168,8 @@ export default function ScrapPage() {
       title: t('docTitle'),
       docNo: p.result.docNo,
       movements: p.result.movements,
-      unit: depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '',
+      unit:
+        depots.find((d) => d.depotId === p.values.depotId)?.name ?? p.result.movements[0]?.depotName ?? '',
       info: [{ label: t('reason'), value: p.values.reason ?? '' }],
       note: p.values.note,
       signatures: [t('signHandler'), t('signKeeper'), t('signAssessor'), t('signApprover')],

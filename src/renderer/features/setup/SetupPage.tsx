@@ -25,7 +25,8 @@ const messages = defineMessages(
   {
     welcome: 'Welcome. This is a new database; choose one:',
     createTitle: 'Create the administrator',
-    createHint: 'For real use: create the first administrator, then set up depots, the catalogue and users under System.',
+    createHint:
+      'For real use: create the first administrator, then set up depots, the catalogue and users under System.',
     username: 'User name',
     displayName: 'Name',
     password: 'Password',
@@ -33,7 +34,8 @@ const messages = defineMessages(
     passwordsDiffer: 'The two passwords differ',
     create: 'Create and sign in',
     demoTitle: 'Open the demo data',
-    demoHint: "For trying out and training: load demo data for Qingdao's depots (every screen is marked Demo data).",
+    demoHint:
+      "For trying out and training: load demo data for Qingdao's depots (every screen is marked Demo data).",
     loadDemo: 'Load the demo data',
   },
 );
@@ -89,13 +91,25 @@ export function SetupPage() {
         <Card title={t('createTitle')} style={{ flex: '1 1 360px' }}>
           <Typography.Paragraph type="secondary">{t('createHint')}</Typography.Paragraph>
           <Form form={form} layout="vertical" onFinish={create}>
-            <Form.Item name="username" label={t('username')} rules={[{ required: true, message: c('required') }]}>
+            <Form.Item
+              name="username"
+              label={t('username')}
+              rules={[{ required: true, message: c('required') }]}
+            >
               <Input autoFocus autoComplete="username" />
             </Form.Item>
-            <Form.Item name="displayName" label={t('displayName')} rules={[{ required: true, message: c('required') }]}>
+            <Form.Item
+              name="displayName"
+              label={t('displayName')}
+              rules={[{ required: true, message: c('required') }]}
+            >
               <Input />
             </Form.Item>
-            <Form.Item name="password" label={t('password')} rules={[{ required: true, message: c('required') }]}>
+            <Form.Item
+              name="password"
+              label={t('password')}
+              rules={[{ required: true, message: c('required') }]}
+            >
               <Input.Password autoComplete="new-password" />
             </Form.Item>
             <Form.Item
@@ -105,7 +119,10 @@ export function SetupPage() {
               rules={[
                 { required: true, message: c('required') },
                 ({ getFieldValue }) => ({
-                  validator: (_, v) => (v === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('passwordsDiffer')))),
+                  validator: (_, v) =>
+                    v === getFieldValue('password')
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('passwordsDiffer'))),
                 }),
               ]}
             >

@@ -22,8 +22,16 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
 
   useEffect(() => {
     let live = true;
-    fetchAllBalances({ groupBy: 'batch', depotId: row.depotId ?? undefined, materialId: row.materialId,
-        warnings: true, limit: 5000 }, { wanted: () => live }).then(
+    fetchAllBalances(
+      {
+        groupBy: 'batch',
+        depotId: row.depotId ?? undefined,
+        materialId: row.materialId,
+        warnings: true,
+        limit: 5000,
+      },
+      { wanted: () => live },
+    ).then(
       (all) => live && all && setBatches(all),
       (e: unknown) => live && setError(e instanceof RpcFailure ? e.message : String(e)),
     );
@@ -33,7 +41,9 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
   }, [row.depotId, row.materialId]);
 
   const columns: TableColumnsType<BalanceRow> = [
-    ...(row.depotId === null ? [{ title: t('depot'), dataIndex: 'depotName', key: 'depot', ellipsis: true }] : []),
+    ...(row.depotId === null
+      ? [{ title: t('depot'), dataIndex: 'depotName', key: 'depot', ellipsis: true }]
+      : []),
     { title: t('lotNo'), dataIndex: 'lotNo', key: 'lotNo', width: 130 },
     {
       title: t('expiresOn'),
@@ -43,25 +53,60 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
       defaultSortOrder: 'ascend',
       sorter: (a, b) => (a.expiresOn ?? '9999').localeCompare(b.expiresOn ?? '9999'),
     },
-    { title: t('onHand'), dataIndex: 'onHand', key: 'onHand', width: 100, align: 'right', className: 'num', render: (v: number) => `${formatQuantity(v)} ${row.unit}` },
+    {
+      title: t('onHand'),
+      dataIndex: 'onHand',
+      key: 'onHand',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: (v: number) => `${formatQuantity(v)} ${row.unit}`,
+    },
     {
       title: t('warnings'),
       key: 'warnings',
       width: 150,
-      render: (_, b) => (b.expiry ? <ExpiryTag status={b.expiry.status} daysLeft={b.expiry.daysLeft} /> : null),
+      render: (_, b) =>
+        b.expiry ? <ExpiryTag status={b.expiry.status} daysLeft={b.expiry.daysLeft} /> : null,
     },
   ];
 
   return (
-    <Drawer open onClose={onClose} size={720} title={`${row.materialCode} ${row.materialName}${row.depotName ? ` · ${row.depotName}` : ''}`} destroyOnHidden>
+    <Drawer
+      open
+      onClose={onClose}
+      size={720}
+      title={`${row.materialCode} ${row.materialName}${row.depotName ? ` · ${row.depotName}` : ''}`}
+      destroyOnHidden
+    >
       <Descriptions
         size="small"
         column={4}
         items={[
-          { key: 'onHand', label: t('onHand'), children: <span className="num">{formatQuantity(row.onHand)} {row.unit}</span> },
-          { key: 'reserved', label: t('reserved'), children: <span className="num">{formatQuantity(row.reserved)}</span> },
-          { key: 'available', label: t('available'), children: <span className="num">{formatQuantity(row.available)}</span> },
-          { key: 'quota', label: t('quota'), children: <span className="num">{row.quota === null ? '—' : formatQuantity(row.quota)}</span> },
+          {
+            key: 'onHand',
+            label: t('onHand'),
+            children: (
+              <span className="num">
+                {formatQuantity(row.onHand)} {row.unit}
+              </span>
+            ),
+          },
+          {
+            key: 'reserved',
+            label: t('reserved'),
+            children: <span className="num">{formatQuantity(row.reserved)}</span>,
+          },
+          {
+            key: 'available',
+            label: t('available'),
+            children: <span className="num">{formatQuantity(row.available)}</span>,
+          },
+          {
+            key: 'quota',
+            label: t('quota'),
+            children: <span className="num">{row.quota === null ? '—' : formatQuantity(row.quota)}</span>,
+          },
         ]}
         style={{ marginBottom: 12 }}
       />
@@ -79,7 +124,10 @@ export function BatchesDrawer({ row, onClose }: { row: BalanceRow; onClose: () =
         columns={columns}
         pagination={false}
         sticky
-        onRow={(b) => ({ onClick: () => navigate(`/stock/batch/${b.batchId}`), style: { cursor: 'pointer' } })}
+        onRow={(b) => ({
+          onClick: () => navigate(`/stock/batch/${b.batchId}`),
+          style: { cursor: 'pointer' },
+        })}
         footer={() => `${c('rows', { n: formatQuantity(batches?.length ?? 0) })} · ${t('clickBatch')}`}
       />
     </Drawer>

@@ -109,7 +109,10 @@ export default function StockCardPage({ params }: { params: Record<string, strin
       const id = ++request.current;
       setLoading(true);
       try {
-        const [detail, page] = await Promise.all([after ? null : rpc('stock.batch', { batchId }), rpc('stock.movements', { batchId, after, limit: PAGE })]);
+        const [detail, page] = await Promise.all([
+          after ? null : rpc('stock.batch', { batchId }),
+          rpc('stock.movements', { batchId, after, limit: PAGE }),
+        ]);
         if (id !== request.current) return;
         if (detail) setBatch(detail);
         setMovements((prev) => (after ? [...prev, ...page.rows] : page.rows));
@@ -143,18 +146,59 @@ export default function StockCardPage({ params }: { params: Record<string, strin
 
   const columns: TableColumnsType<Row> = [
     { title: t('time'), dataIndex: 'occurredAt', key: 'time', width: 128, render: formatTime },
-    { title: t('docNo'), dataIndex: 'docNo', key: 'docNo', width: 184, render: (_, m) => <DocNoCell movement={m} /> },
-    { title: t('type'), dataIndex: 'type', key: 'type', width: 76, render: (_, m) => <MovementTypeTag type={m.type} /> },
-    { title: t('quantity'), dataIndex: 'quantity', key: 'quantity', width: 96, align: 'right', className: 'num', render: (q: number) => formatSigned(q) },
-    { title: t('balance'), dataIndex: 'balance', key: 'balance', width: 96, align: 'right', className: 'num', render: (b: number) => formatQuantity(b) },
-    { title: t('counterpart'), key: 'counterpart', width: 220, ellipsis: true, render: (_, m) => counterpart(m) },
+    {
+      title: t('docNo'),
+      dataIndex: 'docNo',
+      key: 'docNo',
+      width: 184,
+      render: (_, m) => <DocNoCell movement={m} />,
+    },
+    {
+      title: t('type'),
+      dataIndex: 'type',
+      key: 'type',
+      width: 76,
+      render: (_, m) => <MovementTypeTag type={m.type} />,
+    },
+    {
+      title: t('quantity'),
+      dataIndex: 'quantity',
+      key: 'quantity',
+      width: 96,
+      align: 'right',
+      className: 'num',
+      render: (q: number) => formatSigned(q),
+    },
+    {
+      title: t('balance'),
+      dataIndex: 'balance',
+      key: 'balance',
+      width: 96,
+      align: 'right',
+      className: 'num',
+      render: (b: number) => formatQuantity(b),
+    },
+    {
+      title: t('counterpart'),
+      key: 'counterpart',
+      width: 220,
+      ellipsis: true,
+      render: (_, m) => counterpart(m),
+    },
     { title: t('reason'), key: 'reason', width: 230, ellipsis: true, render: (_, m) => reasonText(m) },
     { title: t('user'), dataIndex: 'userName', key: 'user', width: 100, ellipsis: true },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
 
   if (error && !batch) {
-    return <Alert type="error" showIcon title={error} action={<Button onClick={() => void loadPage(undefined)}>{c('retry')}</Button>} />;
+    return (
+      <Alert
+        type="error"
+        showIcon
+        title={error}
+        action={<Button onClick={() => void loadPage(undefined)}>{c('retry')}</Button>}
+      />
+    );
   }
 
   const dash = t('none');
@@ -178,7 +222,10 @@ export default function StockCardPage({ params }: { params: Record<string, strin
         }
         extra={
           <Flex gap={8}>
-            <Button size="small" onClick={() => (window.history.length > 1 ? window.history.back() : navigate('/stock'))}>
+            <Button
+              size="small"
+              onClick={() => (window.history.length > 1 ? window.history.back() : navigate('/stock'))}
+            >
               {t('back')}
             </Button>
           </Flex>
@@ -198,7 +245,12 @@ export default function StockCardPage({ params }: { params: Record<string, strin
               { key: 'expiresOn', label: t('expiresOn'), children: b.expiresOn ?? t('noExpiry') },
               { key: 'source', label: t('source'), children: terms(`batchSource.${b.source}`) },
               { key: 'supplier', label: t('supplier'), children: b.supplier ?? dash },
-              { key: 'unitPrice', label: t('unitPrice'), children: b.unitPriceFen === null ? dash : <span className="num">{formatFen(b.unitPriceFen)}</span> },
+              {
+                key: 'unitPrice',
+                label: t('unitPrice'),
+                children:
+                  b.unitPriceFen === null ? dash : <span className="num">{formatFen(b.unitPriceFen)}</span>,
+              },
               {
                 key: 'onHand',
                 label: t('onHand'),
@@ -217,7 +269,9 @@ export default function StockCardPage({ params }: { params: Record<string, strin
         <Typography.Text strong>{t('history')}</Typography.Text>
         <Flex gap={12} align="center">
           <Typography.Text type="secondary" data-testid="row-count">
-            {cursor ? t('loaded', { n: formatQuantity(rows.length) }) : t('allLoaded', { n: formatQuantity(rows.length) })}
+            {cursor
+              ? t('loaded', { n: formatQuantity(rows.length) })
+              : t('allLoaded', { n: formatQuantity(rows.length) })}
           </Typography.Text>
         </Flex>
       </Flex>

@@ -40,7 +40,13 @@ export const tagMessages = defineMessages(
 export function ExpiryTag({ status, daysLeft }: { status: ExpiryStatus; daysLeft?: number | null }) {
   const t = useMessages(tagMessages);
   const days =
-    daysLeft === undefined || daysLeft === null ? null : daysLeft < 0 ? t('daysAgo', { n: -daysLeft }) : daysLeft === 0 ? t('dueToday') : t('daysLeft', { n: daysLeft });
+    daysLeft === undefined || daysLeft === null
+      ? null
+      : daysLeft < 0
+        ? t('daysAgo', { n: -daysLeft })
+        : daysLeft === 0
+          ? t('dueToday')
+          : t('daysLeft', { n: daysLeft });
   return (
     <Tag color={status === 'expired' ? 'red' : 'orange'} data-status={status} style={{ marginInlineEnd: 4 }}>
       {t(status)}
@@ -56,7 +62,15 @@ export function useDaysText(): (daysLeft: number) => string {
 }
 
 /** 低于定额; 缺口 80 顶 when the shortfall is known; 3 个库低于定额 on city totals. */
-export function BelowQuotaTag({ shortBy, unit, depots }: { shortBy?: number; unit?: string; depots?: number }) {
+export function BelowQuotaTag({
+  shortBy,
+  unit,
+  depots,
+}: {
+  shortBy?: number;
+  unit?: string;
+  depots?: number;
+}) {
   const t = useMessages(tagMessages);
   const text =
     shortBy !== undefined
@@ -76,7 +90,12 @@ export function LotsTag({ status, daysLeft }: { status: ExpiryStatus; daysLeft: 
   const t = useMessages(tagMessages);
   const days = useDaysText();
   return (
-    <Tag color={status === 'expired' ? 'red' : 'orange'} data-status={status} title={t('earliest', { days: days(daysLeft) })} style={{ marginInlineEnd: 4 }}>
+    <Tag
+      color={status === 'expired' ? 'red' : 'orange'}
+      data-status={status}
+      title={t('earliest', { days: days(daysLeft) })}
+      style={{ marginInlineEnd: 4 }}
+    >
       {t(status === 'expired' ? 'hasExpired' : 'hasExpiring')}
     </Tag>
   );

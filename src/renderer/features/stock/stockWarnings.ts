@@ -6,8 +6,7 @@
 import type { BalanceRow, ExpiryStatus } from '../../../shared/schemas/stock';
 
 export type RowWarning =
-  | { kind: ExpiryStatus; daysLeft: number }
-  | { kind: 'belowQuota'; shortBy?: number; depots?: number };
+  { kind: ExpiryStatus; daysLeft: number } | { kind: 'belowQuota'; shortBy?: number; depots?: number };
 
 /** The row's warnings, below quota first (it is what a coordinator acts on), then expiry. */
 export function rowWarnings(row: BalanceRow): RowWarning[] {

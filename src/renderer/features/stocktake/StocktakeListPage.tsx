@@ -274,7 +274,8 @@ function OpenStocktakeModal({ defaultDepotId, onClose }: { defaultDepotId?: numb
 
   const submit = async (values: { depotId?: number; note: string | null }) => {
     const st = await posting.post(
-      (idempotencyKey) => rpc('stocktake.open', { depotId: values.depotId!, note: values.note }, { idempotencyKey }),
+      (idempotencyKey) =>
+        rpc('stocktake.open', { depotId: values.depotId!, note: values.note }, { idempotencyKey }),
       (e) => applyServerErrors(form, e),
     );
     if (!st) return;

@@ -544,7 +544,13 @@ export default function StocktakePage({ params }: { params: Record<string, strin
                 size="small"
                 style={{ width: '100%' }}
                 styles={{ input: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }}
-                formatter={(v, info) => (info.userTyping ? info.input : v === undefined || `${v}` === '' ? '' : formatQuantity(Number(v)))}
+                formatter={(v, info) =>
+                  info.userTyping
+                    ? info.input
+                    : v === undefined || `${v}` === ''
+                      ? ''
+                      : formatQuantity(Number(v))
+                }
                 status={errors[r.lineId]?.counted ? 'error' : undefined}
                 aria-label={`${t('counted')} ${r.position + 1}`}
                 data-col="counted"
@@ -627,7 +633,11 @@ export default function StocktakePage({ params }: { params: Record<string, strin
 
   const activeFilters = [
     viewMode !== 'all'
-      ? t(({ uncounted: 'viewUncounted', difference: 'viewDifference', errors: 'viewErrors' } as const)[viewMode])
+      ? t(
+          ({ uncounted: 'viewUncounted', difference: 'viewDifference', errors: 'viewErrors' } as const)[
+            viewMode
+          ],
+        )
       : null,
     view.text.trim() ? t('filterText', { text: view.text.trim() }) : null,
   ].filter((f): f is string => f !== null);
@@ -650,9 +660,7 @@ export default function StocktakePage({ params }: { params: Record<string, strin
             { value: 'all', label: t('viewAll') },
             { value: 'uncounted', label: t('viewUncounted') },
             { value: 'difference', label: t('viewDifference') },
-            ...(errorRows.length > 0
-              ? [{ value: 'errors' as const, label: t('viewErrors') }]
-              : []),
+            ...(errorRows.length > 0 ? [{ value: 'errors' as const, label: t('viewErrors') }] : []),
           ]}
         />
         {editable && <Button onClick={fillBook}>{t('fillBook')}</Button>}

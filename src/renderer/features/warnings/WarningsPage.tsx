@@ -60,8 +60,10 @@ const messages = defineMessages(
     quota: 'Quota',
     available: 'Available',
     shortBy: 'Shortfall',
-    expiringHint: 'Within the warning window of each material (by default 90 days before expiry): plan rotation. Click a row to open the stock card.',
-    expiredHint: 'Past expiry and still in stock; issues never pick them by themselves: plan scrapping or disposal. Click a row to open the stock card.',
+    expiringHint:
+      'Within the warning window of each material (by default 90 days before expiry): plan rotation. Click a row to open the stock card.',
+    expiredHint:
+      'Past expiry and still in stock; issues never pick them by themselves: plan scrapping or disposal. Click a row to open the stock card.',
     belowHint: 'Available stock (on hand − reserved) under the reserve quota. Click a row to see that stock.',
     empty: 'Nothing to deal with',
   },
@@ -80,7 +82,9 @@ export default function WarningsPage() {
   const c = useMessages(common);
   const daysText = useDaysText();
   const route = useRoute();
-  const [saved, setSaved] = useSessionState<{ type: Kind; depotId?: number }>('warnings', { type: 'expiring' });
+  const [saved, setSaved] = useSessionState<{ type: Kind; depotId?: number }>('warnings', {
+    type: 'expiring',
+  });
 
   // The link (?type=&depotId=) wins over what the screen remembered; then the screen keeps it.
   const type = kindOf(route.query.get('type')) ?? saved.type;
@@ -110,7 +114,10 @@ export default function WarningsPage() {
   useEffect(load, [load]);
 
   const [tableBox, tableHeight] = useFillHeight(96);
-  const expiringRows = useMemo(() => (expiring?.rows ?? []).filter((r) => r.status === 'expiring'), [expiring]);
+  const expiringRows = useMemo(
+    () => (expiring?.rows ?? []).filter((r) => r.status === 'expiring'),
+    [expiring],
+  );
   const expiredRows = useMemo(() => (expiring?.rows ?? []).filter((r) => r.status === 'expired'), [expiring]);
 
   const lotColumns: TableColumnsType<ExpiringRow> = [
@@ -125,12 +132,36 @@ export default function WarningsPage() {
       defaultSortOrder: 'ascend',
       render: (_, r) => daysText(r.daysLeft),
     },
-    { title: t('expiresOn'), dataIndex: 'expiresOn', width: 110, sorter: (a, b) => a.expiresOn.localeCompare(b.expiresOn) },
-    { title: t('depot'), dataIndex: 'depotName', width: 200, ellipsis: true, sorter: (a, b) => a.depotName.localeCompare(b.depotName, 'zh-CN') },
-    { title: t('code'), dataIndex: 'materialCode', width: 100, sorter: (a, b) => a.materialCode.localeCompare(b.materialCode) },
+    {
+      title: t('expiresOn'),
+      dataIndex: 'expiresOn',
+      width: 110,
+      sorter: (a, b) => a.expiresOn.localeCompare(b.expiresOn),
+    },
+    {
+      title: t('depot'),
+      dataIndex: 'depotName',
+      width: 200,
+      ellipsis: true,
+      sorter: (a, b) => a.depotName.localeCompare(b.depotName, 'zh-CN'),
+    },
+    {
+      title: t('code'),
+      dataIndex: 'materialCode',
+      width: 100,
+      sorter: (a, b) => a.materialCode.localeCompare(b.materialCode),
+    },
     { title: t('name'), dataIndex: 'materialName', ellipsis: true },
     { title: t('lotNo'), dataIndex: 'lotNo', width: 130 },
-    { title: t('onHand'), dataIndex: 'onHand', width: 100, align: 'right', className: 'num', sorter: (a, b) => a.onHand - b.onHand, render: formatQuantity },
+    {
+      title: t('onHand'),
+      dataIndex: 'onHand',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      sorter: (a, b) => a.onHand - b.onHand,
+      render: formatQuantity,
+    },
     { title: t('unit'), dataIndex: 'unit', width: 60 },
   ];
 
@@ -142,12 +173,44 @@ export default function WarningsPage() {
       sorter: (a, b) => a.shortBy - b.shortBy,
       render: (_, r) => <BelowQuotaTag shortBy={r.shortBy} unit={r.unit} />,
     },
-    { title: t('depot'), dataIndex: 'depotName', width: 200, ellipsis: true, sorter: (a, b) => a.depotName.localeCompare(b.depotName, 'zh-CN') },
-    { title: t('code'), dataIndex: 'materialCode', width: 100, sorter: (a, b) => a.materialCode.localeCompare(b.materialCode) },
+    {
+      title: t('depot'),
+      dataIndex: 'depotName',
+      width: 200,
+      ellipsis: true,
+      sorter: (a, b) => a.depotName.localeCompare(b.depotName, 'zh-CN'),
+    },
+    {
+      title: t('code'),
+      dataIndex: 'materialCode',
+      width: 100,
+      sorter: (a, b) => a.materialCode.localeCompare(b.materialCode),
+    },
     { title: t('name'), dataIndex: 'materialName', ellipsis: true },
-    { title: t('quota'), dataIndex: 'quota', width: 100, align: 'right', className: 'num', render: formatQuantity },
-    { title: t('onHand'), dataIndex: 'onHand', width: 100, align: 'right', className: 'num', render: formatQuantity },
-    { title: t('available'), dataIndex: 'available', width: 100, align: 'right', className: 'num', render: formatQuantity },
+    {
+      title: t('quota'),
+      dataIndex: 'quota',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: formatQuantity,
+    },
+    {
+      title: t('onHand'),
+      dataIndex: 'onHand',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: formatQuantity,
+    },
+    {
+      title: t('available'),
+      dataIndex: 'available',
+      width: 100,
+      align: 'right',
+      className: 'num',
+      render: formatQuantity,
+    },
     { title: t('unit'), dataIndex: 'unit', width: 60 },
   ];
 
@@ -167,7 +230,8 @@ export default function WarningsPage() {
     />
   );
 
-  const count = type === 'belowQuota' ? below?.length : type === 'expired' ? expiredRows.length : expiringRows.length;
+  const count =
+    type === 'belowQuota' ? below?.length : type === 'expired' ? expiredRows.length : expiringRows.length;
 
   return (
     <Flex vertical gap={8}>
@@ -176,7 +240,9 @@ export default function WarningsPage() {
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('title')}
           </Typography.Title>
-          {expiring && <Typography.Text type="secondary">{t('asOf', { date: expiring.today })}</Typography.Text>}
+          {expiring && (
+            <Typography.Text type="secondary">{t('asOf', { date: expiring.today })}</Typography.Text>
+          )}
         </Flex>
         <DepotSelect
           allowClear
@@ -187,7 +253,9 @@ export default function WarningsPage() {
           style={{ width: 240 }}
         />
       </Flex>
-      {error && <Alert type="error" showIcon title={error} action={<Button onClick={load}>{c('retry')}</Button>} />}
+      {error && (
+        <Alert type="error" showIcon title={error} action={<Button onClick={load}>{c('retry')}</Button>} />
+      )}
       <Tabs
         activeKey={type}
         onChange={(k) => show({ type: k as Kind })}
@@ -220,7 +288,8 @@ export default function WarningsPage() {
             scroll={{ x: 1000, y: tableHeight }}
             locale={{ emptyText: t('empty') }}
             onRow={(r) => ({
-              onClick: () => navigate('/stock', { depotId: r.depotId, text: r.materialCode, groupBy: 'depotMaterial' }),
+              onClick: () =>
+                navigate('/stock', { depotId: r.depotId, text: r.materialCode, groupBy: 'depotMaterial' }),
               style: { cursor: 'pointer' },
             })}
           />
