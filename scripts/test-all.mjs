@@ -24,7 +24,7 @@ function check(title, command, args) {
 }
 
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-check('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+check('lint', 'npm', ['run', '--silent', 'lint']);
 
 const reports = mkdtempSync(path.join(tmpdir(), 'relief-depot-test-'));
 const jestReport = path.join(reports, 'jest.json');
