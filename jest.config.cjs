@@ -15,6 +15,8 @@ const storeIndependent = [
   'electron-security',
   'migrations-sqlite',
   'demo-scale-sqlite',
+  'icons',
+  'field-labels',
 ].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {

@@ -73,23 +73,25 @@ function refuse(res: ServerResponse, status: number, code: ErrorCode, message: s
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      resolve('too-large');
-      req.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        resolve('too-large');
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
+      if (size > limit) tooLarge();
+      else chunks.push(chunk);
+    };
+    // The rest of the body is read and dropped: closing (or destroying) the socket while the
+    // client still sends resets the connection, and the client may never see the 413.
+    const tooLarge = () => {
+      req.off('data', onData);
+      req.resume();
+      resolve('too-large');
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      tooLarge();
+      return;
+    }
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -103,6 +105,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       ? path.resolve(options.staticDir)
       : null;
   let acceptedHosts = new Set<string>();
+  let acceptedOrigins = new Set<string>();
 
   const server = createServer(async (req, res) => {
     const locale = resolveLocale(req.headers['accept-language']?.split(',')[0]);
@@ -112,12 +115,19 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
         return;
       }
       const url = new URL(req.url ?? '/', 'http://local');
-      if (url.pathname === '/rpc') {
+      let pathname: string;
+      try {
+        pathname = decodeURIComponent(url.pathname);
+      } catch {
+        refuse(res, 400, 'BAD_INPUT', t(locale, 'rpc.badPath'));
+        return;
+      }
+      if (pathname === '/rpc') {
         await handleRpc(req, res, url, locale);
         return;
       }
       if (req.method === 'GET' || req.method === 'HEAD') {
-        serveStatic(url.pathname, res);
+        serveStatic(pathname, res);
         return;
       }
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -139,11 +149,12 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
     }
     // A browser on another site may not drive the API (the token is a header, but be strict).
     const origin = req.headers.origin;
-    if (origin && !acceptedHosts.has(new URL(origin).host.toLowerCase())) {
-      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badHost'));
+    if (origin && !acceptedOrigins.has(origin.toLowerCase())) {
+      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
       return;
     }
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
       refuse(res, 415, 'BAD_INPUT', t(locale, 'rpc.badJson'));
       return;
     }
@@ -179,7 +190,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
         .end('Relief Depot: only /rpc is served (no built UI).\n');
       return;
     }
-    const relative = decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative = pathname.replace(/^\/+/, '');
     let file = path.resolve(staticDir, relative);
     if (!file.startsWith(staticDir + path.sep) && file !== staticDir) {
       res.writeHead(404).end();
@@ -206,6 +217,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       `${h}:${port}`.toLowerCase(),
     ),
   );
+  acceptedOrigins = new Set([...acceptedHosts].map((h) => `http://${h}`));
   return {
     server,
     url: `http://${host}:${port}`,

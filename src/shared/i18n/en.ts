@@ -24,6 +24,8 @@ export const en: Messages = {
   'rpc.tooLarge': 'Request too large (limit {limit} bytes)',
   'rpc.badJson': 'The request is not valid JSON',
   'rpc.badHost': 'The requested host name is not accepted',
+  'rpc.badOrigin': 'The request origin is not accepted',
+  'rpc.badPath': 'The request path is not valid',
 
   'setup.done': 'The system has already been set up',
   'auth.loginFailed': 'Wrong user name or password',
@@ -72,6 +74,7 @@ export const en: Messages = {
 
   'stock.insufficient':
     'Not enough "{material}" available in "{depot}": need {requested}, available {available}',
+  'stock.balanceImplausible': 'The balance would reach {max} or more: not a plausible quantity',
   'stock.batchInsufficient': 'Not enough in lot "{lotNo}": need {requested}, on hand {onHand}',
   'stock.batchNotFound': 'Batch not found (id {id})',
   'stock.batchMismatch': 'Lot "{lotNo}" is not of this depot or this material',
@@ -148,6 +151,9 @@ export const en: Messages = {
   'field.status': 'status',
   'field.includeInactive': 'include inactive',
   'field.includeExpired': 'include expired',
+  'field.includeZero': 'include zero stock',
+  'field.warnings': 'show warnings',
+  'field.idleLockMinutes': 'lock when idle (minutes)',
 
   'role.admin': 'Administrator',
   'role.coordinator': 'Coordinator',

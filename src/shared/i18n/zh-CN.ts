@@ -22,6 +22,8 @@ export const zhCN = {
   'rpc.tooLarge': '请求过大（上限 {limit} 字节）',
   'rpc.badJson': '请求不是有效的 JSON',
   'rpc.badHost': '请求的主机名不被接受',
+  'rpc.badOrigin': '请求来源不被接受',
+  'rpc.badPath': '请求路径无效',
 
   // auth
   'setup.done': '系统已完成初始设置',
@@ -73,6 +75,7 @@ export const zhCN = {
 
   // stock
   'stock.insufficient': '「{material}」在「{depot}」可用库存不足：需要 {requested}，可用 {available}',
+  'stock.balanceImplausible': '结存将达到 {max} 或以上，超出合理范围',
   'stock.batchInsufficient': '批次「{lotNo}」库存不足：需要 {requested}，结存 {onHand}',
   'stock.batchNotFound': '批次不存在（编号 {id}）',
   'stock.batchMismatch': '批次「{lotNo}」不属于该储备库或该物资',
@@ -151,6 +154,9 @@ export const zhCN = {
   'field.status': '状态',
   'field.includeInactive': '包含停用',
   'field.includeExpired': '包含已过期',
+  'field.includeZero': '包含零库存',
+  'field.warnings': '显示预警',
+  'field.idleLockMinutes': '无操作自动锁屏（分钟）',
 
   // enumerations
   'role.admin': '管理员',
