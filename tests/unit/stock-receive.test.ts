@@ -333,3 +333,39 @@ test('the system-only batch sources cannot be named on a receipt', async () => {
     expect(error.fields![0]!.path).toBe('source');
   }
 });
+
+test('a receipt that would take a balance to 10^12 is refused on its line, and every figure still reads', async () => {
+  const nearLimit = { materialId: w.tent.materialId, quantity: 999_999_999_999, lotNo: 'BIG' };
+  await env.call(w.keeper.token, 'stock.receive', {
+    depotId: w.city.depotId,
+    source: 'donation',
+    lines: [nearLimit],
+  });
+  for (const lines of [
+    // Into the same lot (batch and level overflow), and into a new lot (only the level does).
+    [
+      { materialId: w.jacket.materialId, quantity: 1, lotNo: 'J' },
+      { ...nearLimit, quantity: 1 },
+    ],
+    [{ ...nearLimit, lotNo: 'OTHER', quantity: 1 }],
+  ]) {
+    const error = await failsCleanly(
+      env,
+      w.keeper.token,
+      'stock.receive',
+      { depotId: w.city.depotId, source: 'donation', lines },
+      'zh-CN',
+    );
+    expect(error.code).toBe('BAD_INPUT');
+    expect(error.fields).toEqual([
+      expect.objectContaining({
+        path: `lines.${lines.length - 1}.quantity`,
+        label: `第 ${lines.length} 行 · 数量`,
+        message: '结存将达到 1,000,000,000,000 或以上，超出合理范围',
+      }),
+    ]);
+  }
+  const balances = await env.call(w.keeper.token, 'stock.balances', { depotId: w.city.depotId });
+  expect(balances.rows.onHand).toContain(999_999_999_999);
+  await env.call(w.keeper.token, 'dashboard.summary', {});
+});

@@ -6,8 +6,10 @@
 import { sql } from 'kysely';
 import { AppError } from '../../src/shared/rpc';
 import type { Actor } from '../../src/main/services/context';
-import { write } from '../../src/main/services/write';
-import { countRows, createTestEnv, createWorld, STORE, type TestEnv } from './harness';
+import { z } from 'zod';
+import type { Trx } from '../../src/main/db/database';
+import { write, type WriteTime } from '../../src/main/services/write';
+import { countRows, createTestEnv, createWorld, snapshot, STORE, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -199,4 +201,19 @@ test('a service can say what a clash on its unique column means; without that, t
     message: expect.stringContaining('QD-SN'),
     fields: [expect.objectContaining({ path: 'code' })],
   });
+});
+
+test("a result the procedure's reply cannot carry rolls the write back instead of committing it", async () => {
+  const before = await snapshot(env);
+  const reply = { procedure: 'test.reply', schema: z.object({ onHand: z.number().max(10) }) };
+  const body = async (trx: Trx, at: WriteTime) => {
+    await trx.insertInto('settings').values({ key: 'k', value: 'v', updatedAt: at.iso }).execute();
+    return { result: { onHand: 11 }, audit: { entityType: 'settings', entityId: 'k' } };
+  };
+  await expect(write({ ...env.app.svc, request: { reply } }, admin, 'test.reply', body)).rejects.toThrow(
+    z.ZodError,
+  );
+  expect(await snapshot(env)).toEqual(before);
+  // Another write in the same request (not the one the reply comes from) is not held to it.
+  await write({ ...env.app.svc, request: { reply } }, admin, 'test.other', body);
 });

@@ -5,6 +5,7 @@
  * last tent, on either store, and the schema's CHECKs stay a backstop nobody reaches.
  */
 import { AppError } from '../../shared/rpc';
+import { QUANTITY_LIMIT } from '../../shared/schemas/common';
 import type { Trx } from '../db/database';
 import type { Dialect } from '../db/dialect';
 import { prepared } from '../db/prepared';
@@ -95,6 +96,7 @@ interface Change {
 }
 
 type Cell = { batchId: number; depotId: number; materialId: number; quantity: number };
+// Increases stop short of the plausibility bound (no row changed), like decreases stop at zero.
 const addToBatch = prepared((db, p: Cell) =>
   db
     .insertInto('batchBalances')
@@ -102,7 +104,8 @@ const addToBatch = prepared((db, p: Cell) =>
     .onConflict((oc) =>
       oc
         .column('batchId')
-        .doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) })),
+        .doUpdateSet((eb) => ({ onHand: eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')) }))
+        .where((eb) => eb(eb('batchBalances.onHand', '+', eb.ref('excluded.onHand')), '<', QUANTITY_LIMIT)),
     ),
 );
 const addToLevel = prepared((db, p: Cell) =>
@@ -112,7 +115,8 @@ const addToLevel = prepared((db, p: Cell) =>
     .onConflict((oc) =>
       oc
         .columns(['depotId', 'materialId'])
-        .doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) })),
+        .doUpdateSet((eb) => ({ onHand: eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')) }))
+        .where((eb) => eb(eb('stockLevels.onHand', '+', eb.ref('excluded.onHand')), '<', QUANTITY_LIMIT)),
     ),
 );
 const takeFromBatch = prepared((db, p: { batchId: number; take: number }) =>
@@ -138,8 +142,14 @@ const takeFromLevel = prepared((db, p: { depotId: number; materialId: number; ta
  */
 export async function applyToBalances(trx: Trx, c: Change): Promise<void> {
   if (c.quantity > 0) {
-    await addToLevel.run(trx, c);
-    await addToBatch.run(trx, c);
+    const toLevel = await addToLevel.run(trx, c);
+    const toBatch = await addToBatch.run(trx, c);
+    if (toLevel.numAffectedRows === 0n || toBatch.numAffectedRows === 0n) {
+      const params = { max: QUANTITY_LIMIT.toLocaleString('en-US') };
+      throw new AppError('BAD_INPUT', 'stock.balanceImplausible', params, [
+        { path: c.path, key: 'stock.balanceImplausible', params },
+      ]);
+    }
     return;
   }
   const take = -c.quantity;

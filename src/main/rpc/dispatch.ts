@@ -49,13 +49,14 @@ export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise
   const locale = resolveLocale(request.locale);
   const procedure = request.procedure;
   const idempotency = requestKey(request);
-  const svc: ServiceContext = idempotency ? { ...deps.svc, request: { idempotency } } : deps.svc;
+  let svc: ServiceContext = deps.svc;
   try {
     if (typeof procedure !== 'string' || !isProcedureName(procedure)) {
       throw new AppError('NOT_FOUND', 'rpc.unknownProcedure', { procedure: String(procedure).slice(0, 80) });
     }
-    const actor = await authorise(deps, procedure, request.token);
     const spec = api[procedure];
+    svc = { ...deps.svc, request: { idempotency, reply: { procedure, schema: spec.output } } };
+    const actor = await authorise(deps, procedure, request.token);
     // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
     // (quantity: 'abc') could not be told from a missing field.
     const parsed = spec.input.safeParse(request.input, { reportInput: true });

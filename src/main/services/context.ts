@@ -1,4 +1,5 @@
 /** What every service receives: the database, its dialect and the clock (tests move the clock). */
+import type { ZodType } from 'zod';
 import type { Role } from '../../shared/schemas/user';
 import type { Db } from '../db/database';
 import type { Dialect } from '../db/dialect';
@@ -31,8 +32,19 @@ export interface ServiceContext {
   dialect: Dialect;
   clock: Clock;
   security: SecurityConfig;
-  /** Per request (dispatch sets it): the idempotency key the request's first write claims. */
-  request?: { idempotency?: RequestKey };
+  /** Per request (dispatch sets it). */
+  request?: RequestContext;
+}
+
+export interface RequestContext {
+  /** The idempotency key the request's first write claims. */
+  idempotency?: RequestKey;
+  /**
+   * The procedure's reply schema: the write named after the procedure (its audit action) checks
+   * its result with it before committing, so a reply the contract cannot carry rolls the write
+   * back instead of reporting failure for what was saved.
+   */
+  reply?: { procedure: string; schema: ZodType };
 }
 
 /** The signed-in user on whose behalf a service acts. */

@@ -1,9 +1,13 @@
 /** The dashboard's figures: stock by category and by depot level, and warning counts. */
+import type { ExpressionBuilder } from 'kysely';
 import type { z } from 'zod';
+import type { Database } from '../db/database';
 import { DEPOT_LEVELS } from '../../shared/schemas/depot';
 import type { DashboardSummary, dashboardInput } from '../../shared/schemas/dashboard';
 import type { ServiceContext } from './context';
 import { listBelowQuota, listExpiring } from './stock-warnings.service';
+
+type StockValueRow = { sl: Database['stockLevels']; m: Database['materials'] };
 
 /** A fixed order for ties: UTF-16 order (code point order for Chinese and Latin text, as the stores sort it); null last. */
 function byCategory(a: string | null, b: string | null): number {
@@ -11,6 +15,18 @@ function byCategory(a: string | null, b: string | null): number {
   if (a === null) return 1;
   if (b === null) return -1;
   return a < b ? -1 : 1;
+}
+
+/**
+ * Σ on hand × reference price, in floating point: a large stock at a high price passes 2^53 fen
+ * (and 2^63 on the way), where an integer sum would fail and the whole dashboard with it.
+ */
+function stockValueFen(eb: ExpressionBuilder<StockValueRow, 'sl' | 'm'>) {
+  return eb.fn
+    .sum<number>(
+      eb(eb.cast('sl.onHand', 'double precision'), '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0))),
+    )
+    .as('valueFen');
 }
 
 export async function dashboardSummary(
@@ -25,9 +41,7 @@ export async function dashboardSummary(
       'm.category',
       eb.fn.count<number>('sl.materialId').distinct().as('materials'),
       eb.fn.sum<number>('sl.onHand').as('onHand'),
-      eb.fn
-        .sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0))))
-        .as('valueFen'),
+      stockValueFen(eb),
     ])
     .where('sl.onHand', '>', 0)
     .groupBy('m.category');
@@ -41,9 +55,7 @@ export async function dashboardSummary(
       'd.level',
       eb.fn.count<number>('sl.depotId').distinct().as('depots'),
       eb.fn.sum<number>('sl.onHand').as('onHand'),
-      eb.fn
-        .sum<number>(eb('sl.onHand', '*', eb.fn.coalesce('m.referencePriceFen', eb.lit(0))))
-        .as('valueFen'),
+      stockValueFen(eb),
     ])
     .where('sl.onHand', '>', 0)
     .groupBy('d.level');

@@ -98,6 +98,8 @@ export async function write<T>(
     async (trx, at) => {
       await claimIdempotencyKey(ctx, trx, at);
       const outcome = await body(trx, at);
+      const reply = ctx.request?.reply;
+      if (reply?.procedure === action) reply.schema.parse(outcome.result);
       await ctx.dialect.lockAuditHead(trx);
       await appendAudit(trx, actor, at.iso, { action, ...outcome.audit });
       return outcome.result;

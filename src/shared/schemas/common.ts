@@ -3,8 +3,13 @@ import { z } from 'zod';
 /** Building blocks shared by every area's DTOs. Custom messages are i18n keys. */
 /** Ids are 32-bit on PostgreSQL (integer identity columns). */
 export const id = z.number().int().positive().max(2_147_483_647);
-/** Lines and balances stay below 10^12 (DOMAIN.md rule 6; the schema's CHECKs say the same). */
-export const quantity = z.number().int().positive().max(999_999_999_999);
+/** Lines and balances stay strictly below this (DOMAIN.md rule 6; the schema's CHECKs say the same). */
+export const QUANTITY_LIMIT = 1_000_000_000_000;
+export const quantity = z
+  .number()
+  .int()
+  .positive()
+  .max(QUANTITY_LIMIT - 1);
 /** Signed quantity as stored in the ledger (never zero). */
 export const signedQuantity = z.number().int();
 export const nonNegativeInt = z.number().int().min(0).max(1_000_000_000_000);
