@@ -4,8 +4,9 @@
  * The security settings themselves are plain constants in security.ts (re-exported here) so a
  * unit test can pin them without Electron.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BrowserWindow, screen, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, screen, shell, type WebContents } from 'electron';
 import { isAllowedExternalUrl, isAppUrl, START_URL, WEB_PREFERENCES, WINDOW_MIN_SIZE } from './security';
 import { initialWindowState, readWindowState, WINDOW_STATE_FILE, writeWindowState } from './window-state';
 
@@ -35,6 +36,19 @@ export function hardenWebContents(contents: WebContents): void {
   });
 }
 
+/**
+ * The window's own icon, on Linux only (Windows and macOS show the executable's). Packaged, it is
+ * resources/icon.png (electron-builder.yml linux.extraResources); run from the repo, the
+ * build/icons/ file it is copied from (__dirname is out/main). None if the file is missing.
+ */
+function linuxWindowIcon(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const file = app.isPackaged
+    ? path.join(process.resourcesPath, 'icon.png')
+    : path.join(__dirname, '..', '..', 'build', 'icons', '256x256.png');
+  return existsSync(file) ? file : undefined;
+}
+
 export interface MainWindowOptions {
   dataDir: string;
   title: string;
@@ -46,8 +60,10 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     readWindowState(stateFile),
     screen.getAllDisplays().map((d) => d.workArea),
   );
+  const icon = linuxWindowIcon();
   const win = new BrowserWindow({
     ...state.bounds,
+    ...(icon ? { icon } : {}),
     minWidth: WINDOW_MIN_SIZE.width,
     minHeight: WINDOW_MIN_SIZE.height,
     title: options.title,
