@@ -27,7 +27,8 @@ export interface App {
   readonly store: Store;
   readonly db: Db;
   readonly svc: ServiceContext;
-  dispatch(request: RpcRequest): Promise<RpcResponse>;
+  /** `source`: where the request came from, as its transport knows it (sign-in throttling). */
+  dispatch(request: RpcRequest, source?: string): Promise<RpcResponse>;
   close(): Promise<void>;
 }
 
@@ -44,7 +45,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     db: store.db,
     svc,
-    dispatch: (request) => dispatch(deps, request),
+    dispatch: (request, source) => dispatch(deps, request, source),
     close: () => store.close(),
   };
   const deps = {

@@ -12,7 +12,7 @@ import { AppError } from '../shared/rpc';
 import { userCreateInput, userResetPasswordInput } from '../shared/schemas/user';
 import type { App } from './app';
 import { badInput, toRpcError } from './rpc/errors';
-import { recordSuccess } from './services/login-throttle';
+import { forgetLoginFailures } from './services/login-throttle';
 import { createUser, resetPassword } from './services/user.service';
 
 export type ReadPassword = (prompt: string) => Promise<string>;
@@ -93,7 +93,7 @@ export async function userCommand(
     );
     if (!parsed.success) return refuse(badInput(parsed.error.issues));
     await resetPassword(app.svc, null, parsed.data);
-    await recordSuccess(app.svc, username);
+    await forgetLoginFailures(app.svc, username);
     console.log(say.passwordReset(username));
     return 0;
   } catch (error) {

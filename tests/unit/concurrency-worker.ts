@@ -21,7 +21,7 @@ import type { StoreConfig } from '../../src/main/db/store';
 import { closeReservation, reserveStock } from '../../src/main/ledger';
 import { toRpcError } from '../../src/main/rpc/errors';
 import { resolveSession } from '../../src/main/services/auth.service';
-import type { Actor, SecurityConfig } from '../../src/main/services/context';
+import { systemClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
 import { write } from '../../src/main/services/write';
 
 export type Op =
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
   const app = await createApp({
     store: config.store,
     security: config.security,
-    clock: { now: () => new Date(base + (Date.now() - config.anchorMs)) },
+    clock: { ...systemClock, now: () => new Date(base + (Date.now() - config.anchorMs)) },
     logError: (message, error) =>
       complain(
         `INTERNAL ${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)} ${JSON.stringify(error)}`,

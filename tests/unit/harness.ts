@@ -20,7 +20,7 @@ import type { StoreKind } from '../../src/main/db/dialect';
 import { DATABASE_FILE, openStore, type StoreConfig } from '../../src/main/db/store';
 import { closeReservation, reserveStock } from '../../src/main/ledger';
 import { createUser } from '../../src/main/services/user.service';
-import type { Actor, SecurityConfig } from '../../src/main/services/context';
+import { FixedClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
 import { transact } from '../../src/main/services/write';
 import type { PgServer } from '../pg/server';
 import { TEMPLATE_DATABASE } from '../pg/server';
@@ -28,9 +28,7 @@ import { TEMPLATE_DATABASE } from '../pg/server';
 /** Which store this jest project runs on (jest.config.cjs sets it per project). */
 export const STORE: StoreKind = process.env.RELIEF_DEPOT_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
-export class TestClock {
-  constructor(public current: Date) {}
-  now = () => this.current;
+export class TestClock extends FixedClock {
   set(iso: string) {
     this.current = new Date(iso);
   }
@@ -61,13 +59,17 @@ export interface TestEnv {
   ): Promise<{ rows: BalanceRow[]; nextCursor: string | null }>;
   /** Calls a procedure expecting an error and returns it. */
   fail(token: string | undefined, procedure: string, input?: unknown, locale?: string): Promise<RpcError>;
-  raw(request: {
-    procedure: string;
-    input?: unknown;
-    token?: string;
-    locale?: string;
-    idempotencyKey?: string;
-  }): Promise<RpcResponse>;
+  /** `source`: where the request comes from, as a transport would say (default 'local'). */
+  raw(
+    request: {
+      procedure: string;
+      input?: unknown;
+      token?: string;
+      locale?: string;
+      idempotencyKey?: string;
+    },
+    source?: string,
+  ): Promise<RpcResponse>;
   /** Creates a user directly and signs in; returns the session token. */
   user(role: Role, depotIds?: number[], username?: string): Promise<{ token: string; userId: number }>;
   close(): Promise<void>;
@@ -189,7 +191,7 @@ export async function createTestEnv(
     clock,
     dir,
     store: store.config,
-    raw: (request) => app.dispatch(request),
+    raw: (request, source) => app.dispatch(request, source),
     async call(token, procedure, input) {
       const response = await app.dispatch({ procedure, input, token });
       if (!response.ok) {
@@ -255,11 +257,11 @@ export const TABLES = [
   'settings',
   'audit_log',
   'idempotency_keys',
-  'login_throttle',
+  'login_turns',
 ] as const;
 const SEEDED_BY_MIGRATIONS = ['movement_types'];
 /** Written on purpose by refused calls: a failed sign-in is counted (login throttling). */
-const BOOKKEEPING = ['login_throttle'];
+const BOOKKEEPING = ['login_turns'];
 const WATCHED = TABLES.filter((t) => !BOOKKEEPING.includes(t));
 
 async function assertTablesKnown(env: TestEnv): Promise<void> {

@@ -18,7 +18,7 @@ const CORE_TABLES = [
   'depots',
   'doc_sequences',
   'idempotency_keys',
-  'login_throttle',
+  'login_turns',
   'materials',
   'movement_types',
   'movements',

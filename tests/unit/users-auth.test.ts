@@ -1,5 +1,13 @@
 /** Signing in, sessions, passwords and user administration. */
 import { createApp } from '../../src/main/app';
+import * as password from '../../src/main/services/password';
+
+// Counts the passwords actually checked (the expensive step throttling must hold back).
+jest.mock('../../src/main/services/password', () => {
+  const actual = jest.requireActual<typeof password>('../../src/main/services/password');
+  return { ...actual, verifyPassword: jest.fn(actual.verifyPassword) };
+});
+const verifyPassword = jest.mocked(password.verifyPassword);
 import { createTestEnv, createWorld, failsCleanly, PASSWORD, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -11,8 +19,8 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-const login = (username: string, password: string) =>
-  env.raw({ procedure: 'auth.login', input: { username, password } });
+const login = (username: string, password: string, source?: string) =>
+  env.raw({ procedure: 'auth.login', input: { username, password } }, source);
 const LOGIN_FAILED = { code: 'UNAUTHENTICATED', message: '用户名或密码错误' };
 
 describe('sign-in', () => {
@@ -53,28 +61,44 @@ describe('sign-in', () => {
     expect(en).toEqual({ code: 'UNAUTHENTICATED', message: 'Wrong user name or password' });
   });
 
-  test('after 5 failures the name is locked for a while, even with the right password', async () => {
-    for (let i = 0; i < 5; i++)
-      expect(await login('keeper2', `Wrong-${i}-passw0rd`)).toEqual({ ok: false, error: LOGIN_FAILED });
-    const locked = await failsCleanly(env, undefined, 'auth.login', {
-      username: 'keeper2',
-      password: PASSWORD,
+  test('guesses at one name wait their turn: three at once, then 1, 2, 4 and 7 s apart; never a lock', async () => {
+    const verified = verifyPassword.mock.calls.length;
+    const answers = [];
+    for (let i = 0; i < 7; i++) answers.push(await login('keeper2', `Wrong-${i}-passw0rd`));
+    // Turns at 0, 0, 0, +1, +3, +7 s were checked; the seventh (+14 s) is beyond the 10 s a turn may wait.
+    expect(answers.slice(0, 6)).toEqual(Array(6).fill({ ok: false, error: LOGIN_FAILED }));
+    expect(answers[6]).toEqual({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 4 秒后再试' },
     });
-    expect(locked).toEqual({ code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' });
-    // Other names are not affected; the lock ends.
-    expect((await login('admin1', PASSWORD)).ok).toBe(true);
-    env.clock.advanceMinutes(2);
+    expect(verifyPassword.mock.calls.length - verified).toBe(6);
+    // The same name from a desk that has not failed at it skips the queue.
+    expect((await login('keeper2', PASSWORD, 'desk-2')).ok).toBe(true);
+    // Once the turns have passed, the right password works from the guessing source too.
+    env.clock.advanceMinutes(1);
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);
   });
 
-  test('four failures do not lock; a success clears the count', async () => {
-    for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
-    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
-    for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
-    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  test('200 parallel guesses at one name: at most 10 checked a minute, and the owner still signs in from another source', async () => {
+    const verified = verifyPassword.mock.calls.length;
+    const guess = (i: number) => login('keeper2', `Wrong-${i}-passw0rd`, '203.0.113.9');
+    const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => guess(i)));
+    const codes = burst.map((r) => (r.ok ? 'ok' : r.error.code));
+    expect(new Set(codes)).toEqual(new Set(['UNAUTHENTICATED', 'RATE_LIMITED']));
+    const checkedInBurst = verifyPassword.mock.calls.length - verified;
+    expect(checkedInBurst).toBe(codes.filter((c) => c === 'UNAUTHENTICATED').length);
+    expect(checkedInBurst).toBeLessThanOrEqual(6);
+    // The attacker keeps at it: 5 parallel guesses every second for 5 minutes.
+    for (let second = 1; second <= 300; second += 1) {
+      env.clock.set(new Date(Date.parse('2026-11-30T02:00:00.000Z') + second * 1000).toISOString());
+      await Promise.all(Array.from({ length: 5 }, (_, i) => guess(second * 10 + i)));
+    }
+    // 3 at once, then 1, 2, 4 and 7 s apart: 49 in the 5 minutes and 10 s the queue reaches ahead.
+    expect(verifyPassword.mock.calls.length - verified).toBeLessThanOrEqual(50);
+    expect((await login('keeper2', PASSWORD, '198.51.100.7')).ok).toBe(true);
   });
 
-  test('failures are counted in the database: another server process on the same store sees the lock', async () => {
+  test('the count is taken in the database before the password is checked: another server process shares the turns', async () => {
     const other = await createApp({
       store: env.store,
       clock: env.clock,
@@ -83,37 +107,62 @@ describe('sign-in', () => {
     });
     try {
       for (let i = 0; i < 3; i++) await login('keeper2', 'Wrong-passw0rd');
-      for (let i = 0; i < 2; i++)
+      for (let i = 0; i < 3; i++)
         await other.dispatch({
           procedure: 'auth.login',
           input: { username: 'KEEPER2', password: 'Wrong-passw0rd' },
         });
-      const locked = await other.dispatch({
-        procedure: 'auth.login',
-        input: { username: 'keeper2', password: PASSWORD },
-      });
-      expect(locked).toEqual({
+      const rows = await env.app.db
+        .selectFrom('loginTurns')
+        .select(['scope', 'name', 'source', 'failures', 'nextAt'])
+        .where('failures', '>', 0)
+        .orderBy('scope')
+        .execute();
+      expect(rows).toEqual([
+        { scope: 'name', name: 'keeper2', source: '', failures: 6, nextAt: '2026-11-30T02:00:14.000Z' },
+        { scope: 'pair', name: 'keeper2', source: 'local', failures: 6, nextAt: '2026-11-30T02:00:00.000Z' },
+        { scope: 'source', name: '', source: 'local', failures: 6, nextAt: '2026-11-30T02:00:07.000Z' },
+      ]);
+      expect(
+        await other.dispatch({ procedure: 'auth.login', input: { username: 'keeper2', password: PASSWORD } }),
+      ).toEqual({
         ok: false,
-        error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 60 秒后再试' },
-      });
-      expect((await login('keeper2', PASSWORD)).ok).toBe(false);
-      const row = await env.app.db.selectFrom('loginThrottle').selectAll().executeTakeFirstOrThrow();
-      expect(row).toMatchObject({
-        name: 'keeper2',
-        failures: 5,
-        locks: 1,
-        lockedUntil: '2026-11-30T02:01:00.000Z',
+        error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 4 秒后再试' },
       });
     } finally {
       await other.close();
     }
   });
 
+  test('a success refunds its own count and clears its source for the name; failures are forgotten after 15 minutes', async () => {
+    for (let i = 0; i < 4; i++) await login('keeper2', 'Wrong-passw0rd');
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+    const failuresOf = async (scope: 'name' | 'pair' | 'source') =>
+      (
+        await env.app.db
+          .selectFrom('loginTurns')
+          .select('failures')
+          .where('scope', '=', scope)
+          .where((eb) => eb.or([eb('name', '=', 'keeper2'), eb('scope', '=', 'source')]))
+          .executeTakeFirst()
+      )?.failures;
+    expect([await failuresOf('name'), await failuresOf('pair'), await failuresOf('source')]).toEqual([
+      4,
+      undefined,
+      4,
+    ]);
+    env.clock.advanceMinutes(16);
+    await login('admin1', 'Wrong-passw0rd');
+    expect(await failuresOf('name')).toBeUndefined();
+  });
+
   test('unknown names are throttled too (no way to tell which names exist)', async () => {
-    for (let i = 0; i < 5; i++) await login('ghost', 'Wrong-passw0rd');
-    expect(
-      (await failsCleanly(env, undefined, 'auth.login', { username: 'ghost', password: PASSWORD })).code,
-    ).toBe('RATE_LIMITED');
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 7; i++) known.push(await login('keeper2', 'Wrong-passw0rd', 'a'));
+    for (let i = 0; i < 7; i++) unknown.push(await login('ghost', 'Wrong-passw0rd', 'b'));
+    expect(unknown).toEqual(known);
+    expect(unknown[6]).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
   });
 });
 

@@ -184,13 +184,18 @@ export interface IdempotencyKeysTable {
   createdAt: string;
 }
 
-export interface LoginThrottleTable {
-  /** The user name as typed, lower-cased. */
+/** One sign-in throttle: a user name, a source address, or the two together (login-throttle.ts). */
+export interface LoginTurnsTable {
+  scope: 'name' | 'source' | 'pair';
+  /** The user name as typed, lower-cased; '' for a source. */
   name: string;
+  /** Where the attempt came from ('desktop' for the window, the peer address over HTTP); '' for a name. */
+  source: string;
+  /** Failed attempts since the last quarter of an hour without one (an attempt counts until it succeeds). */
   failures: number;
-  windowStartedAt: string;
-  lockedUntil: string | null;
-  locks: number;
+  lastFailureAt: string;
+  /** No guess under this throttle is checked before this time. */
+  nextAt: string;
 }
 
 export interface Database {
@@ -212,7 +217,7 @@ export interface Database {
   auditLog: AuditLogTable;
   movementTypes: MovementTypesTable;
   idempotencyKeys: IdempotencyKeysTable;
-  loginThrottle: LoginThrottleTable;
+  loginTurns: LoginTurnsTable;
 }
 
 export type Db = Kysely<Database>;

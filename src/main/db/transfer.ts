@@ -42,7 +42,7 @@ export const COPIED_TABLES: readonly { table: string; key: readonly string[] }[]
  * that means nothing on another store (idempotency replays, login throttling). Any other table a
  * later migration adds must be listed above or here, or the copy refuses to start.
  */
-export const NOT_COPIED: readonly string[] = ['movement_types', 'idempotency_keys', 'login_throttle'];
+export const NOT_COPIED: readonly string[] = ['movement_types', 'idempotency_keys', 'login_turns'];
 
 /** Rows read per keyset page. */
 export const PAGE_SIZE = 5_000;

@@ -21,7 +21,7 @@ import {
 import { stocktakeCountInput, stocktakeOpenInput } from '../../shared/schemas/stocktake';
 import { userCreateInput, type Role, type UserDto } from '../../shared/schemas/user';
 import type { App } from '../app';
-import type { Actor, Clock, ServiceContext } from '../services/context';
+import { FixedClock, type Actor, type ServiceContext } from '../services/context';
 import { createDepot } from '../services/depot.service';
 import { createMaterial } from '../services/material.service';
 import { setQuota } from '../services/quota.service';
@@ -71,11 +71,6 @@ export interface DemoSummary {
 /** Days of history before `now`. */
 const HISTORY_DAYS = 180;
 
-class DemoClock implements Clock {
-  constructor(public current: Date) {}
-  now = () => this.current;
-}
-
 function toActor(user: UserDto): Actor {
   return {
     userId: user.userId,
@@ -108,16 +103,21 @@ export async function assertEmpty(app: App): Promise<void> {
 /** Marks the database as demo data (and which set: 'scale' for the benchmark set), as of `at`. */
 export async function markDemo(app: App, at: Date, kind?: 'scale'): Promise<void> {
   const marks = { [DEMO_FLAG]: 'true', ...(kind ? { 'demo.kind': kind } : {}) };
-  await write({ ...app.svc, clock: { now: () => at } }, null, 'demo.mark', async (trx, { iso }) => {
-    for (const [key, value] of Object.entries(marks)) {
-      await trx
-        .insertInto('settings')
-        .values({ key, value, updatedAt: iso })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: iso }))
-        .execute();
-    }
-    return { result: undefined, audit: { entityType: 'settings', entityId: null, after: marks } };
-  });
+  await write(
+    { ...app.svc, clock: { ...app.svc.clock, now: () => at } },
+    null,
+    'demo.mark',
+    async (trx, { iso }) => {
+      for (const [key, value] of Object.entries(marks)) {
+        await trx
+          .insertInto('settings')
+          .values({ key, value, updatedAt: iso })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: iso }))
+          .execute();
+      }
+      return { result: undefined, audit: { entityType: 'settings', entityId: null, after: marks } };
+    },
+  );
 }
 
 export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<DemoSummary> {
@@ -125,7 +125,7 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
   const now = options.now ?? app.svc.clock.now();
   const today = localDate(now);
   const start = addDays(today, -HISTORY_DAYS);
-  const clock = new DemoClock(now);
+  const clock = new FixedClock(now);
   const ctx: ServiceContext = { ...app.svc, clock };
   const rnd = new Random(20261130);
 

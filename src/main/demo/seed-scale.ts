@@ -17,7 +17,7 @@ import type { App } from '../app';
 import type { DepotsTable, MaterialsTable } from '../db/database';
 import type { BulkTable } from '../db/maintenance';
 import { DOC_PREFIXES } from '../ledger';
-import type { Actor, Clock, ServiceContext } from '../services/context';
+import { FixedClock, type Actor, type ServiceContext } from '../services/context';
 import { createUser } from '../services/user.service';
 import { transact, write } from '../services/write';
 import { loadCatalogue } from './catalogue';
@@ -72,11 +72,6 @@ async function insertAll<T extends 'depots' | 'materials'>(
         .values(rows.slice(i, i + 200) as never)
         .execute();
   });
-}
-
-class FixedClock implements Clock {
-  constructor(public current: Date) {}
-  now = () => this.current;
 }
 
 const ISSUE_REASONS = [
@@ -781,7 +776,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     elapsedMs: 0,
   };
   const { elapsedMs: _elapsed, ...counts } = summary;
-  await write({ ...app.svc, clock: { now: () => now } }, admin, 'demo.scale', async () => ({
+  await write({ ...app.svc, clock: { ...app.svc.clock, now: () => now } }, admin, 'demo.scale', async () => ({
     result: null,
     audit: { entityType: 'database', entityId: null, after: counts },
   }));

@@ -9,7 +9,7 @@ import type { RpcRequest, RpcResponse } from '../../shared/rpc';
 import { RPC_CHANNEL } from './channels';
 import { isAppUrl, toRpcRequest } from './security';
 
-export function handleRpc(dispatch: (request: RpcRequest) => Promise<RpcResponse>): void {
+export function handleRpc(dispatch: (request: RpcRequest, source: string) => Promise<RpcResponse>): void {
   ipcMain.handle(RPC_CHANNEL, async (event, raw: unknown): Promise<RpcResponse> => {
     const request = toRpcRequest(raw);
     const locale = resolveLocale(request?.locale);
@@ -19,6 +19,6 @@ export function handleRpc(dispatch: (request: RpcRequest) => Promise<RpcResponse
       return { ok: false, error: { code: 'FORBIDDEN', message: t(locale, 'error.FORBIDDEN') } };
     }
     if (!request) return { ok: false, error: { code: 'BAD_INPUT', message: t(locale, 'rpc.badJson') } };
-    return dispatch(request);
+    return dispatch(request, 'desktop');
   });
 }

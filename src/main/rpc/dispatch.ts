@@ -45,7 +45,11 @@ function requestKey(request: RpcRequest): RequestKey | undefined {
   };
 }
 
-export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise<RpcResponse> {
+export async function dispatch(
+  deps: DispatchDeps,
+  request: RpcRequest,
+  source = 'local',
+): Promise<RpcResponse> {
   const locale = resolveLocale(request.locale);
   const procedure = request.procedure;
   const idempotency = requestKey(request);
@@ -55,7 +59,7 @@ export async function dispatch(deps: DispatchDeps, request: RpcRequest): Promise
       throw new AppError('NOT_FOUND', 'rpc.unknownProcedure', { procedure: String(procedure).slice(0, 80) });
     }
     const spec = api[procedure];
-    svc = { ...deps.svc, request: { idempotency, reply: { procedure, schema: spec.output } } };
+    svc = { ...deps.svc, request: { source, idempotency, reply: { procedure, schema: spec.output } } };
     const actor = await authorise(deps, procedure, request.token);
     // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
     // (quantity: 'abc') could not be told from a missing field.

@@ -54,7 +54,7 @@ const MIME: Record<string, string> = {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-type Dispatch = (request: RpcRequest) => Promise<RpcResponse>;
+type Dispatch = (request: RpcRequest, source: string) => Promise<RpcResponse>;
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
@@ -172,14 +172,17 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       return;
     }
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const response = await dispatch({
-      procedure:
-        typeof envelope.procedure === 'string' ? envelope.procedure : (url.searchParams.get('p') ?? ''),
-      input: envelope.input,
-      token: bearer,
-      locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
-      idempotencyKey: typeof envelope.idempotencyKey === 'string' ? envelope.idempotencyKey : undefined,
-    });
+    const response = await dispatch(
+      {
+        procedure:
+          typeof envelope.procedure === 'string' ? envelope.procedure : (url.searchParams.get('p') ?? ''),
+        input: envelope.input,
+        token: bearer,
+        locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
+        idempotencyKey: typeof envelope.idempotencyKey === 'string' ? envelope.idempotencyKey : undefined,
+      },
+      req.socket.remoteAddress ?? 'http',
+    );
     sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
   }
 

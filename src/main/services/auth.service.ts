@@ -8,7 +8,7 @@ import { AppError } from '../../shared/rpc';
 import type { changePasswordInput, loginInput, loginOutput } from '../../shared/schemas/user';
 import { prepared } from '../db/prepared';
 import type { Actor, ServiceContext } from './context';
-import { recordFailure, recordSuccess, retryAfterSeconds } from './login-throttle';
+import { loginSucceeded, takeLoginTurn } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import { depotIdsOf, getUser } from './user.service';
 import { transact, write } from './write';
@@ -27,10 +27,8 @@ export async function login(
   ctx: ServiceContext,
   input: z.output<typeof loginInput>,
 ): Promise<z.output<typeof loginOutput>> {
-  const now = ctx.clock.now();
   const username = input.username.trim();
-  const wait = await retryAfterSeconds(ctx, username, now);
-  if (wait > 0) throw new AppError('RATE_LIMITED', 'auth.throttled', { seconds: wait });
+  const turn = await takeLoginTurn(ctx, username, ctx.request?.source ?? 'local');
 
   const user = await ctx.db
     .selectFrom('users')
@@ -45,11 +43,8 @@ export async function login(
     input.password,
     user?.passwordHash ?? (await dummyHashes.get(ctx.security.scryptN)!),
   );
-  if (!user || !valid) {
-    await recordFailure(ctx, username, now);
-    throw new AppError('UNAUTHENTICATED', 'auth.loginFailed');
-  }
-  await recordSuccess(ctx, username);
+  if (!user || !valid) throw new AppError('UNAUTHENTICATED', 'auth.loginFailed');
+  await loginSucceeded(ctx, turn);
 
   const token = randomBytes(32).toString('base64url');
   const actor: Actor = {

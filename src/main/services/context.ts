@@ -7,9 +7,21 @@ import type { RequestKey } from './idempotency';
 
 export interface Clock {
   now(): Date;
+  /** Waits (sign-in turns); a test clock returns at once, its time being the test's to move. */
+  sleep(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** A clock its owner sets (demo seeding, tests): waiting returns at once, time moves only when set. */
+export class FixedClock implements Clock {
+  constructor(public current: Date) {}
+  now = () => this.current;
+  sleep = () => Promise.resolve();
+}
 
 /** Security settings; tests lower the password cost, production keeps the defaults. */
 export interface SecurityConfig {
@@ -17,14 +29,11 @@ export interface SecurityConfig {
   scryptN: number;
   /** A session ends after this long without a request. */
   sessionIdleMinutes: number;
-  /** Failed sign-ins for one user name within the window before it is locked for a while. */
-  maxLoginFailures: number;
 }
 
 export const DEFAULT_SECURITY: SecurityConfig = {
   scryptN: 2 ** 17,
   sessionIdleMinutes: 8 * 60,
-  maxLoginFailures: 5,
 };
 
 export interface ServiceContext {
@@ -37,6 +46,8 @@ export interface ServiceContext {
 }
 
 export interface RequestContext {
+  /** Where the request came from: 'desktop' for the app's own window, the peer address over HTTP. */
+  source?: string;
   /** The idempotency key the request's first write claims. */
   idempotency?: RequestKey;
   /**
