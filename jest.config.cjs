@@ -17,6 +17,8 @@ const storeIndependent = [
   'demo-scale-sqlite',
   'icons',
   'field-labels',
+  'tamper',
+  'text-input',
 ].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {

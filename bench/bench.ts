@@ -561,7 +561,8 @@ const MOVEMENT_COLUMNS = `
   select mv.movement_id, mv.doc_no, mv.type, mv.depot_id, d.name as depot_name, mv.material_id, m.code as material_code,
     m.name as material_name, m.unit, mv.batch_id, b.lot_no, b.expires_on, mv.quantity, mv.occurred_at, mv.user_id,
     u.display_name as user_name, mv.counterpart_depot_id, mv.reverses_movement_id, o.doc_no as reverses_doc_no,
-    r.movement_id as reversed_by, r.doc_no as reversed_by_doc_no, mv.expired_override, mv.recipient, mv.reason, mv.note
+    r.movement_id as reversed_by, r.doc_no as reversed_by_doc_no, mv.expired_override, mv.recipient, mv.reason, mv.note,
+    mv.source, mv.supplier, mv.unit_price_fen
   from movements as mv
     inner join depots as d on d.depot_id = mv.depot_id
     inner join materials as m on m.material_id = mv.material_id

@@ -1,8 +1,18 @@
 /**
- * Sign-in throttling by turns instead of locks: one row per user name, per source address and
- * per (name, source) pair, each with its recent failures and the earliest time its next guess
- * may be checked. Replaces login_throttle, whose rows are only minutes of bookkeeping (dropping
- * them forgets at most a quarter of an hour of failed sign-ins). Frozen in time: never import src/.
+ * The audit log's hold on the ledger: each audit record may name the movements its write posted
+ * and a digest of their content (movements_json, covered by the record's hash), so a movement
+ * deleted, edited or slipped in behind the app's back is found by `check`.
+ *
+ * And two pieces of bookkeeping, each only minutes deep (so replacing what they held loses
+ * nothing a user relies on):
+ * - sign-in throttling by turns instead of locks: one row per user name, per source address and
+ *   per (name, source) pair, each with its recent failures and the earliest time its next guess
+ *   may be checked. Replaces login_throttle (dropping it forgets at most a quarter of an hour of
+ *   failed sign-ins);
+ * - an idempotency key remembers a hash of the request it was first used for, so the same key
+ *   with a different input is refused instead of answered with the first request's document.
+ *   Keys kept so far (ten minutes' worth) are dropped: they have no hash to compare.
+ * Frozen in time: never import src/.
  */
 import { sql, type Kysely } from 'kysely';
 import { columnForms } from './portable';
@@ -25,9 +35,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('login_turns')
     .column('last_failure_at')
     .execute();
+
+  await db.schema.alterTable('audit_log').addColumn('movements_json', text).execute();
+
+  await db.deleteFrom('idempotency_keys').execute();
+  await db.schema
+    .alterTable('idempotency_keys')
+    .addColumn('request_hash', text, (c) => c.notNull().defaultTo(''))
+    .execute();
 }
 
 /** Forward only, like 0004 which it follows. */
 export async function down(): Promise<void> {
-  throw new Error('0006_login_turns cannot be undone: restore a backup taken before it instead');
+  throw new Error('0006_ledger_seals_and_turns cannot be undone: restore a backup taken before it instead');
 }

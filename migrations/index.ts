@@ -4,12 +4,14 @@ import * as m0001 from './0001_create_core';
 import * as m0002 from './0002_add_covering_indexes';
 import * as m0003 from './0003_cover_expiry_index';
 import * as m0004 from './0004_portable_ledger';
-import * as m0006 from './0006_login_turns';
+import * as m0005 from './0005_receipt_terms';
+import * as m0006 from './0006_ledger_seals_and_turns';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
   '0002_add_covering_indexes': m0002,
   '0003_cover_expiry_index': m0003,
   '0004_portable_ledger': m0004,
-  '0006_login_turns': m0006,
+  '0005_receipt_terms': m0005,
+  '0006_ledger_seals_and_turns': m0006,
 };

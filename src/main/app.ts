@@ -14,6 +14,8 @@ import {
 } from './services/context';
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { dispatch } from './rpc/dispatch';
+import { appendAnchor } from './services/anchors';
+import { sealLegacyLedger } from './services/ledger-seal';
 
 export interface AppOptions {
   /** Where the data lives (db/store.ts `storeConfig` resolves --data and --database). */
@@ -21,7 +23,11 @@ export interface AppOptions {
   clock?: Clock;
   security?: Partial<SecurityConfig>;
   logError?: (message: string, error: unknown) => void;
+  /** The anchor file (anchors.ts): the audit chain's head is appended on opening and daily. */
+  anchorFile?: string;
 }
+
+const DAY_MS = 24 * 60 * 60_000;
 
 export interface App {
   readonly store: Store;
@@ -41,12 +47,27 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? systemClock,
     security,
   };
+  await sealLegacyLedger(svc);
+  let daily: NodeJS.Timeout | undefined;
+  const { anchorFile } = options;
+  if (anchorFile) {
+    const anchor = () => appendAnchor(store.db, anchorFile, svc.clock.now());
+    await anchor();
+    daily = setInterval(
+      () => void anchor().catch((error: unknown) => deps.logError('anchor', error)),
+      DAY_MS,
+    );
+    daily.unref();
+  }
   const app: App = {
     store,
     db: store.db,
     svc,
     dispatch: (request, source) => dispatch(deps, request, source),
-    close: () => store.close(),
+    close: async () => {
+      clearInterval(daily);
+      await store.close();
+    },
   };
   const deps = {
     svc,

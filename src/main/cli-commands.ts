@@ -1,9 +1,10 @@
 /** The commands of `relief-depot` (see cli.ts for the entry point). */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from './app';
+import type { Db } from './db/database';
 import { describeStore, openStore, storeConfig, type Store, type StoreConfig } from './db/store';
 import { copyStore, TransferRefused } from './db/transfer';
 import { readPassword, userCommand, type ReadPassword } from './cli-users';
@@ -11,8 +12,18 @@ import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
 import { checkDesktop, type DesktopCheck } from './electron-binary';
 import { startHttpOnFreePort } from './serve';
-import { verifyAudit } from './services/audit.service';
+import { auditHead, verifyAudit } from './services/audit.service';
 import { checkLedger } from './services/ledger-check.service';
+import { verifyCoverage } from './services/ledger-seal';
+import {
+  ANCHOR_FILE,
+  anchorsFrom,
+  formatAnchor,
+  readAnchorFile,
+  shortAnchor,
+  verifyAnchors,
+  type Anchor,
+} from './services/anchors';
 
 /** out/main (this bundle) → out/renderer (vite build) and the package root (package.json "main"). */
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
@@ -79,10 +90,32 @@ const messages = {
     ledgerBad: (n: number) => `账目核对发现 ${n} 处差异：`,
     auditOk: (n: number) => `审计链完整：${n} 条记录`,
     auditBad: (id: number | null, p: string | null) => `审计链在第 ${id} 条记录处断开：${p}`,
+    coverageOk: (n: number) => `流水与审计记录一致：${n} 条流水，每条都由一条审计记录原样记载`,
+    coverageBad: (n: number) => `流水与审计记录不一致，共 ${n} 处：`,
+    coverage: {
+      missing: (p: { movementId: number; auditId: number }) =>
+        `  第 ${p.auditId} 条审计记录记载的流水 ${p.movementId} 已不存在（被删除）`,
+      changed: (p: { auditId: number; docNo: string | null }) =>
+        `  第 ${p.auditId} 条审计记录记载的流水（${p.docNo ?? '?'}）内容已被改动`,
+      uncovered: (p: { movementId: number; docNo: string }) =>
+        `  流水 ${p.movementId}（${p.docNo}）没有任何审计记录：不是由本程序写入的`,
+      duplicate: (p: { movementId: number; auditId: number }) =>
+        `  流水 ${p.movementId} 被第 ${p.auditId} 条审计记录重复记载`,
+    },
+    anchorsOk: (n: number) => `审计链包含全部 ${n} 个锚点`,
+    anchorsNone: '尚无审计链锚点可核对',
+    anchorMissing: (a: string, newest: number) =>
+      `  锚点 ${a}：该审计记录已不存在（审计链现只到第 ${newest} 条）：审计记录被截断`,
+    anchorDiffers: (a: string) => `  锚点 ${a}：该审计记录的哈希已不同：审计链自此处或之前被改写`,
+    anchorsBad: (n: number) => `审计链与 ${n} 个锚点不符：`,
+    anchorUnreadable: (a: string) => `无法读取锚点 ${a}：应为「记录号:哈希」或含有它的文件`,
     integrityOk: (r: string) => `数据库完整性检查通过（${r}）`,
     integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
     backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
+    backupAnchor: (a: string, at: string) =>
+      `应急物资储备管理 备份时的审计链头（记录号:哈希）\n${a}\n记录时间 ${at}\n核对：relief-depot check --anchor 本文件\n`,
+    backupAnchorWritten: (f: string, a: string) => `审计链锚点 ${a} 已写入 ${f}`,
     noDatabase: (f: string) => `找不到数据库 ${f}`,
     transferNeedsTarget: '请用 --to 指定目标：postgres://用户:密码@主机:端口/库名，或一个数据目录。',
     transferSame: (s: string) => `源和目标是同一个数据库（${s}）。`,
@@ -137,11 +170,35 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
     ledgerBad: (n: number) => `Ledger check found ${n} differences:`,
     auditOk: (n: number) => `Audit chain intact: ${n} records`,
     auditBad: (id: number | null, p: string | null) => `Audit chain broken at record ${id}: ${p}`,
+    coverageOk: (n: number) =>
+      `Ledger and audit log agree: each of ${n} movements is recorded, unchanged, by one audit record`,
+    coverageBad: (n: number) => `Ledger and audit log disagree in ${n} places:`,
+    coverage: {
+      missing: (p: { movementId: number; auditId: number }) =>
+        `  movement ${p.movementId}, recorded by audit record ${p.auditId}, is gone (deleted)`,
+      changed: (p: { auditId: number; docNo: string | null }) =>
+        `  the movements audit record ${p.auditId} recorded (${p.docNo ?? '?'}) have been changed`,
+      uncovered: (p: { movementId: number; docNo: string }) =>
+        `  movement ${p.movementId} (${p.docNo}) has no audit record: it was not written by this program`,
+      duplicate: (p: { movementId: number; auditId: number }) =>
+        `  movement ${p.movementId} is recorded a second time by audit record ${p.auditId}`,
+    },
+    anchorsOk: (n: number) => `The audit chain holds all ${n} anchors`,
+    anchorsNone: 'No audit chain anchors to check yet',
+    anchorMissing: (a: string, newest: number) =>
+      `  anchor ${a}: that audit record is gone (the chain now ends at ${newest}): the log was truncated`,
+    anchorDiffers: (a: string) =>
+      `  anchor ${a}: that audit record's hash differs: the chain was rewritten from there or before`,
+    anchorsBad: (n: number) => `The audit chain fails ${n} anchors:`,
+    anchorUnreadable: (a: string) => `Cannot read anchor ${a}: expected RECORD:HASH or a file containing it`,
     integrityOk: (r: string) => `Store integrity check passed (${r})`,
     integrityBad: (r: string) => `Store integrity check failed: ${r}`,
     backupDone: (f: string, bytes: number) =>
       `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
     backupExists: (f: string) => `${f} already exists; not overwriting it.`,
+    backupAnchor: (a: string, at: string) =>
+      `Relief Depot: audit chain head at backup (record:hash)\n${a}\nrecorded at ${at}\nverify: relief-depot check --anchor this-file\n`,
+    backupAnchorWritten: (f: string, a: string) => `Audit chain anchor ${a} written to ${f}`,
     noDatabase: (f: string) => `No database at ${f}`,
     transferNeedsTarget:
       'Say where to copy to with --to: postgres://user:password@host:port/database, or a data folder.',
@@ -167,6 +224,9 @@ type Say = (typeof messages)['zh-CN'];
 export function cliMessages(locale: string | undefined): Say {
   return messages[(locale ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN'];
 }
+
+/** Beside each backup: the audit chain's head when it was taken. */
+const ANCHOR_SUFFIX = '.anchor.txt';
 
 /** The SQLite file must exist for check and backup (they never create one); a server is asked directly. */
 function missingDatabase(config: StoreConfig): string | null {
@@ -228,7 +288,10 @@ function runDesktop(binary: string, dataDir: string, lang: string | undefined): 
   });
 }
 
-/** Ledger check and audit chain, printed; returns how many of the two failed. */
+/**
+ * Ledger check, audit chain and the audit log's record of every movement, printed; returns how
+ * many of the three failed.
+ */
 async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Say): Promise<number> {
   let problems = 0;
   const ledger = await checkLedger(store);
@@ -244,7 +307,36 @@ async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Sa
     problems += 1;
     console.error(say.auditBad(audit.firstBrokenId, audit.problem));
   }
+  const coverage = await verifyCoverage(store.db);
+  if (coverage.ok) console.log(say.coverageOk(coverage.movements));
+  else {
+    problems += 1;
+    console.error(say.coverageBad(coverage.problemCount));
+    for (const p of coverage.problems.slice(0, 50))
+      console.error((say.coverage[p.kind] as (problem: typeof p) => string)(p));
+  }
   return problems;
+}
+
+/** The anchors in the data folder's file and those given with --anchor; returns 1 if any fails. */
+async function checkAnchors(db: Db, anchors: Anchor[], say: Say): Promise<number> {
+  if (anchors.length === 0) {
+    console.log(say.anchorsNone);
+    return 0;
+  }
+  const problems = await verifyAnchors(db, anchors);
+  if (problems.length === 0) {
+    console.log(say.anchorsOk(anchors.length));
+    return 0;
+  }
+  console.error(say.anchorsBad(problems.length));
+  for (const p of problems.slice(0, 50))
+    console.error(
+      p.kind === 'missing'
+        ? say.anchorMissing(formatAnchor(p.anchor), p.newest)
+        : say.anchorDiffers(formatAnchor(p.anchor)),
+    );
+  return 1;
 }
 
 /** `--to`: a PostgreSQL URL, or a data folder (its SQLite file). */
@@ -333,6 +425,7 @@ export async function main(
       scale: { type: 'boolean' },
       to: { type: 'string' },
       'display-name': { type: 'string' },
+      anchor: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -344,6 +437,7 @@ export async function main(
   }
   const dataDir = resolveDataDir(values.data);
   const config = storeConfig(dataDir, values.database ?? process.env.RELIEF_DEPOT_DATABASE_URL);
+  const anchorFile = path.join(dataDir, ANCHOR_FILE);
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? undefined : Number(values.port);
 
@@ -362,13 +456,13 @@ export async function main(
         console.log(FALLBACK[reason]['zh-CN']);
         console.log(FALLBACK[reason].en);
       }
-      const app = await createApp({ store: config });
+      const app = await createApp({ store: config, anchorFile });
       if (await isEmpty(app)) console.log(say.firstRun);
       await serve(app, say, host, port);
       return -1; // keeps running
     }
     case 'demo': {
-      const app = await createApp({ store: config });
+      const app = await createApp({ store: config, anchorFile });
       try {
         if (!(await isEmpty(app))) {
           console.error(say.notEmpty(app.store.location));
@@ -390,10 +484,20 @@ export async function main(
         console.error(say.noDatabase(missing));
         return 1;
       }
-      const app = await createApp({ store: config });
+      const given: Anchor[] = [];
+      for (const arg of values.anchor ?? []) {
+        const found = anchorsFrom(arg);
+        if (!found) {
+          console.error(say.anchorUnreadable(arg));
+          return 2;
+        }
+        given.push(...found);
+      }
+      const app = await createApp({ store: config, anchorFile });
       let problems = 0;
       try {
         problems += await checkLedgerAndAudit(app.store, say);
+        problems += await checkAnchors(app.db, [...readAnchorFile(anchorFile), ...given], say);
         const integrity = await app.store.maintenance.integrityCheck();
         if (integrity.ok) console.log(say.integrityOk(integrity.report));
         else {
@@ -424,12 +528,18 @@ export async function main(
       // A backup copies what is there: it never migrates the source first.
       const store = await openStore(config, { migrate: false });
       try {
+        // Read first: the copy holds this record or later ones, so the anchor holds for it.
+        const head = await auditHead(store.db);
         const { bytes, integrity } = await store.maintenance.backup(destination);
         if (!integrity.ok) {
           console.error(say.integrityBad(integrity.report));
           return 1;
         }
         console.log(say.backupDone(destination, bytes));
+        if (head) {
+          writeFileSync(`${destination}${ANCHOR_SUFFIX}`, say.backupAnchor(formatAnchor(head), head.at));
+          console.log(say.backupAnchorWritten(`${destination}${ANCHOR_SUFFIX}`, shortAnchor(head)));
+        }
         return 0;
       } finally {
         await store.close();
@@ -443,7 +553,7 @@ export async function main(
         console.error(say.noDatabase(missing));
         return 1;
       }
-      const app = await createApp({ store: config });
+      const app = await createApp({ store: config, anchorFile });
       try {
         const [sub, username] = rest;
         const lang = values.lang ?? process.env.LANG ?? 'zh-CN';

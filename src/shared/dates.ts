@@ -19,6 +19,14 @@ export function addDays(isoDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The same day `years` on; 29 February becomes the 28th in a common year. */
+export function addYears(isoDate: string, years: number): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const d = new Date(Date.UTC(year + years, month - 1, day));
+  if (d.getUTCMonth() !== month - 1) d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -266,3 +266,43 @@ test('the dashboard speaks English when asked', async ({ signIn }) => {
   await page.getByText('中文', { exact: true }).click();
   await expect(dashboard.heading()).toBeVisible();
 });
+
+test('a second receipt into a lot shows its own source, supplier and price in the history and on the stock card', async ({
+  signIn,
+  demoServer,
+}) => {
+  const page = await signIn('keeper');
+  const [lot] = (await serverCall(demoServer, 'stock.movements', { type: 'receipt', limit: 1 })).rows;
+  const first = await serverCall(demoServer, 'stock.batch', { batchId: lot!.batchId });
+  const supplier = '青岛爱心企业（测试）';
+  const second = await serverCall(demoServer, 'stock.receive', {
+    depotId: lot!.depotId,
+    source: 'donation',
+    lines: [
+      { materialId: lot!.materialId, batchId: lot!.batchId, quantity: 7, supplier, unitPriceFen: 98050 },
+    ],
+  });
+
+  const movements = new MovementsPage(page);
+  await movements.open();
+  await movements.searchDocNo(second.docNo);
+  await expect(movements.rows()).toHaveCount(1);
+  await expect(movements.rows().first()).toContainText(`${supplier} · 捐赠`);
+  await expect(movements.rows().first().locator('.num').nth(1)).toHaveText('¥980.50');
+  await screenshot(page, 'movements-receipt-terms');
+
+  await movements.rows().first().click();
+  const card = new StockCardPage(page);
+  await expect(card.material()).toHaveText(`${first.materialCode} ${first.materialName}`);
+  // The lot's earlier terms first, then the donation's; the newest line shows its own price.
+  const terms = card.receiptTerms().getByTestId('receipt-terms');
+  await expect(terms).toHaveCount(first.receiptTerms.length + 1);
+  await expect(terms.last().locator('span')).toHaveText([
+    '捐赠',
+    supplier,
+    '¥980.50',
+    `入库 1 次，共 7 ${first.unit}`,
+  ]);
+  expect((await card.column('单价'))[0]).toBe('¥980.50');
+  await screenshot(page, 'stock-card-receipt-terms');
+});

@@ -1,6 +1,7 @@
 /** The audit log: every write appends one record to a hash chain; tampering is detected. */
 import { sql } from 'kysely';
 import { auditHash } from '../../src/main/services/audit.service';
+import { verifyCoverage } from '../../src/main/services/ledger-seal';
 import {
   countRows,
   createTestEnv,
@@ -262,5 +263,76 @@ describe('verification', () => {
   test('only administrators verify', async () => {
     const coordinator = await env.user('coordinator');
     expect((await failsCleanly(env, coordinator.token, 'audit.verify', {})).code).toBe('FORBIDDEN');
+  });
+});
+
+describe("the audit log's record of every movement", () => {
+  const receive = (quantity: number, lotNo: string) =>
+    env.call(w.keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'procurement',
+      lines: [
+        { materialId: w.tent.materialId, quantity, lotNo },
+        { materialId: w.quilt.materialId, quantity, lotNo },
+      ],
+    });
+
+  test('a write names the movements it posted, with a digest its hash covers', async () => {
+    const r = await receive(5, 'S-1');
+    const record = await lastAudit();
+    expect(JSON.parse(record.movementsJson!)).toEqual({
+      ids: r.movements.map((m) => m.movementId),
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(auditHash(record)).toBe(record.hash);
+    expect(
+      auditHash({ ...record, movementsJson: record.movementsJson!.replace(/"ids":\[\d+/, '"ids":[99') }),
+    ).not.toBe(record.hash);
+    expect(await verifyCoverage(env.app.db)).toEqual({
+      ok: true,
+      movements: 2,
+      problems: [],
+      problemCount: 0,
+    });
+  });
+
+  test('finds a movement deleted, one edited and one slipped in, whatever the balances say', async () => {
+    const first = await receive(5, 'S-1');
+    const second = await receive(7, 'S-2');
+    const [gone, kept] = first.movements;
+    await env.app.db.deleteFrom('movements').where('movementId', '=', gone!.movementId).execute();
+    await env.app.db
+      .updateTable('movements')
+      .set({ quantity: 8 })
+      .where('movementId', '=', second.movements[0]!.movementId)
+      .execute();
+    const stray = await env.app.db
+      .insertInto('movements')
+      .values({
+        docNo: 'RK-20261130-0099',
+        type: 'receipt',
+        depotId: w.city.depotId,
+        materialId: w.tent.materialId,
+        batchId: kept!.batchId,
+        quantity: 3,
+        occurredAt: '2026-11-30T02:00:00.000Z',
+        userId: w.keeper.userId,
+        expiredOverride: 0,
+      })
+      .returning('movementId')
+      .executeTakeFirstOrThrow();
+    const audit = await env.app.db
+      .selectFrom('auditLog')
+      .select('auditId')
+      .where('action', '=', 'stock.receive')
+      .orderBy('auditId')
+      .execute();
+    const result = await verifyCoverage(env.app.db);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      { kind: 'missing', movementId: gone!.movementId, auditId: audit[0]!.auditId },
+      { kind: 'changed', auditId: audit[1]!.auditId, docNo: second.docNo },
+      { kind: 'uncovered', movementId: stray.movementId, docNo: 'RK-20261130-0099' },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /** The city's calendar date of an instant: plain UTC+8 arithmetic, checked against the time zone database. */
-import { localDate, TIME_ZONE } from '../../src/shared/dates';
+import { addYears, localDate, TIME_ZONE } from '../../src/shared/dates';
 
 test('localDate agrees with Intl for Asia/Shanghai across the years the ledger spans, at day boundaries too', () => {
   const zone = new Intl.DateTimeFormat('en-CA', {
@@ -17,4 +17,10 @@ test('localDate agrees with Intl for Asia/Shanghai across the years the ledger s
   }
   expect(localDate(new Date('2026-11-30T15:59:59.999Z'))).toBe('2026-11-30');
   expect(localDate(new Date('2026-11-30T16:00:00.000Z'))).toBe('2026-12-01');
+});
+
+test('addYears keeps the day; 29 February becomes the 28th in a common year', () => {
+  expect(addYears('2026-11-30', 50)).toBe('2076-11-30');
+  expect(addYears('2028-02-29', 50)).toBe('2078-02-28');
+  expect(addYears('2028-02-29', 4)).toBe('2032-02-29');
 });

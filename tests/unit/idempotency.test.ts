@@ -118,3 +118,76 @@ test('a key is remembered for ten minutes: later the same key is a new request',
   expect((await keyed('old')).ok).toBe(true);
   expect(await movements()).toBe(before + 2);
 });
+
+test('the same key with a different input is refused: the first document is not passed off as the second', async () => {
+  const first = await keyed('k2');
+  expect(first.ok).toBe(true);
+  const before = await movements();
+  const other = { ...receipt(), lines: [{ materialId: w.tent.materialId, quantity: 6, lotNo: 'A' }] };
+  expect(await keyed('k2', 'stock.receive', other)).toEqual({
+    ok: false,
+    error: { code: 'CONFLICT', message: '请求标识已用于另一项操作（stock.receive），本次未执行' },
+  });
+  expect(await movements()).toBe(before);
+  // The same input with its keys in another order is the same request.
+  const reordered = { lines: receipt().lines, source: 'procurement', depotId: w.city.depotId };
+  expect(await keyed('k2', 'stock.receive', reordered)).toEqual(first);
+});
+
+test('after a restart, two processes retrying with the key the first one used post nothing more', async () => {
+  const before = await movements();
+  const first = await keyed('restart');
+  // New server processes know nothing the first one held in memory.
+  const open = () =>
+    createApp({
+      store: env.store,
+      clock: env.clock,
+      security: { scryptN: 2 ** 10 },
+      logError: () => undefined,
+    });
+  const [a, b] = [await open(), await open()];
+  try {
+    const retry = {
+      procedure: 'stock.receive',
+      input: receipt(),
+      token: w.keeper.token,
+      idempotencyKey: 'restart',
+    };
+    const [again, alsoAgain] = await Promise.all([a.dispatch(retry), b.dispatch(retry)]);
+    expect(again).toEqual(first);
+    expect(alsoAgain).toEqual(first);
+    expect(await movements()).toBe(before + 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('only writes keep keys, and a reply too large to keep is answered "already submitted" on repeat', async () => {
+  const keys = () => countRows(env, 'idempotencyKeys');
+  const before = await keys();
+  expect((await keyed('read', 'stock.balances', {})).ok).toBe(true);
+  expect(await keys()).toBe(before);
+  // 500 lines of long lot numbers: a reply of about 330 KB.
+  const big = {
+    ...receipt(),
+    lines: Array.from({ length: 500 }, (_, i) => ({
+      materialId: w.tent.materialId,
+      quantity: 1,
+      lotNo: `${'L'.repeat(45)}${String(i).padStart(5, '0')}`,
+    })),
+  };
+  expect((await keyed('big', 'stock.receive', big)).ok).toBe(true);
+  const row = await env.app.db
+    .selectFrom('idempotencyKeys')
+    .select('responseJson')
+    .where('key', '=', 'big')
+    .executeTakeFirstOrThrow();
+  expect(row.responseJson).toBe('-');
+  const count = await movements();
+  expect(await keyed('big', 'stock.receive', big)).toEqual({
+    ok: false,
+    error: { code: 'CONFLICT', message: '此操作已提交过（同一请求不会重复记账），请刷新查看结果' },
+  });
+  expect(await movements()).toBe(count);
+});

@@ -64,8 +64,8 @@ test('reports a batch balance that differs from the sum of its movements', async
       materialId: w.quilt.materialId,
       batchId: batchB,
       field: 'onHand',
-      maintained: 23,
-      recomputed: 20,
+      maintained: '23',
+      recomputed: '20',
     },
   ]);
 });
@@ -83,8 +83,8 @@ test('reports a depot total that differs, and reserved quantities that differ fr
       materialId: w.quilt.materialId,
       batchId: null,
       field: 'onHand',
-      maintained: 40,
-      recomputed: 41,
+      maintained: '40',
+      recomputed: '41',
     },
     {
       kind: 'depotMaterial',
@@ -92,8 +92,8 @@ test('reports a depot total that differs, and reserved quantities that differ fr
       materialId: w.quilt.materialId,
       batchId: null,
       field: 'reserved',
-      maintained: 0,
-      recomputed: 7,
+      maintained: '0',
+      recomputed: '7',
     },
   ]);
 });
@@ -107,8 +107,8 @@ test('reports a missing balance row and a balance with no ledger behind it', asy
     materialId: w.quilt.materialId,
     batchId: batchA,
     field: 'onHand',
-    maintained: 0,
-    recomputed: 21,
+    maintained: '0',
+    recomputed: '21',
   });
   expect(r.ok).toBe(false);
 });
@@ -124,7 +124,7 @@ test('reports a movement removed from under the balances', async () => {
   const r = await check();
   expect(r.ok).toBe(false);
   expect(r.differences.map((d) => [d.kind, d.field, d.maintained, d.recomputed])).toEqual([
-    ['batch', 'onHand', 21, 26],
-    ['depotMaterial', 'onHand', 41, 46],
+    ['batch', 'onHand', '21', '26'],
+    ['depotMaterial', 'onHand', '41', '46'],
   ]);
 });

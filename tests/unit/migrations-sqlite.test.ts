@@ -116,3 +116,45 @@ test('a file from the landed version migrates forward with every movement, balan
     await store.close();
   }
 });
+
+test('the landed file’s receipts get their source, supplier and price from their batches', async () => {
+  const file = path.join(dir, 'relief-depot.sqlite');
+  copyFileSync(FIXTURE, file);
+  const store = await openStore({ kind: 'sqlite', file }, { migrate: false });
+  try {
+    // The landed file's lots have no supplier or price; give its first lot some, as a keeper would have.
+    await sql`update batches set supplier = '某帐篷厂', unit_price_fen = 132000 where batch_id = 1`.execute(
+      store.db,
+    );
+    expect((await store.migrator().migrateToLatest()).error).toBeUndefined();
+    const movements = await store.db
+      .selectFrom('movements')
+      .select(['type', 'batchId', 'source', 'supplier', 'unitPriceFen', 'reason'])
+      .orderBy('movementId')
+      .execute();
+    expect(movements.filter((m) => m.type === 'receipt')).toEqual([
+      {
+        type: 'receipt',
+        batchId: 1,
+        source: 'procurement',
+        supplier: '某帐篷厂',
+        unitPriceFen: 132000,
+        reason: null,
+      },
+      {
+        type: 'receipt',
+        batchId: 2,
+        source: 'procurement',
+        supplier: null,
+        unitPriceFen: null,
+        reason: null,
+      },
+    ]);
+    // Transfers, the issue and the stocktake loss carry no terms, and keep their reasons.
+    for (const m of movements.filter((m) => m.type !== 'receipt'))
+      expect([m.source, m.supplier, m.unitPriceFen]).toEqual([null, null, null]);
+    expect(movements.find((m) => m.type === 'stocktake_loss')?.reason).toBe('破损');
+  } finally {
+    await store.close();
+  }
+});

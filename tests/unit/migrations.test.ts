@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { NO_MIGRATIONS } from 'kysely/migration';
 import { migrations } from '../../migrations';
 import { createApp } from '../../src/main/app';
@@ -101,11 +102,12 @@ test('the migrations before 0004 can be undone down to an empty database; 0004 r
         .map((t) => t.name)
         .filter((n) => !n.startsWith('kysely_'));
       expect(tables).toEqual([]);
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      // Later migrations refuse too, each tested with its own data.
+      expect((await migrator.migrateTo('0004_portable_ledger')).error).toBeUndefined();
       const back = await migrator.migrateDown();
       expect(String(back.error)).toMatch(/0004_portable_ledger cannot be undone: restore a backup/);
-      // The refusal changed nothing: still at the latest.
-      expect((await migrator.migrateToLatest()).results).toEqual([]);
+      // The refusal changed nothing: still at 0004.
+      expect((await migrator.migrateTo('0004_portable_ledger')).results).toEqual([]);
     } finally {
       await store.close();
     }
@@ -140,5 +142,84 @@ test('another app opening the same store sees its data', async () => {
   } finally {
     await reopened.close();
     await env.close();
+  }
+});
+
+test('0005 puts each receipt’s source, supplier and price on its movement, typed as the batch’s, and refuses to be undone', async () => {
+  const empty = await emptyStore(dir);
+  try {
+    const store = await openStore(empty.config, { migrate: false });
+    try {
+      const migrator = store.migrator();
+      expect((await migrator.migrateTo('0004_portable_ledger')).error).toBeUndefined();
+      // Rows as the code before 0005 wrote them: a receipt's source in its reason, its supplier
+      // and price on the batch only (a second receipt into the lot lost its own).
+      const at = '2026-11-30T02:00:00.000Z';
+      for (const statement of [
+        sql`insert into depots (depot_id, code, name, level, created_at, updated_at) values (1, 'QD-SJ', '市级库', 'city', ${at}, ${at})`,
+        sql`insert into materials (material_id, code, name, unit, top_class, created_at, updated_at) values (1, 'M0001', '帐篷', '顶', 1, ${at}, ${at})`,
+        sql`insert into users (user_id, username, display_name, role, password_hash, created_at, updated_at) values (1, 'keeper1', '保管员', 'keeper', 'x', ${at}, ${at})`,
+        sql`insert into batches (batch_id, depot_id, material_id, lot_no, source, supplier, unit_price_fen, created_at) values (1, 1, 1, 'T-1', 'procurement', '某帐篷厂', 132000, ${at})`,
+        sql`insert into movements (movement_id, doc_no, type, depot_id, material_id, batch_id, quantity, occurred_at, user_id, recipient, reason, note) values
+          (1, 'RK-20261130-0001', 'receipt', 1, 1, 1, 20, ${at}, 1, null, 'procurement', null),
+          (2, 'RK-20261130-0002', 'receipt', 1, 1, 1, 10, ${at}, 1, null, 'donation', '爱心企业捐赠'),
+          (3, 'RK-20261130-0003', 'receipt', 1, 1, 1, 5, ${at}, 1, null, null, null),
+          (4, 'CK-20261130-0001', 'issue', 1, 1, 1, -4, ${at}, 1, '崂山区', '防汛', null)`,
+      ])
+        await statement.execute(store.db);
+      expect((await migrator.migrateTo('0005_receipt_terms')).error).toBeUndefined();
+
+      const movements = await store.db
+        .selectFrom('movements')
+        .select(['movementId', 'source', 'supplier', 'unitPriceFen', 'reason', 'note'])
+        .orderBy('movementId')
+        .execute();
+      expect(movements).toEqual([
+        {
+          movementId: 1,
+          source: 'procurement',
+          supplier: '某帐篷厂',
+          unitPriceFen: 132000,
+          reason: null,
+          note: null,
+        },
+        // The source was in the reason; supplier and price only the batch knows.
+        {
+          movementId: 2,
+          source: 'donation',
+          supplier: '某帐篷厂',
+          unitPriceFen: 132000,
+          reason: null,
+          note: '爱心企业捐赠',
+        },
+        // No source in the reason: the batch's.
+        {
+          movementId: 3,
+          source: 'procurement',
+          supplier: '某帐篷厂',
+          unitPriceFen: 132000,
+          reason: null,
+          note: null,
+        },
+        { movementId: 4, source: null, supplier: null, unitPriceFen: null, reason: '防汛', note: null },
+      ]);
+
+      // The same column types as the batch's (text, and bigint money on PostgreSQL), and the same bound.
+      const tables = await store.db.introspection.getTables();
+      const typeOf = (table: string, column: string) =>
+        tables.find((t) => t.name === table)!.columns.find((c) => c.name === column)!.dataType;
+      for (const column of ['source', 'supplier', 'unit_price_fen'])
+        expect([column, typeOf('movements', column)]).toEqual([column, typeOf('batches', column)]);
+      await expect(
+        sql`update movements set unit_price_fen = -1 where movement_id = 1`.execute(store.db),
+      ).rejects.toThrow(/check/i);
+
+      const back = await migrator.migrateDown();
+      expect(String(back.error)).toMatch(/0005_receipt_terms cannot be undone: restore a backup/);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await empty.drop();
   }
 });

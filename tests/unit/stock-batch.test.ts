@@ -57,6 +57,9 @@ test('stock.batch returns the lot, dates, source, supplier, price, on hand and e
     today: '2026-11-30',
     daysLeft: 3377,
     expiryStatus: null,
+    receiptTerms: [
+      { source: 'donation', supplier: '某帐篷厂', unitPriceFen: 132000, quantity: 20, receipts: 1 },
+    ],
   });
   // 棉被 warns 30 days ahead; 救生衣 expired yesterday.
   expect(await env.call(staff.token, 'stock.batch', { batchId: quilt!.batchId })).toMatchObject({

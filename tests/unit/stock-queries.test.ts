@@ -628,6 +628,16 @@ describe('movement history', () => {
   test('bad dates and cursors are refused, naming the field', async () => {
     const from = await failsCleanly(env, w.keeper.token, 'stock.movements', { from: '2026-11-31' });
     expect(from.fields).toEqual([{ path: 'from', label: '开始日期', message: '日期格式应为 2026-11-30' }]);
+    for (const [field, date] of [
+      ['from', '0000-01-01'],
+      ['to', '1899-12-31'],
+    ] as const) {
+      const error = await failsCleanly(env, w.keeper.token, 'stock.movements', { [field]: date });
+      expect(error.fields).toEqual([
+        expect.objectContaining({ path: field, message: '日期应在 1900-01-01 至 9999-12-31 之间' }),
+      ]);
+    }
+    await env.call(w.keeper.token, 'stock.movements', { from: '1900-01-01', to: '9999-12-31' });
     const after = await failsCleanly(env, w.keeper.token, 'stock.movements', { after: 'x' });
     expect(after.fields).toEqual([{ path: 'after', label: '翻页位置', message: '格式不正确' }]);
     const limit = await failsCleanly(env, w.keeper.token, 'stock.movements', { limit: 0 });

@@ -64,7 +64,10 @@ test('a receipt creates a new batch with its lot, dates, supplier and price, and
     quantity: 20,
     occurredAt: '2026-11-30T02:00:00.000Z',
     userId: w.keeper.userId,
-    reason: 'donation',
+    source: 'donation',
+    supplier: '某帐篷厂',
+    unitPriceFen: 132000,
+    reason: null,
     note: '爱心企业捐赠',
     reversesMovementId: null,
     reversedBy: null,
@@ -238,14 +241,14 @@ test('a computed expiry never runs past a shorter month', async () => {
     lines: [
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G1', producedOn: '2026-01-31' },
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G2', producedOn: '2026-01-01' },
-      { materialId: gauze.materialId, quantity: 1, lotNo: 'G3', producedOn: '2026-12-15' },
+      { materialId: gauze.materialId, quantity: 1, lotNo: 'G3', producedOn: '2025-12-15' },
       { materialId: gauze.materialId, quantity: 1, lotNo: 'G4', producedOn: '2026-01-28' },
     ],
   });
   expect(r.movements.map((m) => m.expiresOn)).toEqual([
     '2026-02-28',
     '2026-01-31',
-    '2027-01-14',
+    '2026-01-14',
     '2026-02-27',
   ]);
 });
@@ -368,4 +371,180 @@ test('a receipt that would take a balance to 10^12 is refused on its line, and e
   const balances = await env.call(w.keeper.token, 'stock.balances', { depotId: w.city.depotId });
   expect(balances.rows.onHand).toContain(999_999_999_999);
   await env.call(w.keeper.token, 'dashboard.summary', {});
+});
+
+describe('implausible dates (DOMAIN.md rule 6)', () => {
+  const receiveLot = (dates: { producedOn?: string; expiresOn?: string }, locale?: string) =>
+    failsCleanly(
+      env,
+      w.keeper.token,
+      'stock.receive',
+      {
+        depotId: w.city.depotId,
+        source: 'procurement',
+        lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q1', ...dates }],
+      },
+      locale,
+    );
+
+  test('a production date before 1990-01-01, in year 0000 or after today is refused on its line', async () => {
+    for (const producedOn of ['0000-01-01', '1989-12-31']) {
+      const error = await receiveLot({ producedOn });
+      expect(error.code).toBe('BAD_INPUT');
+      expect(error.fields).toEqual([
+        { path: 'lines.0.producedOn', label: '第 1 行 · 生产日期', message: '生产日期不能早于 1990-01-01' },
+      ]);
+    }
+    const future = await receiveLot({ producedOn: '2026-12-01' });
+    expect(future).toEqual({
+      code: 'BAD_INPUT',
+      message: '第 1 行 · 生产日期：生产日期不能晚于今天（2026-11-30）',
+      fields: [
+        {
+          path: 'lines.0.producedOn',
+          label: '第 1 行 · 生产日期',
+          message: '生产日期不能晚于今天（2026-11-30）',
+        },
+      ],
+    });
+    expect((await receiveLot({ producedOn: '2026-12-01' }, 'en')).fields).toEqual([
+      {
+        path: 'lines.0.producedOn',
+        label: 'line 1 · production date',
+        message: 'the production date cannot be after today (2026-11-30)',
+      },
+    ]);
+    expect((await receiveLot({ producedOn: '1989-12-31' }, 'en')).fields![0]!.message).toBe(
+      'the production date cannot be before 1990-01-01',
+    );
+  });
+
+  test('production dates from 1990-01-01 to today in Qingdao are accepted', async () => {
+    const r = await env.call(w.keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'procurement',
+      lines: [
+        { materialId: w.tent.materialId, quantity: 1, lotNo: 'T1', producedOn: '1990-01-01' },
+        { materialId: w.tent.materialId, quantity: 1, lotNo: 'T2', producedOn: '2026-11-30' },
+      ],
+    });
+    expect(r.movements).toHaveLength(2);
+    // 2026-12-01 00:30 in Qingdao is still 30 November in UTC: the city's date decides.
+    env.clock.set('2026-11-30T16:30:00.000Z');
+    const keeper = await env.user('keeper', [w.city.depotId]);
+    const later = await env.call(keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'procurement',
+      lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T3', producedOn: '2026-12-01' }],
+    });
+    expect(later.docNo).toBe('RK-20261201-0001');
+  });
+
+  test('a production date in year 9999 with a shelf life is refused, and no five-digit expiry is stored', async () => {
+    const error = await receiveLot({ producedOn: '9999-06-30' });
+    expect(error.fields).toEqual([
+      {
+        path: 'lines.0.producedOn',
+        label: '第 1 行 · 生产日期',
+        message: '生产日期不能晚于今天（2026-11-30）',
+      },
+    ]);
+  });
+
+  test('an expiry more than 50 years after today is refused; 50 years exactly is accepted', async () => {
+    for (const expiresOn of ['2086-11-30', '2076-12-01', '9999-12-31']) {
+      const error = await receiveLot({ expiresOn });
+      expect(error.fields).toEqual([
+        {
+          path: 'lines.0.expiresOn',
+          label: '第 1 行 · 有效期至',
+          message: '有效期至不能晚于 2076-11-30（今天起 50 年）',
+        },
+      ]);
+    }
+    expect((await receiveLot({ expiresOn: '2086-11-30' }, 'en')).fields![0]!.message).toBe(
+      'the expiry date cannot be after 2076-11-30 (50 years from today)',
+    );
+    // A shelf life from before the 50-year limit on it: the computed expiry is held to it too.
+    await env.app.db
+      .updateTable('materials')
+      .set({ shelfLifeMonths: 1200 })
+      .where('materialId', '=', w.quilt.materialId)
+      .execute();
+    expect((await receiveLot({ producedOn: '2026-01-15' })).fields).toEqual([
+      {
+        path: 'lines.0.producedOn',
+        label: '第 1 行 · 生产日期',
+        message: '有效期至不能晚于 2076-11-30（今天起 50 年）',
+      },
+    ]);
+    const r = await env.call(w.keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'procurement',
+      lines: [{ materialId: w.quilt.materialId, quantity: 1, lotNo: 'Q1', expiresOn: '2076-11-30' }],
+    });
+    expect(r.movements[0]!.expiresOn).toBe('2076-11-30');
+  });
+
+  test('an expiry in year 0000 is refused as outside 1900..9999', async () => {
+    const error = await receiveLot({ expiresOn: '0000-01-01' });
+    expect(error.fields).toEqual([
+      {
+        path: 'lines.0.expiresOn',
+        label: '第 1 行 · 有效期至',
+        message: '日期应在 1900-01-01 至 9999-12-31 之间',
+      },
+    ]);
+  });
+});
+
+describe('text on a receipt', () => {
+  const receive = (line: Record<string, unknown>, note?: string) =>
+    env.call(w.keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'donation',
+      note,
+      lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T1', ...line }],
+    });
+  const refused = (line: Record<string, unknown>, note?: string) =>
+    failsCleanly(env, w.keeper.token, 'stock.receive', {
+      depotId: w.city.depotId,
+      source: 'donation',
+      note,
+      lines: [{ materialId: w.tent.materialId, quantity: 1, lotNo: 'T1', ...line }],
+    });
+
+  test('is stored NFC-normalised: a decomposed é as one character, a CJK compatibility ideograph as the unified one', async () => {
+    const r = await receive({ lotNo: 'Cafe\u0301-1', supplier: '\uF900山商行' }, 'e\u0301 \uF900');
+    const batch = await batchRow(r.movements[0]!.batchId);
+    expect([batch.lotNo, batch.supplier, r.movements[0]!.note]).toEqual([
+      'Caf\u00e9-1',
+      '\u8C48山商行',
+      '\u00e9 \u8C48',
+    ]);
+  });
+
+  test('a note keeps its line breaks, CRLF stored as LF', async () => {
+    const r = await receive({}, '第一批\r\n第二批\n第三批');
+    expect(r.movements[0]!.note).toBe('第一批\n第二批\n第三批');
+  });
+
+  test('control characters, NUL and lone surrogates are refused, naming the field', async () => {
+    const cases: [Record<string, unknown>, string | undefined, string, string][] = [
+      [{ lotNo: 'T\u00001' }, undefined, 'lines.0.lotNo', '不能包含不可见的控制字符（U+0000）'],
+      [{ lotNo: 'T\t1' }, undefined, 'lines.0.lotNo', '不能包含不可见的控制字符（U+0009）'],
+      [{ lotNo: 'T\n1' }, undefined, 'lines.0.lotNo', '不能包含不可见的控制字符（U+000A）'],
+      [{ supplier: '某\u0007厂' }, undefined, 'lines.0.supplier', '不能包含不可见的控制字符（U+0007）'],
+      [{ supplier: '某\u0085厂' }, undefined, 'lines.0.supplier', '不能包含不可见的控制字符（U+0085）'],
+      [{ lotNo: 'T\uD8001' }, undefined, 'lines.0.lotNo', '含有残缺的字符（不成对的代理项），请重新输入'],
+      [{}, '备注\u0000', 'note', '不能包含不可见的控制字符（U+0000）'],
+      [{}, '备\t注', 'note', '不能包含不可见的控制字符（U+0009）'],
+      [{}, '备注\uDC00', 'note', '含有残缺的字符（不成对的代理项），请重新输入'],
+    ];
+    for (const [line, note, path, message] of cases) {
+      const error = await refused(line, note);
+      expect(error.code).toBe('BAD_INPUT');
+      expect(error.fields).toEqual([expect.objectContaining({ path, message })]);
+    }
+  });
 });

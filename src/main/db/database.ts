@@ -73,6 +73,10 @@ export interface MovementsTable {
   recipient: string | null;
   reason: string | null;
   note: string | null;
+  /** A receipt's own terms (its batch keeps those of its first receipt); null on other movements. */
+  source: string | null;
+  supplier: string | null;
+  unitPriceFen: number | null;
 }
 
 export interface BatchBalancesTable {
@@ -167,6 +171,8 @@ export interface AuditLogTable {
   entityId: string | null;
   beforeJson: string | null;
   afterJson: string | null;
+  /** The movements the write posted and their digest (ledger-seal.ts); covered by the hash. */
+  movementsJson: string | null;
   prevHash: string;
   hash: string;
 }
@@ -179,7 +185,9 @@ export interface IdempotencyKeysTable {
   scope: string;
   key: string;
   procedure: string;
-  /** '' while the first request is still finishing. */
+  /** SHA-256 of the procedure and its validated input. */
+  requestHash: string;
+  /** '' while the first request is still finishing; '-' when the reply was too large to keep. */
   responseJson: string;
   createdAt: string;
 }

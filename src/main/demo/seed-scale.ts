@@ -19,6 +19,7 @@ import type { BulkTable } from '../db/maintenance';
 import { DOC_PREFIXES } from '../ledger';
 import { FixedClock, type Actor, type ServiceContext } from '../services/context';
 import { createUser } from '../services/user.service';
+import { sealRange } from '../services/ledger-seal';
 import { transact, write } from '../services/write';
 import { loadCatalogue } from './catalogue';
 import { CITY_DEPOT, DISTRICTS, districtDepotName } from './places';
@@ -83,7 +84,15 @@ const ISSUE_REASONS = [
   '火灾受灾群众救助',
 ];
 const SCRAP_REASONS = ['受潮霉变报废', '超过有效期报废', '搬运破损报废'];
-const SUPPLIERS = ['演示供应商甲', '演示供应商乙', '演示供应商丙', '演示供应商丁', '社会捐赠（演示）'];
+const DONOR = '社会捐赠（演示）';
+/** What a receipt movement came in on (other movements carry none). */
+interface ReceiptTerms {
+  source: string;
+  supplier: string | null;
+  unitPriceFen: number | null;
+}
+/** The donor last: a receipt into an existing lot names one of the others. */
+const SUPPLIERS = ['演示供应商甲', '演示供应商乙', '演示供应商丙', '演示供应商丁', DONOR];
 const RECEIPT_SOURCES = [
   'procurement',
   'procurement',
@@ -391,7 +400,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     const produced = addDays(dayDate[dayIndex]!, -(shelf ? rnd.int(5, 60) : rnd.int(10, 400)));
     bProduced[b] = produced;
     bExpires[b] = shelf ? addDays(addMonths(produced, shelf), -1) : null;
-    bSupplier[b] = source === 'donation' ? '社会捐赠（演示）' : rnd.pick(SUPPLIERS);
+    bSupplier[b] = source === 'donation' ? DONOR : rnd.pick(SUPPLIERS);
     bPrice[b] = matPrice[m]!;
     addBatch(
       b,
@@ -443,6 +452,7 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     expiredOverride: number,
     recipient: string | null,
     reason: string | null,
+    receipt: ReceiptTerms | null = null,
   ): number => {
     const id = movementIdBase + ++movementCount;
     movementRows.push(
@@ -461,6 +471,9 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       expiredOverride,
       recipient,
       reason,
+      receipt?.source ?? null,
+      receipt?.supplier ?? null,
+      receipt?.unitPriceFen ?? null,
     );
     bBalance[b] = bBalance[b]! + quantity;
     touch(b);
@@ -503,6 +516,9 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       'expired_override',
       'recipient',
       'reason',
+      'source',
+      'supplier',
+      'unit_price_fen',
     ]);
     // Opening stock on day 0: one lot per cell, one receipt note per depot and 200 lines.
     {
@@ -526,7 +542,8 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
               null,
               0,
               null,
-              'opening',
+              null,
+              { source: 'opening', supplier: bSupplier[b]!, unitPriceFen: bPrice[b]! },
             );
           }
         }
@@ -570,6 +587,13 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
           const b = create
             ? newBatch(d, cellMaterial[depotCellStart[d]! + rnd.int(0, cells - 1)]!, dayIndex, at, source)
             : rnd.pick(depotBatches[d]!);
+          // A new lot's terms are its own; more of a lot comes on this receipt's (no draw from
+          // rnd, so the rest of the data set stays as it was).
+          const supplier = create
+            ? bSupplier[b]!
+            : source === 'donation'
+              ? DONOR
+              : SUPPLIERS[movementCount % (SUPPLIERS.length - 1)]!;
           move(
             docNo,
             'receipt',
@@ -582,7 +606,8 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
             null,
             0,
             null,
-            source,
+            null,
+            { source, supplier, unitPriceFen: bPrice[b]! },
           );
         }
       } else if (roll < 0.89) {
@@ -776,10 +801,21 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     elapsedMs: 0,
   };
   const { elapsedMs: _elapsed, ...counts } = summary;
-  await write({ ...app.svc, clock: { ...app.svc.clock, now: () => now } }, admin, 'demo.scale', async () => ({
-    result: null,
-    audit: { entityType: 'database', entityId: null, after: counts },
-  }));
+  // The bulk-loaded movements (the store was empty) are sealed by this one record.
+  await write(
+    { ...app.svc, clock: { ...app.svc.clock, now: () => now } },
+    admin,
+    'demo.scale',
+    async (trx) => ({
+      result: null,
+      audit: {
+        entityType: 'database',
+        entityId: null,
+        after: counts,
+        movements: await sealRange(trx, 1, movementCount),
+      },
+    }),
+  );
   await markDemo(app, now, 'scale');
   summary.elapsedMs = Math.round(performance.now() - started);
   progress(`done: ${JSON.stringify(summary)}`);

@@ -13,6 +13,7 @@ import { storeConfig } from '../db/store';
 import { resolveDataDir } from '../data-dir';
 import type { HttpServer } from '../rpc/http';
 import { startHttpOnFreePort } from '../serve';
+import { ANCHOR_FILE } from '../services/anchors';
 import { handleRpc } from './ipc';
 import { menuTemplate } from './menu';
 import { menuLocale, parseDesktopArgs, type MenuLocale } from './options';
@@ -103,7 +104,7 @@ function main(): void {
     const locale = menuLocale(options.lang, app.getLocale());
     const say = texts[locale];
     try {
-      core = await createApp({ store: storeConfig(dataDir) });
+      core = await createApp({ store: storeConfig(dataDir), anchorFile: path.join(dataDir, ANCHOR_FILE) });
     } catch (error) {
       dialog.showErrorBox(
         say.startFailed,

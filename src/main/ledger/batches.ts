@@ -1,11 +1,12 @@
 /** Batches (lots) as stock enters a depot: find or create by lot number, expiry from shelf life. */
-import { addDays } from '../../shared/dates';
+import { addDays, addYears } from '../../shared/dates';
+import type { MessageKey } from '../../shared/i18n';
 import { AppError } from '../../shared/rpc';
 import type { BatchRow, DepotRow, MaterialRow, Trx } from '../db/database';
 import { prepared } from '../db/prepared';
 
 /** Expiry from the production date and the material's shelf life when the keeper gave none. */
-export function lotExpiry(
+function lotExpiry(
   material: MaterialRow,
   producedOn: string | null | undefined,
   expiresOn: string | null | undefined,
@@ -23,6 +24,35 @@ export function lotExpiry(
   }
   target.setUTCDate(day);
   return addDays(target.toISOString().slice(0, 10), -1);
+}
+
+/** How far ahead of today an expiry may lie (DOMAIN.md rule 6: dates within sane bounds). */
+const EXPIRY_HORIZON_YEARS = 50;
+
+/**
+ * A new lot's dates as received on `today` (the city's date), refused when implausible: made
+ * after today, or expiring more than 50 years on (the date given, or the one the shelf life gives).
+ */
+export function lotDates(
+  material: MaterialRow,
+  line: { producedOn?: string | null; expiresOn?: string | null },
+  today: string,
+  path: string,
+): { producedOn: string | null; expiresOn: string | null } {
+  const refuse = (field: string, key: MessageKey, params: Record<string, string | number>) =>
+    new AppError('BAD_INPUT', key, params, [{ path: `${path}.${field}`, key, params }]);
+  const producedOn = line.producedOn ?? null;
+  if (producedOn !== null && producedOn > today)
+    throw refuse('producedOn', 'validation.producedInFuture', { today });
+  const expiresOn = lotExpiry(material, producedOn, line.expiresOn);
+  const latest = addYears(today, EXPIRY_HORIZON_YEARS);
+  if (expiresOn !== null && expiresOn > latest) {
+    throw refuse(line.expiresOn ? 'expiresOn' : 'producedOn', 'validation.expiryTooFar', {
+      max: latest,
+      years: EXPIRY_HORIZON_YEARS,
+    });
+  }
+  return { producedOn, expiresOn };
 }
 
 export interface NewLot {

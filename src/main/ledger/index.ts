@@ -4,9 +4,10 @@
  * a depot for a stock write. Called inside `write()` with its transaction.
  */
 export { batchOnHand, lockedStockLevel, lockLevelsInOrder, stockLevel, type StockLevel } from './balances';
-export { findOrCreateBatch, lotExpiry, requireBatchOf, type NewLot } from './batches';
+export { findOrCreateBatch, lotDates, requireBatchOf, type NewLot } from './batches';
 export { writableDepot } from './depots';
 export { DOC_PREFIXES, nextDocNo, type DocKind } from './doc-numbers';
 export { postMovement, type NewMovement } from './movements';
+export { postedMovements, trackPostedMovements } from './posted';
 export { isExpired, pickBatches, type BatchPick } from './pick';
 export { closeReservation, reserveStock, type ReservationRequest } from './reservations';

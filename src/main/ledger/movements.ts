@@ -7,6 +7,7 @@ import type { MovementType } from '../../shared/schemas/stock';
 import type { MovementRow, Trx } from '../db/database';
 import { prepared } from '../db/prepared';
 import { applyToBalances } from './balances';
+import { notePosted } from './posted';
 
 export interface NewMovement {
   docNo: string;
@@ -25,6 +26,10 @@ export interface NewMovement {
   recipient?: string | null;
   reason?: string | null;
   note?: string | null;
+  /** A receipt's terms: its source, and the line's supplier and unit price. */
+  source?: string | null;
+  supplier?: string | null;
+  unitPriceFen?: number | null;
 }
 
 const insertMovement = prepared((db, p: Omit<MovementRow, 'movementId'>) =>
@@ -47,6 +52,9 @@ const insertMovement = prepared((db, p: Omit<MovementRow, 'movementId'>) =>
       recipient: p.recipient,
       reason: p.reason,
       note: p.note,
+      source: p.source,
+      supplier: p.supplier,
+      unitPriceFen: p.unitPriceFen,
     })
     .returning('movementId'),
 );
@@ -78,7 +86,11 @@ export async function postMovement(trx: Trx, m: NewMovement, path = 'quantity'):
     recipient: m.recipient ?? null,
     reason: m.reason ?? null,
     note: m.note ?? null,
+    source: m.source ?? null,
+    supplier: m.supplier ?? null,
+    unitPriceFen: m.unitPriceFen ?? null,
   });
   const { movementId } = row!;
+  notePosted(trx, movementId);
   return movementId;
 }

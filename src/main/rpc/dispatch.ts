@@ -3,6 +3,7 @@
  * (default deny), validates the input, runs the handler, checks the output, and turns every
  * failure into a typed error in the caller's language. Nothing else calls handlers.
  */
+import { createHash } from 'node:crypto';
 import { api, isProcedureName, type ProcedureName } from '../../shared/api';
 import { resolveLocale } from '../../shared/i18n';
 import { AppError, type RpcRequest, type RpcResponse } from '../../shared/rpc';
@@ -34,13 +35,19 @@ async function authorise(
 }
 
 /** The request's idempotency key (the same key from the same session replays the first response). */
-function requestKey(request: RpcRequest): RequestKey | undefined {
+function requestKey(request: RpcRequest, procedure: ProcedureName, input: unknown): RequestKey | undefined {
   const key = request.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > 100) return undefined;
   return {
     scope: tokenHash(request.token ?? ''),
     key,
-    procedure: String(request.procedure).slice(0, 80),
+    procedure,
+    // The validated input: its keys in the schema's order, so an equal request hashes equally.
+    requestHash: createHash('sha256')
+      .update(procedure)
+      .update('\n')
+      .update(JSON.stringify(input))
+      .digest('hex'),
     claimed: false,
   };
 }
@@ -52,19 +59,20 @@ export async function dispatch(
 ): Promise<RpcResponse> {
   const locale = resolveLocale(request.locale);
   const procedure = request.procedure;
-  const idempotency = requestKey(request);
   let svc: ServiceContext = deps.svc;
+  let idempotency: RequestKey | undefined;
   try {
     if (typeof procedure !== 'string' || !isProcedureName(procedure)) {
       throw new AppError('NOT_FOUND', 'rpc.unknownProcedure', { procedure: String(procedure).slice(0, 80) });
     }
     const spec = api[procedure];
-    svc = { ...deps.svc, request: { source, idempotency, reply: { procedure, schema: spec.output } } };
     const actor = await authorise(deps, procedure, request.token);
     // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
     // (quantity: 'abc') could not be told from a missing field.
     const parsed = spec.input.safeParse(request.input, { reportInput: true });
     if (!parsed.success) throw badInput(parsed.error.issues);
+    idempotency = requestKey(request, procedure, parsed.data);
+    svc = { ...deps.svc, request: { source, idempotency, reply: { procedure, schema: spec.output } } };
     const call: CallContext & { actor: Actor | null } = { svc, demo: deps.demo, token: request.token, actor };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
     const result = spec.output.parse(await handler(call, parsed.data));

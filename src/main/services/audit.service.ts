@@ -9,6 +9,7 @@ import type { Selectable } from 'kysely';
 import type { AuditLogTable, DbOrTrx, Trx } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { Actor } from './context';
+import type { MovementSeal } from './ledger-seal';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -18,6 +19,8 @@ export interface AuditEntry {
   entityId: string | number | null;
   before?: unknown;
   after?: unknown;
+  /** The movements this write posted, as ledger-seal.ts seals them. */
+  movements?: MovementSeal;
 }
 
 interface HashedFields {
@@ -29,11 +32,12 @@ interface HashedFields {
   entityId: string | null;
   beforeJson: string | null;
   afterJson: string | null;
+  movementsJson: string | null;
   prevHash: string;
 }
 
 export function auditHash(r: HashedFields): string {
-  const content = JSON.stringify([
+  const fields: unknown[] = [
     r.auditId,
     r.at,
     r.userId,
@@ -42,12 +46,15 @@ export function auditHash(r: HashedFields): string {
     r.entityId,
     r.beforeJson,
     r.afterJson,
-  ]);
+  ];
+  // Records from before movements were sealed keep the hash they were written with.
+  if (r.movementsJson !== null) fields.push(r.movementsJson);
+  const content = JSON.stringify(fields);
   return createHash('sha256').update(r.prevHash).update('\n').update(content).digest('hex');
 }
 
 const chainHead = prepared((db) =>
-  db.selectFrom('auditLog').select(['auditId', 'hash']).orderBy('auditId', 'desc').limit(1),
+  db.selectFrom('auditLog').select(['auditId', 'hash', 'at']).orderBy('auditId', 'desc').limit(1),
 );
 const insertRecord = prepared((db, p: Selectable<AuditLogTable>) =>
   db.insertInto('auditLog').values({
@@ -59,6 +66,7 @@ const insertRecord = prepared((db, p: Selectable<AuditLogTable>) =>
     entityId: p.entityId,
     beforeJson: p.beforeJson,
     afterJson: p.afterJson,
+    movementsJson: p.movementsJson,
     prevHash: p.prevHash,
     hash: p.hash,
   }),
@@ -80,6 +88,7 @@ export async function appendAudit(
     entityId: entry.entityId === null ? null : String(entry.entityId),
     beforeJson: entry.before === undefined ? null : JSON.stringify(entry.before),
     afterJson: entry.after === undefined ? null : JSON.stringify(entry.after),
+    movementsJson: entry.movements === undefined ? null : JSON.stringify(entry.movements),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   await insertRecord.run(trx, { ...record, hash: auditHash(record) });
@@ -137,4 +146,9 @@ export async function listAudit(db: DbOrTrx, input: { after?: number | undefined
     after: r.afterJson === null ? null : (JSON.parse(r.afterJson) as unknown),
   }));
   return { rows: page, nextCursor: more ? String(page.at(-1)!.auditId) : null };
+}
+
+/** The newest record: what anchors (printed documents, backups, the anchor file) hold on to. */
+export async function auditHead(db: DbOrTrx): Promise<{ auditId: number; hash: string; at: string } | null> {
+  return (await chainHead.first(db, {})) ?? null;
 }

@@ -2,7 +2,10 @@
  * `ledger check`: recomputes every maintained balance from the ledger (on hand per batch and per
  * depot and material) and from active reservations (reserved), and reports each difference.
  * One pass over the movements, grouped by batch; the depot totals are summed from those.
+ * Every sum and balance is read as text and compared as BigInt: a value edited past 2^53 would
+ * read back rounded as a number, and a +1 on it would go unseen.
  */
+import { sql, type Expression } from 'kysely';
 import type { LedgerCheckResult } from '../../shared/schemas/system';
 import type { ServiceContext } from './context';
 
@@ -21,7 +24,7 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
         .selectFrom('movements')
         .select((eb) => [
           'batchId',
-          eb.fn.sum<number>('quantity').as('total'),
+          exact(eb.fn.sum('quantity')).as('total'),
           eb.fn.countAll<number>().as('n'),
         ])
         .groupBy('batchId')
@@ -29,15 +32,20 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
       batches: await trx.selectFrom('batches').select(['batchId', 'depotId', 'materialId']).execute(),
       balances: await trx
         .selectFrom('batchBalances')
-        .select(['batchId', 'depotId', 'materialId', 'onHand'])
+        .select(['batchId', 'depotId', 'materialId', exact(sql.ref('on_hand')).as('onHand')])
         .execute(),
       levels: await trx
         .selectFrom('stockLevels')
-        .select(['depotId', 'materialId', 'onHand', 'reserved'])
+        .select([
+          'depotId',
+          'materialId',
+          exact(sql.ref('on_hand')).as('onHand'),
+          exact(sql.ref('reserved')).as('reserved'),
+        ])
         .execute(),
       reservations: await trx
         .selectFrom('reservations')
-        .select((eb) => ['depotId', 'materialId', eb.fn.sum<number>('quantity').as('total')])
+        .select((eb) => ['depotId', 'materialId', exact(eb.fn.sum('quantity')).as('total')])
         .where('status', '=', 'active')
         .groupBy(['depotId', 'materialId'])
         .execute(),
@@ -50,41 +58,42 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   // A depot × material pair as one number (ids stay far below 2^21): cheap Map keys at 150,000 pairs.
   const PAIR = 2 ** 32;
   const key = (depotId: number, materialId: number) => depotId * PAIR + materialId;
-  const add = (map: Map<number, number>, k: number, value: number) => map.set(k, (map.get(k) ?? 0) + value);
+  const add = (map: Map<number, bigint>, k: number, value: bigint) => map.set(k, (map.get(k) ?? 0n) + value);
 
   const ownerOf = new Map<number, { depotId: number; materialId: number }>();
   for (const b of batches) ownerOf.set(b.batchId, b);
-  const batchTotals = new Map<number, number>();
-  const levelOnHand = new Map<number, number>();
-  const levelReserved = new Map<number, number>();
+  const batchTotals = new Map<number, bigint>();
+  const levelOnHand = new Map<number, bigint>();
+  const levelReserved = new Map<number, bigint>();
   for (const row of ledger) {
-    const total = Number(row.total);
+    const total = BigInt(row.total);
     const owner = ownerOf.get(row.batchId)!;
     movements += Number(row.n);
     batchTotals.set(row.batchId, total);
     add(levelOnHand, key(owner.depotId, owner.materialId), total);
   }
-  for (const r of reservations) add(levelReserved, key(r.depotId, r.materialId), Number(r.total));
+  for (const r of reservations) add(levelReserved, key(r.depotId, r.materialId), BigInt(r.total));
 
   const seenBatches = new Set<number>();
   for (const b of balances) {
     seenBatches.add(b.batchId);
-    const recomputed = batchTotals.get(b.batchId) ?? 0;
-    if (b.onHand < 0) negatives += 1;
-    if (recomputed !== b.onHand) {
+    const recomputed = batchTotals.get(b.batchId) ?? 0n;
+    const onHand = BigInt(b.onHand);
+    if (onHand < 0n) negatives += 1;
+    if (recomputed !== onHand) {
       differences.push({
         kind: 'batch',
         depotId: b.depotId,
         materialId: b.materialId,
         batchId: b.batchId,
         field: 'onHand',
-        maintained: b.onHand,
-        recomputed,
+        maintained: String(onHand),
+        recomputed: String(recomputed),
       });
     }
   }
   for (const [batchId, total] of batchTotals) {
-    if (!seenBatches.has(batchId) && total !== 0) {
+    if (!seenBatches.has(batchId) && total !== 0n) {
       const { depotId, materialId } = ownerOf.get(batchId)!;
       differences.push({
         kind: 'batch',
@@ -92,8 +101,8 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
         materialId,
         batchId,
         field: 'onHand',
-        maintained: 0,
-        recomputed: total,
+        maintained: '0',
+        recomputed: String(total),
       });
     }
   }
@@ -102,18 +111,19 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   for (const l of levels) {
     const k = key(l.depotId, l.materialId);
     seenLevels.add(k);
-    const recomputed = { onHand: levelOnHand.get(k) ?? 0, reserved: levelReserved.get(k) ?? 0 };
-    if (l.onHand < 0 || l.reserved < 0) negatives += 1;
+    const recomputed = { onHand: levelOnHand.get(k) ?? 0n, reserved: levelReserved.get(k) ?? 0n };
+    const maintained = { onHand: BigInt(l.onHand), reserved: BigInt(l.reserved) };
+    if (maintained.onHand < 0n || maintained.reserved < 0n) negatives += 1;
     for (const field of ['onHand', 'reserved'] as const) {
-      if (recomputed[field] !== l[field]) {
+      if (recomputed[field] !== maintained[field]) {
         differences.push({
           kind: 'depotMaterial',
           depotId: l.depotId,
           materialId: l.materialId,
           batchId: null,
           field,
-          maintained: l[field],
-          recomputed: recomputed[field],
+          maintained: String(maintained[field]),
+          recomputed: String(recomputed[field]),
         });
       }
     }
@@ -123,17 +133,17 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     if (seenLevels.has(k)) continue;
     const depotId = Math.floor(k / PAIR);
     const materialId = k % PAIR;
-    const recomputed = { onHand: levelOnHand.get(k) ?? 0, reserved: levelReserved.get(k) ?? 0 };
+    const recomputed = { onHand: levelOnHand.get(k) ?? 0n, reserved: levelReserved.get(k) ?? 0n };
     for (const field of ['onHand', 'reserved'] as const) {
-      if (recomputed[field] !== 0) {
+      if (recomputed[field] !== 0n) {
         differences.push({
           kind: 'depotMaterial',
           depotId,
           materialId,
           batchId: null,
           field,
-          maintained: 0,
-          recomputed: recomputed[field],
+          maintained: '0',
+          recomputed: String(recomputed[field]),
         });
       }
     }
@@ -147,4 +157,9 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     negatives,
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** An integer expression as its exact decimal text (a sum of nothing is '0'). */
+function exact(value: Expression<unknown>) {
+  return sql<string>`cast(coalesce(${value}, 0) as text)`;
 }

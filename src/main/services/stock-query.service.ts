@@ -51,13 +51,21 @@ function movementQuery(db: DbOrTrx) {
       'mv.recipient',
       'mv.reason',
       'mv.note',
+      'mv.source',
+      'mv.supplier',
+      'mv.unitPriceFen',
     ]);
 }
 
 type MovementQueryRow = Awaited<ReturnType<ReturnType<typeof movementQuery>['execute']>>[number];
 
 function toMovementDto(row: MovementQueryRow): MovementDto {
-  return { ...row, type: row.type as MovementDto['type'], expiredOverride: row.expiredOverride === 1 };
+  return {
+    ...row,
+    type: row.type as MovementDto['type'],
+    expiredOverride: row.expiredOverride === 1,
+    source: row.source as MovementDto['source'],
+  };
 }
 
 const documentMovements = prepared((db, p: { docNo: string }) =>
@@ -136,6 +144,22 @@ export async function getBatch(ctx: ServiceContext, batchId: number): Promise<Ba
     ]);
   }
   const { warningDays, ...batch } = row;
+  const receiptTerms = await ctx.db
+    .selectFrom('movements as mv')
+    .leftJoin('movements as r', 'r.reversesMovementId', 'mv.movementId')
+    .select((eb) => [
+      'mv.source',
+      'mv.supplier',
+      'mv.unitPriceFen',
+      eb.fn.sum<number>('mv.quantity').as('quantity'),
+      eb.fn.countAll<number>().as('receipts'),
+    ])
+    .where('mv.batchId', '=', batchId)
+    .where('mv.type', '=', 'receipt')
+    .where('r.movementId', 'is', null)
+    .groupBy(['mv.source', 'mv.supplier', 'mv.unitPriceFen'])
+    .orderBy((eb) => eb.fn.min('mv.movementId'))
+    .execute();
   const today = localDate(ctx.clock.now());
   const daysLeft = batch.expiresOn ? daysBetween(today, batch.expiresOn) : null;
   const expiryStatus = expiryOf(today, batch.expiresOn, warningDays)?.status ?? null;
@@ -146,6 +170,7 @@ export async function getBatch(ctx: ServiceContext, batchId: number): Promise<Ba
     today,
     daysLeft,
     expiryStatus,
+    receiptTerms: receiptTerms.map((t) => ({ ...t, source: t.source as BatchDetail['source'] })),
   };
 }
 

@@ -3,6 +3,7 @@
  * write: movements, balances and the audit record commit together or not at all.
  */
 import { type z } from 'zod';
+import { localDate } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
 import type {
   issueInput,
@@ -16,7 +17,7 @@ import type { Trx } from '../db/database';
 import {
   findOrCreateBatch,
   lockLevelsInOrder,
-  lotExpiry,
+  lotDates,
   nextDocNo,
   pickBatches,
   postMovement,
@@ -62,6 +63,12 @@ export async function receiveStock(
         active: true,
         path: `${path}.materialId`,
       });
+      // The receipt's own terms go on its movement; a new lot also takes them as its first.
+      const terms = {
+        source: input.source,
+        supplier: line.supplier ?? null,
+        unitPriceFen: line.unitPriceFen ?? null,
+      };
       const batch =
         line.batchId !== undefined
           ? await requireBatchOf(trx, line.batchId, depot, material, `${path}.batchId`)
@@ -72,11 +79,8 @@ export async function receiveStock(
                 depotId: depot.depotId,
                 material,
                 lotNo: line.lotNo!,
-                producedOn: line.producedOn ?? null,
-                expiresOn: lotExpiry(material, line.producedOn, line.expiresOn),
-                source: input.source,
-                supplier: line.supplier ?? null,
-                unitPriceFen: line.unitPriceFen ?? null,
+                ...lotDates(material, line, localDate(instant), path),
+                ...terms,
               },
               `${path}.lotNo`,
             );
@@ -89,8 +93,8 @@ export async function receiveStock(
         quantity: line.quantity,
         occurredAt: iso,
         userId: actor.userId,
-        reason: input.source,
         note: input.note ?? null,
+        ...terms,
       };
       ids.push(await postMovement(trx, movement, `${path}.quantity`));
     }

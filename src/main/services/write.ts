@@ -1,7 +1,7 @@
 /**
  * The one write path. `write(ctx, actor, action, body)` opens the transaction (SQLite: BEGIN
  * IMMEDIATE, so a write never fails to upgrade a read lock), reads the clock once, runs the body,
- * appends the audit record as its last statement (the chain head locked first, so the chain
+ * seals the movements it posted into its audit record (ledger-seal.ts), appends that record as its last statement (the chain head locked first, so the chain
  * follows commit order), commits, retries a bounded number of times when another writer held
  * the lock or won a serialization race, and turns constraint failures into typed errors.
  * Services never open transactions or write audit records by hand.
@@ -12,7 +12,9 @@ import type { Trx } from '../db/database';
 import type { DatabaseFailure } from '../db/dialect';
 import { appendAudit, type AuditEntry } from './audit.service';
 import type { Actor, ServiceContext } from './context';
+import { postedMovements, trackPostedMovements } from '../ledger/posted';
 import { claimIdempotencyKey } from './idempotency';
+import { sealPosted } from './ledger-seal';
 
 /** The moment a write happens: read once, used for every row and the audit record. */
 export interface WriteTime {
@@ -97,11 +99,14 @@ export async function write<T>(
     ctx,
     async (trx, at) => {
       await claimIdempotencyKey(ctx, trx, at);
+      trackPostedMovements(trx);
       const outcome = await body(trx, at);
       const reply = ctx.request?.reply;
       if (reply?.procedure === action) reply.schema.parse(outcome.result);
+      const posted = postedMovements(trx);
+      const movements = posted.length > 0 ? await sealPosted(trx, posted) : outcome.audit.movements;
       await ctx.dialect.lockAuditHead(trx);
-      await appendAudit(trx, actor, at.iso, { action, ...outcome.audit });
+      await appendAudit(trx, actor, at.iso, { action, ...outcome.audit, movements });
       return outcome.result;
     },
     options,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoTime, optionalText, text, searchText } from './common';
+import { id, isoTime, noteText, optionalText, text, searchText } from './common';
 
 export const DEPOT_LEVELS = ['city', 'district', 'town'] as const;
 export const depotLevel = z.enum(DEPOT_LEVELS);
@@ -12,7 +12,7 @@ const depotFields = {
   address: optionalText(200),
   keeperName: optionalText(50),
   phone: optionalText(30),
-  capacityNote: optionalText(200),
+  capacityNote: noteText(200),
   latitude: z.number().min(-90).max(90).nullish(),
   longitude: z.number().min(-180).max(180).nullish(),
 };

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
+  dateInput,
   fen,
   id,
   isoDate,
   isoTime,
+  noteText,
   optionalText,
   page,
   pageLimit,
@@ -41,6 +43,12 @@ export const batchSource = z.enum(BATCH_SOURCES);
 /** What a keeper may name as the source on a receipt (the others are written by the system). */
 export const receiptSource = z.enum(['procurement', 'donation', 'callUp', 'return', 'opening']);
 
+/**
+ * No lot received was made before this (DOMAIN.md rule 6). The bounds that depend on today (made
+ * by today, expiring within 50 years) are the receipt's to check: a schema has no clock.
+ */
+const EARLIEST_PRODUCTION = '1990-01-01';
+
 /** A receipt line goes into an existing batch (`batchId`) or a lot identified by its number. */
 export const receiptLine = z
   .strictObject({
@@ -48,8 +56,13 @@ export const receiptLine = z
     quantity,
     batchId: id.optional(),
     lotNo: text(50).optional(),
-    producedOn: isoDate.nullish(),
-    expiresOn: isoDate.nullish(),
+    producedOn: isoDate
+      .refine((s) => s >= EARLIEST_PRODUCTION, {
+        message: 'validation.producedTooEarly',
+        params: { min: EARLIEST_PRODUCTION },
+      })
+      .nullish(),
+    expiresOn: dateInput.nullish(),
     supplier: optionalText(100),
     unitPriceFen: fen.nullish(),
   })
@@ -65,7 +78,7 @@ export const receiptLine = z
 export const receiveInput = z.strictObject({
   depotId: id,
   source: receiptSource,
-  note: optionalText(500),
+  note: noteText(500),
   lines: z.array(receiptLine).min(1).max(500),
 });
 
@@ -76,7 +89,7 @@ export const issueInput = z.strictObject({
   depotId: id,
   recipient: text(100),
   reason: optionalText(200),
-  note: optionalText(500),
+  note: noteText(500),
   lines: z.array(outgoingLine).min(1).max(500),
 });
 
@@ -84,7 +97,7 @@ export const transferInput = z
   .strictObject({
     fromDepotId: id,
     toDepotId: id,
-    note: optionalText(500),
+    note: noteText(500),
     lines: z.array(outgoingLine).min(1).max(500),
   })
   .refine((v) => v.fromDepotId !== v.toDepotId, { path: ['toDepotId'], message: 'validation.sameDepot' });
@@ -92,7 +105,7 @@ export const transferInput = z
 export const scrapInput = z.strictObject({
   depotId: id,
   reason: text(200),
-  note: optionalText(500),
+  note: noteText(500),
   lines: z
     .array(z.strictObject({ batchId: id, quantity }))
     .min(1)
@@ -131,6 +144,10 @@ export const movementDto = z.object({
   recipient: z.string().nullable(),
   reason: z.string().nullable(),
   note: z.string().nullable(),
+  /** A receipt's own terms (null on other movements): its source, supplier and unit price. */
+  source: batchSource.nullable(),
+  supplier: z.string().nullable(),
+  unitPriceFen: z.number().int().nullable(),
 });
 export type MovementDto = z.infer<typeof movementDto>;
 
@@ -263,8 +280,8 @@ export const movementsInput = z
     movementId: id.optional(),
     type: movementType.optional(),
     docNo: searchText(40).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    from: dateInput.optional(),
+    to: dateInput.optional(),
     after: z.string().max(40).optional(),
     limit: pageLimit,
   })
@@ -297,6 +314,21 @@ export const batchDetail = z.object({
   daysLeft: z.number().int().nullable(),
   /** As in stock.expiring: within the material's warning window, or past expiry. */
   expiryStatus: expiryStatus.nullable(),
+  /**
+   * The terms the lot was received on, one entry per source, supplier and unit price in the
+   * order first received, with the quantity and number of receipts (reversed ones left out).
+   * The batch's own source, supplier and price above are its first receipt's; a lot that came
+   * by transfer has no receipts here.
+   */
+  receiptTerms: z.array(
+    z.object({
+      source: batchSource,
+      supplier: z.string().nullable(),
+      unitPriceFen: z.number().int().nullable(),
+      quantity: z.number().int(),
+      receipts: z.number().int(),
+    }),
+  ),
 });
 export type BatchDetail = z.infer<typeof batchDetail>;
 

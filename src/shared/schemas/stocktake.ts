@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { id, isoTime, nonNegativeInt, optionalText } from './common';
+import { id, isoTime, nonNegativeInt, noteText, optionalText } from './common';
 import { movementDto } from './stock';
 
 export const STOCKTAKE_STATUSES = ['open', 'approved', 'cancelled'] as const;
 export const stocktakeStatus = z.enum(STOCKTAKE_STATUSES);
 
-export const stocktakeOpenInput = z.strictObject({ depotId: id, note: optionalText(500) });
+export const stocktakeOpenInput = z.strictObject({ depotId: id, note: noteText(500) });
 export const stocktakeCountInput = z.strictObject({
   stocktakeId: id,
   counts: z

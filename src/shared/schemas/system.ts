@@ -7,8 +7,9 @@ export const ledgerDifference = z.object({
   materialId: id,
   batchId: id.nullable(),
   field: z.enum(['onHand', 'reserved']),
-  maintained: z.number().int(),
-  recomputed: z.number().int(),
+  /** Exact decimal integers (a tampered value may lie past 2^53). */
+  maintained: z.string().regex(/^-?\d+$/),
+  recomputed: z.string().regex(/^-?\d+$/),
 });
 export const ledgerCheckOutput = z.object({
   ok: z.boolean(),

@@ -12,6 +12,11 @@ export class StockCardPage {
     return this.page.getByTestId('card-onhand');
   }
 
+  /** The header's list of what the lot was received on: lines (receipt-terms) of source, supplier, unit price, count. */
+  receiptTerms(): Locator {
+    return this.page.getByTestId('card-receipt-terms');
+  }
+
   rows(): Locator {
     return this.page.getByTestId('card-movements').locator('.ant-table-row');
   }

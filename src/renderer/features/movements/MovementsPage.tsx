@@ -1,7 +1,8 @@
 /**
  * 出入库明细: the ledger, newest first, filtered by depot, material, type, document number and
  * date range; pages of 200 with 加载更多 (keyset). Quantities are signed (+/−), transfers name the
- * other depot, reversals are marked both ways. A line opens its batch's stock card.
+ * other depot, a receipt its own supplier, source and unit price, reversals are marked both ways.
+ * A line opens its batch's stock card.
  */
 import {
   Alert,
@@ -23,7 +24,7 @@ import { DepotSelect } from '../../components/DepotSelect';
 import { MaterialPicker, materialLabel } from '../../components/MaterialPicker';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
-import { formatQuantity, formatSigned, formatTime } from '../../format';
+import { formatFen, formatQuantity, formatSigned, formatTime } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
@@ -50,6 +51,7 @@ const messages = defineMessages(
     last30: '最近 30 天',
     time: '时间',
     quantity: '数量',
+    unitPrice: '单价',
     counterpart: '对方 · 原因',
     user: '经办人',
     loadedMore: '已载入 {n} 条，还有更多',
@@ -76,6 +78,7 @@ const messages = defineMessages(
     last30: 'Last 30 days',
     time: 'Time',
     quantity: 'Quantity',
+    unitPrice: 'Unit price',
     counterpart: 'Counterpart · reason',
     user: 'By',
     loadedMore: '{n} rows loaded, more to come',
@@ -187,11 +190,11 @@ export default function MovementsPage() {
       width: 76,
       render: (_, m) => <MovementTypeTag type={m.type} />,
     },
-    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 164, ellipsis: true },
+    { title: t('depot'), dataIndex: 'depotName', key: 'depot', width: 150, ellipsis: true },
     {
       title: t('material'),
       key: 'material',
-      width: 170,
+      width: 160,
       ellipsis: true,
       render: (_, m) => `${m.materialCode} ${m.materialName}`,
     },
@@ -205,9 +208,18 @@ export default function MovementsPage() {
       render: (_, m) => `${formatSigned(m.quantity)} ${m.unit}`,
     },
     {
+      title: t('unitPrice'),
+      dataIndex: 'unitPriceFen',
+      key: 'unitPrice',
+      width: 88,
+      align: 'right',
+      className: 'num',
+      render: (fen: number | null) => formatFen(fen),
+    },
+    {
       title: t('counterpart'),
       key: 'counterpart',
-      width: 220,
+      width: 170,
       ellipsis: true,
       render: (_, m) => [counterpart(m), reasonText(m)].filter(Boolean).join(' · '),
     },

@@ -1,10 +1,10 @@
 /**
  * Pieces of a ledger line shown on the movements screen and the stock card: the type as a
  * worded tag, the document number with its reversal marks (已红冲 HC-… / 红冲 RK-…), the
- * counterpart depot or recipient, and the reason in words.
+ * counterpart (depot, recipient or a receipt's supplier), and the reason in words.
  */
 import { Tag } from 'antd';
-import { BATCH_SOURCES, type MovementDto, type MovementType } from '../../../shared/schemas/stock';
+import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
 import type { DepotDto } from '../../../shared/schemas/depot';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 
@@ -86,7 +86,7 @@ export function DocNoCell({ movement: m }: { movement: MovementDto }) {
   );
 }
 
-/** Where the goods went or came from: the other depot of a transfer, or the recipient of an issue. */
+/** Where the goods went or came from: the other depot of a transfer, the recipient of an issue, a receipt's supplier. */
 export function useCounterpart(depots: DepotDto[]): (m: MovementDto) => string {
   const t = useMessages(partMessages);
   return (m) => {
@@ -96,20 +96,15 @@ export function useCounterpart(depots: DepotDto[]): (m: MovementDto) => string {
       // Stock leaving this depot goes to the other one; stock arriving came from it.
       return m.quantity < 0 ? t('toDepot', { depot }) : t('fromDepot', { depot });
     }
-    return m.recipient ?? '';
+    return m.recipient ?? m.supplier ?? '';
   };
 }
 
-const SOURCES = new Set<string>(BATCH_SOURCES);
-
-/** The reason and note; a receipt's reason is its source (procurement …), shown in words. */
+/** The reason and note; a receipt gives its source (procurement …) in words instead of a reason. */
 export function useReasonText(): (m: MovementDto) => string {
   const terms = useTerms();
   return (m) => {
-    const reason =
-      m.reason && m.type === 'receipt' && SOURCES.has(m.reason)
-        ? terms(`batchSource.${m.reason as (typeof BATCH_SOURCES)[number]}`)
-        : m.reason;
+    const reason = m.source ? terms(`batchSource.${m.source}`) : m.reason;
     return [reason, m.note].filter(Boolean).join(' · ');
   };
 }

@@ -367,11 +367,9 @@ export default function ReversalPage() {
               {head.recipient && (
                 <Descriptions.Item label={t('recipient')}>{head.recipient}</Descriptions.Item>
               )}
-              {head.reason && (
+              {(head.source ?? head.reason) && (
                 <Descriptions.Item label={t('reasonOrig')}>
-                  {head.type === 'receipt'
-                    ? terms(`batchSource.${head.reason}` as 'batchSource.procurement')
-                    : head.reason}
+                  {head.source ? terms(`batchSource.${head.source}`) : head.reason}
                 </Descriptions.Item>
               )}
               {head.note && <Descriptions.Item label={t('note')}>{head.note}</Descriptions.Item>}

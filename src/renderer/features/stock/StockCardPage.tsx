@@ -1,7 +1,8 @@
 /**
- * 物资卡片 (stock card) of one batch: what it is, where it lies, where it came from, what is
- * left; then every movement of it, newest first, with signed quantities and the balance after
- * each (counted back from today's on hand), reversal marks, and 加载更多 for older ones.
+ * 物资卡片 (stock card) of one batch: what it is, where it lies, where it came from (each source,
+ * supplier and unit price it was received on), what is left; then every movement of it, newest
+ * first, with signed quantities and the balance after each (counted back from today's on hand),
+ * a receipt's own terms, reversal marks, and 加载更多 for older ones.
  */
 import { Alert, Button, Card, Descriptions, Flex, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -31,6 +32,8 @@ const messages = defineMessages(
     source: '来源',
     supplier: '供应单位',
     unitPrice: '单价',
+    receiptTerms: '来源 / 供应单位 / 单价',
+    received: '入库 {n} 次，共 {quantity} {unit}',
     onHand: '结存',
     value: '结存金额',
     none: '—',
@@ -62,6 +65,8 @@ const messages = defineMessages(
     source: 'Source',
     supplier: 'Supplier',
     unitPrice: 'Unit price',
+    receiptTerms: 'Source / supplier / unit price',
+    received: 'received {n}×, {quantity} {unit} in all',
     onHand: 'On hand',
     value: 'Value on hand',
     none: '—',
@@ -179,13 +184,22 @@ export default function StockCardPage({ params }: { params: Record<string, strin
       render: (b: number) => formatQuantity(b),
     },
     {
+      title: t('unitPrice'),
+      dataIndex: 'unitPriceFen',
+      key: 'unitPrice',
+      width: 88,
+      align: 'right',
+      className: 'num',
+      render: (fen: number | null) => formatFen(fen),
+    },
+    {
       title: t('counterpart'),
       key: 'counterpart',
-      width: 220,
+      width: 190,
       ellipsis: true,
       render: (_, m) => counterpart(m),
     },
-    { title: t('reason'), key: 'reason', width: 230, ellipsis: true, render: (_, m) => reasonText(m) },
+    { title: t('reason'), key: 'reason', width: 190, ellipsis: true, render: (_, m) => reasonText(m) },
     { title: t('user'), dataIndex: 'userName', key: 'user', width: 100, ellipsis: true },
   ];
   const scrollX = columns.reduce((s, col) => s + (typeof col.width === 'number' ? col.width : 100), 0);
@@ -202,6 +216,7 @@ export default function StockCardPage({ params }: { params: Record<string, strin
   }
 
   const dash = t('none');
+  const money = (fen: number | null) => (fen === null ? dash : formatFen(fen));
   const b = batch;
   return (
     <Flex vertical gap={8}>
@@ -243,14 +258,51 @@ export default function StockCardPage({ params }: { params: Record<string, strin
               { key: 'unit', label: t('unit'), children: b.unit },
               { key: 'producedOn', label: t('producedOn'), children: b.producedOn ?? dash },
               { key: 'expiresOn', label: t('expiresOn'), children: b.expiresOn ?? t('noExpiry') },
-              { key: 'source', label: t('source'), children: terms(`batchSource.${b.source}`) },
-              { key: 'supplier', label: t('supplier'), children: b.supplier ?? dash },
-              {
-                key: 'unitPrice',
-                label: t('unitPrice'),
-                children:
-                  b.unitPriceFen === null ? dash : <span className="num">{formatFen(b.unitPriceFen)}</span>,
-              },
+              // What each receipt came in on; a lot that came by transfer, its origin's.
+              ...(b.receiptTerms.length > 0
+                ? [
+                    {
+                      key: 'receiptTerms',
+                      label: t('receiptTerms'),
+                      span: 3,
+                      children: (
+                        <div
+                          data-testid="card-receipt-terms"
+                          style={{
+                            display: 'grid',
+                            gridTemplateColumns: 'repeat(4, auto)',
+                            columnGap: 16,
+                            justifyContent: 'start',
+                          }}
+                        >
+                          {b.receiptTerms.map((r) => (
+                            // One line per terms, its cells aligned with the other lines' in the grid.
+                            <div
+                              key={`${r.source}|${r.supplier}|${r.unitPriceFen}`}
+                              data-testid="receipt-terms"
+                              style={{ display: 'contents' }}
+                            >
+                              <span>{terms(`batchSource.${r.source}`)}</span>
+                              <span>{r.supplier ?? dash}</span>
+                              <span className="num">{money(r.unitPriceFen)}</span>
+                              <Typography.Text type="secondary">
+                                {t('received', {
+                                  n: r.receipts,
+                                  quantity: formatQuantity(r.quantity),
+                                  unit: b.unit,
+                                })}
+                              </Typography.Text>
+                            </div>
+                          ))}
+                        </div>
+                      ),
+                    },
+                  ]
+                : [
+                    { key: 'source', label: t('source'), children: terms(`batchSource.${b.source}`) },
+                    { key: 'supplier', label: t('supplier'), children: b.supplier ?? dash },
+                    { key: 'unitPrice', label: t('unitPrice'), children: money(b.unitPriceFen) },
+                  ]),
               {
                 key: 'onHand',
                 label: t('onHand'),
