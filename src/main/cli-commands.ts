@@ -15,15 +15,8 @@ import { startHttpOnFreePort } from './serve';
 import { auditHead, verifyAudit } from './services/audit.service';
 import { checkLedger } from './services/ledger-check.service';
 import { verifyCoverage } from './services/ledger-seal';
-import {
-  ANCHOR_FILE,
-  anchorsFrom,
-  formatAnchor,
-  readAnchorFile,
-  shortAnchor,
-  verifyAnchors,
-  type Anchor,
-} from './services/anchors';
+import { formatAnchor, shortAnchor, type Anchor } from '../shared/anchor';
+import { ANCHOR_FILE, anchorsFrom, readAnchorFile, verifyAnchors } from './services/anchors';
 
 /** out/main (this bundle) → out/renderer (vite build) and the package root (package.json "main"). */
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');

@@ -49,7 +49,13 @@ import {
 import { dashboardInput, dashboardOutput } from './schemas/dashboard';
 import { settingsUpdateInput, appSettings } from './schemas/settings';
 import { createAdminInput, setupStatusOutput } from './schemas/setup';
-import { auditListInput, auditListOutput, auditVerifyOutput, ledgerCheckOutput } from './schemas/system';
+import {
+  auditHeadOutput,
+  auditListInput,
+  auditListOutput,
+  auditVerifyOutput,
+  ledgerCheckOutput,
+} from './schemas/system';
 import {
   changePasswordInput,
   loginInput,
@@ -178,6 +184,8 @@ export const api = {
   /** Walk the audit hash chain; report the first broken link. */
   'audit.verify': procedure({ input: none, output: auditVerifyOutput, access: admin }),
   'audit.list': procedure({ input: auditListInput, output: auditListOutput, access: admin }),
+  /** The chain head, for the anchor printed on every document. */
+  'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),
 } as const;
 
 export type Api = typeof api;

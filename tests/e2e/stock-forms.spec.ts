@@ -154,6 +154,8 @@ test('keeper: receive two lots by keyboard, issue FEFO, transfer, scrap, reverse
   await expect(doc).toContainText('E2E-A');
   await expect(doc).toContainText('2,000');
   await expect(doc).toContainText('保管员');
+  // The audit chain head as the receipt left it, for check --anchor.
+  await expect(page.getByTestId('print-anchor')).toHaveText(/^审计链 \d+:[0-9a-f]{16}$/);
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.print-toolbar')).toBeHidden();
   await expect(page.locator('#root')).toBeHidden();

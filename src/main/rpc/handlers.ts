@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Api, ParsedInputOf, ProcedureName } from '../../shared/api';
 import type { Actor, ServiceContext } from '../services/context';
-import { listAudit, verifyAudit } from '../services/audit.service';
+import { auditHead, listAudit, verifyAudit } from '../services/audit.service';
 import { changePassword, login, logout } from '../services/auth.service';
 import { dashboardSummary } from '../services/dashboard.service';
 import { getSettings, updateSettings } from '../services/settings.service';
@@ -118,4 +118,5 @@ export const handlers: Handlers = {
   'ledger.check': (c) => checkLedger(c.svc),
   'audit.verify': (c) => verifyAudit(c.svc.db),
   'audit.list': (c, input) => listAudit(c.svc.db, input),
+  'audit.head': (c) => auditHead(c.svc.db),
 };

@@ -3,29 +3,20 @@
  * to a file in the data folder on every start and daily, written beside each backup, printed on
  * every document. Anyone can recompute SHA-256, so a chain rewritten from some record on is
  * consistent in itself; an anchor taken before shows it: that record is gone, or its hash differs.
- *
- * Written as `N:HASH` (full hash in files, its first 16 hex digits on paper).
+ * Written as src/shared/anchor.ts says.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatAnchor, type Anchor } from '../../shared/anchor';
 import type { DbOrTrx } from '../db/database';
 import { auditHead } from './audit.service';
 
 export const ANCHOR_FILE = 'audit-anchors.txt';
 
-export interface Anchor {
-  auditId: number;
-  /** The full hash, or the first 16 or more hex digits of it. */
-  hash: string;
-}
-
 export type AnchorProblem =
   { kind: 'missing'; anchor: Anchor; newest: number } | { kind: 'differs'; anchor: Anchor };
 
 const ANCHOR = /\b(\d{1,10}):([0-9a-f]{16,64})\b/g;
-
-export const formatAnchor = (a: Anchor) => `${a.auditId}:${a.hash}`;
-export const shortAnchor = (a: Anchor) => `${a.auditId}:${a.hash.slice(0, 16)}`;
 
 /** Every `N:HASH` in a text (an anchor file, a backup's side file, a typed-in anchor). */
 export function parseAnchors(text: string): Anchor[] {

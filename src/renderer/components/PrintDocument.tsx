@@ -6,8 +6,10 @@
  * @media print), so Electron and the browser print the same page.
  */
 import { Button, Space } from 'antd';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { shortAnchor } from '../../shared/anchor';
+import { rpc } from '../api';
 import { formatTime } from '../format';
 import { common } from '../i18n/common';
 import { defineMessages, useLocale, useMessages } from '../i18n/messages';
@@ -23,6 +25,9 @@ export const printMessages = defineMessages(
     signDate: '日期：　　年　月　日',
     preparedBy: '制单：{name}　{time}',
     printedAt: '打印时间：{time}',
+    anchor: '审计链 {anchor}',
+    anchorTitle:
+      '打印时账簿的审计链头（记录号:哈希前 16 位），可用 relief-depot check --anchor 核对账簿此后未被改写',
     printHint: '预览与打印效果一致（A4 纵向）。按 Esc 关闭。',
   },
   {
@@ -35,6 +40,9 @@ export const printMessages = defineMessages(
     signDate: 'Date: ____-__-__',
     preparedBy: 'Prepared by {name} {time}',
     printedAt: 'Printed {time}',
+    anchor: 'Audit chain {anchor}',
+    anchorTitle:
+      'The audit chain head when printed (record:first 16 hex digits of its hash): relief-depot check --anchor verifies the books were not rewritten since',
     printHint: 'The preview matches the printout (A4 portrait). Esc closes it.',
   },
 );
@@ -110,8 +118,11 @@ export function amountInWords(fen: number): string {
   return out;
 }
 
-/** One document on one A4 sheet (more lines flow onto more sheets, the header row repeating). */
-export function PrintDocument({ doc }: { doc: PrintableDoc }) {
+/**
+ * One document on one A4 sheet (more lines flow onto more sheets, the header row repeating).
+ * `anchor`: the audit chain head at printing, in its short form (src/shared/anchor.ts).
+ */
+export function PrintDocument({ doc, anchor }: { doc: PrintableDoc; anchor: string | null }) {
   const t = useMessages(printMessages);
   const { locale } = useLocale();
   const spaced = locale === 'zh-CN' && doc.title.length <= 4 ? doc.title.split('').join(' ') : doc.title;
@@ -217,6 +228,11 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
             ? t('preparedBy', { name: doc.preparedBy.name, time: formatTime(doc.preparedBy.at) })
             : ''}
         </span>
+        {anchor && (
+          <span className="pd-anchor" title={t('anchorTitle')} data-testid="print-anchor">
+            {t('anchor', { anchor })}
+          </span>
+        )}
         <span>{t('printedAt', { time: formatTime(new Date().toISOString()) })}</span>
       </footer>
     </article>
@@ -230,6 +246,17 @@ export function PrintDocument({ doc }: { doc: PrintableDoc }) {
 export function PrintView({ docs, onClose }: { docs: PrintableDoc[]; onClose: () => void }) {
   const c = useMessages(common);
   const t = useMessages(printMessages);
+  const [anchor, setAnchor] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // The paper prints without it if the head cannot be read (it is a check, not the document).
+    rpc('audit.head')
+      .then((head) => live && setAnchor(head ? shortAnchor(head) : null))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
   useEffect(() => {
     document.body.classList.add('print-view-open');
     const onKey = (e: KeyboardEvent) => {
@@ -254,7 +281,7 @@ export function PrintView({ docs, onClose }: { docs: PrintableDoc[]; onClose: ()
         </Space>
       </div>
       {docs.map((doc) => (
-        <PrintDocument key={doc.docNo} doc={doc} />
+        <PrintDocument key={doc.docNo} doc={doc} anchor={anchor} />
       ))}
     </div>,
     document.body,

@@ -30,6 +30,9 @@ export const auditVerifyOutput = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifyOutput>;
 
+/** The audit chain's newest record (null before the first write): printed documents carry it. */
+export const auditHeadOutput = z.object({ auditId: id, hash: z.string(), at: isoTime }).nullable();
+
 export const auditListInput = z
   .strictObject({ after: id.optional(), limit: z.number().int().min(1).max(1000).default(100) })
   .prefault({});
