@@ -1,5 +1,5 @@
 /**
- * An insider with the SQLite file and a SQL shell: each edit below, made on a copy of a demo
+ * An insider with the SQLite file and a SQL shell: each edit below (the issue's ten and one more), made on a copy of a demo
  * store with plain SQL (constraints switched off where they would stand in the way), must make
  * `relief-depot check` exit 1 naming what it found — even when the balances were put right too,
  * or every later audit hash was recomputed.
@@ -269,6 +269,23 @@ const edits: [string, (db: Kysely<Database>) => Promise<void>, RegExp][] = [
         .execute();
       await shiftBalances(db, m, -m.quantity);
       await shiftBalances(db, other, m.quantity);
+    },
+    /have been changed/,
+  ],
+  [
+    "an expired lot's expiry pushed back",
+    async (db) => {
+      const lot = await db
+        .selectFrom('batches')
+        .select('batchId')
+        .where('expiresOn', '<', '2026-11-30')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('batches')
+        .set({ expiresOn: '2030-12-31' })
+        .where('batchId', '=', lot.batchId)
+        .execute();
     },
     /have been changed/,
   ],

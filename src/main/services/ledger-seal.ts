@@ -41,30 +41,44 @@ const SEALED_KEY = 'ledger.sealedThrough';
 const PAGE = 5_000;
 const IN_LIST = 1_000;
 
+/**
+ * What a movement's digest covers: the movement, and its batch as it was created (lot, dates,
+ * depot, material, first terms; batches never change after), so an edited lot shows too.
+ */
 const sealedColumns = (db: DbOrTrx) =>
   db
-    .selectFrom('movements')
+    .selectFrom('movements as m')
+    .leftJoin('batches as b', 'b.batchId', 'm.batchId')
     .select([
-      'movementId',
-      'docNo',
-      'type',
-      'depotId',
-      'materialId',
-      'batchId',
-      sql<string>`cast(quantity as text)`.as('quantity'),
-      'occurredAt',
-      'userId',
-      'counterpartDepotId',
-      'reversesMovementId',
-      'pairMovementId',
-      'stocktakeId',
-      'expiredOverride',
-      'recipient',
-      'reason',
-      'note',
-      'source',
-      'supplier',
-      sql<string | null>`cast(unit_price_fen as text)`.as('unitPriceFen'),
+      'm.movementId',
+      'm.docNo',
+      'm.type',
+      'm.depotId',
+      'm.materialId',
+      'm.batchId',
+      sql<string>`cast(m.quantity as text)`.as('quantity'),
+      'm.occurredAt',
+      'm.userId',
+      'm.counterpartDepotId',
+      'm.reversesMovementId',
+      'm.pairMovementId',
+      'm.stocktakeId',
+      'm.expiredOverride',
+      'm.recipient',
+      'm.reason',
+      'm.note',
+      'm.source',
+      'm.supplier',
+      sql<string | null>`cast(m.unit_price_fen as text)`.as('unitPriceFen'),
+      'b.depotId as batchDepotId',
+      'b.materialId as batchMaterialId',
+      'b.lotNo',
+      'b.producedOn',
+      'b.expiresOn',
+      'b.source as batchSource',
+      'b.supplier as batchSupplier',
+      sql<string | null>`cast(b.unit_price_fen as text)`.as('batchUnitPriceFen'),
+      'b.createdAt as batchCreatedAt',
     ]);
 type SealedRow = Awaited<ReturnType<ReturnType<typeof sealedColumns>['execute']>>[number];
 
@@ -85,7 +99,7 @@ async function rowsById(db: DbOrTrx, ids: readonly number[]): Promise<Map<number
   const rows = new Map<number, SealedRow>();
   for (let i = 0; i < ids.length; i += IN_LIST) {
     const chunk = ids.slice(i, i + IN_LIST);
-    for (const row of await sealedColumns(db).where('movementId', 'in', chunk).execute())
+    for (const row of await sealedColumns(db).where('m.movementId', 'in', chunk).execute())
       rows.set(row.movementId, row);
   }
   return rows;
@@ -110,9 +124,9 @@ async function forEachInRange(
   let after = from - 1;
   for (;;) {
     const rows = await sealedColumns(db)
-      .where('movementId', '>', after)
-      .where('movementId', '<=', through)
-      .orderBy('movementId')
+      .where('m.movementId', '>', after)
+      .where('m.movementId', '<=', through)
+      .orderBy('m.movementId')
       .limit(PAGE)
       .execute();
     for (const row of rows) each(row);
