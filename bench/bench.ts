@@ -47,6 +47,7 @@ import { DATABASE_FILE, openStore, type StoreConfig } from '../src/main/db/store
 import { copyStore, type TransferSummary } from '../src/main/db/transfer';
 import { seedDemo, seedScale } from '../src/main/demo';
 import { checkLedger } from '../src/main/services/ledger-check.service';
+import { verifyCoverage } from '../src/main/services/ledger-seal';
 import { verifyAudit } from '../src/main/services/audit.service';
 import type { InputOf, OutputOf, ProcedureName } from '../src/shared/api';
 import { startPgServer, stopPgServer, type PgServer } from '../tests/pg/server';
@@ -455,9 +456,11 @@ async function writeScenarios(base: string, server: PgServer): Promise<WriteRun[
         }
         const ledger = await checkLedger(store);
         const audit = await verifyAudit(store.db);
-        if (!ledger.ok || !audit.ok)
+        // Writers in several processes interleave their movement ids: each record still names its own.
+        const coverage = await verifyCoverage(store.db);
+        if (!ledger.ok || !audit.ok || !coverage.ok)
           throw new Error(
-            `${STORE_NAME[kind]}: ledger check or audit chain failed after the write benchmark`,
+            `${STORE_NAME[kind]}: ledger check, audit chain or coverage failed after the write benchmark`,
           );
       } finally {
         await sql`drop table ${sql.table(SCRATCH_TABLE)}`.execute(store.db);
@@ -775,6 +778,17 @@ async function readScenarios(stores: Record<Kind, StoreConfig>): Promise<ReadFig
         `  ${s.name}: SQLite ${fmtMs(figure.dispatch.sqlite.p50)}, PostgreSQL ${fmtMs(figure.dispatch.postgres.p50)}`,
       );
       figures.push(figure);
+    }
+    // check's record of every movement by the audit log: one pass over the ledger and the log.
+    for (const kind of KINDS) {
+      const started = process.hrtime.bigint();
+      const coverage = await verifyCoverage(sides[kind].app.db);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (!coverage.ok)
+        throw new Error(`${STORE_NAME[kind]}: coverage check found ${coverage.problemCount} problems`);
+      console.log(
+        `  audit coverage (check): ${STORE_NAME[kind]} ${seconds.toFixed(1)} s for ${fmtInt(coverage.movements)} movements`,
+      );
     }
   } finally {
     for (const side of Object.values(sides)) {
