@@ -24,12 +24,12 @@ import { DepotSelect } from '../../components/DepotSelect';
 import { MaterialPicker, materialLabel } from '../../components/MaterialPicker';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
-import { formatFen, formatQuantity, formatSigned, formatTime } from '../../format';
+import { formatQuantity, formatSigned, formatTime } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
-import { DocNoCell, MovementTypeTag, useCounterpart, useReasonText } from './movementParts';
+import { DocNoCell, MovementTypeTag, unitPriceColumn, useCounterpart, useReasonText } from './movementParts';
 
 const messages = defineMessages(
   {
@@ -207,15 +207,7 @@ export default function MovementsPage() {
       className: 'num',
       render: (_, m) => `${formatSigned(m.quantity)} ${m.unit}`,
     },
-    {
-      title: t('unitPrice'),
-      dataIndex: 'unitPriceFen',
-      key: 'unitPrice',
-      width: 88,
-      align: 'right',
-      className: 'num',
-      render: (fen: number | null) => formatFen(fen),
-    },
+    unitPriceColumn(t('unitPrice')),
     {
       title: t('counterpart'),
       key: 'counterpart',

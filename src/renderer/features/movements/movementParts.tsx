@@ -3,9 +3,10 @@
  * worded tag, the document number with its reversal marks (已红冲 HC-… / 红冲 RK-…), the
  * counterpart (depot, recipient or a receipt's supplier), and the reason in words.
  */
-import { Tag } from 'antd';
+import { Tag, type TableColumnType } from 'antd';
 import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
 import type { DepotDto } from '../../../shared/schemas/depot';
+import { formatFen } from '../../format';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 
 export const partMessages = defineMessages(
@@ -106,5 +107,20 @@ export function useReasonText(): (m: MovementDto) => string {
   return (m) => {
     const reason = m.source ? terms(`batchSource.${m.source}`) : m.reason;
     return [reason, m.note].filter(Boolean).join(' · ');
+  };
+}
+
+/** A receipt's own unit price (null on other movements), in yuan. */
+export function unitPriceColumn<Row extends { unitPriceFen: number | null }>(
+  title: string,
+): TableColumnType<Row> {
+  return {
+    title,
+    dataIndex: 'unitPriceFen',
+    key: 'unitPrice',
+    width: 88,
+    align: 'right',
+    className: 'num',
+    render: (fen: number | null) => formatFen(fen),
   };
 }

@@ -14,7 +14,13 @@ import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
-import { DocNoCell, MovementTypeTag, useCounterpart, useReasonText } from '../movements/movementParts';
+import {
+  DocNoCell,
+  MovementTypeTag,
+  unitPriceColumn,
+  useCounterpart,
+  useReasonText,
+} from '../movements/movementParts';
 import { ExpiryTag } from './stockTags';
 
 const messages = defineMessages(
@@ -183,15 +189,7 @@ export default function StockCardPage({ params }: { params: Record<string, strin
       className: 'num',
       render: (b: number) => formatQuantity(b),
     },
-    {
-      title: t('unitPrice'),
-      dataIndex: 'unitPriceFen',
-      key: 'unitPrice',
-      width: 88,
-      align: 'right',
-      className: 'num',
-      render: (fen: number | null) => formatFen(fen),
-    },
+    unitPriceColumn(t('unitPrice')),
     {
       title: t('counterpart'),
       key: 'counterpart',
