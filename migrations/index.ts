@@ -6,6 +6,7 @@ import * as m0003 from './0003_cover_expiry_index';
 import * as m0004 from './0004_portable_ledger';
 import * as m0005 from './0005_receipt_terms';
 import * as m0006 from './0006_ledger_seals_and_turns';
+import * as m0007 from './0007_trusted_sign_in';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_portable_ledger': m0004,
   '0005_receipt_terms': m0005,
   '0006_ledger_seals_and_turns': m0006,
+  '0007_trusted_sign_in': m0007,
 };

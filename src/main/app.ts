@@ -14,7 +14,7 @@ import {
 } from './services/context';
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { dispatch } from './rpc/dispatch';
-import { appendAnchor } from './services/anchors';
+import { startAnchoring } from './services/anchors';
 import { sealLegacyLedger } from './services/ledger-seal';
 
 export interface AppOptions {
@@ -23,11 +23,9 @@ export interface AppOptions {
   clock?: Clock;
   security?: Partial<SecurityConfig>;
   logError?: (message: string, error: unknown) => void;
-  /** The anchor file (anchors.ts): the audit chain's head is appended on opening and daily. */
+  /** The anchor file (anchors.ts): the audit chain's head is appended on opening and each minute it grew. */
   anchorFile?: string;
 }
-
-const DAY_MS = 24 * 60 * 60_000;
 
 export interface App {
   readonly store: Store;
@@ -48,24 +46,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     security,
   };
   await sealLegacyLedger(svc);
-  let daily: NodeJS.Timeout | undefined;
-  const { anchorFile } = options;
-  if (anchorFile) {
-    const anchor = () => appendAnchor(store.db, anchorFile, svc.clock.now());
-    await anchor();
-    daily = setInterval(
-      () => void anchor().catch((error: unknown) => deps.logError('anchor', error)),
-      DAY_MS,
-    );
-    daily.unref();
-  }
+  const stopAnchoring = options.anchorFile
+    ? await startAnchoring(
+        store.db,
+        options.anchorFile,
+        () => svc.clock.now(),
+        (error) => deps.logError('anchor', error),
+      )
+    : () => undefined;
   const app: App = {
     store,
     db: store.db,
     svc,
     dispatch: (request, source) => dispatch(deps, request, source),
     close: async () => {
-      clearInterval(daily);
+      stopAnchoring();
       await store.close();
     },
   };

@@ -16,7 +16,7 @@ import { auditHead, verifyAudit } from './services/audit.service';
 import { checkLedger } from './services/ledger-check.service';
 import { verifyCoverage } from './services/ledger-seal';
 import { formatAnchor, shortAnchor, type Anchor } from '../shared/anchor';
-import { ANCHOR_FILE, anchorsFrom, readAnchorFile, verifyAnchors } from './services/anchors';
+import { ANCHOR_FILE, anchorsFrom, appendAnchor, readAnchorFile, verifyAnchors } from './services/anchors';
 
 /** out/main (this bundle) → out/renderer (vite build) and the package root (package.json "main"). */
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
@@ -94,6 +94,7 @@ const messages = {
         `  流水 ${p.movementId}（${p.docNo}）没有任何审计记录：不是由本程序写入的`,
       duplicate: (p: { movementId: number; auditId: number }) =>
         `  流水 ${p.movementId} 被第 ${p.auditId} 条审计记录重复记载`,
+      unreadable: (p: { auditId: number }) => `  第 ${p.auditId} 条审计记录的流水封记不是本程序写的格式`,
     },
     anchorsOk: (n: number) => `审计链包含全部 ${n} 个锚点`,
     anchorsNone: '尚无审计链锚点可核对',
@@ -103,6 +104,8 @@ const messages = {
     anchorsBad: (n: number) => `审计链与 ${n} 个锚点不符：`,
     anchorUnreadable: (a: string) => `无法读取锚点 ${a}：应为「记录号:哈希」或含有它的文件`,
     integrityOk: (r: string) => `数据库完整性检查通过（${r}）`,
+    checkCrashed: (part: string, m: string) =>
+      `核对（${part}）无法完成：${m}（数据库中有本程序不会写入的数据）`,
     integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
     backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
@@ -175,6 +178,8 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
         `  movement ${p.movementId} (${p.docNo}) has no audit record: it was not written by this program`,
       duplicate: (p: { movementId: number; auditId: number }) =>
         `  movement ${p.movementId} is recorded a second time by audit record ${p.auditId}`,
+      unreadable: (p: { auditId: number }) =>
+        `  audit record ${p.auditId} holds a movement seal this program does not write`,
     },
     anchorsOk: (n: number) => `The audit chain holds all ${n} anchors`,
     anchorsNone: 'No audit chain anchors to check yet',
@@ -185,6 +190,8 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
     anchorsBad: (n: number) => `The audit chain fails ${n} anchors:`,
     anchorUnreadable: (a: string) => `Cannot read anchor ${a}: expected RECORD:HASH or a file containing it`,
     integrityOk: (r: string) => `Store integrity check passed (${r})`,
+    checkCrashed: (part: string, m: string) =>
+      `The ${part} check could not finish: ${m} (the database holds data this program does not write)`,
     integrityBad: (r: string) => `Store integrity check failed: ${r}`,
     backupDone: (f: string, bytes: number) =>
       `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
@@ -282,32 +289,48 @@ function runDesktop(binary: string, dataDir: string, lang: string | undefined): 
 }
 
 /**
+ * One part of a check, printed; 1 when it found a problem. A part that fails outright (data no
+ * program of ours writes can break a reader) says so and counts, and the other parts still run.
+ */
+async function checkPart(say: Say, part: string, run: () => Promise<boolean>): Promise<number> {
+  try {
+    return (await run()) ? 0 : 1;
+  } catch (error) {
+    console.error(say.checkCrashed(part, error instanceof Error ? error.message : String(error)));
+    return 1;
+  }
+}
+
+/**
  * Ledger check, audit chain and the audit log's record of every movement, printed; returns how
  * many of the three failed.
  */
 async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Say): Promise<number> {
-  let problems = 0;
-  const ledger = await checkLedger(store);
-  if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
-  else {
-    problems += 1;
-    console.error(say.ledgerBad(ledger.differences.length + ledger.negatives));
-    for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
-  }
-  const audit = await verifyAudit(store.db);
-  if (audit.ok) console.log(say.auditOk(audit.records));
-  else {
-    problems += 1;
-    console.error(say.auditBad(audit.firstBrokenId, audit.problem));
-  }
-  const coverage = await verifyCoverage(store.db);
-  if (coverage.ok) console.log(say.coverageOk(coverage.movements));
-  else {
-    problems += 1;
-    console.error(say.coverageBad(coverage.problemCount));
-    for (const p of coverage.problems.slice(0, 50))
-      console.error((say.coverage[p.kind] as (problem: typeof p) => string)(p));
-  }
+  let problems = await checkPart(say, 'ledger', async () => {
+    const ledger = await checkLedger(store);
+    if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
+    else {
+      console.error(say.ledgerBad(ledger.differences.length + ledger.negatives + ledger.inconsistent));
+      for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
+    }
+    return ledger.ok;
+  });
+  problems += await checkPart(say, 'audit', async () => {
+    const audit = await verifyAudit(store.db);
+    if (audit.ok) console.log(say.auditOk(audit.records));
+    else console.error(say.auditBad(audit.firstBrokenId, audit.problem));
+    return audit.ok;
+  });
+  problems += await checkPart(say, 'coverage', async () => {
+    const coverage = await verifyCoverage(store);
+    if (coverage.ok) console.log(say.coverageOk(coverage.movements));
+    else {
+      console.error(say.coverageBad(coverage.problemCount));
+      for (const p of coverage.problems.slice(0, 50))
+        console.error((say.coverage[p.kind] as (problem: typeof p) => string)(p));
+    }
+    return coverage.ok;
+  });
   return problems;
 }
 
@@ -486,17 +509,21 @@ export async function main(
         }
         given.push(...found);
       }
-      const app = await createApp({ store: config, anchorFile });
+      // Not anchored on opening: a head is anchored only once the books behind it have passed.
+      const app = await createApp({ store: config });
       let problems = 0;
       try {
         problems += await checkLedgerAndAudit(app.store, say);
-        problems += await checkAnchors(app.db, [...readAnchorFile(anchorFile), ...given], say);
-        const integrity = await app.store.maintenance.integrityCheck();
-        if (integrity.ok) console.log(say.integrityOk(integrity.report));
-        else {
-          problems += 1;
-          console.error(say.integrityBad(integrity.report));
-        }
+        problems += await checkPart(say, 'anchors', async () => {
+          return (await checkAnchors(app.db, [...readAnchorFile(anchorFile), ...given], say)) === 0;
+        });
+        problems += await checkPart(say, 'integrity', async () => {
+          const integrity = await app.store.maintenance.integrityCheck();
+          if (integrity.ok) console.log(say.integrityOk(integrity.report));
+          else console.error(say.integrityBad(integrity.report));
+          return integrity.ok;
+        });
+        if (problems === 0) await appendAnchor(app.db, anchorFile, new Date());
       } finally {
         await app.close();
       }

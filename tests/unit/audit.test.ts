@@ -288,7 +288,7 @@ describe("the audit log's record of every movement", () => {
     expect(
       auditHash({ ...record, movementsJson: record.movementsJson!.replace(/"ids":\[\d+/, '"ids":[99') }),
     ).not.toBe(record.hash);
-    expect(await verifyCoverage(env.app.db)).toEqual({
+    expect(await verifyCoverage(env.app.store)).toEqual({
       ok: true,
       movements: 2,
       problems: [],
@@ -327,7 +327,7 @@ describe("the audit log's record of every movement", () => {
       .where('action', '=', 'stock.receive')
       .orderBy('auditId')
       .execute();
-    const result = await verifyCoverage(env.app.db);
+    const result = await verifyCoverage(env.app.store);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
       { kind: 'missing', movementId: gone!.movementId, auditId: audit[0]!.auditId },

@@ -3,7 +3,7 @@
  * writing again — across server processes too, since the key is claimed inside the write.
  */
 import { createApp } from '../../src/main/app';
-import { countRows, createTestEnv, createWorld, type TestEnv } from './harness';
+import { countRows, createTestEnv, createWorld, PASSWORD, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;
@@ -190,4 +190,25 @@ test('only writes keep keys, and a reply too large to keep is answered "already 
     error: { code: 'CONFLICT', message: '此操作已提交过（同一请求不会重复记账），请刷新查看结果' },
   });
   expect(await movements()).toBe(count);
+});
+
+test('a key that is not 1–100 printable ASCII characters is refused, not silently ignored', async () => {
+  const before = await movements();
+  for (const bad of ['x'.repeat(101), '', 'key with spaces', '\ud800', '标识']) {
+    const answer = await keyed(bad);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  }
+  expect(await movements()).toBe(before);
+});
+
+test('a signed-out request (sign-in) keeps no key: no session token is ever stored', async () => {
+  const login = {
+    procedure: 'auth.login',
+    input: { username: 'keeper2', password: PASSWORD },
+    idempotencyKey: 'k',
+  };
+  const [first, second] = [await env.raw(login), await env.raw(login)];
+  expect(first.ok && second.ok).toBe(true);
+  expect(first).not.toEqual(second);
+  expect(await countRows(env, 'idempotencyKeys')).toBe(0);
 });

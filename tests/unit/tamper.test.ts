@@ -1,10 +1,10 @@
 /**
- * An insider with the SQLite file and a SQL shell: each edit below (the issue's ten and one more), made on a copy of a demo
+ * An insider with the SQLite file and a SQL shell: each edit below (the issue's ten and more), made on a copy of a demo
  * store with plain SQL (constraints switched off where they would stand in the way), must make
  * `relief-depot check` exit 1 naming what it found — even when the balances were put right too,
  * or every later audit hash was recomputed.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -273,6 +273,44 @@ const edits: [string, (db: Kysely<Database>) => Promise<void>, RegExp][] = [
     /have been changed/,
   ],
   [
+    "a lot's balance filed under another depot and material",
+    async (db) => {
+      const m = await movementOf(db, 'receipt');
+      await sql`update batch_balances set depot_id = ${m.depotId + 1}, material_id = ${m.materialId + 1} where batch_id = ${m.batchId}`.execute(
+        db,
+      );
+    },
+    /Ledger check found \d+ differences/,
+  ],
+  [
+    'a balance stored as text that reads as a number',
+    async (db) => {
+      const m = await movementOf(db, 'receipt');
+      await sql`update stock_levels set on_hand = '0x1964' where depot_id = ${m.depotId} and material_id = ${m.materialId}`.execute(
+        db,
+      );
+    },
+    /Ledger check found \d+ differences/,
+  ],
+  [
+    "an audit record's movement seal replaced by something else (chain recomputed)",
+    async (db) => {
+      const sealed = await db
+        .selectFrom('auditLog')
+        .select('auditId')
+        .where('action', '=', 'stock.issue')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('auditLog')
+        .set({ movementsJson: '{"ids":null}' })
+        .where('auditId', '=', sealed.auditId)
+        .execute();
+      await rehash(db, sealed.auditId);
+    },
+    /holds a movement seal this program does not write/,
+  ],
+  [
     "an expired lot's expiry pushed back",
     async (db) => {
       const lot = await db
@@ -305,9 +343,12 @@ const edits: [string, (db: Kysely<Database>) => Promise<void>, RegExp][] = [
 
 test.each(edits)('%s: check exits 1 and says what it found', async (_what, edit, finding) => {
   await tamper(edit);
+  const anchors = readFileSync(path.join(dir, ANCHOR_FILE), 'utf8');
   const result = await check();
   expect(result.output).toMatch(finding);
   expect(result.code).toBe(1);
+  // A check that fails anchors nothing: the tampered head does not become a reference.
+  expect(readFileSync(path.join(dir, ANCHOR_FILE), 'utf8')).toBe(anchors);
 });
 
 test('--anchor takes a head from a printed document or a backup side file, and sees a rewrite after it', async () => {

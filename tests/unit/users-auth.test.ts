@@ -22,6 +22,8 @@ afterEach(() => env.close());
 const login = (username: string, password: string, source?: string) =>
   env.raw({ procedure: 'auth.login', input: { username, password } }, source);
 const LOGIN_FAILED = { code: 'UNAUTHENTICATED', message: '用户名或密码错误' };
+/** Where guesses come from in these tests (the users signed in from 'local'). */
+const ATTACKER = '203.0.113.5';
 
 describe('sign-in', () => {
   test('returns a session token, its expiry and the user with role and depots', async () => {
@@ -64,7 +66,7 @@ describe('sign-in', () => {
   test('guesses at one name wait their turn: three at once, then 1, 2, 4 and 7 s apart; never a lock', async () => {
     const verified = verifyPassword.mock.calls.length;
     const answers = [];
-    for (let i = 0; i < 7; i++) answers.push(await login('keeper2', `Wrong-${i}-passw0rd`));
+    for (let i = 0; i < 7; i++) answers.push(await login('keeper2', `Wrong-${i}-passw0rd`, ATTACKER));
     // Turns at 0, 0, 0, +1, +3, +7 s were checked; the seventh (+14 s) is beyond the 10 s a turn may wait.
     expect(answers.slice(0, 6)).toEqual(Array(6).fill({ ok: false, error: LOGIN_FAILED }));
     expect(answers[6]).toEqual({
@@ -72,11 +74,12 @@ describe('sign-in', () => {
       error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 4 秒后再试' },
     });
     expect(verifyPassword.mock.calls.length - verified).toBe(6);
-    // The same name from a desk that has not failed at it skips the queue.
-    expect((await login('keeper2', PASSWORD, 'desk-2')).ok).toBe(true);
-    // Once the turns have passed, the right password works from the guessing source too.
-    env.clock.advanceMinutes(1);
+    // The owner at the desk they signed in from (createWorld did, from 'local') skips the queues…
     expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+    // …while a desk that never signed in to the name waits its turn like the guesses.
+    expect((await login('keeper2', PASSWORD, 'desk-new')).ok).toBe(false);
+    env.clock.advanceMinutes(1);
+    expect((await login('keeper2', PASSWORD, 'desk-new')).ok).toBe(true);
   });
 
   test('200 parallel guesses at one name: at most 10 checked a minute, and the owner still signs in from another source', async () => {
@@ -95,7 +98,18 @@ describe('sign-in', () => {
     }
     // 3 at once, then 1, 2, 4 and 7 s apart: 49 in the 5 minutes and 10 s the queue reaches ahead.
     expect(verifyPassword.mock.calls.length - verified).toBeLessThanOrEqual(50);
-    expect((await login('keeper2', PASSWORD, '198.51.100.7')).ok).toBe(true);
+    // The owner's own desk, even after two typos of theirs during the attack.
+    for (let i = 0; i < 2; i++) expect((await login('keeper2', 'Typo-passw0rd')).ok).toBe(false);
+    expect((await login('keeper2', PASSWORD)).ok).toBe(true);
+  });
+
+  test('one guess each from 60 addresses at once is held to the same queue as one address', async () => {
+    const verified = verifyPassword.mock.calls.length;
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => login('keeper2', `Wrong-${i}-passw0rd`, `198.51.100.${i + 1}`)),
+    );
+    expect(verifyPassword.mock.calls.length - verified).toBeLessThanOrEqual(6);
+    expect(answers.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(54);
   });
 
   test('the count is taken in the database before the password is checked: another server process shares the turns', async () => {
@@ -106,12 +120,12 @@ describe('sign-in', () => {
       logError: () => undefined,
     });
     try {
-      for (let i = 0; i < 3; i++) await login('keeper2', 'Wrong-passw0rd');
+      for (let i = 0; i < 3; i++) await login('keeper2', 'Wrong-passw0rd', ATTACKER);
       for (let i = 0; i < 3; i++)
-        await other.dispatch({
-          procedure: 'auth.login',
-          input: { username: 'KEEPER2', password: 'Wrong-passw0rd' },
-        });
+        await other.dispatch(
+          { procedure: 'auth.login', input: { username: 'KEEPER2', password: 'Wrong-passw0rd' } },
+          ATTACKER,
+        );
       const rows = await env.app.db
         .selectFrom('loginTurns')
         .select(['scope', 'name', 'source', 'failures', 'nextAt'])
@@ -120,11 +134,14 @@ describe('sign-in', () => {
         .execute();
       expect(rows).toEqual([
         { scope: 'name', name: 'keeper2', source: '', failures: 6, nextAt: '2026-11-30T02:00:14.000Z' },
-        { scope: 'pair', name: 'keeper2', source: 'local', failures: 6, nextAt: '2026-11-30T02:00:00.000Z' },
-        { scope: 'source', name: '', source: 'local', failures: 6, nextAt: '2026-11-30T02:00:07.000Z' },
+        { scope: 'pair', name: 'keeper2', source: ATTACKER, failures: 6, nextAt: '2026-11-30T02:00:00.000Z' },
+        { scope: 'source', name: '', source: ATTACKER, failures: 6, nextAt: '2026-11-30T02:00:07.000Z' },
       ]);
       expect(
-        await other.dispatch({ procedure: 'auth.login', input: { username: 'keeper2', password: PASSWORD } }),
+        await other.dispatch(
+          { procedure: 'auth.login', input: { username: 'keeper2', password: PASSWORD } },
+          ATTACKER,
+        ),
       ).toEqual({
         ok: false,
         error: { code: 'RATE_LIMITED', message: '登录失败次数过多，请 4 秒后再试' },
@@ -147,9 +164,7 @@ describe('sign-in', () => {
           .executeTakeFirst()
       )?.failures;
     expect([await failuresOf('name'), await failuresOf('pair'), await failuresOf('source')]).toEqual([
-      4,
-      undefined,
-      4,
+      4, 0, 4,
     ]);
     env.clock.advanceMinutes(16);
     await login('admin1', 'Wrong-passw0rd');

@@ -204,6 +204,8 @@ export interface LoginTurnsTable {
   lastFailureAt: string;
   /** No guess under this throttle is checked before this time. */
   nextAt: string;
+  /** A pair only: it signed in successfully, and keeps a right of way until then. */
+  trustedUntil: string | null;
 }
 
 export interface Database {

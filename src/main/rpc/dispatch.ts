@@ -35,9 +35,16 @@ async function authorise(
 }
 
 /** The request's idempotency key (the same key from the same session replays the first response). */
+/** What a client may use as an idempotency key: 1–100 printable ASCII characters (a UUID fits). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
+
+/**
+ * The request's idempotency key, within its session. A signed-out request has no session to
+ * scope it to (and its reply may carry a new session's token, never stored): it runs as sent.
+ */
 function requestKey(request: RpcRequest, procedure: ProcedureName, input: unknown): RequestKey | undefined {
   const key = request.idempotencyKey;
-  if (typeof key !== 'string' || key.length === 0 || key.length > 100) return undefined;
+  if (key === undefined || !request.token) return undefined;
   return {
     scope: tokenHash(request.token ?? ''),
     key,
@@ -66,6 +73,8 @@ export async function dispatch(
       throw new AppError('NOT_FOUND', 'rpc.unknownProcedure', { procedure: String(procedure).slice(0, 80) });
     }
     const spec = api[procedure];
+    if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(String(request.idempotencyKey)))
+      throw new AppError('BAD_INPUT', 'rpc.badIdempotencyKey');
     const actor = await authorise(deps, procedure, request.token);
     // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
     // (quantity: 'abc') could not be told from a missing field.

@@ -32,15 +32,49 @@ export function anchorsFrom(arg: string): Anchor[] | null {
   return found.length > 0 ? found : null;
 }
 
-/** Appends the current head to the anchor file, unless it is the one the file ends with. */
-export async function appendAnchor(db: DbOrTrx, file: string, now: Date): Promise<void> {
+/**
+ * Appends the current head to the anchor file unless it is `last` (by default, the line the file
+ * ends with); returns the head as written there, for the next call's `last`.
+ */
+export async function appendAnchor(
+  db: DbOrTrx,
+  file: string,
+  now: Date,
+  last: string | undefined = lastAnchor(file),
+): Promise<string | undefined> {
   const head = await auditHead(db);
-  if (!head) return;
-  const last = existsSync(file) ? parseAnchors(readFileSync(file, 'utf8')).at(-1) : undefined;
-  if (last && formatAnchor(last) === formatAnchor(head)) return;
+  if (!head) return last;
+  const anchor = formatAnchor(head);
+  if (anchor === last) return last;
   mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${now.toISOString()} ${formatAnchor(head)}\n`);
+  appendFileSync(file, `${now.toISOString()} ${anchor}\n`);
+  return anchor;
 }
+
+function lastAnchor(file: string): string | undefined {
+  const last = existsSync(file) ? parseAnchors(readFileSync(file, 'utf8')).at(-1) : undefined;
+  return last && formatAnchor(last);
+}
+
+/**
+ * A running app anchors the head when it opens and then every minute in which the chain grew,
+ * so what a writer did is pinned outside the database within a minute. Returns stop().
+ */
+export async function startAnchoring(
+  db: DbOrTrx,
+  file: string,
+  now: () => Date,
+  onError: (error: unknown) => void,
+): Promise<() => void> {
+  let last = await appendAnchor(db, file, now());
+  const timer = setInterval(() => {
+    appendAnchor(db, file, now(), last).then((written) => (last = written), onError);
+  }, ANCHOR_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+const ANCHOR_EVERY_MS = 60_000;
 
 export function readAnchorFile(file: string): Anchor[] {
   return existsSync(file) ? parseAnchors(readFileSync(file, 'utf8')) : [];
@@ -50,14 +84,23 @@ export function readAnchorFile(file: string): Anchor[] {
 export async function verifyAnchors(db: DbOrTrx, anchors: readonly Anchor[]): Promise<AnchorProblem[]> {
   const problems: AnchorProblem[] = [];
   const newest = (await auditHead(db))?.auditId ?? 0;
-  for (const anchor of anchors) {
-    const row = await db
+  for (let i = 0; i < anchors.length; i += 1000) {
+    const chunk = anchors.slice(i, i + 1000);
+    const rows = await db
       .selectFrom('auditLog')
-      .select('hash')
-      .where('auditId', '=', anchor.auditId)
-      .executeTakeFirst();
-    if (!row) problems.push({ kind: 'missing', anchor, newest });
-    else if (!row.hash.startsWith(anchor.hash)) problems.push({ kind: 'differs', anchor });
+      .select(['auditId', 'hash'])
+      .where(
+        'auditId',
+        'in',
+        chunk.map((a) => a.auditId),
+      )
+      .execute();
+    const hashOf = new Map(rows.map((r) => [r.auditId, r.hash]));
+    for (const anchor of chunk) {
+      const hash = hashOf.get(anchor.auditId);
+      if (hash === undefined) problems.push({ kind: 'missing', anchor, newest });
+      else if (!hash.startsWith(anchor.hash)) problems.push({ kind: 'differs', anchor });
+    }
   }
   return problems;
 }

@@ -49,26 +49,34 @@ export async function claimIdempotencyKey(ctx: ServiceContext, trx: Trx, at: Wri
     .deleteFrom('idempotencyKeys')
     .where('createdAt', '<', new Date(at.instant.getTime() - TTL_MS).toISOString())
     .execute();
-  const claimed = await trx
-    .insertInto('idempotencyKeys')
-    .values({
-      scope: k.scope,
-      key: k.key,
-      procedure: k.procedure,
-      requestHash: k.requestHash,
-      responseJson: PENDING,
-      createdAt: at.iso,
-    })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  if (claimed) return;
-  const first = await trx
-    .selectFrom('idempotencyKeys')
-    .select(['procedure', 'requestHash'])
-    .where('scope', '=', k.scope)
-    .where('key', '=', k.key)
-    .executeTakeFirst();
+  const claim = () =>
+    trx
+      .insertInto('idempotencyKeys')
+      .values({
+        scope: k.scope,
+        key: k.key,
+        procedure: k.procedure,
+        requestHash: k.requestHash,
+        responseJson: PENDING,
+        createdAt: at.iso,
+      })
+      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+  const firstUse = () =>
+    trx
+      .selectFrom('idempotencyKeys')
+      .select(['procedure', 'requestHash'])
+      .where('scope', '=', k.scope)
+      .where('key', '=', k.key)
+      .executeTakeFirst();
+  if (await claim()) return;
+  let first = await firstUse();
+  // Gone between the two statements (another request pruned it as expired): claim it now.
+  if (!first) {
+    if (await claim()) return;
+    first = await firstUse();
+  }
   // The same key for another request is a client's mistake, not a repeat: neither replay nor write.
   if (first && first.requestHash !== k.requestHash)
     throw new AppError('CONFLICT', 'error.keyReused', { procedure: first.procedure });

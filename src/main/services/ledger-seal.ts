@@ -26,7 +26,9 @@ export type CoverageProblem =
   /** A movement no audit record covers: written outside the app. */
   | { kind: 'uncovered'; movementId: number; docNo: string }
   /** Two audit records claim one movement. */
-  | { kind: 'duplicate'; movementId: number; auditId: number };
+  | { kind: 'duplicate'; movementId: number; auditId: number }
+  /** An audit record's movement seal is not one this program writes. */
+  | { kind: 'unreadable'; auditId: number };
 
 export interface CoverageResult {
   ok: boolean;
@@ -220,7 +222,29 @@ export async function sealLegacyLedger(ctx: ServiceContext): Promise<void> {
  * Every movement covered by exactly one audit record, and every movement a record names there
  * as it was recorded. Reads the whole ledger once (by id) and the sealed audit records once.
  */
-export async function verifyCoverage(db: DbOrTrx): Promise<CoverageResult> {
+export function verifyCoverage(ctx: Pick<ServiceContext, 'db' | 'dialect'>): Promise<CoverageResult> {
+  // One snapshot: a write committing between the two passes would look like a stray movement.
+  return ctx.dialect.readSnapshot(ctx.db, coverageIn);
+}
+
+/** A seal as written by sealPosted / sealRange, or null. */
+function readSeal(json: string): MovementSeal | null {
+  let seal: unknown;
+  try {
+    seal = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+  if (typeof seal !== 'object' || seal === null) return null;
+  const s = seal as Record<string, unknown>;
+  if (typeof s.digest !== 'string') return null;
+  if (Array.isArray(s.ids)) return s.ids.every(isId) ? (seal as MovementSeal) : null;
+  const ints = [s.from, s.through, s.count].every((v) => Number.isSafeInteger(v));
+  return ints ? (seal as MovementSeal) : null;
+}
+
+async function coverageIn(db: DbOrTrx): Promise<CoverageResult> {
   const covered = new IdSet();
   const problems: CoverageProblem[] = [];
   let problemCount = 0;
@@ -244,7 +268,11 @@ export async function verifyCoverage(db: DbOrTrx): Promise<CoverageResult> {
       .execute();
     const listed: { auditId: number; seal: { ids: number[]; digest: string } }[] = [];
     for (const record of records) {
-      const seal = JSON.parse(record.movementsJson!) as MovementSeal;
+      const seal = readSeal(record.movementsJson!);
+      if (!seal) {
+        report({ kind: 'unreadable', auditId: record.auditId });
+        continue;
+      }
       if ('ids' in seal) {
         listed.push({ auditId: record.auditId, seal });
         continue;

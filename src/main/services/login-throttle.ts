@@ -2,13 +2,14 @@
  * Slows password guessing by turns, never by locking a name: every sign-in attempt takes its
  * turn before its password is checked, counted as a failure in advance (refunded when it
  * succeeds), in one transaction, so parallel guesses queue behind each other in every server
- * process. Three throttles:
+ * process. Two queues, and a right of way:
  * - the user name, across sources: after 3 failures each further guess waits 1, 2, 4 s, then
- *   7 s: under 10 checked guesses a minute, however many are sent at once;
+ *   7 s: under 10 checked guesses a minute, from however many addresses;
  * - the source address, across names: after 10 failures up to 2 s apart (about 30 a minute),
  *   against one address trying many names;
- * - the pair: a source that has not failed at this name lately (the owner at their own
- *   desk) skips the name's queue, so an attacker elsewhere cannot keep the owner out.
+ * - a source that signed in to this name within 30 days (the owner at their own desk) skips both
+ *   queues for its next 3 failures (typos), so guessing elsewhere, or from the same address,
+ *   cannot keep the owner out there.
  * An attempt whose turn is more than 10 s away is refused (RATE_LIMITED, try again in n s)
  * without being checked or counted. Failures are forgotten after a quarter of an hour without one.
  */
@@ -35,6 +36,11 @@ const delayAfter = (policy: Policy, failures: number) =>
     ? 0
     : Math.min(policy.firstDelayMs * 2 ** (failures - policy.free), policy.steadyDelayMs);
 
+/** A source's right of way for a name after signing in to it. */
+const TRUST_MS = 30 * 24 * 60 * 60_000;
+/** Failures a trusted source may make before it queues like any other. */
+const TRUSTED_TYPOS = 3;
+
 const nameKey = (username: string) => username.trim().toLowerCase();
 
 type Scope = 'name' | 'source' | 'pair';
@@ -52,16 +58,18 @@ export interface LoginTurn {
   throttles: Throttle[];
 }
 
-async function lockedRow(trx: Trx, ctx: ServiceContext, t: Throttle, at: string) {
-  await trx
+/**
+ * The throttle's row, created if need be and locked until the transaction ends. An upsert, so
+ * a row another attempt's clean-up deletes meanwhile is simply made again (no read-then-miss).
+ */
+async function lockedRow(trx: Trx, t: Throttle, at: string) {
+  return trx
     .insertInto('loginTurns')
-    .values({ ...t, failures: 0, lastFailureAt: at, nextAt: at })
-    .onConflict((oc) => oc.columns(['scope', 'name', 'source']).doNothing())
-    .execute();
-  return ctx.dialect
-    .forUpdate(
-      trx.selectFrom('loginTurns').select(['failures', 'lastFailureAt', 'nextAt']).where(isThrottle(t)),
+    .values({ ...t, failures: 0, lastFailureAt: at, nextAt: at, trustedUntil: null })
+    .onConflict((oc) =>
+      oc.columns(['scope', 'name', 'source']).doUpdateSet((eb) => ({ scope: eb.ref('excluded.scope') })),
     )
+    .returning(['failures', 'lastFailureAt', 'nextAt', 'trustedUntil'])
     .executeTakeFirstOrThrow();
 }
 
@@ -80,18 +88,30 @@ export async function takeLoginTurn(
   const bySource: Throttle = { scope: 'source', name: '', source };
   const turnAt = await transact(ctx, async (trx, { instant, iso }) => {
     const now = instant.getTime();
+    const forgotten = new Date(now - FORGET_MS).toISOString();
     await trx
       .deleteFrom('loginTurns')
-      .where('lastFailureAt', '<', new Date(now - FORGET_MS).toISOString())
+      .where('lastFailureAt', '<', forgotten)
+      .where((eb) => eb.or([eb('trustedUntil', 'is', null), eb('trustedUntil', '<', iso)]))
+      .execute();
+    await trx
+      .updateTable('loginTurns')
+      .set({ failures: 0 })
+      .where('lastFailureAt', '<', forgotten)
+      .where('failures', '>', 0)
       .execute();
     // Always locked in this order, so two attempts never wait for each other crosswise.
-    const nameRow = await lockedRow(trx, ctx, byName, iso);
-    const pairRow = await lockedRow(trx, ctx, pair, iso);
-    const sourceRow = await lockedRow(trx, ctx, bySource, iso);
-    const queues: [Throttle, { failures: number; nextAt: string }, Policy][] = [
-      [bySource, sourceRow, SOURCE],
-    ];
-    if (pairRow.failures > 0) queues.push([byName, nameRow, NAME]);
+    const nameRow = await lockedRow(trx, byName, iso);
+    const pairRow = await lockedRow(trx, pair, iso);
+    const sourceRow = await lockedRow(trx, bySource, iso);
+    const trusted =
+      pairRow.trustedUntil !== null && pairRow.trustedUntil > iso && pairRow.failures < TRUSTED_TYPOS;
+    const queues: [Throttle, { failures: number; nextAt: string }, Policy][] = trusted
+      ? []
+      : [
+          [bySource, sourceRow, SOURCE],
+          [byName, nameRow, NAME],
+        ];
     const turn = Math.max(now, ...queues.map(([, row]) => Date.parse(row.nextAt)));
     if (turn - now > MAX_WAIT_MS)
       throw new AppError('RATE_LIMITED', 'auth.throttled', {
@@ -119,27 +139,31 @@ export async function takeLoginTurn(
 }
 
 /**
- * A correct password refunds the attempt's advance count and clears the pair; the name's and
- * the source's queues stay as they are, so an attacker who also holds one valid account cannot
- * reset them by signing in to it between guesses.
+ * A correct password refunds the attempt's advance count and gives its source a right of way to
+ * the name; the name's and the source's queues stay as they are, so an attacker who also holds
+ * one valid account cannot reset them by signing in to it between guesses.
  */
 export async function loginSucceeded(ctx: ServiceContext, turn: LoginTurn): Promise<void> {
-  await transact(ctx, async (trx, { iso }) => {
+  await transact(ctx, async (trx, { instant, iso }) => {
     for (const t of turn.throttles) {
       const row = trx.updateTable('loginTurns').where(isThrottle(t));
-      if (t.scope === 'pair') await row.set({ failures: 0 }).execute();
+      if (t.scope === 'pair')
+        await row
+          .set({ failures: 0, trustedUntil: new Date(instant.getTime() + TRUST_MS).toISOString() })
+          .execute();
       else
         await row
           .set((eb) => ({ failures: eb('failures', '-', 1) }))
           .where('failures', '>', 0)
           .execute();
-      // Nothing left to remember (a plain sign-in): no row stays behind.
-      await trx
-        .deleteFrom('loginTurns')
-        .where(isThrottle(t))
-        .where('failures', '=', 0)
-        .where('nextAt', '<=', iso)
-        .execute();
+      // Nothing left to remember of the queues (a plain sign-in): no row stays behind.
+      if (t.scope !== 'pair')
+        await trx
+          .deleteFrom('loginTurns')
+          .where(isThrottle(t))
+          .where('failures', '=', 0)
+          .where('nextAt', '<=', iso)
+          .execute();
     }
   });
 }

@@ -26,6 +26,7 @@ export const en: Messages = {
   'rpc.badHost': 'The requested host name is not accepted',
   'rpc.badOrigin': 'The request origin is not accepted',
   'rpc.badPath': 'The request path is not valid',
+  'rpc.badIdempotencyKey': 'The idempotency key must be 1 to 100 printable ASCII characters (a UUID fits)',
 
   'setup.done': 'The system has already been set up',
   'auth.loginFailed': 'Wrong user name or password',

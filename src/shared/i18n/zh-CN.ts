@@ -24,6 +24,7 @@ export const zhCN = {
   'rpc.badHost': '请求的主机名不被接受',
   'rpc.badOrigin': '请求来源不被接受',
   'rpc.badPath': '请求路径无效',
+  'rpc.badIdempotencyKey': '请求标识须为 1 至 100 个可打印 ASCII 字符（如 UUID）',
 
   // auth
   'setup.done': '系统已完成初始设置',

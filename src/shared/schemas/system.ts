@@ -18,6 +18,11 @@ export const ledgerCheckOutput = z.object({
   differences: z.array(ledgerDifference),
   /** Batches or depot totals below zero; never expected (the schema forbids them). */
   negatives: z.number().int(),
+  /**
+   * Rows the sums cannot stand on: a movement or balance whose batch is gone, a balance under
+   * another depot or material than its batch, a stored value that is not a whole number.
+   */
+  inconsistent: z.number().int(),
   elapsedMs: z.number(),
 });
 export type LedgerCheckResult = z.infer<typeof ledgerCheckOutput>;
