@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { ServiceContext } from './context';
 import { transact, write } from './write';
 
@@ -96,9 +97,21 @@ class Digest {
   }
 }
 
+/** One movement's sealed row: what every write runs for each movement it posted. */
+const sealedRow = prepared((db, p: { id: number }) => sealedColumns(db).where('m.movementId', '=', p.id));
+/** Up to this many, one prepared statement each; beyond, IN-lists. */
+const ONE_BY_ONE = 50;
+
 /** Rows by id, fetched in IN-lists the stores accept. */
 async function rowsById(db: DbOrTrx, ids: readonly number[]): Promise<Map<number, SealedRow>> {
   const rows = new Map<number, SealedRow>();
+  if (ids.length <= ONE_BY_ONE) {
+    for (const id of ids) {
+      const row = await sealedRow.first(db, { id });
+      if (row) rows.set(id, row);
+    }
+    return rows;
+  }
   for (let i = 0; i < ids.length; i += IN_LIST) {
     const chunk = ids.slice(i, i + IN_LIST);
     for (const row of await sealedColumns(db).where('m.movementId', 'in', chunk).execute())
