@@ -5,8 +5,6 @@
  * before this existed are sealed once, at the first start after the upgrade, by one record
  * covering every id up to the newest. `verifyCoverage` then finds a movement deleted, edited or
  * slipped in behind the app's back, even when its balances were put right too.
- *
- * Quantities and prices are read as text, so a value past 2^53 is digested exactly.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
@@ -48,48 +46,61 @@ const IN_LIST = 1_000;
  * What a movement's digest covers: the movement, and its batch as it was created (lot, dates,
  * depot, material, first terms; batches never change after), so an edited lot shows too.
  */
+/** [column, is text]: text is length-prefixed (it may hold any character), numbers are not. */
+const SEALED_FIELDS: [string, boolean][] = [
+  ['m.movement_id', false],
+  ['m.doc_no', true],
+  ['m.type', true],
+  ['m.depot_id', false],
+  ['m.material_id', false],
+  ['m.batch_id', false],
+  ['m.quantity', false],
+  ['m.occurred_at', true],
+  ['m.user_id', false],
+  ['m.counterpart_depot_id', false],
+  ['m.reverses_movement_id', false],
+  ['m.pair_movement_id', false],
+  ['m.stocktake_id', false],
+  ['m.expired_override', false],
+  ['m.recipient', true],
+  ['m.reason', true],
+  ['m.note', true],
+  ['m.source', true],
+  ['m.supplier', true],
+  ['m.unit_price_fen', false],
+  ['b.depot_id', false],
+  ['b.material_id', false],
+  ['b.lot_no', true],
+  ['b.produced_on', true],
+  ['b.expires_on', true],
+  ['b.source', true],
+  ['b.supplier', true],
+  ['b.unit_price_fen', false],
+  ['b.created_at', true],
+];
+/**
+ * The fields as one text, built by the store: text as its length, ':' and itself (so no value
+ * can borrow from its neighbour), numbers as their exact decimal text whatever their size, '-'
+ * for NULL, comma-separated.
+ */
+const SEALED_TEXT = sql.raw(
+  SEALED_FIELDS.map(([f, text]) =>
+    text ? `coalesce(length(${f}) || ':' || ${f}, '-')` : `coalesce(cast(${f} as text), '-')`,
+  ).join(" || ',' || "),
+);
+
 const sealedColumns = (db: DbOrTrx) =>
   db
     .selectFrom('movements as m')
     .leftJoin('batches as b', 'b.batchId', 'm.batchId')
-    .select([
-      'm.movementId',
-      'm.docNo',
-      'm.type',
-      'm.depotId',
-      'm.materialId',
-      'm.batchId',
-      sql<string>`cast(m.quantity as text)`.as('quantity'),
-      'm.occurredAt',
-      'm.userId',
-      'm.counterpartDepotId',
-      'm.reversesMovementId',
-      'm.pairMovementId',
-      'm.stocktakeId',
-      'm.expiredOverride',
-      'm.recipient',
-      'm.reason',
-      'm.note',
-      'm.source',
-      'm.supplier',
-      sql<string | null>`cast(m.unit_price_fen as text)`.as('unitPriceFen'),
-      'b.depotId as batchDepotId',
-      'b.materialId as batchMaterialId',
-      'b.lotNo',
-      'b.producedOn',
-      'b.expiresOn',
-      'b.source as batchSource',
-      'b.supplier as batchSupplier',
-      sql<string | null>`cast(b.unit_price_fen as text)`.as('batchUnitPriceFen'),
-      'b.createdAt as batchCreatedAt',
-    ]);
+    .select(['m.movementId', 'm.docNo', sql<string>`${SEALED_TEXT}`.as('sealed')]);
 type SealedRow = Awaited<ReturnType<ReturnType<typeof sealedColumns>['execute']>>[number];
 
 class Digest {
   private readonly hash = createHash('sha256');
   count = 0;
   add(row: SealedRow) {
-    this.hash.update(JSON.stringify(Object.values(row))).update('\n');
+    this.hash.update(row.sealed).update('\n');
     this.count += 1;
   }
   hex() {
