@@ -7,6 +7,7 @@ import * as m0004 from './0004_portable_ledger';
 import * as m0005 from './0005_receipt_terms';
 import * as m0006 from './0006_ledger_seals_and_turns';
 import * as m0007 from './0007_trusted_sign_in';
+import * as m0008 from './0008_allocation_requests';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_receipt_terms': m0005,
   '0006_ledger_seals_and_turns': m0006,
   '0007_trusted_sign_in': m0007,
+  '0008_allocation_requests': m0008,
 };

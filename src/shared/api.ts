@@ -5,7 +5,7 @@
  * handlers (the scope depends on the input, not only the role).
  */
 import { z } from 'zod';
-import { ok } from './schemas/common';
+import { id, ok } from './schemas/common';
 import { depotCreateInput, depotDto, depotListInput, depotUpdateInput } from './schemas/depot';
 import {
   materialCreateInput,
@@ -50,6 +50,21 @@ import { dashboardInput, dashboardOutput } from './schemas/dashboard';
 import { settingsUpdateInput, appSettings } from './schemas/settings';
 import { createAdminInput, setupStatusOutput } from './schemas/setup';
 import {
+  allocationApproveInput,
+  allocationCreateInput,
+  allocationDto,
+  allocationListInput,
+  allocationRejectInput,
+  allocationStepInput,
+  allocationSummaryDto,
+  incidentCloseInput,
+  incidentCreateInput,
+  incidentDto,
+  incidentListInput,
+  incidentUpdateInput,
+  suggestSourcesOutput,
+} from './schemas/allocation';
+import {
   auditHeadOutput,
   auditListInput,
   auditListOutput,
@@ -87,6 +102,9 @@ const everyone = ['admin', 'coordinator', 'keeper', 'staff'] as const;
 const admin = ['admin'] as const;
 const stockWriters = ['admin', 'coordinator', 'keeper'] as const;
 const supervisors = ['admin', 'coordinator'] as const;
+const coordinators = ['coordinator'] as const;
+/** Who files allocation requests: keepers for their depots; coordinators and staff for any, or outside units. */
+const requesters = ['coordinator', 'keeper', 'staff'] as const;
 
 export const api = {
   /** Before sign-in: does the store need its first administrator, is it demo data. */
@@ -184,6 +202,53 @@ export const api = {
   /** Walk the audit hash chain; report the first broken link. */
   'audit.verify': procedure({ input: none, output: auditVerifyOutput, access: admin }),
   'audit.list': procedure({ input: auditListInput, output: auditListOutput, access: admin }),
+  /** 突发事件: what requests, deliveries and movements are for. */
+  'incident.create': procedure({ input: incidentCreateInput, output: incidentDto, access: coordinators }),
+  'incident.update': procedure({ input: incidentUpdateInput, output: incidentDto, access: coordinators }),
+  'incident.close': procedure({ input: incidentCloseInput, output: incidentDto, access: coordinators }),
+  'incident.list': procedure({ input: incidentListInput, output: z.array(incidentDto), access: everyone }),
+  'incident.get': procedure({
+    input: z.strictObject({ incidentId: id }),
+    output: incidentDto,
+    access: everyone,
+  }),
+
+  /** 调拨申请 and its tiered approval: approving reserves the chosen sources. */
+  'allocation.create': procedure({ input: allocationCreateInput, output: allocationDto, access: requesters }),
+  'allocation.submit': procedure({ input: allocationStepInput, output: allocationDto, access: requesters }),
+  'allocation.approve': procedure({
+    input: allocationApproveInput,
+    output: allocationDto,
+    access: coordinators,
+  }),
+  /** District level: pass the whole request, nothing given here, up to the city. */
+  'allocation.forward': procedure({
+    input: allocationStepInput,
+    output: allocationDto,
+    access: coordinators,
+  }),
+  'allocation.reject': procedure({
+    input: allocationRejectInput,
+    output: allocationDto,
+    access: coordinators,
+  }),
+  'allocation.cancel': procedure({ input: allocationStepInput, output: allocationDto, access: requesters }),
+  'allocation.list': procedure({
+    input: allocationListInput,
+    output: z.array(allocationSummaryDto),
+    access: everyone,
+  }),
+  'allocation.get': procedure({
+    input: z.strictObject({ requestId: id }),
+    output: allocationDto,
+    access: everyone,
+  }),
+  'allocation.suggestSources': procedure({
+    input: z.strictObject({ requestId: id }),
+    output: suggestSourcesOutput,
+    access: coordinators,
+  }),
+
   /** The chain head, for the anchor printed on every document. */
   'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),
 } as const;

@@ -256,6 +256,8 @@ describe('missing fields', () => {
     'stocktake.cancel': ['stocktakeId'],
     'stocktake.get': ['stocktakeId'],
     'stock.batch': ['batchId'],
+    'incident.get': ['incidentId'],
+    'allocation.get': ['requestId'],
   };
 
   test('each procedure names every missing field as required, with its label', async () => {

@@ -13,12 +13,18 @@ import { MOVEMENT_TYPES } from '../../src/shared/schemas/stock';
 
 const FOLDER = path.join(__dirname, '../../migrations');
 const CORE_TABLES = [
+  'allocation_events',
+  'allocation_lines',
+  'allocation_requests',
+  'allocation_sources',
   'audit_log',
   'batch_balances',
   'batches',
   'depots',
   'doc_sequences',
   'idempotency_keys',
+  'incident_depots',
+  'incidents',
   'login_turns',
   'materials',
   'movement_types',

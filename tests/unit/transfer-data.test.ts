@@ -68,7 +68,8 @@ beforeEach(async () => {
   const { admin, keeper } = w;
   const d = w.city.depotId;
   // Something in every table the copy carries: lots with expiry, issues, a transfer (out-leg and
-  // in-leg), a reversal, a scrap, an approved stocktake, quotas, a reservation, settings, sessions.
+  // in-leg), a reversal, a scrap, an approved stocktake, quotas, a reservation, settings, sessions,
+  // an incident and an approved allocation request.
   const receipt = await env.call(keeper.token, 'stock.receive', {
     depotId: d,
     source: 'procurement',
@@ -114,6 +115,30 @@ beforeEach(async () => {
     longitude: 120.3826,
   });
   await reserve(env, admin.userId, d, w.tent.materialId, 6);
+  // An incident and an approved allocation request (its line, source, reservation and events).
+  const coordinator = await env.user('coordinator');
+  const incident = await env.call(coordinator.token, 'incident.create', {
+    type: 'typhoon',
+    name: '台风“海葵”',
+    responseLevel: 2,
+    startedAt: '2026-11-29T20:00:00+08:00',
+    depotIds: [w.shinan.depotId],
+  });
+  const request = await env.call(coordinator.token, 'allocation.create', {
+    incidentId: incident.incidentId,
+    requesterDepotId: w.shinan.depotId,
+    urgency: 'urgent',
+    deliverToDepotId: w.shinan.depotId,
+    neededBy: '2026-11-30T12:00:00+08:00',
+    lines: [{ materialId: w.tent.materialId, quantity: 4 }],
+    submit: true,
+  });
+  await env.call(coordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [
+      { lineId: request.lines[0]!.lineId, sources: [{ depotId: d, quantity: 4, overrideReason: '演练' }] },
+    ],
+  });
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -277,7 +302,7 @@ test('transfer-data copies the data folder into an empty database, checks the le
   const result = await cli(['transfer-data', '--data', dir, '--to', toArg(targetConfig)]);
   expect(result.output).toContain(`Copying ${path.join(dir, DATABASE_FILE)} → `);
   expect(result.output).toContain('movements: 9 / 9 rows');
-  expect(result.output).toMatch(/Copied 16 tables, \d+ rows in/);
+  expect(result.output).toMatch(/Copied 22 tables, \d+ rows in/);
   expect(result.output).toContain('Ledger check passed: 9 movements');
   expect(result.output).toContain('Audit chain intact');
   expect(result.output).toContain('ready to use');
@@ -297,7 +322,7 @@ test('transfer-data exits 1 when the copy fails its checks, and explains a missi
   await source.close();
   const result = await cli(['transfer-data', '--data', dir, '--to', toArg(await emptyStore())]);
   expect(result.code).toBe(1);
-  expect(result.output).toContain('Copied 16 tables');
+  expect(result.output).toContain('Copied 22 tables');
   expect(result.output).toContain('Ledger check found 1 differences');
   expect(result.output).toContain('"batchId":1,"field":"onHand"');
   expect(result.output).toContain('Audit chain intact');

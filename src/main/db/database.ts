@@ -105,6 +105,102 @@ export interface ReservationsTable {
   closedAt: string | null;
 }
 
+export type IncidentType =
+  | 'typhoon'
+  | 'flood'
+  | 'rainstorm'
+  | 'earthquake'
+  | 'forest_fire'
+  | 'fire'
+  | 'hazardous_chemicals'
+  | 'geological'
+  | 'other';
+
+export interface IncidentsTable {
+  incidentId: Generated<number>;
+  type: IncidentType;
+  name: string;
+  /** 1–4: Ⅰ级 (most severe) to Ⅳ级. */
+  responseLevel: number;
+  startedAt: string;
+  status: 'active' | 'closed';
+  closedAt: string | null;
+  note: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentDepotsTable {
+  incidentId: number;
+  depotId: number;
+}
+
+export type RequestStatus =
+  | 'draft'
+  | 'submitted'
+  | 'approved'
+  | 'partly_approved'
+  | 'rejected'
+  | 'dispatching'
+  | 'completed'
+  | 'cancelled';
+
+export interface AllocationRequestsTable {
+  requestId: Generated<number>;
+  docNo: string;
+  incidentId: number | null;
+  /** A depot asks (its keeper files it), or an outside unit (entered by a coordinator or staff). */
+  requesterDepotId: number | null;
+  requesterUnit: string | null;
+  requesterContact: string | null;
+  requesterPhone: string | null;
+  urgency: 'extra_urgent' | 'urgent' | 'normal';
+  deliverToDepotId: number | null;
+  deliverAddress: string | null;
+  deliverContact: string | null;
+  deliverPhone: string | null;
+  neededBy: string;
+  status: RequestStatus;
+  /** The district depot whose coordinators decide it; null: the city's coordinators. */
+  approverDepotId: number | null;
+  forwardedFromId: number | null;
+  note: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AllocationLinesTable {
+  lineId: Generated<number>;
+  requestId: number;
+  lineNo: number;
+  materialId: number;
+  requested: number;
+  /** Null until decided. */
+  approved: number | null;
+  purpose: string | null;
+}
+
+export interface AllocationSourcesTable {
+  sourceId: Generated<number>;
+  lineId: number;
+  depotId: number;
+  quantity: number;
+  reservationId: number;
+  overrideReason: string | null;
+}
+
+export interface AllocationEventsTable {
+  eventId: Generated<number>;
+  requestId: number;
+  at: string;
+  userId: number;
+  fromStatus: RequestStatus | null;
+  toStatus: RequestStatus;
+  comment: string | null;
+}
+
 export interface DocSequencesTable {
   prefix: string;
   day: string;
@@ -118,6 +214,8 @@ export interface UsersTable {
   role: 'admin' | 'coordinator' | 'keeper' | 'staff';
   passwordHash: string;
   active: number;
+  /** A coordinator's jurisdiction: a district depot (its district), or null for the whole city. */
+  jurisdictionDepotId: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -228,6 +326,12 @@ export interface Database {
   movementTypes: MovementTypesTable;
   idempotencyKeys: IdempotencyKeysTable;
   loginTurns: LoginTurnsTable;
+  incidents: IncidentsTable;
+  incidentDepots: IncidentDepotsTable;
+  allocationRequests: AllocationRequestsTable;
+  allocationLines: AllocationLinesTable;
+  allocationSources: AllocationSourcesTable;
+  allocationEvents: AllocationEventsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -32,6 +32,13 @@ export const COPIED_TABLES: readonly { table: string; key: readonly string[] }[]
   { table: 'batch_balances', key: ['batch_id'] },
   { table: 'stock_levels', key: ['depot_id', 'material_id'] },
   { table: 'reservations', key: ['reservation_id'] },
+  { table: 'incidents', key: ['incident_id'] },
+  { table: 'incident_depots', key: ['incident_id', 'depot_id'] },
+  // A forwarded request refers to the earlier one it came from.
+  { table: 'allocation_requests', key: ['request_id'] },
+  { table: 'allocation_lines', key: ['line_id'] },
+  { table: 'allocation_sources', key: ['source_id'] },
+  { table: 'allocation_events', key: ['event_id'] },
   { table: 'doc_sequences', key: ['prefix', 'day'] },
   { table: 'settings', key: ['key'] },
   { table: 'audit_log', key: ['audit_id'] },

@@ -15,6 +15,24 @@ import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listCategories, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
 import {
+  approveAllocation,
+  cancelAllocation,
+  createAllocation,
+  forwardAllocation,
+  getAllocation,
+  listAllocations,
+  rejectAllocation,
+  submitAllocation,
+  suggestSources,
+} from '../services/allocation.service';
+import {
+  closeIncident,
+  createIncident,
+  getIncident,
+  listIncidents,
+  updateIncident,
+} from '../services/incident.service';
+import {
   issueStock,
   receiveStock,
   reverseMovement,
@@ -119,4 +137,20 @@ export const handlers: Handlers = {
   'audit.verify': (c) => verifyAudit(c.svc.db),
   'audit.list': (c, input) => listAudit(c.svc.db, input),
   'audit.head': (c) => auditHead(c.svc.db),
+
+  'incident.create': (c, input) => createIncident(c.svc, c.actor, input),
+  'incident.update': (c, input) => updateIncident(c.svc, c.actor, input),
+  'incident.close': (c, input) => closeIncident(c.svc, c.actor, input),
+  'incident.list': (c, input) => listIncidents(c.svc.db, input),
+  'incident.get': (c, input) => getIncident(c.svc.db, input.incidentId),
+
+  'allocation.create': (c, input) => createAllocation(c.svc, c.actor, input),
+  'allocation.submit': (c, input) => submitAllocation(c.svc, c.actor, input),
+  'allocation.approve': (c, input) => approveAllocation(c.svc, c.actor, input),
+  'allocation.forward': (c, input) => forwardAllocation(c.svc, c.actor, input),
+  'allocation.reject': (c, input) => rejectAllocation(c.svc, c.actor, input),
+  'allocation.cancel': (c, input) => cancelAllocation(c.svc, c.actor, input),
+  'allocation.list': (c, input) => listAllocations(c.svc, c.actor, input),
+  'allocation.get': (c, input) => getAllocation(c.svc.db, input.requestId),
+  'allocation.suggestSources': (c, input) => suggestSources(c.svc, c.actor, input.requestId),
 };

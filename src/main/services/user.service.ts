@@ -32,6 +32,7 @@ async function toUserDto(db: DbOrTrx, row: UserRow): Promise<UserDto> {
     displayName: row.displayName,
     role: row.role,
     depotIds: row.role === 'keeper' ? await depotIdsOf(db, row.userId) : [],
+    jurisdictionDepotId: row.role === 'coordinator' ? row.jurisdictionDepotId : null,
     active: row.active === 1,
     createdAt: row.createdAt,
   };
@@ -185,11 +186,25 @@ export async function updateUser(
         { path: 'depotIds', key: 'validation.keeperNeedsDepot' },
       ]);
     }
+    const jurisdictionDepotId =
+      role !== 'coordinator'
+        ? null
+        : input.jurisdictionDepotId === undefined
+          ? before.jurisdictionDepotId
+          : input.jurisdictionDepotId;
+    if (jurisdictionDepotId !== null) {
+      const depot = await requireDepot(trx, jurisdictionDepotId, { path: 'jurisdictionDepotId' });
+      if (depot.level !== 'district')
+        throw new AppError('BAD_INPUT', 'user.jurisdictionDistrict', { depot: depot.name }, [
+          { path: 'jurisdictionDepotId', key: 'user.jurisdictionDistrict', params: { depot: depot.name } },
+        ]);
+    }
     const row = await trx
       .updateTable('users')
       .set({
         ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
         role,
+        jurisdictionDepotId,
         ...(input.active === undefined ? {} : { active: input.active ? 1 : 0 }),
         updatedAt: at,
       })
@@ -198,7 +213,12 @@ export async function updateUser(
       .executeTakeFirstOrThrow();
     await setDepots(trx, input.userId, depotIds);
     // A changed role or scope, or a deactivation, takes effect now: the user signs in again.
-    if (role !== before.role || input.active === false || input.depotIds !== undefined) {
+    if (
+      role !== before.role ||
+      input.active === false ||
+      input.depotIds !== undefined ||
+      jurisdictionDepotId !== before.jurisdictionDepotId
+    ) {
       await trx.deleteFrom('sessions').where('userId', '=', input.userId).execute();
     }
     return {

@@ -25,6 +25,8 @@ export const userDto = z.object({
   displayName: z.string(),
   role,
   depotIds: z.array(id),
+  /** A coordinator's jurisdiction: a district depot (its district), or null for the whole city. */
+  jurisdictionDepotId: id.nullable(),
   active: z.boolean(),
   createdAt: isoTime,
 });
@@ -58,6 +60,8 @@ export const userUpdateInput = z
     displayName: text(50).optional(),
     role: role.optional(),
     depotIds: z.array(id).max(500).optional(),
+    /** Coordinators: a district depot, or null for the whole city. */
+    jurisdictionDepotId: id.nullable().optional(),
     active: z.boolean().optional(),
   })
   .superRefine(keeperNeedsDepot);

@@ -1,0 +1,748 @@
+/**
+ * Allocation requests (调拨申请) and their tiered approval (分级审批), DOMAIN.md "Allocation":
+ * - a town depot's request is decided by its district's coordinators; a district depot's or an
+ *   outside unit's by the city's;
+ * - states move draft → submitted → approved / partly_approved / rejected (→ dispatching →
+ *   completed, with deliveries), or cancelled; each change is an event with who, when, comment;
+ * - approval names, per line, the source depots and quantities, all inside the approver's
+ *   jurisdiction, and reserves them in the same write (in depot × material order, so two
+ *   approvals never wait for each other crosswise); cancelling releases what was reserved;
+ * - a district coordinator may forward what their depots cannot cover to the city, as a new
+ *   request linked to this one.
+ */
+import type { z } from 'zod';
+import { AppError } from '../../shared/rpc';
+import type {
+  AllocationDto,
+  AllocationSummaryDto,
+  RequestStatus,
+  allocationApproveInput,
+  allocationCreateInput,
+  allocationListInput,
+  allocationRejectInput,
+  allocationStepInput,
+  suggestSourcesOutput,
+} from '../../shared/schemas/allocation';
+import type { DbOrTrx, DepotRow, Trx } from '../db/database';
+import { closeReservation, nextDocNo, reserveStock } from '../ledger';
+import type { Actor, ServiceContext } from './context';
+import { assertDepotScope, requireDepot, requireMaterial } from './guards';
+import { requireActiveIncident } from './incident.service';
+import { write } from './write';
+
+type Depots = Map<number, DepotRow>;
+
+async function allDepots(db: DbOrTrx): Promise<Depots> {
+  const rows = await db.selectFrom('depots').selectAll().execute();
+  return new Map(rows.map((d) => [d.depotId, d]));
+}
+
+/** The district a depot belongs to (a district depot is its own); null for the city depot. */
+function districtOf(depots: Depots, depotId: number): number | null {
+  const depot = depots.get(depotId);
+  if (!depot || depot.level === 'city') return null;
+  if (depot.level === 'district') return depot.depotId;
+  return depot.parentId !== null && depots.get(depot.parentId)?.level === 'district' ? depot.parentId : null;
+}
+
+/** A coordinator's jurisdiction: a district depot, or null for the whole city. */
+async function jurisdictionOf(db: DbOrTrx, actor: Actor): Promise<number | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('jurisdictionDepotId')
+    .where('userId', '=', actor.userId)
+    .executeTakeFirstOrThrow();
+  return row.jurisdictionDepotId;
+}
+
+/** May a coordinator with this jurisdiction take stock from this depot? */
+function inJurisdiction(depots: Depots, jurisdiction: number | null, depotId: number): boolean {
+  return jurisdiction === null || districtOf(depots, depotId) === jurisdiction;
+}
+
+const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
+  draft: ['submitted', 'cancelled'],
+  submitted: ['approved', 'partly_approved', 'rejected', 'cancelled'],
+  approved: ['dispatching', 'cancelled'],
+  partly_approved: ['dispatching', 'cancelled'],
+  rejected: [],
+  dispatching: ['completed'],
+  completed: [],
+  cancelled: [],
+};
+
+async function lockedRequest(ctx: ServiceContext, trx: Trx, requestId: number) {
+  const row = await ctx.dialect
+    .forUpdate(trx.selectFrom('allocationRequests').selectAll().where('requestId', '=', requestId))
+    .executeTakeFirst();
+  if (!row) {
+    const params = { id: String(requestId) };
+    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
+      { path: 'requestId', key: 'allocation.notFound', params },
+    ]);
+  }
+  return row;
+}
+
+/** CONFLICT naming both states when the request's state does not allow the step. */
+function assertCanMove(request: { docNo: string; status: RequestStatus }, to: RequestStatus): void {
+  if (!TRANSITIONS[request.status].includes(to))
+    throw new AppError('CONFLICT', 'allocation.badTransition', {
+      docNo: request.docNo,
+      from: `allocation.status.${request.status}`,
+      to: `allocation.status.${to}`,
+    });
+}
+
+/** Moves a request to `to` (CONFLICT when its state does not allow it) and records the event. */
+async function moveTo(
+  trx: Trx,
+  request: { requestId: number; docNo: string; status: RequestStatus },
+  to: RequestStatus,
+  actor: Actor,
+  at: string,
+  comment: string | null | undefined,
+): Promise<void> {
+  assertCanMove(request, to);
+  await trx
+    .updateTable('allocationRequests')
+    .set({ status: to, updatedAt: at })
+    .where('requestId', '=', request.requestId)
+    .execute();
+  await trx
+    .insertInto('allocationEvents')
+    .values({
+      requestId: request.requestId,
+      at,
+      userId: actor.userId,
+      fromStatus: request.status,
+      toStatus: to,
+      comment: comment ?? null,
+    })
+    .execute();
+}
+
+/** Who files a request: a keeper for their own depots; coordinators and staff for any, or for an outside unit. */
+function assertMayFile(actor: Actor, depot: DepotRow | null): void {
+  if (actor.role === 'keeper') {
+    if (!depot) throw new AppError('FORBIDDEN', 'allocation.keeperOwnDepot');
+    assertDepotScope(actor, depot);
+    return;
+  }
+  if (actor.role !== 'coordinator' && actor.role !== 'staff')
+    throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
+}
+
+export function createAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationCreateInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.create', async (trx, { instant, iso }) => {
+    const depots = await allDepots(trx);
+    const requester =
+      input.requesterDepotId === undefined
+        ? null
+        : await requireDepot(trx, input.requesterDepotId, { active: true, path: 'requesterDepotId' });
+    assertMayFile(actor, requester);
+    if (input.deliverToDepotId !== undefined)
+      await requireDepot(trx, input.deliverToDepotId, { active: true, path: 'deliverToDepotId' });
+    if (input.incidentId !== undefined) await requireActiveIncident(trx, input.incidentId);
+    for (const [i, line] of input.lines.entries())
+      await requireMaterial(trx, line.materialId, { active: true, path: `lines.${i}.materialId` });
+    // A town's request goes to its district; a district's or an outside unit's to the city.
+    const approverDepotId = requester?.level === 'town' ? districtOf(depots, requester.depotId) : null;
+    const docNo = await nextDocNo(trx, 'allocation', instant);
+    const { requestId } = await trx
+      .insertInto('allocationRequests')
+      .values({
+        docNo,
+        incidentId: input.incidentId ?? null,
+        requesterDepotId: requester?.depotId ?? null,
+        requesterUnit: input.requesterUnit?.name ?? null,
+        requesterContact: input.requesterUnit?.contact ?? null,
+        requesterPhone: input.requesterUnit?.phone ?? null,
+        urgency: input.urgency,
+        deliverToDepotId: input.deliverToDepotId ?? null,
+        deliverAddress: input.deliverTo?.address ?? null,
+        deliverContact: input.deliverTo?.contact ?? null,
+        deliverPhone: input.deliverTo?.phone ?? null,
+        neededBy: input.neededBy,
+        status: 'draft',
+        approverDepotId,
+        forwardedFromId: null,
+        note: input.note ?? null,
+        createdBy: actor.userId,
+        createdAt: iso,
+        updatedAt: iso,
+      })
+      .returning('requestId')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('allocationLines')
+      .values(
+        input.lines.map((line, i) => ({
+          requestId,
+          lineNo: i + 1,
+          materialId: line.materialId,
+          requested: line.quantity,
+          approved: null,
+          purpose: line.purpose ?? null,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('allocationEvents')
+      .values({
+        requestId,
+        at: iso,
+        userId: actor.userId,
+        fromStatus: null,
+        toStatus: 'draft',
+        comment: null,
+      })
+      .execute();
+    if (input.submit) await moveTo(trx, { requestId, docNo, status: 'draft' }, 'submitted', actor, iso, null);
+    const after = await getAllocation(trx, requestId);
+    return {
+      result: after,
+      audit: { entityType: 'allocation', entityId: docNo, after: { ...input, approverDepotId } },
+    };
+  });
+}
+
+/** The filer (or a coordinator or staff member) moves a draft on. */
+export function submitAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationStepInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.submit', async (trx, { iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    assertMayFile(
+      actor,
+      request.requesterDepotId === null ? null : await requireDepot(trx, request.requesterDepotId),
+    );
+    await moveTo(trx, request, 'submitted', actor, iso, input.comment);
+    return {
+      result: await getAllocation(trx, request.requestId),
+      audit: { entityType: 'allocation', entityId: request.docNo, after: { status: 'submitted' } },
+    };
+  });
+}
+
+/** The coordinator whose jurisdiction decides this request, or FORBIDDEN naming whose it is. */
+async function assertDecides(
+  trx: Trx,
+  actor: Actor,
+  request: { approverDepotId: number | null; docNo: string },
+) {
+  if (actor.role !== 'coordinator')
+    throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
+  const jurisdiction = await jurisdictionOf(trx, actor);
+  if (jurisdiction !== request.approverDepotId) {
+    const level =
+      request.approverDepotId === null
+        ? 'allocation.cityLevel'
+        : (await requireDepot(trx, request.approverDepotId)).name;
+    throw new AppError('FORBIDDEN', 'allocation.notYourJurisdiction', { docNo: request.docNo, level });
+  }
+  return jurisdiction;
+}
+
+async function quotaOf(db: DbOrTrx, depotId: number, materialId: number): Promise<number> {
+  const row = await db
+    .selectFrom('quotas')
+    .select('quantity')
+    .where('depotId', '=', depotId)
+    .where('materialId', '=', materialId)
+    .executeTakeFirst();
+  return row?.quantity ?? 0;
+}
+
+export function approveAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationApproveInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.approve', async (trx, { instant, iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    const jurisdiction = await assertDecides(trx, actor, request);
+    assertCanMove(request, 'approved');
+    const depots = await allDepots(trx);
+    const lines = await trx
+      .selectFrom('allocationLines')
+      .selectAll()
+      .where('requestId', '=', request.requestId)
+      .orderBy('lineNo')
+      .execute();
+    const approvedOf = new Map<number, number>();
+    const reservations: {
+      line: (typeof lines)[number];
+      depotId: number;
+      quantity: number;
+      overrideReason: string | null;
+      path: string;
+    }[] = [];
+    for (const [i, given] of input.lines.entries()) {
+      const line = lines.find((l) => l.lineId === given.lineId);
+      if (!line || approvedOf.has(line.lineId)) {
+        const params = { id: String(given.lineId) };
+        throw new AppError('BAD_INPUT', 'allocation.lineNotInRequest', params, [
+          { path: `lines.${i}.lineId`, key: 'allocation.lineNotInRequest', params },
+        ]);
+      }
+      let total = 0;
+      const seen = new Set<number>();
+      for (const [j, source] of given.sources.entries()) {
+        const path = `lines.${i}.sources.${j}`;
+        const depot = await requireDepot(trx, source.depotId, { active: true, path: `${path}.depotId` });
+        if (!inJurisdiction(depots, jurisdiction, depot.depotId)) {
+          const params = { depot: depot.name };
+          throw new AppError('FORBIDDEN', 'allocation.sourceOutsideJurisdiction', params, [
+            { path: `${path}.depotId`, key: 'allocation.sourceOutsideJurisdiction', params },
+          ]);
+        }
+        if (depot.depotId === request.deliverToDepotId || seen.has(depot.depotId)) {
+          const key = seen.has(depot.depotId) ? 'allocation.sourceTwice' : 'allocation.sourceIsDestination';
+          throw new AppError('BAD_INPUT', key, { depot: depot.name }, [
+            { path: `${path}.depotId`, key, params: { depot: depot.name } },
+          ]);
+        }
+        seen.add(depot.depotId);
+        total += source.quantity;
+        reservations.push({
+          line,
+          depotId: depot.depotId,
+          quantity: source.quantity,
+          overrideReason: source.overrideReason ?? null,
+          path,
+        });
+      }
+      if (total > line.requested) {
+        const params = { requested: line.requested, approved: total };
+        throw new AppError('BAD_INPUT', 'allocation.moreThanRequested', params, [
+          { path: `lines.${i}.sources`, key: 'allocation.moreThanRequested', params },
+        ]);
+      }
+      approvedOf.set(line.lineId, total);
+    }
+    // Depot × material order: two approvals reserving the same stock queue, never deadlock.
+    reservations.sort((a, b) => a.depotId - b.depotId || a.line.materialId - b.line.materialId);
+    for (const r of reservations) {
+      const level = await trx
+        .selectFrom('stockLevels')
+        .select(['onHand', 'reserved'])
+        .where('depotId', '=', r.depotId)
+        .where('materialId', '=', r.line.materialId)
+        .executeTakeFirst();
+      const available = (level?.onHand ?? 0) - (level?.reserved ?? 0);
+      const quota = await quotaOf(trx, r.depotId, r.line.materialId);
+      if (available - r.quantity < quota && !r.overrideReason) {
+        const params = { depot: depots.get(r.depotId)!.name, quota, left: available - r.quantity };
+        throw new AppError('BAD_INPUT', 'allocation.belowQuota', params, [
+          { path: `${r.path}.overrideReason`, key: 'allocation.belowQuota', params },
+        ]);
+      }
+      const reservationId = await reserveStock(
+        trx,
+        actor,
+        iso,
+        {
+          depotId: r.depotId,
+          materialId: r.line.materialId,
+          quantity: r.quantity,
+          reference: `${request.docNo}#${r.line.lineNo}`,
+        },
+        `${r.path}.quantity`,
+      );
+      await trx
+        .insertInto('allocationSources')
+        .values({
+          lineId: r.line.lineId,
+          depotId: r.depotId,
+          quantity: r.quantity,
+          reservationId,
+          overrideReason: r.overrideReason,
+        })
+        .execute();
+    }
+    let full = true;
+    for (const line of lines) {
+      const approved = approvedOf.get(line.lineId) ?? 0;
+      if (approved < line.requested) full = false;
+      await trx.updateTable('allocationLines').set({ approved }).where('lineId', '=', line.lineId).execute();
+    }
+    const anything = [...approvedOf.values()].some((q) => q > 0);
+    if (!anything && !input.forwardRemainder)
+      throw new AppError('BAD_INPUT', 'allocation.nothingApproved', {}, [
+        { path: 'lines', key: 'allocation.nothingApproved' },
+      ]);
+    const remainder = lines
+      .map((line) => ({ line, rest: line.requested - (approvedOf.get(line.lineId) ?? 0) }))
+      .filter((r) => r.rest > 0);
+    let forwardedDocNo: string | null = null;
+    if (input.forwardRemainder) {
+      if (request.approverDepotId === null)
+        throw new AppError('BAD_INPUT', 'allocation.cityCannotForward', {}, [
+          { path: 'forwardRemainder', key: 'allocation.cityCannotForward' },
+        ]);
+      if (remainder.length === 0)
+        throw new AppError('BAD_INPUT', 'allocation.nothingToForward', {}, [
+          { path: 'forwardRemainder', key: 'allocation.nothingToForward' },
+        ]);
+      forwardedDocNo = await nextDocNo(trx, 'allocation', instant);
+      const { requestId: forwardedId } = await trx
+        .insertInto('allocationRequests')
+        .values({
+          ...request,
+          requestId: undefined,
+          docNo: forwardedDocNo,
+          status: 'submitted',
+          approverDepotId: null,
+          forwardedFromId: request.requestId,
+          createdBy: actor.userId,
+          createdAt: iso,
+          updatedAt: iso,
+        })
+        .returning('requestId')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('allocationLines')
+        .values(
+          remainder.map((r, k) => ({
+            requestId: forwardedId,
+            lineNo: k + 1,
+            materialId: r.line.materialId,
+            requested: r.rest,
+            approved: null,
+            purpose: r.line.purpose,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('allocationEvents')
+        .values({
+          requestId: forwardedId,
+          at: iso,
+          userId: actor.userId,
+          fromStatus: null,
+          toStatus: 'submitted',
+          comment: input.comment ?? null,
+        })
+        .execute();
+    }
+    // A forward with nothing given here passes the whole request on: partly approved (with 0).
+    const outcome: RequestStatus = full ? 'approved' : 'partly_approved';
+    await moveTo(trx, request, outcome, actor, iso, input.comment);
+    return {
+      result: await getAllocation(trx, request.requestId),
+      audit: {
+        entityType: 'allocation',
+        entityId: request.docNo,
+        after: { status: outcome, lines: input.lines, forwardedDocNo },
+      },
+    };
+  });
+}
+
+export function forwardAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationStepInput>,
+): Promise<AllocationDto> {
+  return approveAllocation(ctx, actor, {
+    requestId: input.requestId,
+    lines: [],
+    comment: input.comment,
+    forwardRemainder: true,
+  });
+}
+
+export function rejectAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationRejectInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.reject', async (trx, { iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    await assertDecides(trx, actor, request);
+    await moveTo(trx, request, 'rejected', actor, iso, input.comment);
+    return {
+      result: await getAllocation(trx, request.requestId),
+      audit: { entityType: 'allocation', entityId: request.docNo, after: { status: 'rejected' } },
+    };
+  });
+}
+
+/** Before dispatch: the filer or a deciding coordinator cancels, and every reservation is released. */
+export function cancelAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationStepInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.cancel', async (trx, { iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    if (actor.role === 'coordinator') await assertDecides(trx, actor, request);
+    else
+      assertMayFile(
+        actor,
+        request.requesterDepotId === null ? null : await requireDepot(trx, request.requesterDepotId),
+      );
+    await moveTo(trx, request, 'cancelled', actor, iso, input.comment);
+    const held = await trx
+      .selectFrom('allocationSources as s')
+      .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+      .select('s.reservationId')
+      .where('l.requestId', '=', request.requestId)
+      .orderBy('s.reservationId')
+      .execute();
+    for (const { reservationId } of held) await closeReservation(trx, reservationId, 'released', iso);
+    return {
+      result: await getAllocation(trx, request.requestId),
+      audit: {
+        entityType: 'allocation',
+        entityId: request.docNo,
+        after: { status: 'cancelled', released: held.length },
+      },
+    };
+  });
+}
+
+/**
+ * Proposed sources per line: depots in the approver's jurisdiction with stock above their
+ * reserve quota, the requester's own district first, then the city depot, then other
+ * districts; each line takes what it still needs from them in that order.
+ */
+export async function suggestSources(
+  ctx: ServiceContext,
+  actor: Actor,
+  requestId: number,
+): Promise<z.output<typeof suggestSourcesOutput>> {
+  const request = await ctx.db
+    .selectFrom('allocationRequests')
+    .selectAll()
+    .where('requestId', '=', requestId)
+    .executeTakeFirst();
+  if (!request) throw new AppError('NOT_FOUND', 'allocation.notFound', { id: String(requestId) });
+  const jurisdiction = await assertDecides(ctx.db, actor, request);
+  const depots = await allDepots(ctx.db);
+  const home = request.requesterDepotId === null ? null : districtOf(depots, request.requesterDepotId);
+  const rank = (depot: DepotRow) => {
+    const district = districtOf(depots, depot.depotId);
+    if (home !== null && district === home) return 0;
+    if (depot.level === 'city') return 1;
+    return 2;
+  };
+  const lines = await ctx.db
+    .selectFrom('allocationLines')
+    .selectAll()
+    .where('requestId', '=', requestId)
+    .orderBy('lineNo')
+    .execute();
+  const out: z.output<typeof suggestSourcesOutput> = [];
+  for (const line of lines) {
+    const rows = await ctx.db
+      .selectFrom('stockLevels as sl')
+      .leftJoin('quotas as q', (join) =>
+        join.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
+      )
+      .select(['sl.depotId', 'sl.onHand', 'sl.reserved', 'q.quantity as quota'])
+      .where('sl.materialId', '=', line.materialId)
+      .where('sl.onHand', '>', 0)
+      .execute();
+    const candidates = rows
+      .map((r) => ({ ...r, depot: depots.get(r.depotId)! }))
+      .filter(
+        (r) =>
+          r.depot.active === 1 &&
+          r.depotId !== request.deliverToDepotId &&
+          inJurisdiction(depots, jurisdiction, r.depotId),
+      )
+      .sort(
+        (a, b) =>
+          rank(a.depot) - rank(b.depot) ||
+          b.onHand - b.reserved - (a.onHand - a.reserved) ||
+          a.depotId - b.depotId,
+      );
+    let remaining = line.requested - (line.approved ?? 0);
+    const proposals = candidates.map((c) => {
+      const available = c.onHand - c.reserved;
+      const quota = c.quota ?? 0;
+      const proposed = Math.max(0, Math.min(remaining, available - quota));
+      remaining -= proposed;
+      return {
+        depotId: c.depotId,
+        depotName: c.depot.name,
+        level: c.depot.level,
+        available,
+        quota,
+        proposed,
+      };
+    });
+    out.push({ lineId: line.lineId, remaining, depots: proposals });
+  }
+  return out;
+}
+
+function requesterName(r: { requesterUnit: string | null; requesterDepotName: string | null }): string {
+  return r.requesterDepotName ?? r.requesterUnit ?? '';
+}
+
+const summaryQuery = (db: DbOrTrx) =>
+  db
+    .selectFrom('allocationRequests as r')
+    .leftJoin('incidents as i', 'i.incidentId', 'r.incidentId')
+    .leftJoin('depots as rd', 'rd.depotId', 'r.requesterDepotId')
+    .leftJoin('depots as dd', 'dd.depotId', 'r.deliverToDepotId')
+    .select((eb) => [
+      'r.requestId',
+      'r.docNo',
+      'r.incidentId',
+      'i.name as incidentName',
+      'r.requesterDepotId',
+      'rd.name as requesterDepotName',
+      'r.requesterUnit',
+      'r.urgency',
+      'dd.name as deliverToDepotName',
+      'r.deliverAddress',
+      'r.neededBy',
+      'r.status',
+      'r.approverDepotId',
+      'r.createdAt',
+      eb
+        .selectFrom('allocationLines as l')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('l.requestId', '=', 'r.requestId')
+        .as('lineCount'),
+    ]);
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number];
+
+function toSummary(r: SummaryRow): AllocationSummaryDto {
+  return {
+    requestId: r.requestId,
+    docNo: r.docNo,
+    incidentId: r.incidentId,
+    incidentName: r.incidentName,
+    requesterDepotId: r.requesterDepotId,
+    requesterName: requesterName(r),
+    urgency: r.urgency,
+    deliverToName: r.deliverToDepotName ?? r.deliverAddress ?? '',
+    neededBy: r.neededBy,
+    status: r.status,
+    approverDepotId: r.approverDepotId,
+    createdAt: r.createdAt,
+    lineCount: Number(r.lineCount ?? 0),
+  };
+}
+
+const URGENCY_ORDER = { extra_urgent: 0, urgent: 1, normal: 2 } as const;
+
+/** Requests, newest first; `awaitingMe`: the caller's queue, most urgent and oldest first. */
+export async function listAllocations(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationListInput>,
+): Promise<AllocationSummaryDto[]> {
+  let query = summaryQuery(ctx.db).orderBy('r.requestId', 'desc').limit(input.limit);
+  if (input.status) query = query.where('r.status', '=', input.status);
+  if (input.incidentId !== undefined) query = query.where('r.incidentId', '=', input.incidentId);
+  if (input.urgency) query = query.where('r.urgency', '=', input.urgency);
+  if (actor.role === 'keeper')
+    query = query.where((eb) =>
+      eb.or([
+        eb('r.requesterDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
+        eb('r.deliverToDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
+      ]),
+    );
+  if (input.awaitingMe) {
+    const jurisdiction = actor.role === 'coordinator' ? await jurisdictionOf(ctx.db, actor) : undefined;
+    if (jurisdiction === undefined) return [];
+    query = query
+      .where('r.status', '=', 'submitted')
+      .where((eb) =>
+        jurisdiction === null
+          ? eb('r.approverDepotId', 'is', null)
+          : eb('r.approverDepotId', '=', jurisdiction),
+      );
+    const rows = (await query.execute()).map(toSummary);
+    return rows.sort(
+      (a, b) => URGENCY_ORDER[a.urgency] - URGENCY_ORDER[b.urgency] || a.createdAt.localeCompare(b.createdAt),
+    );
+  }
+  return (await query.execute()).map(toSummary);
+}
+
+export async function getAllocation(db: DbOrTrx, requestId: number): Promise<AllocationDto> {
+  const summary = await summaryQuery(db).where('r.requestId', '=', requestId).executeTakeFirst();
+  if (!summary) {
+    const params = { id: String(requestId) };
+    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
+      { path: 'requestId', key: 'allocation.notFound', params },
+    ]);
+  }
+  const request = await db
+    .selectFrom('allocationRequests as r')
+    .innerJoin('users as u', 'u.userId', 'r.createdBy')
+    .select([
+      'r.requesterContact',
+      'r.requesterPhone',
+      'r.deliverToDepotId',
+      'r.deliverAddress',
+      'r.deliverContact',
+      'r.deliverPhone',
+      'r.forwardedFromId',
+      'r.note',
+      'u.displayName as createdByName',
+    ])
+    .where('r.requestId', '=', requestId)
+    .executeTakeFirstOrThrow();
+  const forwardedTo = await db
+    .selectFrom('allocationRequests')
+    .select('requestId')
+    .where('forwardedFromId', '=', requestId)
+    .executeTakeFirst();
+  const lines = await db
+    .selectFrom('allocationLines as l')
+    .innerJoin('materials as m', 'm.materialId', 'l.materialId')
+    .select([
+      'l.lineId',
+      'l.lineNo',
+      'l.materialId',
+      'm.code as materialCode',
+      'm.name as materialName',
+      'm.spec',
+      'm.unit',
+      'l.requested',
+      'l.approved',
+      'l.purpose',
+    ])
+    .where('l.requestId', '=', requestId)
+    .orderBy('l.lineNo')
+    .execute();
+  const sources = await db
+    .selectFrom('allocationSources as s')
+    .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+    .innerJoin('depots as d', 'd.depotId', 's.depotId')
+    .select(['s.lineId', 's.depotId', 'd.name as depotName', 's.quantity', 's.overrideReason'])
+    .where('l.requestId', '=', requestId)
+    .orderBy('s.sourceId')
+    .execute();
+  const events = await db
+    .selectFrom('allocationEvents as e')
+    .innerJoin('users as u', 'u.userId', 'e.userId')
+    .select(['e.at', 'u.displayName as userName', 'e.fromStatus', 'e.toStatus', 'e.comment'])
+    .where('e.requestId', '=', requestId)
+    .orderBy('e.eventId')
+    .execute();
+  return {
+    ...toSummary(summary),
+    ...request,
+    forwardedToId: forwardedTo?.requestId ?? null,
+    lines: lines.map((line) => ({
+      ...line,
+      sources: sources.filter((s) => s.lineId === line.lineId).map(({ lineId: _line, ...s }) => s),
+    })),
+    events,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * Allocation requests and tiered approval (issue 9, §2–3), on both stores: a town's request goes
+ * to its district's coordinators, who approve from their own depots and forward the rest to the
+ * city; approval reserves, cancellation releases; every refusal names its field and changes nothing.
+ */
+import { checkLedger } from '../../src/main/services/ledger-check.service';
+import { createTestEnv, createWorld, failsCleanly, levelOf, type TestEnv } from './harness';
+
+let env: TestEnv;
+let w: Awaited<ReturnType<typeof createWorld>>;
+/** A town under 市南区, its keeper, the city's coordinator and 市南区's. */
+let town: { depotId: number };
+let townKeeper: { token: string; userId: number };
+let cityCoordinator: { token: string; userId: number };
+let districtCoordinator: { token: string; userId: number };
+
+beforeEach(async () => {
+  env = await createTestEnv();
+  w = await createWorld(env);
+  town = await env.call(w.admin.token, 'depot.create', {
+    code: 'QD-SN-BJ',
+    name: '八大湖街道储备点',
+    level: 'town',
+    parentId: w.shinan.depotId,
+  });
+  townKeeper = await env.user('keeper', [town.depotId]);
+  cityCoordinator = await env.user('coordinator');
+  districtCoordinator = await env.user('coordinator');
+  await env.app.db
+    .updateTable('users')
+    .set({ jurisdictionDepotId: w.shinan.depotId })
+    .where('userId', '=', districtCoordinator.userId)
+    .execute();
+  const keeper = await env.user('keeper', [w.city.depotId, w.shinan.depotId, w.laoshan.depotId]);
+  for (const [depotId, quantity] of [
+    [w.city.depotId, 500],
+    [w.shinan.depotId, 100],
+    [w.laoshan.depotId, 80],
+  ] as const)
+    await env.call(keeper.token, 'stock.receive', {
+      depotId,
+      source: 'procurement',
+      lines: [{ materialId: w.tent.materialId, quantity, lotNo: `T-${depotId}` }],
+    });
+});
+afterEach(() => env.close());
+
+const NEEDED_BY = '2026-11-30T10:00:00.000Z';
+
+function townRequest(quantity = 150) {
+  return env.call(townKeeper.token, 'allocation.create', {
+    requesterDepotId: town.depotId,
+    urgency: 'extra_urgent',
+    deliverToDepotId: town.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity, purpose: '台风临时安置' }],
+    submit: true,
+  });
+}
+
+test("a town's request: its district approves what it holds and forwards the rest, which the city approves; stock is reserved", async () => {
+  const request = await townRequest();
+  expect(request).toMatchObject({
+    docNo: 'DB-20261130-0001',
+    status: 'submitted',
+    approverDepotId: w.shinan.depotId,
+    requesterName: '八大湖街道储备点',
+  });
+  // Not the city's to decide, and it is in the district coordinator's queue.
+  expect(
+    (await env.fail(cityCoordinator.token, 'allocation.approve', { requestId: request.requestId, lines: [] }))
+      .code,
+  ).toBe('FORBIDDEN');
+  const queue = await env.call(districtCoordinator.token, 'allocation.list', { awaitingMe: true });
+  expect(queue.map((r) => r.docNo)).toEqual(['DB-20261130-0001']);
+
+  const [proposal] = await env.call(districtCoordinator.token, 'allocation.suggestSources', {
+    requestId: request.requestId,
+  });
+  // Only 市南区 is in the district's jurisdiction: its 100, and 50 left to find.
+  expect(proposal!.depots.map((d) => [d.depotName, d.available, d.proposed])).toEqual([
+    ['市南区储备库', 100, 100],
+  ]);
+  expect(proposal!.remaining).toBe(50);
+
+  const line = request.lines[0]!;
+  const decided = await env.call(districtCoordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [{ lineId: line.lineId, sources: [{ depotId: w.shinan.depotId, quantity: 100 }] }],
+    comment: '区库先行调拨 100 顶，余数上报',
+    forwardRemainder: true,
+  });
+  expect(decided).toMatchObject({ status: 'partly_approved', forwardedToId: expect.any(Number) });
+  expect(decided.lines[0]).toMatchObject({ requested: 150, approved: 100 });
+  expect(decided.events.map((e) => e.toStatus)).toEqual(['draft', 'submitted', 'partly_approved']);
+  expect(await levelOf(env, w.shinan.depotId, w.tent.materialId)).toMatchObject({
+    onHand: 100,
+    reserved: 100,
+  });
+
+  const forwarded = await env.call(cityCoordinator.token, 'allocation.get', {
+    requestId: decided.forwardedToId!,
+  });
+  expect(forwarded).toMatchObject({
+    docNo: 'DB-20261130-0002',
+    status: 'submitted',
+    approverDepotId: null,
+    forwardedFromId: request.requestId,
+    lines: [expect.objectContaining({ requested: 50 })],
+  });
+  const [cityProposal] = await env.call(cityCoordinator.token, 'allocation.suggestSources', {
+    requestId: forwarded.requestId,
+  });
+  // The requester's district first (nothing left there), then the city depot, then other districts.
+  expect(cityProposal!.depots.map((d) => [d.depotName, d.available, d.proposed])).toEqual([
+    ['市南区储备库', 0, 0],
+    ['青岛市级救灾物资储备库', 500, 50],
+    ['崂山区储备库', 80, 0],
+  ]);
+  const approved = await env.call(cityCoordinator.token, 'allocation.approve', {
+    requestId: forwarded.requestId,
+    lines: [{ lineId: forwarded.lines[0]!.lineId, sources: [{ depotId: w.city.depotId, quantity: 50 }] }],
+  });
+  expect(approved.status).toBe('approved');
+  expect(await levelOf(env, w.city.depotId, w.tent.materialId)).toMatchObject({ onHand: 500, reserved: 50 });
+  // Reserved stock is not available to an issue; the ledger check agrees with the reservations.
+  const keeper = await env.user('keeper', [w.shinan.depotId]);
+  expect(
+    (
+      await env.fail(keeper.token, 'stock.issue', {
+        depotId: w.shinan.depotId,
+        recipient: '某单位',
+        lines: [{ materialId: w.tent.materialId, quantity: 1 }],
+      })
+    ).code,
+  ).toBe('INSUFFICIENT_STOCK');
+  expect((await checkLedger(env.app.store)).ok).toBe(true);
+});
+
+test('cancelling an approved request releases its reservations; it cannot be approved or cancelled again', async () => {
+  const request = await townRequest(60);
+  await env.call(districtCoordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [{ lineId: request.lines[0]!.lineId, sources: [{ depotId: w.shinan.depotId, quantity: 60 }] }],
+  });
+  expect(await levelOf(env, w.shinan.depotId, w.tent.materialId)).toMatchObject({ reserved: 60 });
+  const cancelled = await env.call(townKeeper.token, 'allocation.cancel', {
+    requestId: request.requestId,
+    comment: '灾情解除',
+  });
+  expect(cancelled.status).toBe('cancelled');
+  expect(await levelOf(env, w.shinan.depotId, w.tent.materialId)).toMatchObject({ onHand: 100, reserved: 0 });
+  for (const [procedure, input] of [
+    ['allocation.cancel', { requestId: request.requestId }],
+    ['allocation.approve', { requestId: request.requestId, lines: [] }],
+  ] as const) {
+    const error = await failsCleanly(env, districtCoordinator.token, procedure, input);
+    expect(error).toEqual({
+      code: 'CONFLICT',
+      message: `调拨申请 ${request.docNo} 当前为「已取消」，不能变为「${procedure === 'allocation.cancel' ? '已取消' : '已批准'}」`,
+    });
+  }
+  expect((await checkLedger(env.app.store)).ok).toBe(true);
+});
+
+test('each bad approval is refused naming the field, and changes nothing', async () => {
+  const request = await townRequest(90);
+  const lineId = request.lines[0]!.lineId;
+  await env.call(w.admin.token, 'quota.set', {
+    depotId: w.shinan.depotId,
+    materialId: w.tent.materialId,
+    quantity: 30,
+  });
+  const approve = (sources: { depotId: number; quantity: number; overrideReason?: string }[]) =>
+    failsCleanly(env, districtCoordinator.token, 'allocation.approve', {
+      requestId: request.requestId,
+      lines: [{ lineId, sources }],
+    });
+  expect(await approve([{ depotId: w.shinan.depotId, quantity: 91 }])).toMatchObject({
+    code: 'BAD_INPUT',
+    fields: [
+      expect.objectContaining({ path: 'lines.0.sources', message: '批准数量合计 91 超过申请数量 90' }),
+    ],
+  });
+  expect(await approve([{ depotId: w.laoshan.depotId, quantity: 10 }])).toMatchObject({
+    code: 'FORBIDDEN',
+    fields: [expect.objectContaining({ path: 'lines.0.sources.0.depotId' })],
+  });
+  expect(await approve([{ depotId: w.shinan.depotId, quantity: 80 }])).toMatchObject({
+    code: 'BAD_INPUT',
+    fields: [
+      expect.objectContaining({
+        path: 'lines.0.sources.0.overrideReason',
+        message: '市南区储备库 调出后可用量将为 20，低于储备定额 30：请填写突破定额的理由',
+      }),
+    ],
+  });
+  expect(await approve([{ depotId: town.depotId, quantity: 1 }])).toMatchObject({
+    code: 'BAD_INPUT',
+    fields: [expect.objectContaining({ path: 'lines.0.sources.0.depotId' })],
+  });
+  expect(await approve([])).toMatchObject({
+    code: 'BAD_INPUT',
+    fields: [expect.objectContaining({ path: 'lines' })],
+  });
+  // With a recorded reason the quota may be broken (what is available still bounds it: see the race).
+  const ok = await env.call(districtCoordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [{ lineId, sources: [{ depotId: w.shinan.depotId, quantity: 80, overrideReason: '台风特急' }] }],
+  });
+  expect(ok.lines[0]!.sources).toEqual([
+    { depotId: w.shinan.depotId, depotName: '市南区储备库', quantity: 80, overrideReason: '台风特急' },
+  ]);
+});
+
+test('a keeper files only for their own depot; an outside unit needs a coordinator or staff, with a valid phone', async () => {
+  const base = {
+    urgency: 'urgent' as const,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  };
+  expect(
+    (
+      await failsCleanly(env, townKeeper.token, 'allocation.create', {
+        ...base,
+        requesterDepotId: w.city.depotId,
+        deliverToDepotId: town.depotId,
+      })
+    ).code,
+  ).toBe('FORBIDDEN');
+  const unit = { name: '市南区应急指挥部', contact: '王主任', phone: '0532-8888666' };
+  expect(
+    await failsCleanly(env, cityCoordinator.token, 'allocation.create', {
+      ...base,
+      requesterUnit: { ...unit, phone: '12345' },
+      deliverTo: { address: '香港中路 1 号', contact: '王主任', phone: '13812345678' },
+    }),
+  ).toMatchObject({ code: 'BAD_INPUT', fields: [expect.objectContaining({ path: 'requesterUnit.phone' })] });
+  const outside = await env.call(cityCoordinator.token, 'allocation.create', {
+    ...base,
+    requesterUnit: unit,
+    deliverTo: { address: '香港中路 1 号', contact: '王主任', phone: '13812345678' },
+  });
+  // An outside unit's request is the city's to decide.
+  expect(outside).toMatchObject({
+    status: 'draft',
+    approverDepotId: null,
+    requesterName: '市南区应急指挥部',
+  });
+});
+
+test('two approvals racing for the same stock: one wins, the other is told what is left', async () => {
+  const [a, b] = [await townRequest(70), await townRequest(70)];
+  const approve = (request: typeof a) =>
+    env.raw({
+      procedure: 'allocation.approve',
+      token: districtCoordinator.token,
+      input: {
+        requestId: request.requestId,
+        lines: [
+          {
+            lineId: request.lines[0]!.lineId,
+            sources: [{ depotId: w.shinan.depotId, quantity: 70, overrideReason: '演练' }],
+          },
+        ],
+      },
+    });
+  const results = await Promise.all([approve(a), approve(b)]);
+  expect(results.filter((r) => r.ok)).toHaveLength(1);
+  const lost = results.find((r) => !r.ok)!;
+  expect(lost).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_STOCK' } });
+  expect(!lost.ok && lost.error.message).toContain('可用 30');
+  expect(await levelOf(env, w.shinan.depotId, w.tent.materialId)).toMatchObject({
+    onHand: 100,
+    reserved: 70,
+  });
+});
