@@ -51,7 +51,9 @@ export type Op =
   | { kind: 'reserve'; lines: ReservationLine[]; pauseMs?: number }
   /** Releases this worker's oldest active reservation; with none, runs `otherwise` instead. */
   | { kind: 'release'; otherwise: Extract<Op, { kind: 'reserve' }> }
-  | { kind: 'createUser'; username: string; contested: boolean };
+  | { kind: 'createUser'; username: string; contested: boolean }
+  /** allocation.approve of one line from one depot (the worker signs in as a coordinator). */
+  | { kind: 'approve'; requestId: number; lineId: number; depotId: number; quantity: number };
 
 export interface ReservationLine {
   depotId: number;
@@ -200,6 +202,15 @@ async function run(config: WorkerConfig, app: App, token: string, actor: Actor):
         outcome = fromResponse(await call('user.create', input, false), (user: { userId: number }) => ({
           userId: user.userId,
         }));
+        break;
+      }
+      case 'approve': {
+        const { requestId, lineId, depotId, quantity } = op;
+        const input = {
+          requestId,
+          lines: [{ lineId, sources: [{ depotId, quantity, overrideReason: '并发' }] }],
+        };
+        outcome = fromResponse(await call('allocation.approve', input, true), docNo);
         break;
       }
       case 'reserve': {

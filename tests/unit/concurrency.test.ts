@@ -569,6 +569,7 @@ test(`${WORKERS} processes × ${WRITES} conflicting writes: no INTERNAL, no nega
     reserve: 'test.reserve',
     release: 'test.release',
     createUser: 'user.create',
+    approve: 'allocation.approve',
   };
   const expected: Record<string, number> = {};
   for (const o of all.filter((x) => x.ok))
@@ -589,4 +590,70 @@ test(`${WORKERS} processes × ${WRITES} conflicting writes: no INTERNAL, no nega
 
   // A refused user name said so clearly (see above).
   expect(unclear).toEqual([]);
+});
+
+test('two coordinators in two processes approve requests for the same last tents at the same moment: one wins, the other is told what is left', async () => {
+  env = await createTestEnv();
+  const w = await createWorld(env);
+  await env.call(w.admin.token, 'stock.receive', {
+    depotId: w.city.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.tent.materialId, quantity: 100, lotNo: 'T-LAST' }],
+  });
+  const filer = await env.user('coordinator');
+  const requests = [];
+  for (const depot of [w.shinan, w.laoshan])
+    requests.push(
+      await env.call(filer.token, 'allocation.create', {
+        requesterDepotId: depot.depotId,
+        urgency: 'extra_urgent',
+        deliverToDepotId: depot.depotId,
+        neededBy: '2026-11-30T12:00:00.000Z',
+        lines: [{ materialId: w.tent.materialId, quantity: 70 }],
+        submit: true,
+      }),
+    );
+  const configs: WorkerConfig[] = [];
+  for (const [k, request] of requests.entries()) {
+    const username = `approver${k + 1}`;
+    await env.user('coordinator', [], username);
+    configs.push({
+      worker: k + 1,
+      store: workerStore(env.store),
+      security: env.app.svc.security,
+      username,
+      password: PASSWORD,
+      baseTime: env.clock.now().toISOString(),
+      anchorMs: Date.now(),
+      ops: [
+        {
+          kind: 'approve',
+          requestId: request.requestId,
+          lineId: request.lines[0]!.lineId,
+          depotId: w.city.depotId,
+          quantity: 70,
+        },
+      ],
+      barriers: [0],
+    });
+  }
+  const runs = await runWorkers(configs);
+  for (const run of runs) expect([run.worker, run.code, run.stderr]).toEqual([run.worker, 0, '']);
+  const outcomes = runs.flatMap((r) => r.outcomes);
+  expect(outcomes.map((o) => o.code).sort()).toEqual(['INSUFFICIENT_STOCK', 'ok']);
+  expect(outcomes.find((o) => !o.ok)!.message).toContain('可用 30');
+  const level = await env.app.db
+    .selectFrom('stockLevels')
+    .select(['onHand', 'reserved'])
+    .where('depotId', '=', w.city.depotId)
+    .where('materialId', '=', w.tent.materialId)
+    .executeTakeFirstOrThrow();
+  expect(level).toEqual({ onHand: 100, reserved: 70 });
+  const statuses = await env.app.db
+    .selectFrom('allocationRequests')
+    .select('status')
+    .orderBy('requestId')
+    .execute();
+  expect(statuses.map((s) => s.status).sort()).toEqual(['approved', 'submitted']);
+  expect((await checkLedger(env.app.store)).ok).toBe(true);
 });
