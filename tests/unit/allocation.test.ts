@@ -275,3 +275,59 @@ test('two approvals racing for the same stock: one wins, the other is told what 
     reserved: 70,
   });
 });
+
+test('an incident names its area and closes; a closed incident takes no new request; only the filer withdraws', async () => {
+  const incident = await env.call(cityCoordinator.token, 'incident.create', {
+    type: 'typhoon',
+    name: '台风“海葵”',
+    responseLevel: 2,
+    startedAt: '2026-11-29T20:00:00+08:00',
+    depotIds: [w.shinan.depotId, town.depotId],
+  });
+  expect(incident).toMatchObject({ status: 'active', startedAt: '2026-11-29T12:00:00.000Z' });
+  expect(incident.depotIds).toEqual([w.shinan.depotId, town.depotId].sort((a, b) => a - b));
+  const request = await env.call(townKeeper.token, 'allocation.create', {
+    incidentId: incident.incidentId,
+    requesterDepotId: town.depotId,
+    urgency: 'urgent',
+    deliverToDepotId: town.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
+  expect(request).toMatchObject({ status: 'draft', incidentName: '台风“海葵”' });
+  const staff = await env.user('staff');
+  expect(
+    (await failsCleanly(env, staff.token, 'allocation.cancel', { requestId: request.requestId })).code,
+  ).toBe('FORBIDDEN');
+  expect(
+    (await env.call(cityCoordinator.token, 'allocation.list', { incidentId: incident.incidentId })).map(
+      (r) => r.docNo,
+    ),
+  ).toEqual([request.docNo]);
+  await env.call(cityCoordinator.token, 'incident.close', {
+    incidentId: incident.incidentId,
+    note: '响应结束',
+  });
+  const refused = await failsCleanly(env, townKeeper.token, 'allocation.create', {
+    incidentId: incident.incidentId,
+    requesterDepotId: town.depotId,
+    urgency: 'urgent',
+    deliverToDepotId: town.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
+  expect(refused).toMatchObject({
+    code: 'CONFLICT',
+    fields: [expect.objectContaining({ path: 'incidentId' })],
+  });
+  expect(
+    (
+      await env.fail(townKeeper.token, 'incident.create', {
+        type: 'flood',
+        name: 'x',
+        responseLevel: 1,
+        startedAt: NEEDED_BY,
+      })
+    ).code,
+  ).toBe('FORBIDDEN');
+});

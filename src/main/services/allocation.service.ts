@@ -133,6 +133,23 @@ function assertMayFile(actor: Actor, depot: DepotRow | null): void {
     throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
 }
 
+/**
+ * Who may move a request on as its filer (submit, withdraw): whoever created it, or a keeper of
+ * the requesting depot.
+ */
+async function assertFiler(
+  trx: Trx,
+  actor: Actor,
+  request: { requesterDepotId: number | null; createdBy: number },
+): Promise<void> {
+  if (request.createdBy === actor.userId) return;
+  if (actor.role === 'keeper' && request.requesterDepotId !== null) {
+    assertDepotScope(actor, await requireDepot(trx, request.requesterDepotId));
+    return;
+  }
+  throw new AppError('FORBIDDEN', 'allocation.notFiler');
+}
+
 export function createAllocation(
   ctx: ServiceContext,
   actor: Actor,
@@ -211,7 +228,7 @@ export function createAllocation(
   });
 }
 
-/** The filer (or a coordinator or staff member) moves a draft on. */
+/** The filer (or a keeper of the requesting depot) moves a draft on. */
 export function submitAllocation(
   ctx: ServiceContext,
   actor: Actor,
@@ -219,10 +236,7 @@ export function submitAllocation(
 ): Promise<AllocationDto> {
   return write(ctx, actor, 'allocation.submit', async (trx, { iso }) => {
     const request = await lockedRequest(ctx, trx, input.requestId);
-    assertMayFile(
-      actor,
-      request.requesterDepotId === null ? null : await requireDepot(trx, request.requesterDepotId),
-    );
+    await assertFiler(trx, actor, request);
     await moveTo(trx, request, 'submitted', actor, iso, input.comment);
     return {
       result: await getAllocation(trx, request.requestId),
@@ -483,12 +497,9 @@ export function cancelAllocation(
 ): Promise<AllocationDto> {
   return write(ctx, actor, 'allocation.cancel', async (trx, { iso }) => {
     const request = await lockedRequest(ctx, trx, input.requestId);
-    if (actor.role === 'coordinator') await assertDecides(trx, actor, request);
-    else
-      assertMayFile(
-        actor,
-        request.requesterDepotId === null ? null : await requireDepot(trx, request.requesterDepotId),
-      );
+    if (actor.role === 'coordinator' && request.createdBy !== actor.userId)
+      await assertDecides(trx, actor, request);
+    else await assertFiler(trx, actor, request);
     await moveTo(trx, request, 'cancelled', actor, iso, input.comment);
     const held = await trx
       .selectFrom('allocationSources as s')

@@ -100,6 +100,8 @@ export const en: Messages = {
   'allocation.notFound': 'Allocation request not found (id {id})',
   'allocation.badTransition': 'Allocation request {docNo} is "{from}" and cannot become "{to}"',
   'allocation.keeperOwnDepot': 'A keeper can only request for their own depots',
+  'allocation.notFiler':
+    'Only whoever filed this request (or a keeper of the requesting depot) can submit or withdraw it',
   'allocation.oneRequester': 'Choose the requesting depot or enter the requesting unit (one of the two)',
   'allocation.oneDestination': 'Choose the depot to deliver to or enter an address (one of the two)',
   'allocation.materialTwice': 'each material goes on one line only',
