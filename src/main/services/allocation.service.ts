@@ -10,6 +10,7 @@
  * - a district coordinator may forward what their depots cannot cover to the city, as a new
  *   request linked to this one.
  */
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type {
@@ -23,7 +24,7 @@ import type {
   allocationStepInput,
   suggestSourcesOutput,
 } from '../../shared/schemas/allocation';
-import type { DbOrTrx, DepotRow, Trx } from '../db/database';
+import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/database';
 import { closeReservation, nextDocNo, reserveStock } from '../ledger';
 import type { Actor, ServiceContext } from './context';
 import { assertDepotScope, requireDepot, requireMaterial } from './guards';
@@ -31,6 +32,7 @@ import { requireActiveIncident } from './incident.service';
 import { write } from './write';
 
 type Depots = Map<number, DepotRow>;
+type AllocationRequestRow = Selectable<AllocationRequestsTable>;
 
 async function allDepots(db: DbOrTrx): Promise<Depots> {
   const rows = await db.selectFrom('depots').selectAll().execute();
@@ -224,23 +226,6 @@ export function createAllocation(
     return {
       result: after,
       audit: { entityType: 'allocation', entityId: docNo, after: { ...input, approverDepotId } },
-    };
-  });
-}
-
-/** The filer (or a keeper of the requesting depot) moves a draft on. */
-export function submitAllocation(
-  ctx: ServiceContext,
-  actor: Actor,
-  input: z.output<typeof allocationStepInput>,
-): Promise<AllocationDto> {
-  return write(ctx, actor, 'allocation.submit', async (trx, { iso }) => {
-    const request = await lockedRequest(ctx, trx, input.requestId);
-    await assertFiler(trx, actor, request);
-    await moveTo(trx, request, 'submitted', actor, iso, input.comment);
-    return {
-      result: await getAllocation(trx, request.requestId),
-      audit: { entityType: 'allocation', entityId: request.docNo, after: { status: 'submitted' } },
     };
   });
 }
@@ -473,20 +458,50 @@ export function forwardAllocation(
   });
 }
 
+/**
+ * One step of a request's life that changes nothing but its state (and, on cancelling, its
+ * reservations): locked, allowed for this caller (`authorize`), recorded with the comment.
+ */
+function changeState(
+  ctx: ServiceContext,
+  actor: Actor,
+  action: string,
+  input: { requestId: number; comment?: string | null | undefined },
+  to: RequestStatus,
+  authorize: (trx: Trx, request: AllocationRequestRow) => Promise<unknown>,
+  alsoDo?: (trx: Trx, request: AllocationRequestRow, at: string) => Promise<Record<string, unknown>>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, action, async (trx, { iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    await authorize(trx, request);
+    await moveTo(trx, request, to, actor, iso, input.comment);
+    const more = alsoDo ? await alsoDo(trx, request, iso) : {};
+    return {
+      result: await getAllocation(trx, request.requestId),
+      audit: { entityType: 'allocation', entityId: request.docNo, after: { status: to, ...more } },
+    };
+  });
+}
+
+/** The filer (or a keeper of the requesting depot) moves a draft on. */
+export function submitAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationStepInput>,
+): Promise<AllocationDto> {
+  return changeState(ctx, actor, 'allocation.submit', input, 'submitted', (trx, request) =>
+    assertFiler(trx, actor, request),
+  );
+}
+
 export function rejectAllocation(
   ctx: ServiceContext,
   actor: Actor,
   input: z.output<typeof allocationRejectInput>,
 ): Promise<AllocationDto> {
-  return write(ctx, actor, 'allocation.reject', async (trx, { iso }) => {
-    const request = await lockedRequest(ctx, trx, input.requestId);
-    await assertDecides(trx, actor, request);
-    await moveTo(trx, request, 'rejected', actor, iso, input.comment);
-    return {
-      result: await getAllocation(trx, request.requestId),
-      audit: { entityType: 'allocation', entityId: request.docNo, after: { status: 'rejected' } },
-    };
-  });
+  return changeState(ctx, actor, 'allocation.reject', input, 'rejected', (trx, request) =>
+    assertDecides(trx, actor, request),
+  );
 }
 
 /** Before dispatch: the filer or a deciding coordinator cancels, and every reservation is released. */
@@ -495,29 +510,28 @@ export function cancelAllocation(
   actor: Actor,
   input: z.output<typeof allocationStepInput>,
 ): Promise<AllocationDto> {
-  return write(ctx, actor, 'allocation.cancel', async (trx, { iso }) => {
-    const request = await lockedRequest(ctx, trx, input.requestId);
-    if (actor.role === 'coordinator' && request.createdBy !== actor.userId)
-      await assertDecides(trx, actor, request);
-    else await assertFiler(trx, actor, request);
-    await moveTo(trx, request, 'cancelled', actor, iso, input.comment);
-    const held = await trx
-      .selectFrom('allocationSources as s')
-      .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
-      .select('s.reservationId')
-      .where('l.requestId', '=', request.requestId)
-      .orderBy('s.reservationId')
-      .execute();
-    for (const { reservationId } of held) await closeReservation(trx, reservationId, 'released', iso);
-    return {
-      result: await getAllocation(trx, request.requestId),
-      audit: {
-        entityType: 'allocation',
-        entityId: request.docNo,
-        after: { status: 'cancelled', released: held.length },
-      },
-    };
-  });
+  return changeState(
+    ctx,
+    actor,
+    'allocation.cancel',
+    input,
+    'cancelled',
+    (trx, request) =>
+      actor.role === 'coordinator' && request.createdBy !== actor.userId
+        ? assertDecides(trx, actor, request)
+        : assertFiler(trx, actor, request),
+    async (trx, request, at) => {
+      const held = await trx
+        .selectFrom('allocationSources as s')
+        .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+        .select('s.reservationId')
+        .where('l.requestId', '=', request.requestId)
+        .orderBy('s.reservationId')
+        .execute();
+      for (const { reservationId } of held) await closeReservation(trx, reservationId, 'released', at);
+      return { released: held.length };
+    },
+  );
 }
 
 /**
