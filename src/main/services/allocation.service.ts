@@ -25,7 +25,7 @@ import type {
   suggestSourcesOutput,
 } from '../../shared/schemas/allocation';
 import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/database';
-import { closeReservation, nextDocNo, reserveStock } from '../ledger';
+import { closeReservation, lockedStockLevel, nextDocNo, reserveStock } from '../ledger';
 import type { Actor, ServiceContext } from './context';
 import { assertDepotScope, requireDepot, requireMaterial } from './guards';
 import { requireActiveIncident } from './incident.service';
@@ -329,13 +329,8 @@ export function approveAllocation(
     // Depot × material order: two approvals reserving the same stock queue, never deadlock.
     reservations.sort((a, b) => a.depotId - b.depotId || a.line.materialId - b.line.materialId);
     for (const r of reservations) {
-      const level = await trx
-        .selectFrom('stockLevels')
-        .select(['onHand', 'reserved'])
-        .where('depotId', '=', r.depotId)
-        .where('materialId', '=', r.line.materialId)
-        .executeTakeFirst();
-      const available = (level?.onHand ?? 0) - (level?.reserved ?? 0);
+      // Locked (PostgreSQL) until the write ends: the quota judged is the one reserved against.
+      const { available } = await lockedStockLevel(trx, ctx.dialect, r.depotId, r.line.materialId);
       const quota = await quotaOf(trx, r.depotId, r.line.materialId);
       if (available - r.quantity < quota && !r.overrideReason) {
         const params = { depot: depots.get(r.depotId)!.name, quota, left: available - r.quantity };
