@@ -27,6 +27,7 @@ const REQUEST_STATES = [
   'submitted',
   'approved',
   'partly_approved',
+  'forwarded',
   'rejected',
   'dispatching',
   'completed',
@@ -103,6 +104,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('allocation_requests_status')
     .on('allocation_requests')
     .columns(['status', 'request_id'])
+    .execute();
+  await db.schema
+    .createIndex('allocation_requests_forwarded_from')
+    .on('allocation_requests')
+    .column('forwarded_from_id')
     .execute();
   await db.schema
     .createIndex('allocation_requests_incident')

@@ -282,10 +282,10 @@ test('an incident names its area and closes; a closed incident takes no new requ
     name: '台风“海葵”',
     responseLevel: 2,
     startedAt: '2026-11-29T20:00:00+08:00',
-    depotIds: [w.shinan.depotId, town.depotId],
+    areaDepotIds: [w.shinan.depotId, town.depotId],
   });
   expect(incident).toMatchObject({ status: 'active', startedAt: '2026-11-29T12:00:00.000Z' });
-  expect(incident.depotIds).toEqual([w.shinan.depotId, town.depotId].sort((a, b) => a - b));
+  expect(incident.areaDepotIds).toEqual([w.shinan.depotId, town.depotId].sort((a, b) => a - b));
   const request = await env.call(townKeeper.token, 'allocation.create', {
     incidentId: incident.incidentId,
     requesterDepotId: town.depotId,
@@ -330,4 +330,73 @@ test('an incident names its area and closes; a closed incident takes no new requ
       })
     ).code,
   ).toBe('FORBIDDEN');
+});
+
+test('review findings: shortage before quota, keepers see only their requests, the queue keeps the oldest, real dates, parents wait for their forwarded remainder', async () => {
+  // More than is there, with no override given: the shortage is what is said.
+  const big = await townRequest(150);
+  const short = await failsCleanly(env, districtCoordinator.token, 'allocation.approve', {
+    requestId: big.requestId,
+    lines: [{ lineId: big.lines[0]!.lineId, sources: [{ depotId: w.shinan.depotId, quantity: 150 }] }],
+  });
+  expect(short).toMatchObject({
+    code: 'INSUFFICIENT_STOCK',
+    fields: [expect.objectContaining({ path: 'lines.0.sources.0.quantity' })],
+  });
+  // A keeper of another district's depot does not see this town's request.
+  const other = await env.user('keeper', [w.laoshan.depotId]);
+  expect((await env.fail(other.token, 'allocation.get', { requestId: big.requestId })).code).toBe(
+    'NOT_FOUND',
+  );
+  expect((await env.call(townKeeper.token, 'allocation.get', { requestId: big.requestId })).docNo).toBe(
+    big.docNo,
+  );
+  // The queue is most urgent first, then oldest, before the limit.
+  const later = await env.call(townKeeper.token, 'allocation.create', {
+    requesterDepotId: town.depotId,
+    urgency: 'normal',
+    deliverToDepotId: town.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 1 }],
+    submit: true,
+  });
+  const newest = await townRequest(1);
+  expect(
+    (await env.call(districtCoordinator.token, 'allocation.list', { awaitingMe: true, limit: 2 })).map(
+      (r) => r.docNo,
+    ),
+  ).toEqual([big.docNo, newest.docNo]);
+  expect(later.status).toBe('submitted');
+  // 31 February is not a day.
+  expect(
+    (
+      await failsCleanly(env, townKeeper.token, 'allocation.create', {
+        requesterDepotId: town.depotId,
+        urgency: 'normal',
+        deliverToDepotId: town.depotId,
+        neededBy: '2026-02-31T10:00:00Z',
+        lines: [{ materialId: w.tent.materialId, quantity: 1 }],
+      })
+    ).fields,
+  ).toEqual([expect.objectContaining({ path: 'neededBy' })]);
+  // Forwarded whole: the parent says so; it cannot be cancelled while the city's request is open,
+  // and the requester (its filer) may withdraw the forwarded one.
+  const forwarded = await env.call(districtCoordinator.token, 'allocation.forward', {
+    requestId: big.requestId,
+    comment: '区库不足，整单上报',
+  });
+  expect(forwarded).toMatchObject({ status: 'forwarded', forwardedToId: expect.any(Number) });
+  expect(
+    (await failsCleanly(env, townKeeper.token, 'allocation.cancel', { requestId: big.requestId })).code,
+  ).toBe('CONFLICT');
+  expect(
+    (await env.call(townKeeper.token, 'allocation.cancel', { requestId: forwarded.forwardedToId! })).status,
+  ).toBe('cancelled');
+  expect((await env.call(townKeeper.token, 'allocation.cancel', { requestId: big.requestId })).status).toBe(
+    'cancelled',
+  );
+  expect(
+    (await failsCleanly(env, districtCoordinator.token, 'allocation.forward', { requestId: big.requestId }))
+      .message,
+  ).toBe(`调拨申请 ${big.docNo} 当前为「已取消」，只有已提交的申请可以上报`);
 });

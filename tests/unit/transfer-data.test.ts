@@ -122,7 +122,7 @@ beforeEach(async () => {
     name: '台风“海葵”',
     responseLevel: 2,
     startedAt: '2026-11-29T20:00:00+08:00',
-    depotIds: [w.shinan.depotId],
+    areaDepotIds: [w.shinan.depotId],
   });
   const request = await env.call(coordinator.token, 'allocation.create', {
     incidentId: incident.incidentId,

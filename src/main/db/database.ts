@@ -141,6 +141,7 @@ export type RequestStatus =
   | 'submitted'
   | 'approved'
   | 'partly_approved'
+  | 'forwarded'
   | 'rejected'
   | 'dispatching'
   | 'completed'

@@ -19,7 +19,7 @@ import {
   cancelAllocation,
   createAllocation,
   forwardAllocation,
-  getAllocation,
+  getAllocationFor,
   listAllocations,
   rejectAllocation,
   submitAllocation,
@@ -151,6 +151,6 @@ export const handlers: Handlers = {
   'allocation.reject': (c, input) => rejectAllocation(c.svc, c.actor, input),
   'allocation.cancel': (c, input) => cancelAllocation(c.svc, c.actor, input),
   'allocation.list': (c, input) => listAllocations(c.svc, c.actor, input),
-  'allocation.get': (c, input) => getAllocation(c.svc.db, input.requestId),
+  'allocation.get': (c, input) => getAllocationFor(c.svc, c.actor, input.requestId),
   'allocation.suggestSources': (c, input) => suggestSources(c.svc, c.actor, input.requestId),
 };

@@ -10,7 +10,7 @@
  * - a district coordinator may forward what their depots cannot cover to the city, as a new
  *   request linked to this one.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import { AppError } from '../../shared/rpc';
 import type {
@@ -64,7 +64,8 @@ function inJurisdiction(depots: Depots, jurisdiction: number | null, depotId: nu
 
 const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
   draft: ['submitted', 'cancelled'],
-  submitted: ['approved', 'partly_approved', 'rejected', 'cancelled'],
+  submitted: ['approved', 'partly_approved', 'forwarded', 'rejected', 'cancelled'],
+  forwarded: ['cancelled'],
   approved: ['dispatching', 'cancelled'],
   partly_approved: ['dispatching', 'cancelled'],
   rejected: [],
@@ -267,6 +268,12 @@ export function approveAllocation(
   return write(ctx, actor, 'allocation.approve', async (trx, { instant, iso }) => {
     const request = await lockedRequest(ctx, trx, input.requestId);
     const jurisdiction = await assertDecides(trx, actor, request);
+    const forwardsWhole = input.forwardRemainder && input.lines.every((l) => l.sources.length === 0);
+    if (forwardsWhole && request.status !== 'submitted')
+      throw new AppError('CONFLICT', 'allocation.notSubmittedToForward', {
+        docNo: request.docNo,
+        from: `allocation.status.${request.status}`,
+      });
     assertCanMove(request, 'approved');
     const depots = await allDepots(trx);
     const lines = await trx
@@ -332,7 +339,9 @@ export function approveAllocation(
       // Locked (PostgreSQL) until the write ends: the quota judged is the one reserved against.
       const { available } = await lockedStockLevel(trx, ctx.dialect, r.depotId, r.line.materialId);
       const quota = await quotaOf(trx, r.depotId, r.line.materialId);
-      if (available - r.quantity < quota && !r.overrideReason) {
+      // Short of stock altogether: reserveStock below says INSUFFICIENT_STOCK and what is left.
+      const breaksQuota = available >= r.quantity && available - r.quantity < quota;
+      if (breaksQuota && !r.overrideReason) {
         const params = { depot: depots.get(r.depotId)!.name, quota, left: available - r.quantity };
         throw new AppError('BAD_INPUT', 'allocation.belowQuota', params, [
           { path: `${r.path}.overrideReason`, key: 'allocation.belowQuota', params },
@@ -357,7 +366,7 @@ export function approveAllocation(
           depotId: r.depotId,
           quantity: r.quantity,
           reservationId,
-          overrideReason: r.overrideReason,
+          overrideReason: breaksQuota ? r.overrideReason : null,
         })
         .execute();
     }
@@ -385,17 +394,29 @@ export function approveAllocation(
         throw new AppError('BAD_INPUT', 'allocation.nothingToForward', {}, [
           { path: 'forwardRemainder', key: 'allocation.nothingToForward' },
         ]);
+      if (request.incidentId !== null) await requireActiveIncident(trx, request.incidentId);
       forwardedDocNo = await nextDocNo(trx, 'allocation', instant);
       const { requestId: forwardedId } = await trx
         .insertInto('allocationRequests')
         .values({
-          ...request,
-          requestId: undefined,
           docNo: forwardedDocNo,
+          incidentId: request.incidentId,
+          requesterDepotId: request.requesterDepotId,
+          requesterUnit: request.requesterUnit,
+          requesterContact: request.requesterContact,
+          requesterPhone: request.requesterPhone,
+          urgency: request.urgency,
+          deliverToDepotId: request.deliverToDepotId,
+          deliverAddress: request.deliverAddress,
+          deliverContact: request.deliverContact,
+          deliverPhone: request.deliverPhone,
+          neededBy: request.neededBy,
           status: 'submitted',
           approverDepotId: null,
           forwardedFromId: request.requestId,
-          createdBy: actor.userId,
+          note: request.note,
+          // Still the requester's request: its filer may withdraw it; only the city decides it.
+          createdBy: request.createdBy,
           createdAt: iso,
           updatedAt: iso,
         })
@@ -426,8 +447,7 @@ export function approveAllocation(
         })
         .execute();
     }
-    // A forward with nothing given here passes the whole request on: partly approved (with 0).
-    const outcome: RequestStatus = full ? 'approved' : 'partly_approved';
+    const outcome: RequestStatus = !anything ? 'forwarded' : full ? 'approved' : 'partly_approved';
     await moveTo(trx, request, outcome, actor, iso, input.comment);
     return {
       result: await getAllocation(trx, request.requestId),
@@ -511,10 +531,19 @@ export function cancelAllocation(
     'allocation.cancel',
     input,
     'cancelled',
-    (trx, request) =>
-      actor.role === 'coordinator' && request.createdBy !== actor.userId
-        ? assertDecides(trx, actor, request)
-        : assertFiler(trx, actor, request),
+    async (trx, request) => {
+      if (actor.role === 'coordinator' && request.createdBy !== actor.userId)
+        await assertDecides(trx, actor, request);
+      else await assertFiler(trx, actor, request);
+      const child = await trx
+        .selectFrom('allocationRequests')
+        .select('docNo')
+        .where('forwardedFromId', '=', request.requestId)
+        .where('status', 'not in', ['cancelled', 'rejected', 'completed'])
+        .executeTakeFirst();
+      if (child)
+        throw new AppError('CONFLICT', 'allocation.childOpen', { docNo: request.docNo, child: child.docNo });
+    },
     async (trx, request, at) => {
       const held = await trx
         .selectFrom('allocationSources as s')
@@ -656,15 +685,13 @@ function toSummary(r: SummaryRow): AllocationSummaryDto {
   };
 }
 
-const URGENCY_ORDER = { extra_urgent: 0, urgent: 1, normal: 2 } as const;
-
 /** Requests, newest first; `awaitingMe`: the caller's queue, most urgent and oldest first. */
 export async function listAllocations(
   ctx: ServiceContext,
   actor: Actor,
   input: z.output<typeof allocationListInput>,
 ): Promise<AllocationSummaryDto[]> {
-  let query = summaryQuery(ctx.db).orderBy('r.requestId', 'desc').limit(input.limit);
+  let query = summaryQuery(ctx.db).limit(input.limit);
   if (input.status) query = query.where('r.status', '=', input.status);
   if (input.incidentId !== undefined) query = query.where('r.incidentId', '=', input.incidentId);
   if (input.urgency) query = query.where('r.urgency', '=', input.urgency);
@@ -675,22 +702,41 @@ export async function listAllocations(
         eb('r.deliverToDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
       ]),
     );
-  if (input.awaitingMe) {
-    const jurisdiction = actor.role === 'coordinator' ? await jurisdictionOf(ctx.db, actor) : undefined;
-    if (jurisdiction === undefined) return [];
-    query = query
-      .where('r.status', '=', 'submitted')
-      .where((eb) =>
-        jurisdiction === null
-          ? eb('r.approverDepotId', 'is', null)
-          : eb('r.approverDepotId', '=', jurisdiction),
-      );
-    const rows = (await query.execute()).map(toSummary);
-    return rows.sort(
-      (a, b) => URGENCY_ORDER[a.urgency] - URGENCY_ORDER[b.urgency] || a.createdAt.localeCompare(b.createdAt),
-    );
+  if (!input.awaitingMe) return (await query.orderBy('r.requestId', 'desc').execute()).map(toSummary);
+  const jurisdiction = actor.role === 'coordinator' ? await jurisdictionOf(ctx.db, actor) : undefined;
+  if (jurisdiction === undefined) return [];
+  // Most urgent first, then oldest: sorted before the limit, so the oldest is never cut off.
+  const rows = await query
+    .where('r.status', '=', 'submitted')
+    .where((eb) =>
+      jurisdiction === null
+        ? eb('r.approverDepotId', 'is', null)
+        : eb('r.approverDepotId', '=', jurisdiction),
+    )
+    .orderBy(sql`case r.urgency when 'extra_urgent' then 0 when 'urgent' then 1 else 2 end`)
+    .orderBy('r.createdAt')
+    .orderBy('r.requestId')
+    .execute();
+  return rows.map(toSummary);
+}
+
+/** One request as a caller may see it: a keeper only those of (or for) their depots. */
+export async function getAllocationFor(
+  ctx: ServiceContext,
+  actor: Actor,
+  requestId: number,
+): Promise<AllocationDto> {
+  const request = await getAllocation(ctx.db, requestId);
+  const theirs = [request.requesterDepotId, request.deliverToDepotId].some(
+    (d) => d !== null && actor.depotIds.includes(d),
+  );
+  if (actor.role === 'keeper' && !theirs) {
+    const params = { id: String(requestId) };
+    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
+      { path: 'requestId', key: 'allocation.notFound', params },
+    ]);
   }
-  return (await query.execute()).map(toSummary);
+  return request;
 }
 
 export async function getAllocation(db: DbOrTrx, requestId: number): Promise<AllocationDto> {

@@ -45,7 +45,7 @@ export async function getIncident(db: DbOrTrx, incidentId: number): Promise<Inci
       { path: 'incidentId', key: 'incident.notFound', params },
     ]);
   }
-  return { ...row, depotIds: await depotIdsOf(db, incidentId) };
+  return { ...row, areaDepotIds: await depotIdsOf(db, incidentId) };
 }
 
 export async function listIncidents(
@@ -62,8 +62,9 @@ export async function listIncidents(
 
 async function setArea(trx: Trx, incidentId: number, depotIds: readonly number[]): Promise<void> {
   await trx.deleteFrom('incidentDepots').where('incidentId', '=', incidentId).execute();
+  for (const [i, depotId] of depotIds.entries())
+    await requireDepot(trx, depotId, { path: `areaDepotIds.${i}` });
   const unique = [...new Set(depotIds)];
-  for (const [i, depotId] of unique.entries()) await requireDepot(trx, depotId, { path: `depotIds.${i}` });
   if (unique.length > 0)
     await trx
       .insertInto('incidentDepots')
@@ -103,7 +104,7 @@ export function createIncident(
       })
       .returning('incidentId')
       .executeTakeFirstOrThrow();
-    await setArea(trx, incidentId, input.depotIds);
+    await setArea(trx, incidentId, input.areaDepotIds);
     const after = await getIncident(trx, incidentId);
     return { result: after, audit: { entityType: 'incident', entityId: incidentId, after } };
   });
@@ -116,13 +117,13 @@ export function updateIncident(
 ): Promise<IncidentDto> {
   return write(ctx, actor, 'incident.update', async (trx, { iso }) => {
     const before = await requireActiveIncident(trx, input.incidentId);
-    const { incidentId, depotIds, ...fields } = input;
+    const { incidentId, areaDepotIds, ...fields } = input;
     await trx
       .updateTable('incidents')
       .set({ ...fields, note: input.note === undefined ? before.note : input.note, updatedAt: iso })
       .where('incidentId', '=', incidentId)
       .execute();
-    if (depotIds) await setArea(trx, incidentId, depotIds);
+    if (areaDepotIds) await setArea(trx, incidentId, areaDepotIds);
     const after = await getIncident(trx, incidentId);
     return { result: after, audit: { entityType: 'incident', entityId: incidentId, before, after } };
   });

@@ -108,7 +108,7 @@ export const en: Messages = {
   'allocation.notYourJurisdiction':
     'Allocation request {docNo} is decided by the coordinators of {level}, not yours',
   'allocation.cityLevel': 'the city',
-  'allocation.lineNotInRequest': 'this request has no such line (id {id}), or it is listed twice',
+  'allocation.lineNotInRequest': 'this request has no such line, or the line is listed twice',
   'allocation.sourceOutsideJurisdiction':
     '{depot} is outside your jurisdiction: you cannot take stock from it',
   'allocation.sourceIsDestination': '{depot} is where the goods go: it cannot be a source',
@@ -120,6 +120,11 @@ export const en: Messages = {
   'allocation.cityCannotForward': 'A city-level decision cannot be forwarded further',
   'allocation.nothingToForward': 'Everything is approved: there is no remainder to forward',
   'allocation.status.draft': 'draft',
+  'allocation.status.forwarded': 'forwarded to the city',
+  'allocation.childOpen':
+    'The remainder of allocation request {docNo} went on as {child}: cancel that one first',
+  'allocation.notSubmittedToForward':
+    'Allocation request {docNo} is "{from}": only a submitted request can be forwarded',
   'allocation.status.submitted': 'submitted',
   'allocation.status.approved': 'approved',
   'allocation.status.partly_approved': 'partly approved',
@@ -213,6 +218,7 @@ export const en: Messages = {
   'field.forwardRemainder': 'forward the rest to the city',
   'field.jurisdictionDepotId': 'jurisdiction',
   'field.awaitingMe': 'awaiting my decision',
+  'field.areaDepotIds': 'affected area',
   'field.includeZero': 'include zero stock',
   'field.warnings': 'show warnings',
   'field.idleLockMinutes': 'lock when idle (minutes)',

@@ -18,13 +18,19 @@ export const INCIDENT_TYPES = [
 ] as const;
 export const incidentType = z.enum(INCIDENT_TYPES);
 
+/** YYYY-MM-DD that is a day of the calendar (Date.parse would move 02-31 to 03-03). */
+function realDate(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
 /** A moment as the forms send it: ISO-8601 with a zone, between 1990 and 2100. */
 export const momentInput = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
     message: 'validation.time',
   })
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'validation.time' })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && realDate(s.slice(0, 10)), { message: 'validation.time' })
   .transform((s) => new Date(s).toISOString())
   .refine((s) => s >= '1990-01-01' && s < '2100-01-01', { message: 'validation.dateRange' });
 
@@ -41,7 +47,7 @@ export const incidentCreateInput = z.strictObject({
   responseLevel: z.number().int().min(1).max(4),
   startedAt: momentInput,
   /** The affected area: depots (a district depot stands for its district). */
-  depotIds: z.array(id).max(500).default([]),
+  areaDepotIds: z.array(id).max(500).default([]),
   note: noteText(500),
 });
 export const incidentUpdateInput = z.strictObject({
@@ -50,7 +56,7 @@ export const incidentUpdateInput = z.strictObject({
   name: text(100).optional(),
   responseLevel: z.number().int().min(1).max(4).optional(),
   startedAt: momentInput.optional(),
-  depotIds: z.array(id).max(500).optional(),
+  areaDepotIds: z.array(id).max(500).optional(),
   note: noteText(500),
 });
 export const incidentCloseInput = z.strictObject({ incidentId: id, note: noteText(500) });
@@ -66,7 +72,7 @@ export const incidentDto = z.object({
   status: z.enum(['active', 'closed']),
   closedAt: isoTime.nullable(),
   note: z.string().nullable(),
-  depotIds: z.array(id),
+  areaDepotIds: z.array(id),
   createdAt: isoTime,
 });
 export type IncidentDto = z.infer<typeof incidentDto>;
@@ -78,6 +84,8 @@ export const REQUEST_STATUSES = [
   'submitted',
   'approved',
   'partly_approved',
+  /** Passed whole to the city, nothing given at district level. */
+  'forwarded',
   'rejected',
   'dispatching',
   'completed',
