@@ -265,7 +265,7 @@ export const TABLES = [
   'idempotency_keys',
   'login_turns',
 ] as const;
-const SEEDED_BY_MIGRATIONS = ['movement_types'];
+const SEEDED_BY_MIGRATIONS = ['movement_types', 'incident_types', 'request_states'];
 /** Written on purpose by refused calls: a failed sign-in is counted (login throttling). */
 const BOOKKEEPING = ['login_turns'];
 const WATCHED = TABLES.filter((t) => !BOOKKEEPING.includes(t));

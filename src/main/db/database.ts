@@ -1,5 +1,7 @@
 /** Table types for kysely, camelCase (the CamelCasePlugin maps them to the snake_case schema). */
 import type { Generated, Kysely, Selectable } from 'kysely';
+import type { z } from 'zod';
+import type { incidentType, RequestStatus, urgency } from '../../shared/schemas/allocation';
 
 export interface DepotsTable {
   depotId: Generated<number>;
@@ -105,20 +107,9 @@ export interface ReservationsTable {
   closedAt: string | null;
 }
 
-export type IncidentType =
-  | 'typhoon'
-  | 'flood'
-  | 'rainstorm'
-  | 'earthquake'
-  | 'forest_fire'
-  | 'fire'
-  | 'hazardous_chemicals'
-  | 'geological'
-  | 'other';
-
 export interface IncidentsTable {
   incidentId: Generated<number>;
-  type: IncidentType;
+  type: z.infer<typeof incidentType>;
   name: string;
   /** 1–4: Ⅰ级 (most severe) to Ⅳ级. */
   responseLevel: number;
@@ -136,17 +127,6 @@ export interface IncidentDepotsTable {
   depotId: number;
 }
 
-export type RequestStatus =
-  | 'draft'
-  | 'submitted'
-  | 'approved'
-  | 'partly_approved'
-  | 'forwarded'
-  | 'rejected'
-  | 'dispatching'
-  | 'completed'
-  | 'cancelled';
-
 export interface AllocationRequestsTable {
   requestId: Generated<number>;
   docNo: string;
@@ -156,7 +136,7 @@ export interface AllocationRequestsTable {
   requesterUnit: string | null;
   requesterContact: string | null;
   requesterPhone: string | null;
-  urgency: 'extra_urgent' | 'urgent' | 'normal';
+  urgency: z.infer<typeof urgency>;
   deliverToDepotId: number | null;
   deliverAddress: string | null;
   deliverContact: string | null;

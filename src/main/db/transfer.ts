@@ -45,11 +45,17 @@ export const COPIED_TABLES: readonly { table: string; key: readonly string[] }[]
 ];
 
 /**
- * Tables left alone: filled by the migrations themselves (movement_types), or short-lived state
+ * Tables left alone: filled by the migrations themselves (movement_types, incident_types, request_states), or short-lived state
  * that means nothing on another store (idempotency replays, login throttling). Any other table a
  * later migration adds must be listed above or here, or the copy refuses to start.
  */
-export const NOT_COPIED: readonly string[] = ['movement_types', 'idempotency_keys', 'login_turns'];
+export const NOT_COPIED: readonly string[] = [
+  'movement_types',
+  'incident_types',
+  'request_states',
+  'idempotency_keys',
+  'login_turns',
+];
 
 /** Rows read per keyset page. */
 export const PAGE_SIZE = 5_000;

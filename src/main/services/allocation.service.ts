@@ -112,16 +112,22 @@ async function moveTo(
     .set({ status: to, updatedAt: at })
     .where('requestId', '=', request.requestId)
     .execute();
+  await recordEvent(trx, request.requestId, request.status, to, actor, at, comment);
+}
+
+/** One line of a request's timeline: who moved it from which state to which, when, and why. */
+async function recordEvent(
+  trx: Trx,
+  requestId: number,
+  from: RequestStatus | null,
+  to: RequestStatus,
+  actor: Actor,
+  at: string,
+  comment: string | null | undefined,
+): Promise<void> {
   await trx
     .insertInto('allocationEvents')
-    .values({
-      requestId: request.requestId,
-      at,
-      userId: actor.userId,
-      fromStatus: request.status,
-      toStatus: to,
-      comment: comment ?? null,
-    })
+    .values({ requestId, at, userId: actor.userId, fromStatus: from, toStatus: to, comment: comment ?? null })
     .execute();
 }
 
@@ -211,17 +217,7 @@ export function createAllocation(
         })),
       )
       .execute();
-    await trx
-      .insertInto('allocationEvents')
-      .values({
-        requestId,
-        at: iso,
-        userId: actor.userId,
-        fromStatus: null,
-        toStatus: 'draft',
-        comment: null,
-      })
-      .execute();
+    await recordEvent(trx, requestId, null, 'draft', actor, iso, null);
     if (input.submit) await moveTo(trx, { requestId, docNo, status: 'draft' }, 'submitted', actor, iso, null);
     const after = await getAllocation(trx, requestId);
     return {
@@ -435,17 +431,7 @@ export function approveAllocation(
           })),
         )
         .execute();
-      await trx
-        .insertInto('allocationEvents')
-        .values({
-          requestId: forwardedId,
-          at: iso,
-          userId: actor.userId,
-          fromStatus: null,
-          toStatus: 'submitted',
-          comment: input.comment ?? null,
-        })
-        .execute();
+      await recordEvent(trx, forwardedId, null, 'submitted', actor, iso, input.comment);
     }
     const outcome: RequestStatus = !anything ? 'forwarded' : full ? 'approved' : 'partly_approved';
     await moveTo(trx, request, outcome, actor, iso, input.comment);
