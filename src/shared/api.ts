@@ -57,6 +57,7 @@ import {
   allocationRejectInput,
   allocationStepInput,
   allocationSummaryDto,
+  allocationUpdateInput,
   incidentCloseInput,
   incidentCreateInput,
   incidentDto,
@@ -215,6 +216,7 @@ export const api = {
 
   /** 调拨申请 and its tiered approval: approving reserves the chosen sources. */
   'allocation.create': procedure({ input: allocationCreateInput, output: allocationDto, access: requesters }),
+  'allocation.update': procedure({ input: allocationUpdateInput, output: allocationDto, access: requesters }),
   'allocation.submit': procedure({ input: allocationStepInput, output: allocationDto, access: requesters }),
   'allocation.approve': procedure({
     input: allocationApproveInput,

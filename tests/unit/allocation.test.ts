@@ -400,3 +400,42 @@ test('review findings: shortage before quota, keepers see only their requests, t
       .message,
   ).toBe(`调拨申请 ${big.docNo} 当前为「已取消」，只有已提交的申请可以上报`);
 });
+
+test('the filer changes a draft (lines replaced); once submitted it can no longer be changed', async () => {
+  const draft = await env.call(townKeeper.token, 'allocation.create', {
+    requesterDepotId: town.depotId,
+    urgency: 'normal',
+    deliverToDepotId: town.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
+  const changed = await env.call(townKeeper.token, 'allocation.update', {
+    requestId: draft.requestId,
+    urgency: 'extra_urgent',
+    lines: [
+      { materialId: w.quilt.materialId, quantity: 40, purpose: '安置点' },
+      { materialId: w.tent.materialId, quantity: 8 },
+    ],
+  });
+  expect(changed).toMatchObject({ urgency: 'extra_urgent', status: 'draft' });
+  expect(changed.lines.map((l) => [l.lineNo, l.materialName, l.requested])).toEqual([
+    [1, '棉被', 40],
+    [2, '救灾专用单帐篷', 8],
+  ]);
+  const staff = await env.user('staff');
+  expect(
+    (
+      await failsCleanly(env, staff.token, 'allocation.update', {
+        requestId: draft.requestId,
+        urgency: 'normal',
+      })
+    ).code,
+  ).toBe('FORBIDDEN');
+  await env.call(townKeeper.token, 'allocation.submit', { requestId: draft.requestId });
+  expect(
+    await failsCleanly(env, townKeeper.token, 'allocation.update', {
+      requestId: draft.requestId,
+      urgency: 'normal',
+    }),
+  ).toEqual({ code: 'CONFLICT', message: `调拨申请 ${draft.docNo} 当前为「已提交」，只有草稿可以修改` });
+});

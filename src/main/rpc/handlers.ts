@@ -24,6 +24,7 @@ import {
   rejectAllocation,
   submitAllocation,
   suggestSources,
+  updateAllocation,
 } from '../services/allocation.service';
 import {
   closeIncident,
@@ -145,6 +146,7 @@ export const handlers: Handlers = {
   'incident.get': (c, input) => getIncident(c.svc.db, input.incidentId),
 
   'allocation.create': (c, input) => createAllocation(c.svc, c.actor, input),
+  'allocation.update': (c, input) => updateAllocation(c.svc, c.actor, input),
   'allocation.submit': (c, input) => submitAllocation(c.svc, c.actor, input),
   'allocation.approve': (c, input) => approveAllocation(c.svc, c.actor, input),
   'allocation.forward': (c, input) => forwardAllocation(c.svc, c.actor, input),

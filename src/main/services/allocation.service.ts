@@ -19,9 +19,11 @@ import type {
   RequestStatus,
   allocationApproveInput,
   allocationCreateInput,
+  allocationLineInput,
   allocationListInput,
   allocationRejectInput,
   allocationStepInput,
+  allocationUpdateInput,
   suggestSourcesOutput,
 } from '../../shared/schemas/allocation';
 import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/database';
@@ -174,8 +176,6 @@ export function createAllocation(
     if (input.deliverToDepotId !== undefined)
       await requireDepot(trx, input.deliverToDepotId, { active: true, path: 'deliverToDepotId' });
     if (input.incidentId !== undefined) await requireActiveIncident(trx, input.incidentId);
-    for (const [i, line] of input.lines.entries())
-      await requireMaterial(trx, line.materialId, { active: true, path: `lines.${i}.materialId` });
     // A town's request goes to its district; a district's or an outside unit's to the city.
     const approverDepotId = requester?.level === 'town' ? districtOf(depots, requester.depotId) : null;
     const docNo = await nextDocNo(trx, 'allocation', instant);
@@ -204,19 +204,7 @@ export function createAllocation(
       })
       .returning('requestId')
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('allocationLines')
-      .values(
-        input.lines.map((line, i) => ({
-          requestId,
-          lineNo: i + 1,
-          materialId: line.materialId,
-          requested: line.quantity,
-          approved: null,
-          purpose: line.purpose ?? null,
-        })),
-      )
-      .execute();
+    await writeLines(trx, requestId, input.lines);
     await recordEvent(trx, requestId, null, 'draft', actor, iso, null);
     if (input.submit) await moveTo(trx, { requestId, docNo, status: 'draft' }, 'submitted', actor, iso, null);
     const after = await getAllocation(trx, requestId);
@@ -481,6 +469,84 @@ function changeState(
       result: await getAllocation(trx, request.requestId),
       audit: { entityType: 'allocation', entityId: request.docNo, after: { status: to, ...more } },
     };
+  });
+}
+
+/** A request's lines as asked (each material checked), numbered from 1. */
+async function writeLines(
+  trx: Trx,
+  requestId: number,
+  lines: readonly z.output<typeof allocationLineInput>[],
+): Promise<void> {
+  for (const [i, line] of lines.entries())
+    await requireMaterial(trx, line.materialId, { active: true, path: `lines.${i}.materialId` });
+  await trx
+    .insertInto('allocationLines')
+    .values(
+      lines.map((line, i) => ({
+        requestId,
+        lineNo: i + 1,
+        materialId: line.materialId,
+        requested: line.quantity,
+        approved: null,
+        purpose: line.purpose ?? null,
+      })),
+    )
+    .execute();
+}
+
+/** The filer changes a draft: its incident, urgency, destination, time, lines or note. */
+export function updateAllocation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof allocationUpdateInput>,
+): Promise<AllocationDto> {
+  return write(ctx, actor, 'allocation.update', async (trx, { iso }) => {
+    const request = await lockedRequest(ctx, trx, input.requestId);
+    await assertFiler(trx, actor, request);
+    if (request.status !== 'draft')
+      throw new AppError('CONFLICT', 'allocation.notDraft', {
+        docNo: request.docNo,
+        from: `allocation.status.${request.status}`,
+      });
+    if (input.incidentId) await requireActiveIncident(trx, input.incidentId);
+    if (input.deliverToDepotId !== undefined)
+      await requireDepot(trx, input.deliverToDepotId, { active: true, path: 'deliverToDepotId' });
+    const before = await getAllocation(trx, request.requestId);
+    const destination =
+      input.deliverToDepotId !== undefined
+        ? {
+            deliverToDepotId: input.deliverToDepotId,
+            deliverAddress: null,
+            deliverContact: null,
+            deliverPhone: null,
+          }
+        : input.deliverTo
+          ? {
+              deliverToDepotId: null,
+              deliverAddress: input.deliverTo.address,
+              deliverContact: input.deliverTo.contact,
+              deliverPhone: input.deliverTo.phone,
+            }
+          : {};
+    await trx
+      .updateTable('allocationRequests')
+      .set({
+        ...(input.incidentId === undefined ? {} : { incidentId: input.incidentId }),
+        ...(input.urgency ? { urgency: input.urgency } : {}),
+        ...(input.neededBy ? { neededBy: input.neededBy } : {}),
+        ...(input.note === undefined ? {} : { note: input.note }),
+        ...destination,
+        updatedAt: iso,
+      })
+      .where('requestId', '=', request.requestId)
+      .execute();
+    if (input.lines) {
+      await trx.deleteFrom('allocationLines').where('requestId', '=', request.requestId).execute();
+      await writeLines(trx, request.requestId, input.lines);
+    }
+    const after = await getAllocation(trx, request.requestId);
+    return { result: after, audit: { entityType: 'allocation', entityId: request.docNo, before, after } };
   });
 }
 

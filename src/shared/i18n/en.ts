@@ -102,6 +102,7 @@ export const en: Messages = {
   'allocation.keeperOwnDepot': 'A keeper can only request for their own depots',
   'allocation.notFiler':
     'Only whoever filed this request (or a keeper of the requesting depot) can submit or withdraw it',
+  'allocation.notDraft': 'Allocation request {docNo} is "{from}": only a draft can be changed',
   'allocation.oneRequester': 'Choose the requesting depot or enter the requesting unit (one of the two)',
   'allocation.oneDestination': 'Choose the depot to deliver to or enter an address (one of the two)',
   'allocation.materialTwice': 'each material goes on one line only',

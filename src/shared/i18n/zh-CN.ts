@@ -102,6 +102,7 @@ export const zhCN = {
   'allocation.badTransition': '调拨申请 {docNo} 当前为「{from}」，不能变为「{to}」',
   'allocation.keeperOwnDepot': '保管员只能为自己负责的储备库提出申请',
   'allocation.notFiler': '只有申请人（或申请储备库的保管员）可以提交或撤回这份申请',
+  'allocation.notDraft': '调拨申请 {docNo} 当前为「{from}」，只有草稿可以修改',
   'allocation.oneRequester': '请选择申请的储备库，或填写申请单位（二者选一）',
   'allocation.oneDestination': '请选择送达的储备库，或填写送达地址（二者选一）',
   'allocation.materialTwice': '同一物资只能填写一行',

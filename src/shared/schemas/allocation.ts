@@ -135,6 +135,34 @@ export const allocationCreateInput = z
   });
 
 export const allocationStepInput = z.strictObject({ requestId: id, comment: noteText(500) });
+
+/** A draft's fields, changed by its filer (the requester stays: it decides who approves). */
+export const allocationUpdateInput = z
+  .strictObject({
+    requestId: id,
+    incidentId: id.nullable().optional(),
+    urgency: urgency.optional(),
+    deliverToDepotId: id.optional(),
+    deliverTo: z.strictObject({ address: text(200), contact: text(50), phone }).optional(),
+    neededBy: momentInput.optional(),
+    /** All the lines, replacing the draft's. */
+    lines: z.array(allocationLineInput).min(1).max(200).optional(),
+    note: noteText(500),
+  })
+  .superRefine((input, ctx) => {
+    if (input.deliverToDepotId !== undefined && input.deliverTo !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['deliverToDepotId'], message: 'allocation.oneDestination' });
+    const seen = new Set<number>();
+    input.lines?.forEach((line, i) => {
+      if (seen.has(line.materialId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', i, 'materialId'],
+          message: 'allocation.materialTwice',
+        });
+      seen.add(line.materialId);
+    });
+  });
 export const allocationRejectInput = z.strictObject({ requestId: id, comment: text(500) });
 
 export const allocationSourceInput = z.strictObject({
