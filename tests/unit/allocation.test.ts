@@ -439,3 +439,24 @@ test('the filer changes a draft (lines replaced); once submitted it can no longe
     }),
   ).toEqual({ code: 'CONFLICT', message: `调拨申请 ${draft.docNo} 当前为「已提交」，只有草稿可以修改` });
 });
+
+test('sources are proposed only for a request awaiting its decision; a closing note follows the incident note', async () => {
+  const request = await townRequest(10);
+  await env.call(townKeeper.token, 'allocation.cancel', { requestId: request.requestId });
+  expect(
+    (await env.fail(districtCoordinator.token, 'allocation.suggestSources', { requestId: request.requestId }))
+      .code,
+  ).toBe('CONFLICT');
+  const incident = await env.call(cityCoordinator.token, 'incident.create', {
+    type: 'flood',
+    name: '7·20 洪涝',
+    responseLevel: 3,
+    startedAt: '2026-07-20T08:00:00+08:00',
+    note: '崂山区山洪',
+  });
+  const closed = await env.call(cityCoordinator.token, 'incident.close', {
+    incidentId: incident.incidentId,
+    note: '响应结束',
+  });
+  expect(closed).toMatchObject({ status: 'closed', note: '崂山区山洪\n响应结束' });
+});

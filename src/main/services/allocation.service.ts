@@ -627,6 +627,8 @@ export async function suggestSources(
     .executeTakeFirst();
   if (!request) throw new AppError('NOT_FOUND', 'allocation.notFound', { id: String(requestId) });
   const jurisdiction = await assertDecides(ctx.db, actor, request);
+  // Only a request awaiting its decision has sources to propose.
+  assertCanMove(request, 'approved');
   const depots = await allDepots(ctx.db);
   const home = request.requesterDepotId === null ? null : districtOf(depots, request.requesterDepotId);
   const rank = (depot: DepotRow) => {

@@ -138,7 +138,13 @@ export function closeIncident(
     const before = await requireActiveIncident(trx, input.incidentId);
     await trx
       .updateTable('incidents')
-      .set({ status: 'closed', closedAt: iso, note: input.note ?? before.note, updatedAt: iso })
+      // The closing note follows the incident's own, never replaces it.
+      .set({
+        status: 'closed',
+        closedAt: iso,
+        note: [before.note, input.note].filter(Boolean).join('\n') || null,
+        updatedAt: iso,
+      })
       .where('incidentId', '=', input.incidentId)
       .execute();
     const after = await getIncident(trx, input.incidentId);
