@@ -310,7 +310,9 @@ async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Sa
     const ledger = await checkLedger(store);
     if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
     else {
-      console.error(say.ledgerBad(ledger.differences.length + ledger.negatives + ledger.inconsistent));
+      console.error(
+        say.ledgerBad(ledger.differences.length + ledger.negatives + ledger.inconsistent + ledger.unreserved),
+      );
       for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
     }
     return ledger.ok;

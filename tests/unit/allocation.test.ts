@@ -460,3 +460,16 @@ test('sources are proposed only for a request awaiting its decision; a closing n
   });
   expect(closed).toMatchObject({ status: 'closed', note: '崂山区山洪\n响应结束' });
 });
+
+test('the ledger check holds reservations to the approvals: a released one under an open approval is found', async () => {
+  const request = await townRequest(20);
+  await env.call(districtCoordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [{ lineId: request.lines[0]!.lineId, sources: [{ depotId: w.shinan.depotId, quantity: 20 }] }],
+  });
+  expect(await checkLedger(env.app.store)).toMatchObject({ ok: true, unreserved: 0 });
+  // Released behind the approval's back, with the depot's reserved figure put right too.
+  await env.app.db.updateTable('reservations').set({ status: 'released' }).execute();
+  await env.app.db.updateTable('stockLevels').set({ reserved: 0 }).execute();
+  expect(await checkLedger(env.app.store)).toMatchObject({ ok: false, unreserved: 1, differences: [] });
+});

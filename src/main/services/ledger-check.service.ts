@@ -15,7 +15,7 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   const started = performance.now();
   // One snapshot (PostgreSQL: repeatable read): the five reads see the same moment, even when
   // writes come in between them (other calls and other processes go on while this one awaits).
-  const { ledger, batches, balances, levels, reservations } = await ctx.dialect.readSnapshot(
+  const { ledger, batches, balances, levels, reservations, sources } = await ctx.dialect.readSnapshot(
     ctx.db,
     async (trx) => ({
       // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
@@ -48,6 +48,23 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
         .select((eb) => ['depotId', 'materialId', exact(eb.fn.sum('quantity')).as('total')])
         .where('status', '=', 'active')
         .groupBy(['depotId', 'materialId'])
+        .execute(),
+      // Each approved source and the reservation it holds.
+      sources: await trx
+        .selectFrom('allocationSources as s')
+        .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+        .innerJoin('allocationRequests as r', 'r.requestId', 'l.requestId')
+        .leftJoin('reservations as res', 'res.reservationId', 's.reservationId')
+        .select([
+          's.depotId',
+          'l.materialId',
+          's.quantity',
+          'r.status as requestStatus',
+          'res.status as reservationStatus',
+          'res.depotId as reservedDepotId',
+          'res.materialId as reservedMaterialId',
+          'res.quantity as reservedQuantity',
+        ])
         .execute(),
     }),
   );
@@ -163,13 +180,26 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     }
   }
 
+  // What approvals promised and not yet dispatched is what is reserved, and nothing more.
+  const OPEN = ['approved', 'partly_approved', 'dispatching'];
+  let unreserved = 0;
+  for (const source of sources) {
+    const holds =
+      source.reservationStatus === 'active' &&
+      source.reservedDepotId === source.depotId &&
+      source.reservedMaterialId === source.materialId &&
+      Number(source.reservedQuantity) === Number(source.quantity);
+    if (OPEN.includes(source.requestStatus) ? !holds : source.reservationStatus === 'active') unreserved += 1;
+  }
+
   return {
-    ok: differences.length === 0 && negatives === 0 && inconsistent === 0,
+    ok: differences.length === 0 && negatives === 0 && inconsistent === 0 && unreserved === 0,
     movements,
     batches: balances.length,
     differences: differences.slice(0, 1000),
     negatives,
     inconsistent,
+    unreserved,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

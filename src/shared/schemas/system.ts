@@ -23,6 +23,11 @@ export const ledgerCheckOutput = z.object({
    * another depot or material than its batch, a stored value that is not a whole number.
    */
   inconsistent: z.number().int(),
+  /**
+   * Approved allocation sources whose reservation is not active as approved, and sources of ended
+   * requests (cancelled, rejected) still holding one.
+   */
+  unreserved: z.number().int(),
   elapsedMs: z.number(),
 });
 export type LedgerCheckResult = z.infer<typeof ledgerCheckOutput>;
