@@ -473,3 +473,21 @@ test('the ledger check holds reservations to the approvals: a released one under
   await env.app.db.updateTable('stockLevels').set({ reserved: 0 }).execute();
   expect(await checkLedger(env.app.store)).toMatchObject({ ok: false, unreserved: 1, differences: [] });
 });
+
+test('the list filters by requester and by the caller’s level, in any state', async () => {
+  const mine = await townRequest(5);
+  const city = await env.call(cityCoordinator.token, 'allocation.create', {
+    requesterDepotId: w.laoshan.depotId,
+    urgency: 'normal',
+    deliverToDepotId: w.laoshan.depotId,
+    neededBy: NEEDED_BY,
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+    submit: true,
+  });
+  const list = (token: string, input: object) =>
+    env.call(token, 'allocation.list', input).then((rows) => rows.map((r) => r.docNo));
+  expect(await list(cityCoordinator.token, { requesterDepotId: town.depotId })).toEqual([mine.docNo]);
+  expect(await list(districtCoordinator.token, { myJurisdiction: true })).toEqual([mine.docNo]);
+  expect(await list(cityCoordinator.token, { myJurisdiction: true })).toEqual([city.docNo]);
+  expect(await list(townKeeper.token, { myJurisdiction: true })).toEqual([]);
+});

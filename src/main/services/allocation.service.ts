@@ -749,6 +749,8 @@ export async function listAllocations(
   if (input.status) query = query.where('r.status', '=', input.status);
   if (input.incidentId !== undefined) query = query.where('r.incidentId', '=', input.incidentId);
   if (input.urgency) query = query.where('r.urgency', '=', input.urgency);
+  if (input.requesterDepotId !== undefined)
+    query = query.where('r.requesterDepotId', '=', input.requesterDepotId);
   if (actor.role === 'keeper')
     query = query.where((eb) =>
       eb.or([
@@ -756,17 +758,17 @@ export async function listAllocations(
         eb('r.deliverToDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
       ]),
     );
-  if (!input.awaitingMe) return (await query.orderBy('r.requestId', 'desc').execute()).map(toSummary);
+  const newestFirst = () => query.orderBy('r.requestId', 'desc').execute();
+  if (!input.awaitingMe && !input.myJurisdiction) return (await newestFirst()).map(toSummary);
   const jurisdiction = actor.role === 'coordinator' ? await jurisdictionOf(ctx.db, actor) : undefined;
   if (jurisdiction === undefined) return [];
+  query = query.where((eb) =>
+    jurisdiction === null ? eb('r.approverDepotId', 'is', null) : eb('r.approverDepotId', '=', jurisdiction),
+  );
+  if (!input.awaitingMe) return (await newestFirst()).map(toSummary);
   // Most urgent first, then oldest: sorted before the limit, so the oldest is never cut off.
   const rows = await query
     .where('r.status', '=', 'submitted')
-    .where((eb) =>
-      jurisdiction === null
-        ? eb('r.approverDepotId', 'is', null)
-        : eb('r.approverDepotId', '=', jurisdiction),
-    )
     .orderBy(sql`case r.urgency when 'extra_urgent' then 0 when 'urgent' then 1 else 2 end`)
     .orderBy('r.createdAt')
     .orderBy('r.requestId')

@@ -218,6 +218,7 @@ export const en: Messages = {
   'field.overrideReason': 'reason to go below quota',
   'field.forwardRemainder': 'forward the rest to the city',
   'field.jurisdictionDepotId': 'jurisdiction',
+  'field.myJurisdiction': 'decided at my level',
   'field.awaitingMe': 'awaiting my decision',
   'field.areaDepotIds': 'affected area',
   'field.includeZero': 'include zero stock',

@@ -214,6 +214,7 @@ export const zhCN = {
   'field.overrideReason': '突破定额理由',
   'field.forwardRemainder': '剩余上报市级',
   'field.jurisdictionDepotId': '管辖范围',
+  'field.myJurisdiction': '本级审批',
   'field.awaitingMe': '待我审批',
   'field.areaDepotIds': '影响范围',
   'field.includeZero': '包含零库存',

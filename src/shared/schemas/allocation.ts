@@ -185,6 +185,10 @@ export const allocationListInput = z
     status: requestStatus.optional(),
     incidentId: id.optional(),
     urgency: urgency.optional(),
+    /** Filed by this depot. */
+    requesterDepotId: id.optional(),
+    /** Decided at the caller's level (a coordinator's jurisdiction), in any state. */
+    myJurisdiction: z.boolean().default(false),
     /** Only the requests waiting for the caller's decision (a coordinator's queue). */
     awaitingMe: z.boolean().default(false),
     limit: z.number().int().min(1).max(1000).default(200),
