@@ -8,7 +8,7 @@ import { api, isProcedureName, type ProcedureName } from '../../shared/api';
 import { resolveLocale } from '../../shared/i18n';
 import { AppError, type RpcRequest, type RpcResponse } from '../../shared/rpc';
 import { resolveSession, tokenHash } from '../services/auth.service';
-import type { Actor, ServiceContext } from '../services/context';
+import type { Actor, RequestContext, ServiceContext } from '../services/context';
 import { Replay, replayedResponse, storeResponse, type RequestKey } from '../services/idempotency';
 import { badInput, toRpcError } from './errors';
 import { handlers, type CallContext, type DemoHooks } from './handlers';
@@ -81,10 +81,14 @@ export async function dispatch(
     const parsed = spec.input.safeParse(request.input, { reportInput: true });
     if (!parsed.success) throw badInput(parsed.error.issues);
     idempotency = requestKey(request, procedure, parsed.data);
-    svc = { ...deps.svc, request: { source, idempotency, reply: { procedure, schema: spec.output } } };
+    const reply: NonNullable<RequestContext['reply']> = { procedure, schema: spec.output };
+    svc = { ...deps.svc, request: { source, idempotency, reply } };
     const call: CallContext & { actor: Actor | null } = { svc, demo: deps.demo, token: request.token, actor };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
-    const result = spec.output.parse(await handler(call, parsed.data));
+    const value = await handler(call, parsed.data);
+    // The write that returned this value has checked it already, inside its transaction.
+    const { checked } = reply;
+    const result = checked && checked.value === value ? checked.parsed : spec.output.parse(value);
     if (idempotency?.claimed) {
       // The write has committed: failing to keep its reply must not tell the user it did not
       // happen. A repeat of the key then answers "already submitted".

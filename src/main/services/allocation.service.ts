@@ -76,15 +76,19 @@ const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
   cancelled: [],
 };
 
+function requestNotFound(requestId: number): AppError {
+  const params = { id: String(requestId) };
+  return new AppError('NOT_FOUND', 'allocation.notFound', params, [
+    { path: 'requestId', key: 'allocation.notFound', params },
+  ]);
+}
+
 async function lockedRequest(ctx: ServiceContext, trx: Trx, requestId: number) {
   const row = await ctx.dialect
     .forUpdate(trx.selectFrom('allocationRequests').selectAll().where('requestId', '=', requestId))
     .executeTakeFirst();
   if (!row) {
-    const params = { id: String(requestId) };
-    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
-      { path: 'requestId', key: 'allocation.notFound', params },
-    ]);
+    throw requestNotFound(requestId);
   }
   return row;
 }
@@ -625,7 +629,7 @@ export async function suggestSources(
     .selectAll()
     .where('requestId', '=', requestId)
     .executeTakeFirst();
-  if (!request) throw new AppError('NOT_FOUND', 'allocation.notFound', { id: String(requestId) });
+  if (!request) throw requestNotFound(requestId);
   const jurisdiction = await assertDecides(ctx.db, actor, request);
   // Only a request awaiting its decision has sources to propose.
   assertCanMove(request, 'approved');
@@ -787,10 +791,7 @@ export async function getAllocationFor(
     (d) => d !== null && actor.depotIds.includes(d),
   );
   if (actor.role === 'keeper' && !theirs) {
-    const params = { id: String(requestId) };
-    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
-      { path: 'requestId', key: 'allocation.notFound', params },
-    ]);
+    throw requestNotFound(requestId);
   }
   return request;
 }
@@ -798,10 +799,7 @@ export async function getAllocationFor(
 export async function getAllocation(db: DbOrTrx, requestId: number): Promise<AllocationDto> {
   const summary = await summaryQuery(db).where('r.requestId', '=', requestId).executeTakeFirst();
   if (!summary) {
-    const params = { id: String(requestId) };
-    throw new AppError('NOT_FOUND', 'allocation.notFound', params, [
-      { path: 'requestId', key: 'allocation.notFound', params },
-    ]);
+    throw requestNotFound(requestId);
   }
   const request = await db
     .selectFrom('allocationRequests as r')

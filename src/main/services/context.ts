@@ -55,7 +55,12 @@ export interface RequestContext {
    * its result with it before committing, so a reply the contract cannot carry rolls the write
    * back instead of reporting failure for what was saved.
    */
-  reply?: { procedure: string; schema: ZodType };
+  reply?: {
+    procedure: string;
+    schema: ZodType;
+    /** What that write returned and its parse: dispatch answers with it instead of parsing again. */
+    checked?: { value: unknown; parsed: unknown };
+  };
 }
 
 /** The signed-in user on whose behalf a service acts. */

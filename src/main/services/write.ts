@@ -102,7 +102,8 @@ export async function write<T>(
       trackPostedMovements(trx);
       const outcome = await body(trx, at);
       const reply = ctx.request?.reply;
-      if (reply?.procedure === action) reply.schema.parse(outcome.result);
+      if (reply?.procedure === action)
+        reply.checked = { value: outcome.result, parsed: reply.schema.parse(outcome.result) };
       const posted = postedMovements(trx);
       const movements = posted.length > 0 ? await sealPosted(trx, posted) : outcome.audit.movements;
       await ctx.dialect.lockAuditHead(trx);
