@@ -2,6 +2,7 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { incidentType, RequestStatus, urgency } from '../../shared/schemas/allocation';
+import type { DeliveryStatus } from '../../shared/schemas/delivery';
 
 export interface DepotsTable {
   depotId: Generated<number>;
@@ -79,6 +80,8 @@ export interface MovementsTable {
   source: string | null;
   supplier: string | null;
   unitPriceFen: number | null;
+  /** The incident the movement served (a delivery's, a recovery's). */
+  incidentId: number | null;
 }
 
 export interface BatchBalancesTable {
@@ -179,6 +182,80 @@ export interface AllocationEventsTable {
   userId: number;
   fromStatus: RequestStatus | null;
   toStatus: RequestStatus;
+  comment: string | null;
+}
+
+export interface DeliveryOrdersTable {
+  deliveryId: Generated<number>;
+  docNo: string;
+  requestId: number;
+  incidentId: number | null;
+  deliverToDepotId: number | null;
+  deliverAddress: string | null;
+  deliverContact: string | null;
+  deliverPhone: string | null;
+  vehiclePlate: string;
+  driverName: string;
+  driverPhone: string;
+  escortName: string | null;
+  plannedDeparture: string;
+  plannedArrival: string;
+  status: DeliveryStatus;
+  note: string | null;
+  createdBy: number;
+  createdAt: string;
+  dispatchedBy: number | null;
+  dispatchedAt: string | null;
+  /** Who signed for the goods, and when they did. */
+  receiverName: string | null;
+  receivedAt: string | null;
+  updatedAt: string;
+}
+
+export interface DeliveryLinesTable {
+  lineId: Generated<number>;
+  deliveryId: number;
+  lineNo: number;
+  /** The allocation source it carries (and whose reservation dispatch consumes). */
+  sourceId: number;
+  depotId: number;
+  materialId: number;
+  quantity: number;
+}
+
+/** One lot a line took at dispatch, and what became of it. */
+export interface DeliveryItemsTable {
+  itemId: Generated<number>;
+  lineId: number;
+  batchId: number;
+  quantity: number;
+  dispatchMovementId: number;
+  received: number | null;
+  shortfallKind: 'missing' | 'damaged' | null;
+  shortfallReason: string | null;
+  receiptMovementId: number | null;
+  returned: Generated<number>;
+  writtenOff: Generated<number>;
+}
+
+export interface RecoveriesTable {
+  recoveryId: Generated<number>;
+  itemId: number;
+  kind: 'returned' | 'written_off';
+  quantity: number;
+  movementId: number | null;
+  reason: string | null;
+  at: string;
+  userId: number;
+}
+
+export interface DeliveryEventsTable {
+  eventId: Generated<number>;
+  deliveryId: number;
+  at: string;
+  userId: number;
+  fromStatus: DeliveryStatus | null;
+  toStatus: DeliveryStatus;
   comment: string | null;
 }
 
@@ -313,6 +390,11 @@ export interface Database {
   allocationLines: AllocationLinesTable;
   allocationSources: AllocationSourcesTable;
   allocationEvents: AllocationEventsTable;
+  deliveryOrders: DeliveryOrdersTable;
+  deliveryLines: DeliveryLinesTable;
+  deliveryItems: DeliveryItemsTable;
+  recoveries: RecoveriesTable;
+  deliveryEvents: DeliveryEventsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -30,6 +30,8 @@ export interface NewMovement {
   source?: string | null;
   supplier?: string | null;
   unitPriceFen?: number | null;
+  /** The incident the movement served. */
+  incidentId?: number | null;
 }
 
 const insertMovement = prepared((db, p: Omit<MovementRow, 'movementId'>) =>
@@ -55,6 +57,7 @@ const insertMovement = prepared((db, p: Omit<MovementRow, 'movementId'>) =>
       source: p.source,
       supplier: p.supplier,
       unitPriceFen: p.unitPriceFen,
+      incidentId: p.incidentId,
     })
     .returning('movementId'),
 );
@@ -89,6 +92,7 @@ export async function postMovement(trx: Trx, m: NewMovement, path = 'quantity'):
     source: m.source ?? null,
     supplier: m.supplier ?? null,
     unitPriceFen: m.unitPriceFen ?? null,
+    incidentId: m.incidentId ?? null,
   });
   const { movementId } = row!;
   notePosted(trx, movementId);

@@ -31,111 +31,11 @@ import { closeReservation, lockedStockLevel, nextDocNo, reserveStock } from '../
 import type { Actor, ServiceContext } from './context';
 import { assertDepotScope, requireDepot, requireMaterial } from './guards';
 import { requireActiveIncident } from './incident.service';
+import { allDepots, assertDecides, districtOf, inJurisdiction, jurisdictionOf } from './jurisdiction';
+import { assertCanMove, lockedRequest, moveTo, recordEvent, requestNotFound } from './request-states';
 import { write } from './write';
 
-type Depots = Map<number, DepotRow>;
 type AllocationRequestRow = Selectable<AllocationRequestsTable>;
-
-async function allDepots(db: DbOrTrx): Promise<Depots> {
-  const rows = await db.selectFrom('depots').selectAll().execute();
-  return new Map(rows.map((d) => [d.depotId, d]));
-}
-
-/** The district a depot belongs to (a district depot is its own); null for the city depot. */
-function districtOf(depots: Depots, depotId: number): number | null {
-  const depot = depots.get(depotId);
-  if (!depot || depot.level === 'city') return null;
-  if (depot.level === 'district') return depot.depotId;
-  return depot.parentId !== null && depots.get(depot.parentId)?.level === 'district' ? depot.parentId : null;
-}
-
-/** A coordinator's jurisdiction: a district depot, or null for the whole city. */
-async function jurisdictionOf(db: DbOrTrx, actor: Actor): Promise<number | null> {
-  const row = await db
-    .selectFrom('users')
-    .select('jurisdictionDepotId')
-    .where('userId', '=', actor.userId)
-    .executeTakeFirstOrThrow();
-  return row.jurisdictionDepotId;
-}
-
-/** May a coordinator with this jurisdiction take stock from this depot? */
-function inJurisdiction(depots: Depots, jurisdiction: number | null, depotId: number): boolean {
-  return jurisdiction === null || districtOf(depots, depotId) === jurisdiction;
-}
-
-const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
-  draft: ['submitted', 'cancelled'],
-  submitted: ['approved', 'partly_approved', 'forwarded', 'rejected', 'cancelled'],
-  forwarded: ['cancelled'],
-  approved: ['dispatching', 'cancelled'],
-  partly_approved: ['dispatching', 'cancelled'],
-  rejected: [],
-  dispatching: ['completed'],
-  completed: [],
-  cancelled: [],
-};
-
-function requestNotFound(requestId: number): AppError {
-  const params = { id: String(requestId) };
-  return new AppError('NOT_FOUND', 'allocation.notFound', params, [
-    { path: 'requestId', key: 'allocation.notFound', params },
-  ]);
-}
-
-async function lockedRequest(ctx: ServiceContext, trx: Trx, requestId: number) {
-  const row = await ctx.dialect
-    .forUpdate(trx.selectFrom('allocationRequests').selectAll().where('requestId', '=', requestId))
-    .executeTakeFirst();
-  if (!row) {
-    throw requestNotFound(requestId);
-  }
-  return row;
-}
-
-/** CONFLICT naming both states when the request's state does not allow the step. */
-function assertCanMove(request: { docNo: string; status: RequestStatus }, to: RequestStatus): void {
-  if (!TRANSITIONS[request.status].includes(to))
-    throw new AppError('CONFLICT', 'allocation.badTransition', {
-      docNo: request.docNo,
-      from: `allocation.status.${request.status}`,
-      to: `allocation.status.${to}`,
-    });
-}
-
-/** Moves a request to `to` (CONFLICT when its state does not allow it) and records the event. */
-async function moveTo(
-  trx: Trx,
-  request: { requestId: number; docNo: string; status: RequestStatus },
-  to: RequestStatus,
-  actor: Actor,
-  at: string,
-  comment: string | null | undefined,
-): Promise<void> {
-  assertCanMove(request, to);
-  await trx
-    .updateTable('allocationRequests')
-    .set({ status: to, updatedAt: at })
-    .where('requestId', '=', request.requestId)
-    .execute();
-  await recordEvent(trx, request.requestId, request.status, to, actor, at, comment);
-}
-
-/** One line of a request's timeline: who moved it from which state to which, when, and why. */
-async function recordEvent(
-  trx: Trx,
-  requestId: number,
-  from: RequestStatus | null,
-  to: RequestStatus,
-  actor: Actor,
-  at: string,
-  comment: string | null | undefined,
-): Promise<void> {
-  await trx
-    .insertInto('allocationEvents')
-    .values({ requestId, at, userId: actor.userId, fromStatus: from, toStatus: to, comment: comment ?? null })
-    .execute();
-}
 
 /** Who files a request: a keeper for their own depots; coordinators and staff for any, or for an outside unit. */
 function assertMayFile(actor: Actor, depot: DepotRow | null): void {
@@ -217,25 +117,6 @@ export function createAllocation(
       audit: { entityType: 'allocation', entityId: docNo, after: { ...input, approverDepotId } },
     };
   });
-}
-
-/** The coordinator whose jurisdiction decides this request, or FORBIDDEN naming whose it is. */
-async function assertDecides(
-  trx: Trx,
-  actor: Actor,
-  request: { approverDepotId: number | null; docNo: string },
-) {
-  if (actor.role !== 'coordinator')
-    throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
-  const jurisdiction = await jurisdictionOf(trx, actor);
-  if (jurisdiction !== request.approverDepotId) {
-    const level =
-      request.approverDepotId === null
-        ? 'allocation.cityLevel'
-        : (await requireDepot(trx, request.approverDepotId)).name;
-    throw new AppError('FORBIDDEN', 'allocation.notYourJurisdiction', { docNo: request.docNo, level });
-  }
-  return jurisdiction;
 }
 
 async function quotaOf(db: DbOrTrx, depotId: number, materialId: number): Promise<number> {

@@ -26,6 +26,10 @@ export const MOVEMENT_TYPES = [
   'stocktake_loss',
   'scrap',
   'reversal',
+  /** Out of a source depot onto a delivery order's vehicle (在途 until signed for). */
+  'dispatch',
+  /** Into the destination depot at a delivery's signed receipt. */
+  'delivery_in',
 ] as const;
 export const movementType = z.enum(MOVEMENT_TYPES);
 export type MovementType = z.infer<typeof movementType>;
@@ -38,6 +42,10 @@ export const BATCH_SOURCES = [
   'return',
   'opening',
   'stocktake',
+  /** Came on a delivery order of an allocation. */
+  'allocation',
+  /** Returned after an incident (回收) from an outside unit. */
+  'recovered',
 ] as const;
 export const batchSource = z.enum(BATCH_SOURCES);
 /** What a keeper may name as the source on a receipt (the others are written by the system). */

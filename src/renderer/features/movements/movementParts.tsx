@@ -35,6 +35,8 @@ const TYPE_COLOR: Record<MovementType, string> = {
   stocktake_loss: 'purple',
   scrap: 'volcano',
   reversal: 'magenta',
+  dispatch: 'gold',
+  delivery_in: 'lime',
 };
 
 export function MovementTypeTag({ type }: { type: MovementType }) {

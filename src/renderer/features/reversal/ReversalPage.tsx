@@ -22,7 +22,7 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
-import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
+import type { MovementDto } from '../../../shared/schemas/stock';
 import { rpc, RpcFailure } from '../../api';
 import { applyServerErrors } from '../../components/serverErrors';
 import { PostedModal } from '../../components/PostedModal';
@@ -34,6 +34,7 @@ import { formatSigned, formatTime } from '../../format';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
+import { MovementTypeTag } from '../movements/movementParts';
 
 const m = defineMessages(
   {
@@ -130,16 +131,6 @@ const m = defineMessages(
   },
 );
 
-const TYPE_COLORS: Record<MovementType, string> = {
-  receipt: 'green',
-  issue: 'orange',
-  transfer_out: 'blue',
-  transfer_in: 'cyan',
-  stocktake_gain: 'geekblue',
-  stocktake_loss: 'purple',
-  scrap: 'volcano',
-  reversal: 'magenta',
-};
 
 interface Posted {
   original: string;
@@ -360,7 +351,7 @@ export default function ReversalPage() {
                 </Typography.Text>
               </Descriptions.Item>
               <Descriptions.Item label={t('type')}>
-                <Tag color={TYPE_COLORS[head.type]}>{terms(`movementType.${head.type}`)}</Tag>
+                <MovementTypeTag type={head.type} />
               </Descriptions.Item>
               <Descriptions.Item label={t('occurredAt')}>{formatTime(head.occurredAt)}</Descriptions.Item>
               <Descriptions.Item label={t('user')}>{head.userName}</Descriptions.Item>
@@ -396,7 +387,7 @@ export default function ReversalPage() {
                   title: t('type'),
                   key: 'type',
                   width: 90,
-                  render: (_, r) => <Tag color={TYPE_COLORS[r.type]}>{terms(`movementType.${r.type}`)}</Tag>,
+                  render: (_, r) => <MovementTypeTag type={r.type} />,
                 },
                 { title: t('depot'), dataIndex: 'depotName', ellipsis: true },
                 {
