@@ -101,9 +101,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('delivery_id', 'integer', (c) => c.notNull().references('delivery_orders.delivery_id'))
     .addColumn('line_no', 'integer', (c) => c.notNull())
     // A source travels on one order only: cancelling an order releases its reservation for good.
-    .addColumn('source_id', 'integer', (c) =>
-      c.notNull().unique().references('allocation_sources.source_id'),
-    )
+    .addColumn('source_id', 'integer', (c) => c.notNull().unique().references('allocation_sources.source_id'))
     .addColumn('depot_id', 'integer', (c) => c.notNull().references('depots.depot_id'))
     .addColumn('material_id', 'integer', (c) => c.notNull().references('materials.material_id'))
     .addColumn('quantity', amount, (c) => c.notNull().check(sql`quantity > 0 and quantity < ${LIMIT}`))
@@ -125,18 +123,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('shortfall_reason', text)
     .addColumn('receipt_movement_id', 'integer', (c) => c.unique().references('movements.movement_id'))
     // Delivered outside: what came back (回收) and what was written off as consumed (核销).
-    .addColumn('returned', amount, (c) => c.notNull().defaultTo(0).check(sql`returned >= 0`))
-    .addColumn('written_off', amount, (c) => c.notNull().defaultTo(0).check(sql`written_off >= 0`))
-    .addCheckConstraint(
-      'delivery_items_settled',
-      sql`returned + written_off <= coalesce(received, 0)`,
+    .addColumn('returned', amount, (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`returned >= 0`),
     )
+    .addColumn('written_off', amount, (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`written_off >= 0`),
+    )
+    .addCheckConstraint('delivery_items_settled', sql`returned + written_off <= coalesce(received, 0)`)
     .addCheckConstraint(
       'delivery_items_shortfall',
       sql`received is null or received = quantity or shortfall_reason is not null`,
     )
     .execute();
-  await db.schema.createIndex('delivery_items_line').on('delivery_items').columns(['line_id', 'item_id']).execute();
+  await db.schema
+    .createIndex('delivery_items_line')
+    .on('delivery_items')
+    .columns(['line_id', 'item_id'])
+    .execute();
 
   await db.schema
     .createTable('recoveries')
@@ -154,7 +163,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       sql`(kind = 'returned' and movement_id is not null) or (kind = 'written_off' and reason is not null)`,
     )
     .execute();
-  await db.schema.createIndex('recoveries_item').on('recoveries').columns(['item_id', 'recovery_id']).execute();
+  await db.schema
+    .createIndex('recoveries_item')
+    .on('recoveries')
+    .columns(['item_id', 'recovery_id'])
+    .execute();
 
   await db.schema
     .createTable('delivery_events')

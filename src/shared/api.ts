@@ -66,6 +66,18 @@ import {
   suggestSourcesOutput,
 } from './schemas/allocation';
 import {
+  deliveryCancelInput,
+  deliveryCreateInput,
+  deliveryDeliverInput,
+  deliveryDto,
+  deliveryListInput,
+  deliveryStepInput,
+  deliverySummaryDto,
+  deliveryUpdateInput,
+  recoveryReturnInput,
+  recoveryWriteOffInput,
+} from './schemas/delivery';
+import {
   auditHeadOutput,
   auditListInput,
   auditListOutput,
@@ -106,6 +118,8 @@ const supervisors = ['admin', 'coordinator'] as const;
 const coordinators = ['coordinator'] as const;
 /** Who files allocation requests: keepers for their depots; coordinators and staff for any, or outside units. */
 const requesters = ['coordinator', 'keeper', 'staff'] as const;
+/** Who loads, signs for and takes back delivered goods: keepers at their own depots, and coordinators. */
+const handlers = ['coordinator', 'keeper'] as const;
 
 export const api = {
   /** Before sign-in: does the store need its first administrator, is it demo data. */
@@ -250,6 +264,32 @@ export const api = {
     output: suggestSourcesOutput,
     access: coordinators,
   }),
+
+  /** 紧急配送单: approved sources on a vehicle, dispatched out of the source depots, signed for at the destination. */
+  'delivery.create': procedure({ input: deliveryCreateInput, output: deliveryDto, access: coordinators }),
+  /** Before dispatch: another vehicle, driver, escort or time. */
+  'delivery.update': procedure({ input: deliveryUpdateInput, output: deliveryDto, access: coordinators }),
+  /** Consumes the reservations and posts the issue movements (FEFO): the goods are in transit. */
+  'delivery.dispatch': procedure({ input: deliveryStepInput, output: deliveryDto, access: handlers }),
+  /** The signed receipt: what arrived per lot; into a depot it enters the ledger. */
+  'delivery.deliver': procedure({ input: deliveryDeliverInput, output: deliveryDto, access: handlers }),
+  /** Before dispatch only: the reservations are released. */
+  'delivery.cancel': procedure({ input: deliveryCancelInput, output: deliveryDto, access: coordinators }),
+  'delivery.close': procedure({ input: deliveryStepInput, output: deliveryDto, access: coordinators }),
+  'delivery.list': procedure({
+    input: deliveryListInput,
+    output: z.array(deliverySummaryDto),
+    access: everyone,
+  }),
+  'delivery.get': procedure({
+    input: z.strictObject({ deliveryId: id }),
+    output: deliveryDto,
+    access: everyone,
+  }),
+  /** 回收: goods an outside unit hands back, received into a depot (source "recovered"). */
+  'recovery.return': procedure({ input: recoveryReturnInput, output: postingResult, access: handlers }),
+  /** 核销: goods an outside unit used up, written off against the delivery. */
+  'recovery.writeOff': procedure({ input: recoveryWriteOffInput, output: deliveryDto, access: coordinators }),
 
   /** The chain head, for the anchor printed on every document. */
   'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),

@@ -18,6 +18,7 @@ import { createApp, type App } from '../../src/main/app';
 import type { Database } from '../../src/main/db/database';
 import type { StoreKind } from '../../src/main/db/dialect';
 import { DATABASE_FILE, openStore, type StoreConfig } from '../../src/main/db/store';
+import { COPIED_TABLES, NOT_COPIED } from '../../src/main/db/transfer';
 import { closeReservation, reserveStock } from '../../src/main/ledger';
 import { createUser } from '../../src/main/services/user.service';
 import { FixedClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
@@ -235,37 +236,17 @@ export async function createTestEnv(
 }
 
 /**
- * Every table of the schema, parents before children (foreign keys), without the rows the
- * migrations themselves put in (movement_types). A new table must be added here: rows() and
- * the world cache refuse a table they do not know.
+ * Every table of the schema, parents before children (foreign keys): those a store copy carries
+ * and the short-lived ones it leaves. A new table must be listed in transfer.ts: rows() and the
+ * world cache refuse a table they do not know.
  */
-export const TABLES = [
-  'depots',
-  'materials',
-  'users',
-  'user_depots',
-  'sessions',
-  'quotas',
-  'batches',
-  'stocktakes',
-  'stocktake_lines',
-  'movements',
-  'batch_balances',
-  'stock_levels',
-  'reservations',
-  'incidents',
-  'incident_depots',
-  'allocation_requests',
-  'allocation_lines',
-  'allocation_sources',
-  'allocation_events',
-  'doc_sequences',
-  'settings',
-  'audit_log',
+export const TABLES: readonly string[] = [
+  ...COPIED_TABLES.map((t) => t.table),
   'idempotency_keys',
   'login_turns',
-] as const;
-const SEEDED_BY_MIGRATIONS = ['movement_types', 'incident_types', 'request_states'];
+];
+/** The lookup tables the migrations fill (and a store copy leaves alone). */
+const SEEDED_BY_MIGRATIONS = NOT_COPIED.filter((t) => !TABLES.includes(t));
 /** Written on purpose by refused calls: a failed sign-in is counted (login throttling). */
 const BOOKKEEPING = ['login_turns'];
 const WATCHED = TABLES.filter((t) => !BOOKKEEPING.includes(t));
@@ -274,9 +255,7 @@ async function assertTablesKnown(env: TestEnv): Promise<void> {
   const tables = (await env.app.db.introspection.getTables())
     .map((t) => t.name)
     .filter((n) => !n.startsWith('kysely_'));
-  const unknown = tables.filter(
-    (n) => !(TABLES as readonly string[]).includes(n) && !SEEDED_BY_MIGRATIONS.includes(n),
-  );
+  const unknown = tables.filter((n) => !TABLES.includes(n) && !SEEDED_BY_MIGRATIONS.includes(n));
   if (unknown.length > 0)
     throw new Error(`harness.TABLES does not list ${unknown.join(', ')}: add them (parents first)`);
 }

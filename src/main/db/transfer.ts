@@ -25,6 +25,9 @@ export const COPIED_TABLES: readonly { table: string; key: readonly string[] }[]
   { table: 'user_depots', key: ['user_id', 'depot_id'] },
   { table: 'sessions', key: ['token_hash'] },
   { table: 'quotas', key: ['depot_id', 'material_id'] },
+  // Movements name the incident they served.
+  { table: 'incidents', key: ['incident_id'] },
+  { table: 'incident_depots', key: ['incident_id', 'depot_id'] },
   { table: 'batches', key: ['batch_id'] },
   { table: 'stocktakes', key: ['stocktake_id'] },
   { table: 'stocktake_lines', key: ['line_id'] },
@@ -32,20 +35,23 @@ export const COPIED_TABLES: readonly { table: string; key: readonly string[] }[]
   { table: 'batch_balances', key: ['batch_id'] },
   { table: 'stock_levels', key: ['depot_id', 'material_id'] },
   { table: 'reservations', key: ['reservation_id'] },
-  { table: 'incidents', key: ['incident_id'] },
-  { table: 'incident_depots', key: ['incident_id', 'depot_id'] },
   // A forwarded request refers to the earlier one it came from.
   { table: 'allocation_requests', key: ['request_id'] },
   { table: 'allocation_lines', key: ['line_id'] },
   { table: 'allocation_sources', key: ['source_id'] },
   { table: 'allocation_events', key: ['event_id'] },
+  { table: 'delivery_orders', key: ['delivery_id'] },
+  { table: 'delivery_lines', key: ['line_id'] },
+  { table: 'delivery_items', key: ['item_id'] },
+  { table: 'recoveries', key: ['recovery_id'] },
+  { table: 'delivery_events', key: ['event_id'] },
   { table: 'doc_sequences', key: ['prefix', 'day'] },
   { table: 'settings', key: ['key'] },
   { table: 'audit_log', key: ['audit_id'] },
 ];
 
 /**
- * Tables left alone: filled by the migrations themselves (movement_types, incident_types, request_states), or short-lived state
+ * Tables left alone: filled by the migrations themselves (the lookup tables of types and states), or short-lived state
  * that means nothing on another store (idempotency replays, login throttling). Any other table a
  * later migration adds must be listed above or here, or the copy refuses to start.
  */
@@ -53,6 +59,7 @@ export const NOT_COPIED: readonly string[] = [
   'movement_types',
   'incident_types',
   'request_states',
+  'delivery_states',
   'idempotency_keys',
   'login_turns',
 ];

@@ -27,6 +27,18 @@ import {
   updateAllocation,
 } from '../services/allocation.service';
 import {
+  cancelDelivery,
+  closeDelivery,
+  createDelivery,
+  deliverDelivery,
+  dispatchDelivery,
+  getDeliveryFor,
+  listDeliveries,
+  returnRecovered,
+  updateDelivery,
+  writeOffConsumed,
+} from '../services/delivery.service';
+import {
   closeIncident,
   createIncident,
   getIncident,
@@ -155,4 +167,14 @@ export const handlers: Handlers = {
   'allocation.list': (c, input) => listAllocations(c.svc, c.actor, input),
   'allocation.get': (c, input) => getAllocationFor(c.svc, c.actor, input.requestId),
   'allocation.suggestSources': (c, input) => suggestSources(c.svc, c.actor, input.requestId),
+  'delivery.create': (c, input) => createDelivery(c.svc, c.actor, input),
+  'delivery.update': (c, input) => updateDelivery(c.svc, c.actor, input),
+  'delivery.dispatch': (c, input) => dispatchDelivery(c.svc, c.actor, input),
+  'delivery.deliver': (c, input) => deliverDelivery(c.svc, c.actor, input),
+  'delivery.cancel': (c, input) => cancelDelivery(c.svc, c.actor, input),
+  'delivery.close': (c, input) => closeDelivery(c.svc, c.actor, input),
+  'delivery.list': (c, input) => listDeliveries(c.svc, c.actor, input),
+  'delivery.get': (c, input) => getDeliveryFor(c.svc, c.actor, input.deliveryId),
+  'recovery.return': (c, input) => returnRecovered(c.svc, c.actor, input),
+  'recovery.writeOff': (c, input) => writeOffConsumed(c.svc, c.actor, input),
 };

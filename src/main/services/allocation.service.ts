@@ -30,6 +30,7 @@ import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/data
 import { closeReservation, lockedStockLevel, nextDocNo, reserveStock } from '../ledger';
 import type { Actor, ServiceContext } from './context';
 import { assertDepotScope, requireDepot, requireMaterial } from './guards';
+import { cancelPlannedOrders } from './delivery.service';
 import { requireActiveIncident } from './incident.service';
 import { allDepots, assertDecides, districtOf, inJurisdiction, jurisdictionOf } from './jurisdiction';
 import { assertCanMove, lockedRequest, moveTo, recordEvent, requestNotFound } from './request-states';
@@ -482,15 +483,19 @@ export function cancelAllocation(
         throw new AppError('CONFLICT', 'allocation.childOpen', { docNo: request.docNo, child: child.docNo });
     },
     async (trx, request, at) => {
+      // Nothing has left yet (a dispatching request cannot be cancelled): every order is still planned.
+      const cancelledOrders = await cancelPlannedOrders(trx, request.requestId, actor, at);
       const held = await trx
         .selectFrom('allocationSources as s')
         .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+        .innerJoin('reservations as res', 'res.reservationId', 's.reservationId')
         .select('s.reservationId')
         .where('l.requestId', '=', request.requestId)
+        .where('res.status', '=', 'active')
         .orderBy('s.reservationId')
         .execute();
       for (const { reservationId } of held) await closeReservation(trx, reservationId, 'released', at);
-      return { released: held.length };
+      return { released: held.length, cancelledOrders };
     },
   );
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../shared/schemas/allocation';
 import type { DbOrTrx, Trx } from '../db/database';
 import type { Actor, ServiceContext } from './context';
+import { settleIncidentDeliveries } from './delivery.service';
 import { requireDepot } from './guards';
 import { write } from './write';
 
@@ -136,6 +137,15 @@ export function closeIncident(
 ): Promise<IncidentDto> {
   return write(ctx, actor, 'incident.close', async (trx, { iso }) => {
     const before = await requireActiveIncident(trx, input.incidentId);
+    const open = await trx
+      .selectFrom('allocationRequests')
+      .select('docNo')
+      .where('incidentId', '=', input.incidentId)
+      .where('status', 'in', ['submitted', 'approved', 'partly_approved', 'dispatching'])
+      .orderBy('requestId')
+      .executeTakeFirst();
+    if (open) throw new AppError('CONFLICT', 'incident.requestOpen', { docNo: open.docNo });
+    const settled = await settleIncidentDeliveries(trx, input.incidentId, input.writeOffReason, actor, iso);
     await trx
       .updateTable('incidents')
       // The closing note follows the incident's own, never replaces it.
@@ -148,6 +158,9 @@ export function closeIncident(
       .where('incidentId', '=', input.incidentId)
       .execute();
     const after = await getIncident(trx, input.incidentId);
-    return { result: after, audit: { entityType: 'incident', entityId: input.incidentId, before, after } };
+    return {
+      result: after,
+      audit: { entityType: 'incident', entityId: input.incidentId, before, after: { ...after, ...settled } },
+    };
   });
 }

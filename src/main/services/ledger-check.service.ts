@@ -55,7 +55,10 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
         .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
         .innerJoin('allocationRequests as r', 'r.requestId', 'l.requestId')
         .leftJoin('reservations as res', 'res.reservationId', 's.reservationId')
+        .leftJoin('deliveryLines as dl', 'dl.sourceId', 's.sourceId')
+        .leftJoin('deliveryOrders as o', 'o.deliveryId', 'dl.deliveryId')
         .select([
+          'o.status as orderStatus',
           's.depotId',
           'l.materialId',
           's.quantity',
@@ -180,16 +183,24 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
     }
   }
 
-  // What approvals promised and not yet dispatched is what is reserved, and nothing more.
+  // What approvals promised and not yet dispatched is what is reserved, and nothing more: a
+  // source still waiting (on no order, or a planned one) of an open request holds its reservation;
+  // one dispatched has consumed it; one whose order or request was called off has released it.
   const OPEN = ['approved', 'partly_approved', 'dispatching'];
+  const GONE = ['dispatched', 'delivered', 'closed'];
   let unreserved = 0;
   for (const source of sources) {
-    const holds =
-      source.reservationStatus === 'active' &&
+    const matches =
       source.reservedDepotId === source.depotId &&
       source.reservedMaterialId === source.materialId &&
       Number(source.reservedQuantity) === Number(source.quantity);
-    if (OPEN.includes(source.requestStatus) ? !holds : source.reservationStatus === 'active') unreserved += 1;
+    const expected =
+      source.orderStatus !== null && GONE.includes(source.orderStatus)
+        ? 'consumed'
+        : source.orderStatus === 'cancelled' || !OPEN.includes(source.requestStatus)
+          ? 'released'
+          : 'active';
+    if (!matches || source.reservationStatus !== expected) unreserved += 1;
   }
 
   return {

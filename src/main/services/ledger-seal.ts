@@ -86,7 +86,10 @@ const SEALED_FIELDS: [string, boolean][] = [
 const SEALED_TEXT = sql.raw(
   SEALED_FIELDS.map(([f, text]) =>
     text ? `coalesce(length(${f}) || ':' || ${f}, '-')` : `coalesce(cast(${f} as text), '-')`,
-  ).join(" || ',' || "),
+  ).join(" || ',' || ") +
+    // Columns added after sealing began follow only when set, so a movement sealed before they
+    // existed reads exactly as it did then.
+    ` || coalesce(',incident:' || cast(m.incident_id as text), '')`,
 );
 
 const sealedColumns = (db: DbOrTrx) =>

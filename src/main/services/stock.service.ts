@@ -271,6 +271,11 @@ export async function reverseMovement(
       const scopeDepotId = original.type === 'transfer_in' ? original.counterpartDepotId! : original.depotId;
       assertDepotScope(actor, await requireDepot(trx, scopeDepotId));
       if (original.type === 'reversal') throw new AppError('CONFLICT', 'stock.cannotReverseReversal');
+      // A delivery's movements (and a recovery's receipt) belong to its order: corrected there, not here.
+      if (original.type === 'dispatch' || original.type === 'delivery_in' || original.source === 'recovered')
+        throw new AppError('CONFLICT', 'stock.reverseOnDelivery', {
+          docNo: original.type === 'receipt' ? (original.reason ?? original.docNo) : original.docNo,
+        });
 
       let legs = [original];
       if (original.type === 'transfer_out' || original.type === 'transfer_in') {

@@ -59,7 +59,12 @@ export const incidentUpdateInput = z.strictObject({
   areaDepotIds: z.array(id).max(500).optional(),
   note: noteText(500),
 });
-export const incidentCloseInput = z.strictObject({ incidentId: id, note: noteText(500) });
+export const incidentCloseInput = z.strictObject({
+  incidentId: id,
+  note: noteText(500),
+  /** What is still out with outside units is written off as consumed (核销) with this reason. */
+  writeOffReason: optionalText(200),
+});
 export const incidentListInput = z
   .strictObject({ status: z.enum(['active', 'closed']).optional() })
   .prefault({});

@@ -66,7 +66,8 @@ export const deliveryCreateInput = z
     arrivalAfterDeparture(input, ctx);
     const seen = new Set<number>();
     input.sourceIds.forEach((sourceId, i) => {
-      if (seen.has(sourceId)) ctx.addIssue({ code: 'custom', path: ['sourceIds', i], message: 'delivery.sourceTwice' });
+      if (seen.has(sourceId))
+        ctx.addIssue({ code: 'custom', path: ['sourceIds', i], message: 'delivery.sourceTwice' });
       seen.add(sourceId);
     });
   });
