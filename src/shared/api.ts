@@ -62,6 +62,7 @@ import {
   incidentCreateInput,
   incidentDto,
   incidentListInput,
+  incidentSummaryOutput,
   incidentUpdateInput,
   suggestSourcesOutput,
 } from './schemas/allocation';
@@ -74,6 +75,8 @@ import {
   deliveryStepInput,
   deliverySummaryDto,
   deliveryUpdateInput,
+  inTransitInput,
+  inTransitOutput,
   recoveryReturnInput,
   recoveryWriteOffInput,
 } from './schemas/delivery';
@@ -227,6 +230,12 @@ export const api = {
     output: incidentDto,
     access: everyone,
   }),
+  /** The incident page: per material requested → consumed, requests and orders by state, timers. */
+  'incident.summary': procedure({
+    input: z.strictObject({ incidentId: id }),
+    output: incidentSummaryOutput,
+    access: everyone,
+  }),
 
   /** 调拨申请 and its tiered approval: approving reserves the chosen sources. */
   'allocation.create': procedure({ input: allocationCreateInput, output: allocationDto, access: requesters }),
@@ -286,6 +295,8 @@ export const api = {
     output: deliveryDto,
     access: everyone,
   }),
+  /** 在途: goods dispatched and not yet signed for, per destination and material. */
+  'delivery.inTransit': procedure({ input: inTransitInput, output: inTransitOutput, access: everyone }),
   /** 回收: goods an outside unit hands back, received into a depot (source "recovered"). */
   'recovery.return': procedure({ input: recoveryReturnInput, output: postingResult, access: handlers }),
   /** 核销: goods an outside unit used up, written off against the delivery. */

@@ -209,7 +209,16 @@ test('each bad approval is refused naming the field, and changes nothing', async
     lines: [{ lineId, sources: [{ depotId: w.shinan.depotId, quantity: 80, overrideReason: '台风特急' }] }],
   });
   expect(ok.lines[0]!.sources).toEqual([
-    { depotId: w.shinan.depotId, depotName: '市南区储备库', quantity: 80, overrideReason: '台风特急' },
+    {
+      sourceId: expect.any(Number),
+      depotId: w.shinan.depotId,
+      depotName: '市南区储备库',
+      quantity: 80,
+      overrideReason: '台风特急',
+      reservation: 'active',
+      deliveryId: null,
+      deliveryDocNo: null,
+    },
   ]);
 });
 

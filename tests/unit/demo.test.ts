@@ -6,6 +6,7 @@ import { csvRecords, parseCsv } from '../../src/main/demo/csv';
 import { countOf, demoEnv } from './demo-env';
 import { STORE } from './harness';
 import { MOVEMENT_TYPES } from '../../src/shared/schemas/stock';
+import { checkLedger } from '../../src/main/services/ledger-check.service';
 
 jest.setTimeout(120_000);
 
@@ -65,6 +66,15 @@ describe('seedDemo', () => {
     // Every kind of movement the brief asks for is in the history.
     const types = await env.app.db.selectFrom('movements').select('type').distinct().execute();
     expect(types.map((t) => t.type).sort()).toEqual([...MOVEMENT_TYPES].sort());
+    // The typhoon: requests in every stage the screens show, orders delivered, on the road (one late), waiting.
+    const [incident] = await env.call(admin, 'incident.list', {});
+    const scene = await env.call(admin, 'incident.summary', { incidentId: incident!.incidentId });
+    expect(scene.requestsByStatus).toEqual({ completed: 2, submitted: 1, dispatching: 1 });
+    expect(scene.deliveriesByStatus).toMatchObject({ delivered: expect.any(Number), dispatched: 1 });
+    expect(scene.overdue).toBeGreaterThanOrEqual(1);
+    expect(scene.materials.some((m) => m.shortfall === 2 && m.returned === 0)).toBe(true);
+    expect(scene.materials.some((m) => m.returned > 0)).toBe(true);
+    expect((await checkLedger(env.app.svc)).ok).toBe(true);
     const approved = await env.app.db
       .selectFrom('stocktakes')
       .select('stocktakeId')

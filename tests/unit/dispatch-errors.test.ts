@@ -258,6 +258,8 @@ describe('missing fields', () => {
     'stock.batch': ['batchId'],
     'incident.get': ['incidentId'],
     'allocation.get': ['requestId'],
+    'incident.summary': ['incidentId'],
+    'delivery.get': ['deliveryId'],
   };
 
   test('each procedure names every missing field as required, with its label', async () => {

@@ -407,6 +407,84 @@ export async function reserve(
   );
 }
 
+/**
+ * An allocation the city approves from `from`, carried on one delivery order to the depot `to`
+ * (or, when `to` is omitted, to an outside unit's address), dispatched and signed for with
+ * `received` (default all, a shortfall marked damaged), unless `until` stops it earlier.
+ */
+export async function deliverAllocation(
+  env: TestEnv,
+  options: {
+    from: number;
+    to?: number;
+    materialId: number;
+    quantity: number;
+    incidentId?: number;
+    received?: number;
+    until?: 'planned' | 'dispatched';
+  },
+) {
+  const coordinator = await env.user('coordinator');
+  const loader = await env.user('keeper', [options.from]);
+  const destination =
+    options.to === undefined
+      ? {
+          requesterUnit: { name: '街道办事处', contact: '赵主任', phone: '13900001111' },
+          deliverTo: { address: '安置点', contact: '赵主任', phone: '13900001111' },
+        }
+      : { requesterDepotId: options.to, deliverToDepotId: options.to };
+  const request = await env.call(coordinator.token, 'allocation.create', {
+    ...destination,
+    ...(options.incidentId === undefined ? {} : { incidentId: options.incidentId }),
+    urgency: 'urgent',
+    neededBy: '2026-11-30T12:00:00+08:00',
+    lines: [{ materialId: options.materialId, quantity: options.quantity }],
+    submit: true,
+  });
+  const approved = await env.call(coordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [
+      {
+        lineId: request.lines[0]!.lineId,
+        sources: [{ depotId: options.from, quantity: options.quantity, overrideReason: '测试' }],
+      },
+    ],
+  });
+  const now = env.clock.now().getTime();
+  const order = await env.call(coordinator.token, 'delivery.create', {
+    requestId: request.requestId,
+    sourceIds: approved.lines[0]!.sources.map((s) => s.sourceId),
+    vehiclePlate: '鲁B12345',
+    driverName: '王师傅',
+    driverPhone: '13812345678',
+    plannedDeparture: new Date(now).toISOString(),
+    plannedArrival: new Date(now + 2 * 3_600_000).toISOString(),
+  });
+  if (options.until === 'planned') return { request, order, coordinator };
+  const dispatched = await env.call(loader.token, 'delivery.dispatch', { deliveryId: order.deliveryId });
+  if (options.until === 'dispatched') return { request, order: dispatched, coordinator };
+  const signer = options.to === undefined ? coordinator : await env.user('keeper', [options.to]);
+  const [first] = dispatched.lines[0]!.items;
+  const short = first!.quantity - Math.min(options.received ?? first!.quantity, first!.quantity);
+  const delivered = await env.call(signer.token, 'delivery.deliver', {
+    deliveryId: order.deliveryId,
+    receiverName: '签收人',
+    receivedAt: env.clock.now().toISOString(),
+    items:
+      short > 0
+        ? [
+            {
+              itemId: first!.itemId,
+              received: first!.quantity - short,
+              shortfallKind: 'damaged',
+              reason: '破损',
+            },
+          ]
+        : [],
+  });
+  return { request, order: delivered, coordinator };
+}
+
 /** Ends a reservation: released (cancelled) or consumed (dispatched). */
 export async function closeReserved(
   env: TestEnv,

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { api } from '../../src/shared/api';
-import { createTestEnv, createWorld, failsCleanly, scalar, type TestEnv } from './harness';
+import { createTestEnv, createWorld, deliverAllocation, failsCleanly, scalar, type TestEnv } from './harness';
 import { MOVEMENT_TYPES } from '../../src/shared/schemas/stock';
 
 let env: TestEnv;
@@ -56,6 +56,13 @@ describe('balances are the sum of the movements', () => {
       })),
     });
     await env.call(admin.token, 'stocktake.approve', { stocktakeId: st.stocktakeId });
+    await deliverAllocation(env, {
+      from: d,
+      to: w.laoshan.depotId,
+      materialId: w.tent.materialId,
+      quantity: 3,
+      received: 2,
+    });
 
     const types = await env.app.db
       .selectFrom('movements')

@@ -18,6 +18,7 @@ import {
   countRows,
   createTestEnv,
   createWorld,
+  deliverAllocation,
   newStore,
   PASSWORD,
   reserve,
@@ -139,6 +140,18 @@ beforeEach(async () => {
       { lineId: request.lines[0]!.lineId, sources: [{ depotId: d, quantity: 4, overrideReason: '演练' }] },
     ],
   });
+  // A delivery to an outside unit, signed for, and part of it returned (orders, lines, items, events, recoveries).
+  const { order, coordinator: dispatcher } = await deliverAllocation(env, {
+    from: d,
+    materialId: w.tent.materialId,
+    quantity: 2,
+    incidentId: incident.incidentId,
+  });
+  await env.call(dispatcher.token, 'recovery.return', {
+    deliveryId: order.deliveryId,
+    depotId: w.shinan.depotId,
+    lines: [{ itemId: order.lines[0]!.items[0]!.itemId, quantity: 1 }],
+  });
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -212,7 +225,7 @@ test('copies every row of every table with its ids; the copy passes the ledger c
       lines: [{ materialId: w.jacket.materialId, quantity: 2, lotNo: 'NEW' }],
     })) as { docNo: string; movements: { movementId: number }[] };
     expect(posted.movements[0]!.movementId).toBe(Number(before.id) + 1);
-    expect(posted.docNo).toBe('RK-20261130-0002'); // the copied document sequence goes on
+    expect(posted.docNo).toBe('RK-20261130-0003'); // the copied document sequence goes on
     const depot = (await call(token, 'depot.create', {
       code: 'QD-NEW',
       name: '新库',
@@ -298,12 +311,12 @@ test('transfer-data copies the data folder into an empty database, checks the le
   const dir = await workstationFolder();
   const targetConfig = await emptyStore();
   const movements = await countRows(env, 'movements');
-  expect(movements).toBe(9);
+  expect(movements).toBe(11);
   const result = await cli(['transfer-data', '--data', dir, '--to', toArg(targetConfig)]);
   expect(result.output).toContain(`Copying ${path.join(dir, DATABASE_FILE)} → `);
-  expect(result.output).toContain('movements: 9 / 9 rows');
-  expect(result.output).toMatch(/Copied 22 tables, \d+ rows in/);
-  expect(result.output).toContain('Ledger check passed: 9 movements');
+  expect(result.output).toContain('movements: 11 / 11 rows');
+  expect(result.output).toMatch(/Copied 27 tables, \d+ rows in/);
+  expect(result.output).toContain('Ledger check passed: 11 movements');
   expect(result.output).toContain('Audit chain intact');
   expect(result.output).toContain('ready to use');
   expect(result.code).toBe(0);
@@ -322,7 +335,7 @@ test('transfer-data exits 1 when the copy fails its checks, and explains a missi
   await source.close();
   const result = await cli(['transfer-data', '--data', dir, '--to', toArg(await emptyStore())]);
   expect(result.code).toBe(1);
-  expect(result.output).toContain('Copied 22 tables');
+  expect(result.output).toContain('Copied 27 tables');
   expect(result.output).toContain('Ledger check found 1 differences');
   expect(result.output).toContain('"batchId":1,"field":"onHand"');
   expect(result.output).toContain('Audit chain intact');

@@ -39,6 +39,7 @@ import { write } from '../services/write';
 import { loadCatalogue, type CatalogueItem } from './catalogue';
 import { CITY_DEPOT, DISTRICTS, TOWNS, districtDepotName, townDepotName } from './places';
 import { Random } from './random';
+import { seedIncident } from './seed-incident';
 
 /** The demo sign-ins (shown on the login screen of a demo database). */
 export const DEMO_PASSWORD = 'Demo1234';
@@ -672,6 +673,31 @@ export async function seedDemo(app: App, options: { now?: Date } = {}): Promise<
     at(e.day, e.time);
     await e.run();
   }
+  await seedIncident({
+    ctx,
+    at,
+    dayDate,
+    today: HISTORY_DAYS,
+    now,
+    coordinator,
+    keeper,
+    depots: {
+      laoshan: laoshan.depotId,
+      jiaozhou: jiaozhou.depotId,
+      huangdao: huangdao.depotId,
+      shinan: shinan.depotId,
+    },
+    materials: {
+      tent: tent.materialId,
+      jacket: jacket.materialId,
+      quilt: quilt.materialId,
+      bed: bed.materialId,
+      bag: bag.materialId,
+      spade: spade.materialId,
+      raincoat: raincoat.materialId,
+      lamp: lamp.materialId,
+    },
+  });
 
   // ---- Mark and summarise ----------------------------------------------------------------------
   clock.current = now;

@@ -33,11 +33,13 @@ import {
   deliverDelivery,
   dispatchDelivery,
   getDeliveryFor,
+  inTransit,
   listDeliveries,
   returnRecovered,
   updateDelivery,
   writeOffConsumed,
 } from '../services/delivery.service';
+import { incidentSummary } from '../services/incident-summary.service';
 import {
   closeIncident,
   createIncident,
@@ -156,6 +158,7 @@ export const handlers: Handlers = {
   'incident.close': (c, input) => closeIncident(c.svc, c.actor, input),
   'incident.list': (c, input) => listIncidents(c.svc.db, input),
   'incident.get': (c, input) => getIncident(c.svc.db, input.incidentId),
+  'incident.summary': (c, input) => incidentSummary(c.svc, input.incidentId),
 
   'allocation.create': (c, input) => createAllocation(c.svc, c.actor, input),
   'allocation.update': (c, input) => updateAllocation(c.svc, c.actor, input),
@@ -175,6 +178,7 @@ export const handlers: Handlers = {
   'delivery.close': (c, input) => closeDelivery(c.svc, c.actor, input),
   'delivery.list': (c, input) => listDeliveries(c.svc, c.actor, input),
   'delivery.get': (c, input) => getDeliveryFor(c.svc, c.actor, input.deliveryId),
+  'delivery.inTransit': (c, input) => inTransit(c.svc, input),
   'recovery.return': (c, input) => returnRecovered(c.svc, c.actor, input),
   'recovery.writeOff': (c, input) => writeOffConsumed(c.svc, c.actor, input),
 };

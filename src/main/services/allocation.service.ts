@@ -730,7 +730,20 @@ export async function getAllocation(db: DbOrTrx, requestId: number): Promise<All
     .selectFrom('allocationSources as s')
     .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
     .innerJoin('depots as d', 'd.depotId', 's.depotId')
-    .select(['s.lineId', 's.depotId', 'd.name as depotName', 's.quantity', 's.overrideReason'])
+    .innerJoin('reservations as res', 'res.reservationId', 's.reservationId')
+    .leftJoin('deliveryLines as dl', 'dl.sourceId', 's.sourceId')
+    .leftJoin('deliveryOrders as o', 'o.deliveryId', 'dl.deliveryId')
+    .select([
+      's.sourceId',
+      's.lineId',
+      's.depotId',
+      'd.name as depotName',
+      's.quantity',
+      's.overrideReason',
+      'res.status as reservation',
+      'o.deliveryId',
+      'o.docNo as deliveryDocNo',
+    ])
     .where('l.requestId', '=', requestId)
     .orderBy('s.sourceId')
     .execute();

@@ -29,6 +29,8 @@ import type {
   deliveryListInput,
   deliveryStepInput,
   deliveryUpdateInput,
+  inTransitInput,
+  inTransitOutput,
   recoveryReturnInput,
   recoveryWriteOffInput,
 } from '../../shared/schemas/delivery';
@@ -1117,4 +1119,53 @@ export async function getDelivery(db: DbOrTrx, deliveryId: number, now: Date): P
     })),
     events,
   };
+}
+
+/** Goods on the road per destination and material; `depotId`: bound for that depot. */
+export async function inTransit(
+  ctx: ServiceContext,
+  input: z.output<typeof inTransitInput>,
+): Promise<z.output<typeof inTransitOutput>> {
+  let query = ctx.db
+    .selectFrom('deliveryItems as it')
+    .innerJoin('deliveryLines as dl', 'dl.lineId', 'it.lineId')
+    .innerJoin('deliveryOrders as o', 'o.deliveryId', 'dl.deliveryId')
+    .innerJoin('materials as m', 'm.materialId', 'dl.materialId')
+    .leftJoin('depots as d', 'd.depotId', 'o.deliverToDepotId')
+    .select((eb) => [
+      'o.deliverToDepotId',
+      'd.name as depotName',
+      'o.deliverAddress',
+      'dl.materialId',
+      'm.code as materialCode',
+      'm.name as materialName',
+      'm.unit',
+      eb.fn.sum<number | string>('it.quantity').as('quantity'),
+      eb.fn.count<number | string>('o.deliveryId').distinct().as('orders'),
+    ])
+    .where('o.status', '=', 'dispatched')
+    .groupBy([
+      'o.deliverToDepotId',
+      'd.name',
+      'o.deliverAddress',
+      'dl.materialId',
+      'm.code',
+      'm.name',
+      'm.unit',
+    ])
+    .orderBy('d.name')
+    .orderBy('o.deliverAddress')
+    .orderBy('m.code');
+  if (input.depotId !== undefined) query = query.where('o.deliverToDepotId', '=', input.depotId);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    deliverToDepotId: r.deliverToDepotId,
+    deliverToName: r.depotName ?? r.deliverAddress ?? '',
+    materialId: r.materialId,
+    materialCode: r.materialCode,
+    materialName: r.materialName,
+    unit: r.unit,
+    quantity: Number(r.quantity),
+    orders: Number(r.orders),
+  }));
 }

@@ -201,10 +201,16 @@ export const allocationListInput = z
   .prefault({});
 
 const sourceDto = z.object({
+  sourceId: id,
   depotId: id,
   depotName: z.string(),
   quantity: z.number().int(),
   overrideReason: z.string().nullable(),
+  /** reserved: waiting to leave; consumed: dispatched; released: called off. */
+  reservation: z.enum(['active', 'released', 'consumed']),
+  /** The delivery order it travels on, once planned. */
+  deliveryId: id.nullable(),
+  deliveryDocNo: z.string().nullable(),
 });
 export const allocationLineDto = z.object({
   lineId: id,
@@ -278,3 +284,38 @@ export const suggestSourcesOutput = z.array(
     ),
   }),
 );
+
+/** One timer over an incident's requests or orders: how many, the median and the worst. */
+export const timerSpan = z.object({
+  count: z.number().int(),
+  medianSeconds: z.number().int().nullable(),
+  worstSeconds: z.number().int().nullable(),
+});
+export type TimerSpan = z.infer<typeof timerSpan>;
+
+export const incidentSummaryOutput = z.object({
+  incident: incidentDto,
+  materials: z.array(
+    z.object({
+      materialId: id,
+      code: z.string(),
+      name: z.string(),
+      spec: z.string().nullable(),
+      unit: z.string(),
+      requested: z.number().int(),
+      approved: z.number().int(),
+      dispatched: z.number().int(),
+      delivered: z.number().int(),
+      /** Dispatched and signed for as missing or damaged. */
+      shortfall: z.number().int(),
+      inTransit: z.number().int(),
+      returned: z.number().int(),
+      /** Written off as consumed (核销). */
+      consumed: z.number().int(),
+    }),
+  ),
+  requestsByStatus: z.record(z.string(), z.number().int()),
+  deliveriesByStatus: z.record(z.string(), z.number().int()),
+  overdue: z.number().int(),
+  timers: z.object({ toApproval: timerSpan, toDispatch: timerSpan, toDelivery: timerSpan }),
+});

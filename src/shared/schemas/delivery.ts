@@ -226,3 +226,18 @@ export const deliveryDto = deliverySummaryDto.extend({
   events: z.array(deliveryEventDto),
 });
 export type DeliveryDto = z.infer<typeof deliveryDto>;
+
+export const inTransitInput = z.strictObject({ depotId: id.optional() }).prefault({});
+/** Goods on the road (dispatched, not yet signed for), per destination and material. */
+export const inTransitOutput = z.array(
+  z.object({
+    deliverToDepotId: id.nullable(),
+    deliverToName: z.string(),
+    materialId: id,
+    materialCode: z.string(),
+    materialName: z.string(),
+    unit: z.string(),
+    quantity: z.number().int(),
+    orders: z.number().int(),
+  }),
+);

@@ -131,7 +131,6 @@ const m = defineMessages(
   },
 );
 
-
 interface Posted {
   original: string;
   results: OutputOf<'stock.reverse'>[];
