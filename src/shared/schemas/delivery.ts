@@ -28,7 +28,7 @@ const PLATE = new RegExp(
 /** A vehicle plate as people write it (粤B·12345, 粤b 12345), checked in its one printed form. */
 export const vehiclePlate = z
   .string()
-  .transform((s) => s.replace(/[\s·•.\-]/g, '').toUpperCase())
+  .transform((s) => s.replace(/[\s·•.-]/g, '').toUpperCase())
   .pipe(z.string().regex(PLATE, { message: 'validation.plate' }));
 
 const personName = text(50);
