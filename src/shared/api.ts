@@ -302,6 +302,16 @@ export const api = {
   /** 核销: goods an outside unit used up, written off against the delivery. */
   'recovery.writeOff': procedure({ input: recoveryWriteOffInput, output: deliveryDto, access: coordinators }),
 
+  /**
+   * What live screens poll: a number that grows with every write anywhere (the audit chain's
+   * length). Polling it does not count as activity, so an idle session still ends.
+   */
+  'changes.version': procedure({
+    input: none,
+    output: z.object({ version: z.number().int() }),
+    access: everyone,
+  }),
+
   /** The chain head, for the anchor printed on every document. */
   'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),
 } as const;

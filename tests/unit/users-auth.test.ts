@@ -217,6 +217,19 @@ describe('sessions', () => {
     }
   });
 
+  test('a screen polling for changes does not keep an idle session alive, and sees every write', async () => {
+    const first = await env.call(w.keeper.token, 'changes.version');
+    await env.call(w.admin.token, 'depot.update', { depotId: w.city.depotId, address: '青岛市市北区' });
+    const second = await env.call(w.keeper.token, 'changes.version');
+    expect(second.version).toBeGreaterThan(first.version);
+    for (let minutes = 0; minutes < 420; minutes += 60) {
+      env.clock.advanceMinutes(60);
+      await env.call(w.keeper.token, 'changes.version');
+    }
+    env.clock.advanceMinutes(61);
+    expect((await env.fail(w.keeper.token, 'changes.version')).code).toBe('UNAUTHENTICATED');
+  });
+
   test('logout ends the session, and only that one', async () => {
     const other = await env.call(undefined, 'auth.login', { username: 'keeper2', password: PASSWORD });
     await env.call(w.keeper.token, 'auth.logout');

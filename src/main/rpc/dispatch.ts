@@ -27,7 +27,8 @@ async function authorise(
 ): Promise<Actor | null> {
   const access = api[procedure].access;
   if (access === 'public') return null;
-  const actor = await resolveSession(deps.svc, token);
+  // A screen polling for changes is not the user at work: it must not keep an idle session alive.
+  const actor = await resolveSession(deps.svc, token, { touch: procedure !== 'changes.version' });
   if (!(access as readonly string[]).includes(actor.role)) {
     throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
   }

@@ -152,6 +152,7 @@ export const handlers: Handlers = {
   'audit.verify': (c) => verifyAudit(c.svc.db),
   'audit.list': (c, input) => listAudit(c.svc.db, input),
   'audit.head': (c) => auditHead(c.svc.db),
+  'changes.version': async (c) => ({ version: (await auditHead(c.svc.db))?.auditId ?? 0 }),
 
   'incident.create': (c, input) => createIncident(c.svc, c.actor, input),
   'incident.update': (c, input) => updateIncident(c.svc, c.actor, input),

@@ -82,8 +82,15 @@ const sessionUser = prepared((db, p: { hash: string }) =>
     .where('s.tokenHash', '=', p.hash),
 );
 
-/** The user behind a token, or UNAUTHENTICATED when it is unknown, expired or the user is inactive. */
-export async function resolveSession(ctx: ServiceContext, token: string | undefined): Promise<Actor> {
+/**
+ * The user behind a token, or UNAUTHENTICATED when it is unknown, expired or the user is inactive.
+ * `touch`: the request counts as activity and moves the idle expiry on.
+ */
+export async function resolveSession(
+  ctx: ServiceContext,
+  token: string | undefined,
+  options: { touch: boolean } = { touch: true },
+): Promise<Actor> {
   if (!token) throw new AppError('UNAUTHENTICATED', 'auth.sessionExpired');
   const now = ctx.clock.now();
   const hash = tokenHash(token);
@@ -91,7 +98,7 @@ export async function resolveSession(ctx: ServiceContext, token: string | undefi
   if (!row || row.active !== 1 || row.expiresAt <= now.toISOString()) {
     throw new AppError('UNAUTHENTICATED', 'auth.sessionExpired');
   }
-  if (now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_AFTER_MS) {
+  if (options.touch && now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_AFTER_MS) {
     const expiresAt = new Date(now.getTime() + ctx.security.sessionIdleMinutes * 60_000).toISOString();
     await transact(ctx, (trx) =>
       trx

@@ -155,6 +155,10 @@ export const en: Messages = {
   'delivery.shortfallReason': '{short} short: give the reason (missing or damaged)',
   'delivery.goodsOutstanding':
     'Delivery order {docNo} still has {outstanding} neither returned nor written off',
+  'stocktake.status.open': 'counting',
+  'stocktake.status.approved': 'approved',
+  'stocktake.status.cancelled': 'cancelled',
+  'delivery.overdue': 'overdue',
   'delivery.status.planned': 'planned',
   'delivery.status.dispatched': 'in transit',
   'delivery.status.delivered': 'delivered',
