@@ -2,7 +2,27 @@
  * Every screen: its route, where it sits in the navigation, and who may see it. What a role
  * may not use is not shown (and the server refuses it anyway). Screens load on demand.
  */
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
+  BankOutlined,
+  CarOutlined,
+  CheckSquareOutlined,
+  ControlOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  DeleteOutlined,
+  ExportOutlined,
+  FileTextOutlined,
+  ImportOutlined,
+  RollbackOutlined,
+  SettingOutlined,
+  SwapOutlined,
+  TeamOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
+import { createElement, lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from '../shared/schemas/user';
 import type { common } from './i18n/common';
 
@@ -13,20 +33,36 @@ export interface PageDef {
   path: string;
   /** Shown in the navigation under `group` when set (detail routes have none). */
   nav?: CommonKey;
-  group?: 'groupWork' | 'groupStock' | 'groupSystem';
+  group?: NavGroup;
+  /** Every navigation item has one: the collapsed rail shows only icons. */
+  icon?: ReactNode;
   roles: readonly Role[];
   component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
 }
+
+export const NAV_GROUPS = ['groupWork', 'groupStock', 'groupAllocation', 'groupSystem'] as const;
+export type NavGroup = (typeof NAV_GROUPS)[number];
+/** The icon of each navigation group (the collapsed rail shows these). */
+export const GROUP_ICONS: Record<NavGroup, ReactNode> = {
+  groupWork: createElement(DashboardOutlined),
+  groupStock: createElement(DatabaseOutlined),
+  groupAllocation: createElement(CarOutlined),
+  groupSystem: createElement(SettingOutlined),
+};
 
 export const EVERYONE = ['admin', 'coordinator', 'keeper', 'staff'] as const;
 export const STOCK_WRITERS = ['admin', 'coordinator', 'keeper'] as const;
 export const SUPERVISORS = ['admin', 'coordinator'] as const;
 export const ADMIN = ['admin'] as const;
+export const COORDINATORS = ['coordinator'] as const;
+/** Who files allocation requests (the contract's requesters). */
+export const REQUESTERS = ['coordinator', 'keeper', 'staff'] as const;
 
 export const pages: PageDef[] = [
   {
     path: '/dashboard',
     nav: 'navDashboard',
+    icon: createElement(DashboardOutlined),
     group: 'groupWork',
     roles: EVERYONE,
     component: lazy(() => import('./features/dashboard/DashboardPage')),
@@ -34,6 +70,7 @@ export const pages: PageDef[] = [
   {
     path: '/stock',
     nav: 'navStock',
+    icon: createElement(DatabaseOutlined),
     group: 'groupStock',
     roles: EVERYONE,
     component: lazy(() => import('./features/stock/StockPage')),
@@ -46,6 +83,7 @@ export const pages: PageDef[] = [
   {
     path: '/receipt',
     nav: 'navReceipt',
+    icon: createElement(ImportOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/receipt/ReceiptPage')),
@@ -53,6 +91,7 @@ export const pages: PageDef[] = [
   {
     path: '/issue',
     nav: 'navIssue',
+    icon: createElement(ExportOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/issue/IssuePage')),
@@ -60,6 +99,7 @@ export const pages: PageDef[] = [
   {
     path: '/transfer',
     nav: 'navTransfer',
+    icon: createElement(SwapOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/transfer/TransferPage')),
@@ -67,6 +107,7 @@ export const pages: PageDef[] = [
   {
     path: '/scrap',
     nav: 'navScrap',
+    icon: createElement(DeleteOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/scrap/ScrapPage')),
@@ -74,6 +115,7 @@ export const pages: PageDef[] = [
   {
     path: '/reversal',
     nav: 'navReversal',
+    icon: createElement(RollbackOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/reversal/ReversalPage')),
@@ -81,6 +123,7 @@ export const pages: PageDef[] = [
   {
     path: '/stocktake',
     nav: 'navStocktake',
+    icon: createElement(AuditOutlined),
     group: 'groupStock',
     roles: STOCK_WRITERS,
     component: lazy(() => import('./features/stocktake/StocktakeListPage')),
@@ -94,13 +137,62 @@ export const pages: PageDef[] = [
   {
     path: '/movements',
     nav: 'navMovements',
+    icon: createElement(UnorderedListOutlined),
     group: 'groupStock',
     roles: EVERYONE,
     component: lazy(() => import('./features/movements/MovementsPage')),
   },
   {
+    path: '/allocations',
+    nav: 'navAllocations',
+    icon: createElement(FileTextOutlined),
+    group: 'groupAllocation',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/allocation/AllocationListPage')),
+  },
+  {
+    path: '/allocations/new',
+    roles: REQUESTERS,
+    component: lazy(() => import('./features/allocation/AllocationFormPage')),
+  },
+  {
+    path: '/approvals',
+    nav: 'navApprovals',
+    icon: createElement(CheckSquareOutlined),
+    group: 'groupAllocation',
+    roles: COORDINATORS,
+    component: lazy(() => import('./features/allocation/ApprovalsPage')),
+  },
+  {
+    path: '/deliveries',
+    nav: 'navDeliveries',
+    icon: createElement(CarOutlined),
+    group: 'groupAllocation',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/delivery/DeliveryBoardPage')),
+  },
+  {
+    path: '/incidents',
+    nav: 'navIncidents',
+    icon: createElement(AlertOutlined),
+    group: 'groupAllocation',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/incident/IncidentsPage')),
+  },
+  {
+    path: '/incidents/:id',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/incident/IncidentPage')),
+  },
+  {
+    path: '/doc/:docNo',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/documents/DocumentPage')),
+  },
+  {
     path: '/admin/materials',
     nav: 'navMaterials',
+    icon: createElement(AppstoreOutlined),
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/MaterialsPage')),
@@ -108,6 +200,7 @@ export const pages: PageDef[] = [
   {
     path: '/admin/depots',
     nav: 'navDepots',
+    icon: createElement(BankOutlined),
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/DepotsPage')),
@@ -115,6 +208,7 @@ export const pages: PageDef[] = [
   {
     path: '/admin/quotas',
     nav: 'navQuotas',
+    icon: createElement(ControlOutlined),
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/QuotasPage')),
@@ -122,6 +216,7 @@ export const pages: PageDef[] = [
   {
     path: '/admin/users',
     nav: 'navUsers',
+    icon: createElement(TeamOutlined),
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/UsersPage')),
@@ -129,6 +224,7 @@ export const pages: PageDef[] = [
   {
     path: '/admin/settings',
     nav: 'navSettings',
+    icon: createElement(SettingOutlined),
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/SettingsPage')),

@@ -5,7 +5,7 @@
  * in again returns the user to the same screen with what they typed.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { OutputOf } from '../shared/api';
+import { api, type OutputOf, type ProcedureName } from '../shared/api';
 import type { DepotDto } from '../shared/schemas/depot';
 import type { UserDto } from '../shared/schemas/user';
 import { configureClient, rpc } from './api';
@@ -25,6 +25,8 @@ export interface SessionState {
   signedIn(result: OutputOf<'auth.login'>): Promise<void>;
   signOut(): Promise<void>;
   can(roles: readonly string[]): boolean;
+  /** May the user call this procedure at all (its roles in the contract)? Depot scope is the server's to judge. */
+  canCall(procedure: ProcedureName): boolean;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -107,6 +109,10 @@ export function SessionProvider({
       signedIn,
       signOut,
       can: (roles) => user !== null && roles.includes(user.role),
+      canCall: (procedure) => {
+        const access = api[procedure].access;
+        return access === 'public' || (user !== null && (access as readonly string[]).includes(user.role));
+      },
     }),
     [status, user, expired, depots, refreshStatus, refreshDepots, signedIn, signOut],
   );

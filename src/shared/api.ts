@@ -47,6 +47,7 @@ import {
   stocktakeSummaryDto,
 } from './schemas/stocktake';
 import { dashboardInput, dashboardOutput } from './schemas/dashboard';
+import { documentGetInput, documentOutput } from './schemas/document';
 import { settingsUpdateInput, appSettings } from './schemas/settings';
 import { createAdminInput, setupStatusOutput } from './schemas/setup';
 import {
@@ -311,6 +312,9 @@ export const api = {
     output: z.object({ version: z.number().int() }),
     access: everyone,
   }),
+
+  /** Any document by its number (the document view and its reprint). */
+  'document.get': procedure({ input: documentGetInput, output: documentOutput, access: everyone }),
 
   /** The chain head, for the anchor printed on every document. */
   'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),

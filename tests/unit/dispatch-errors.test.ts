@@ -260,6 +260,7 @@ describe('missing fields', () => {
     'allocation.get': ['requestId'],
     'incident.summary': ['incidentId'],
     'delivery.get': ['deliveryId'],
+    'document.get': ['docNo'],
   };
 
   test('each procedure names every missing field as required, with its label', async () => {

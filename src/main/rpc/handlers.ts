@@ -39,6 +39,7 @@ import {
   updateDelivery,
   writeOffConsumed,
 } from '../services/delivery.service';
+import { getDocument } from '../services/document.service';
 import { incidentSummary } from '../services/incident-summary.service';
 import {
   closeIncident,
@@ -152,6 +153,7 @@ export const handlers: Handlers = {
   'audit.verify': (c) => verifyAudit(c.svc.db),
   'audit.list': (c, input) => listAudit(c.svc.db, input),
   'audit.head': (c) => auditHead(c.svc.db),
+  'document.get': (c, input) => getDocument(c.svc, c.actor, input.docNo),
   'changes.version': async (c) => ({ version: (await auditHead(c.svc.db))?.auditId ?? 0 }),
 
   'incident.create': (c, input) => createIncident(c.svc, c.actor, input),

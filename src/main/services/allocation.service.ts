@@ -699,15 +699,24 @@ export async function getAllocation(db: DbOrTrx, requestId: number): Promise<All
       'r.deliverPhone',
       'r.forwardedFromId',
       'r.note',
+      'r.createdBy',
       'u.displayName as createdByName',
     ])
     .where('r.requestId', '=', requestId)
     .executeTakeFirstOrThrow();
   const forwardedTo = await db
     .selectFrom('allocationRequests')
-    .select('requestId')
+    .select(['requestId', 'docNo'])
     .where('forwardedFromId', '=', requestId)
     .executeTakeFirst();
+  const forwardedFrom =
+    request.forwardedFromId === null
+      ? undefined
+      : await db
+          .selectFrom('allocationRequests')
+          .select('docNo')
+          .where('requestId', '=', request.forwardedFromId)
+          .executeTakeFirst();
   const lines = await db
     .selectFrom('allocationLines as l')
     .innerJoin('materials as m', 'm.materialId', 'l.materialId')
@@ -758,6 +767,8 @@ export async function getAllocation(db: DbOrTrx, requestId: number): Promise<All
     ...toSummary(summary),
     ...request,
     forwardedToId: forwardedTo?.requestId ?? null,
+    forwardedToDocNo: forwardedTo?.docNo ?? null,
+    forwardedFromDocNo: forwardedFrom?.docNo ?? null,
     lines: lines.map((line) => ({
       ...line,
       sources: sources.filter((s) => s.lineId === line.lineId).map(({ lineId: _line, ...s }) => s),

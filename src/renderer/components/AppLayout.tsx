@@ -1,14 +1,13 @@
 /** The shell: collapsible grouped navigation, top bar (user, role, depots, language, sign out), demo banner. */
 import { Alert, Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useLocale, useMessages, useTerms } from '../i18n/messages';
 import { common } from '../i18n/common';
 import { href } from '../router';
-import { pages } from '../pages';
+import { GROUP_ICONS, NAV_GROUPS, pages } from '../pages';
 import { useSession } from '../session';
 
 const { Header, Sider, Content } = Layout;
-const GROUPS = ['groupWork', 'groupStock', 'groupSystem'] as const;
 
 export function AppLayout({ currentPath, children }: { currentPath: string; children: ReactNode }) {
   const t = useMessages(common);
@@ -19,17 +18,28 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
 
   const items = useMemo(
     () =>
-      GROUPS.map((group) => {
+      NAV_GROUPS.map((group) => {
         const children = pages
           .filter((p) => p.group === group && p.nav && can(p.roles))
-          .map((p) => ({ key: p.path, label: <a href={href(p.path)}>{t(p.nav!)}</a> }));
-        return children.length > 0 ? { type: 'group' as const, key: group, label: t(group), children } : null;
+          .map((p) => ({ key: p.path, icon: p.icon, label: <a href={href(p.path)}>{t(p.nav!)}</a> }));
+        // 工作台 is one item: no group to fold.
+        if (group === 'groupWork') return children[0] ?? null;
+        return children.length > 0
+          ? { key: group, icon: GROUP_ICONS[group], label: t(group), children }
+          : null;
       }).filter((g) => g !== null),
     [can, t],
   );
-  const selected = pages.find(
+  const current = pages.find(
     (p) => p.nav && (currentPath === p.path || currentPath.startsWith(`${p.path}/`)),
-  )?.path;
+  );
+  const selected = current?.path;
+  // The group of the current screen is open; the others fold (the admin's menu fits 768 px).
+  const [openGroups, setOpenGroups] = useState<string[]>(current?.group ? [current.group] : ['groupStock']);
+  useEffect(() => {
+    if (current?.group)
+      setOpenGroups((open) => (open.includes(current.group!) ? open : [...open, current.group!]));
+  }, [current?.group]);
   const myDepots =
     user?.role === 'keeper' ? depots.filter((d) => user.depotIds.includes(d.depotId)).map((d) => d.name) : [];
 
@@ -60,7 +70,14 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
         </div>
         {/* The menu scrolls on its own, between the brand and the collapse trigger (48px each). */}
         <div style={{ height: 'calc(100vh - 96px)', overflowY: 'auto' }}>
-          <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} />
+          <Menu
+            mode="inline"
+            items={items}
+            selectedKeys={selected ? [selected] : []}
+            openKeys={collapsed ? undefined : openGroups}
+            onOpenChange={(keys) => setOpenGroups(keys)}
+            data-testid="nav"
+          />
         </div>
       </Sider>
       <Layout>

@@ -29,6 +29,7 @@ export const printMessages = defineMessages(
     anchorTitle:
       '打印时账簿的审计链头（记录号:哈希前 16 位），可用 relief-depot check --anchor 核对账簿此后未被改写',
     printHint: '预览与打印效果一致（A4 纵向）。按 Esc 关闭。',
+    reprint: '补打 {time}',
   },
   {
     docNo: 'No.',
@@ -44,6 +45,7 @@ export const printMessages = defineMessages(
     anchorTitle:
       'The audit chain head when printed (record:first 16 hex digits of its hash): relief-depot check --anchor verifies the books were not rewritten since',
     printHint: 'The preview matches the printout (A4 portrait). Esc closes it.',
+    reprint: 'Reprint {time}',
   },
 );
 
@@ -75,6 +77,8 @@ export interface PrintableDoc {
   /** Signature lines: 经办人, 保管员, 审批人, 收货人 … */
   signatures: string[];
   preparedBy?: { name: string; at: string };
+  /** Printed again later from its document view: the paper says 补打 and when. */
+  reprint?: boolean;
 }
 
 const DIGITS = '零壹贰叁肆伍陆柒捌玖';
@@ -129,7 +133,14 @@ export function PrintDocument({ doc, anchor }: { doc: PrintableDoc; anchor: stri
   return (
     <article className="print-paper" data-testid="print-document">
       <header className="pd-head">
-        <h1 className="pd-title">{spaced}</h1>
+        <h1 className="pd-title">
+          {spaced}
+          {doc.reprint && (
+            <span className="pd-reprint" data-testid="print-reprint">
+              {t('reprint', { time: formatTime(new Date().toISOString()) })}
+            </span>
+          )}
+        </h1>
         <dl className="pd-number">
           <div>
             <dt>{t('docNo')}：</dt>

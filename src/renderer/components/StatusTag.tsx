@@ -35,6 +35,7 @@ const COLOURS = {
     StocktakeStatus,
     string
   >,
+  incident: { active: 'red', closed: 'default' },
 };
 
 export type StatusKind = keyof typeof COLOURS;

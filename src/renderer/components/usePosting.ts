@@ -76,7 +76,11 @@ export function usePosting(): Posting {
 const DRAFT_PREFIX = 'relief-depot.draft.';
 
 function toJson(value: unknown): unknown {
-  if (dayjs.isDayjs(value)) return { $date: value.format('YYYY-MM-DD') };
+  // A day stays a day; a moment (needed by 14:00) keeps its time.
+  if (dayjs.isDayjs(value))
+    return {
+      $date: value.hour() === 0 && value.minute() === 0 ? value.format('YYYY-MM-DD') : value.toISOString(),
+    };
   if (Array.isArray(value)) return value.map(toJson);
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));

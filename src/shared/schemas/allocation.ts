@@ -256,9 +256,12 @@ export const allocationDto = allocationSummaryDto.extend({
   deliverContact: z.string().nullable(),
   deliverPhone: z.string().nullable(),
   forwardedFromId: id.nullable(),
+  forwardedFromDocNo: z.string().nullable(),
   /** The city-level request this one's unmet remainder went to. */
   forwardedToId: id.nullable(),
+  forwardedToDocNo: z.string().nullable(),
   note: z.string().nullable(),
+  createdBy: id,
   createdByName: z.string(),
   lines: z.array(allocationLineDto),
   events: z.array(allocationEventDto),

@@ -3,6 +3,7 @@
  * worded tag, the document number with its reversal marks (已红冲 HC-… / 红冲 RK-…), the
  * counterpart (depot, recipient or a receipt's supplier), and the reason in words.
  */
+import { DocLink } from '../../components/DocLink';
 import { Tag, type TableColumnType } from 'antd';
 import type { MovementDto, MovementType } from '../../../shared/schemas/stock';
 import type { DepotDto } from '../../../shared/schemas/depot';
@@ -69,7 +70,9 @@ export function DocNoCell({ movement: m }: { movement: MovementDto }) {
     marks.push({ kind: 'expiredOverride', color: 'red', label: t('expiredOverride'), docNo: null });
   return (
     <>
-      <div>{m.docNo}</div>
+      <div>
+        <DocLink docNo={m.docNo} />
+      </div>
       {marks.map((mark) => (
         <div
           key={mark.kind}
@@ -82,7 +85,7 @@ export function DocNoCell({ movement: m }: { movement: MovementDto }) {
           >
             {mark.label}
           </Tag>{' '}
-          {mark.docNo}
+          {mark.docNo && !mark.docNo.startsWith('#') ? <DocLink docNo={mark.docNo} /> : mark.docNo}
         </div>
       ))}
     </>

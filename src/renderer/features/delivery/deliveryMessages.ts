@@ -1,0 +1,163 @@
+/** Words of the delivery screens (配送单, 签收, 回收, 核销) and the timers. */
+import { defineMessages, useMessages } from '../../i18n/messages';
+
+export const deliveryMessages = defineMessages(
+  {
+    board: '配送单',
+    docNo: '单号',
+    planned: '待发',
+    inTransit: '在途',
+    delivered: '已送达',
+    overdue: '逾期',
+    request: '调拨申请',
+    incident: '突发事件',
+    from: '调出',
+    to: '送达',
+    vehicle: '车辆',
+    driver: '司机',
+    escort: '押运人',
+    plannedDeparture: '计划发车',
+    plannedArrival: '计划到达',
+    dispatchedBy: '发车',
+    receivedBy: '签收',
+    createdBy: '制单',
+    material: '物资',
+    lot: '批号',
+    expiresOn: '有效期至',
+    sent: '发出',
+    received: '实收',
+    shortfall: '短少 / 破损',
+    returned: '已回收',
+    writtenOff: '已核销',
+    outstanding: '未回收',
+    timers: '时效',
+    toApproval: '申请→审批',
+    toDispatch: '审批→发车',
+    toDelivery: '发车→送达',
+    running: '（进行中）',
+    dispatch: '发车',
+    dispatchConfirm: '确认 {docNo} 装车发出？将按先到期先出从各库出库。',
+    deliver: '签收',
+    deliverTitle: '签收 · {docNo}',
+    receiverName: '签收人',
+    receivedAt: '签收时间',
+    shortfallKind: '类型',
+    reason: '原因',
+    reasonNeeded: '少收时必填',
+    cancelOrder: '取消配送',
+    cancelReason: '取消原因',
+    close: '关闭',
+    recover: '回收',
+    recoverTitle: '回收 · {docNo}',
+    recoverInto: '回收入库',
+    writeOff: '核销',
+    writeOffTitle: '核销 · {docNo}',
+    writeOffReason: '核销原因',
+    quantity: '数量',
+    printDelivery: '打印配送单',
+    done: '已{action}：{docNo}',
+    recovered: '已回收入库 {docNo}',
+    lines: '明细',
+    timeline: '流转记录',
+    none: '无',
+    status: '状态',
+    filterIncident: '突发事件：{name}',
+    filterDepot: '储备库：{name}',
+    allDepots: '全部储备库',
+    allIncidents: '全部突发事件',
+    countLine: '待发 {planned} · 在途 {inTransit} · 逾期 {overdue}',
+    signOutside: '外单位在纸质配送单上签字，由调度员录入',
+  },
+  {
+    board: 'Delivery orders',
+    docNo: 'No.',
+    planned: 'To leave',
+    inTransit: 'In transit',
+    delivered: 'Delivered',
+    overdue: 'Overdue',
+    request: 'Allocation request',
+    incident: 'Incident',
+    from: 'From',
+    to: 'To',
+    vehicle: 'Vehicle',
+    driver: 'Driver',
+    escort: 'Escort',
+    plannedDeparture: 'Planned departure',
+    plannedArrival: 'Planned arrival',
+    dispatchedBy: 'Dispatched',
+    receivedBy: 'Signed for',
+    createdBy: 'Prepared',
+    material: 'Material',
+    lot: 'Lot',
+    expiresOn: 'Expires',
+    sent: 'Sent',
+    received: 'Received',
+    shortfall: 'Missing / damaged',
+    returned: 'Returned',
+    writtenOff: 'Written off',
+    outstanding: 'Still out',
+    timers: 'Timers',
+    toApproval: 'Request → approval',
+    toDispatch: 'Approval → dispatch',
+    toDelivery: 'Dispatch → delivery',
+    running: '(running)',
+    dispatch: 'Dispatch',
+    dispatchConfirm: 'Load and send {docNo}? Stock leaves each depot first-expiry-first-out.',
+    deliver: 'Sign for',
+    deliverTitle: 'Sign for · {docNo}',
+    receiverName: 'Received by',
+    receivedAt: 'Received at',
+    shortfallKind: 'Kind',
+    reason: 'Reason',
+    reasonNeeded: 'Required when short',
+    cancelOrder: 'Cancel order',
+    cancelReason: 'Reason for cancelling',
+    close: 'Close',
+    recover: 'Return',
+    recoverTitle: 'Return · {docNo}',
+    recoverInto: 'Return into',
+    writeOff: 'Write off',
+    writeOffTitle: 'Write off · {docNo}',
+    writeOffReason: 'Reason for writing off',
+    quantity: 'Quantity',
+    printDelivery: 'Print delivery note',
+    done: '{action}: {docNo}',
+    recovered: 'Returned into stock as {docNo}',
+    lines: 'Lines',
+    timeline: 'History',
+    none: 'None',
+    status: 'Status',
+    filterIncident: 'Incident: {name}',
+    filterDepot: 'Depot: {name}',
+    allDepots: 'All depots',
+    allIncidents: 'All incidents',
+    countLine: 'To leave {planned} · in transit {inTransit} · overdue {overdue}',
+    signOutside: 'An outside unit signs the paper note; the coordinator records it',
+  },
+);
+
+const durationMessages = defineMessages(
+  { hm: '{h}小时{m}分', m: '{m}分', d: '{d}天{h}小时' },
+  { hm: '{h} h {m} min', m: '{m} min', d: '{d} d {h} h' },
+);
+
+/** A span as people say it: 3小时20分, 45分, 2天3小时. */
+export function useDuration(): (seconds: number | null) => string {
+  const t = useMessages(durationMessages);
+  return (seconds) => {
+    if (seconds === null) return '—';
+    const minutes = Math.max(0, Math.round(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    if (d > 0) return t('d', { d, h });
+    if (h > 0) return t('hm', { h, m });
+    return t('m', { m });
+  };
+}
+
+/** Seconds from one instant to another (or to now while it runs). */
+export function spanSeconds(from: string | null, to: string | null, now = Date.now()): number | null {
+  if (!from) return null;
+  return ((to ? Date.parse(to) : now) - Date.parse(from)) / 1000;
+}
