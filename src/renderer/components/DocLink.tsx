@@ -5,7 +5,7 @@ export function DocLink({ docNo }: { docNo: string }) {
   return (
     <a
       href={href(`/doc/${encodeURIComponent(docNo)}`)}
-      className="doc-no"
+      className="doc-link"
       data-doc-no={docNo}
       // Inside a clickable row the link opens the document, not the row's own detail.
       onClick={(e) => e.stopPropagation()}

@@ -72,40 +72,40 @@ export default function DeliveryBoardPage() {
   const rows = useMemo(() => all.filter((d) => inColumn(filters.column, d)), [all, filters.column]);
 
   const columns: VirtualColumn<DeliverySummaryDto>[] = [
-    { key: 'docNo', title: t('docNo'), width: 150, render: (d) => <DocLink docNo={d.docNo} /> },
+    { key: 'docNo', title: t('docNo'), width: 140, render: (d) => <DocLink docNo={d.docNo} /> },
     {
       key: 'status',
       title: t('status'),
-      width: 120,
+      width: 150,
       render: (d) => (
         <Space size={4}>
           <StatusTag kind="delivery" status={d.status} />
           {d.overdue && <OverdueTag />}
+          <UrgencyTag urgency={d.urgency} />
         </Space>
       ),
     },
-    { key: 'urgency', title: '', width: 60, render: (d) => <UrgencyTag urgency={d.urgency} /> },
-    { key: 'from', title: t('from'), width: 170, render: (d) => d.sourceDepotNames.join('、') },
-    { key: 'to', title: t('to'), width: 200, render: (d) => d.deliverToName },
-    { key: 'vehicle', title: t('vehicle'), width: 100, render: (d) => d.vehiclePlate },
-    { key: 'driver', title: t('driver'), width: 150, render: (d) => `${d.driverName} ${d.driverPhone}` },
+    { key: 'from', title: t('from'), width: 140, render: (d) => d.sourceDepotNames.join('、') },
+    { key: 'to', title: t('to'), width: 140, render: (d) => d.deliverToName },
+    { key: 'vehicle', title: t('vehicle'), width: 88, render: (d) => d.vehiclePlate },
+    { key: 'driver', title: t('driver'), width: 130, render: (d) => `${d.driverName} ${d.driverPhone}` },
     {
       key: 'arrival',
       title: t('plannedArrival'),
-      width: 130,
+      width: 120,
       render: (d) => formatTime(d.plannedArrival),
       sorter: (a, b) => a.plannedArrival.localeCompare(b.plannedArrival),
     },
     {
       key: 'timer',
       title: t('timers'),
-      width: 150,
+      width: 130,
       render: (d) =>
         d.status === 'planned'
           ? `${t('toDispatch')} ${duration(spanSeconds(d.approvedAt, null))}`
           : `${t('toDelivery')} ${duration(spanSeconds(d.dispatchedAt, d.receivedAt))}`,
     },
-    { key: 'incident', title: t('incident'), width: 140, render: (d) => d.incidentName ?? '' },
+    { key: 'incident', title: t('incident'), width: 110, render: (d) => d.incidentName ?? '' },
   ];
 
   const active = [
