@@ -552,6 +552,16 @@ test('overdue: planned or on the road past the planned arrival, flagged on the l
   expect(
     (await env.call(coordinator.token, 'delivery.list', { status: 'overdue' })).map((d) => d.docNo),
   ).toEqual(['PS-20261130-0001']);
+  // The dashboard counts them (the coordinator's queue is empty: everything was decided).
+  expect((await env.call(coordinator.token, 'dashboard.summary', {})).flow).toEqual({
+    awaitingMe: 0,
+    planned: 1,
+    inTransit: 1,
+    overdue: 1,
+  });
+  expect(
+    (await env.call(coordinator.token, 'dashboard.summary', { depotIds: [w.laoshan.depotId] })).flow,
+  ).toMatchObject({ planned: 1, inTransit: 0, overdue: 0 });
   expect(
     (await env.call(coordinator.token, 'delivery.list', { incidentId, depotId: w.laoshan.depotId })).map(
       (d) => d.docNo,

@@ -273,7 +273,8 @@ describe('dashboard, categories and settings', () => {
   });
 
   test('the dashboard sums stock and value by category and by level, and counts the warnings', async () => {
-    expect(await env.call(w.keeper.token, 'dashboard.summary', {})).toEqual({
+    const city = await env.call(w.keeper.token, 'dashboard.summary', {});
+    expect(city).toMatchObject({
       today: '2026-11-30',
       byCategory: [
         { category: '帐篷', materials: 1, onHand: 50, valueFen: 50 * 132000 },
@@ -285,17 +286,36 @@ describe('dashboard, categories and settings', () => {
         { level: 'town', depots: 0, onHand: 0, valueFen: 0 },
       ],
       warnings: { expiring: 1, expired: 1, belowQuota: 2 },
+      flow: { awaitingMe: 0, planned: 0, inTransit: 0, overdue: 0 },
     });
-    expect(await env.call(w.keeper.token, 'dashboard.summary', { depotId: w.laoshan.depotId })).toEqual({
-      today: '2026-11-30',
-      byCategory: [{ category: '被服', materials: 1, onHand: 20, valueFen: 0 }],
-      byLevel: [
-        { level: 'city', depots: 0, onHand: 0, valueFen: 0 },
-        { level: 'district', depots: 1, onHand: 20, valueFen: 0 },
-        { level: 'town', depots: 0, onHand: 0, valueFen: 0 },
-      ],
-      warnings: { expiring: 1, expired: 0, belowQuota: 0 },
+    // Who is short of what: 市南区 has none of its 10 life jackets (all of the quota missing), the city 46 of 200 quilts.
+    expect(city.shortages.map((r) => [r.depotName, r.materialName, r.shortBy])).toEqual([
+      ['市南区储备库', '救生衣', 10],
+      ['青岛市级救灾物资储备库', '棉被', 46],
+    ]);
+    expect(city.keyMaterials.map((m) => [m.name, m.available, m.quota])).toEqual([
+      ['救生衣', 0, 10],
+      ['棉被', 154, 200],
+    ]);
+    expect(city.nextExpiring.map((r) => r.lotNo)).toEqual(['L']);
+    // A set of depots: 崂山区 and 市南区.
+    const two = await env.call(w.keeper.token, 'dashboard.summary', {
+      depotIds: [w.laoshan.depotId, w.shinan.depotId],
     });
+    expect(two.shortages.map((r) => r.depotName)).toEqual(['市南区储备库']);
+    expect(two.byLevel.find((l) => l.level === 'city')!.depots).toBe(0);
+    expect(await env.call(w.keeper.token, 'dashboard.summary', { depotId: w.laoshan.depotId })).toMatchObject(
+      {
+        today: '2026-11-30',
+        byCategory: [{ category: '被服', materials: 1, onHand: 20, valueFen: 0 }],
+        byLevel: [
+          { level: 'city', depots: 0, onHand: 0, valueFen: 0 },
+          { level: 'district', depots: 1, onHand: 20, valueFen: 0 },
+          { level: 'town', depots: 0, onHand: 0, valueFen: 0 },
+        ],
+        warnings: { expiring: 1, expired: 0, belowQuota: 0 },
+      },
+    );
   });
 
   test('categories are listed once each, in code point order; settings read back what was saved', async () => {

@@ -145,7 +145,7 @@ export const handlers: Handlers = {
   'stocktake.get': (c, input) => getStocktake(c.svc.db, input.stocktakeId),
   'stocktake.list': (c, input) => listStocktakes(c.svc.db, input),
 
-  'dashboard.summary': (c, input) => dashboardSummary(c.svc, input),
+  'dashboard.summary': (c, input) => dashboardSummary(c.svc, c.actor, input),
   'settings.get': (c) => getSettings(c.svc.db),
   'settings.update': (c, input) => updateSettings(c.svc, c.actor, input),
 

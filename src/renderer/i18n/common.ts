@@ -104,7 +104,7 @@ export const common = defineMessages(
     groupWork: 'Dashboard',
     groupStock: 'Stock',
     groupSystem: 'System',
-    groupAllocation: 'Allocation & delivery',
+    groupAllocation: 'Allocation',
     navAllocations: 'Requests',
     navApprovals: 'Approvals',
     navDeliveries: 'Delivery orders',

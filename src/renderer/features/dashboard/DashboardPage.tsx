@@ -4,12 +4,13 @@
  * level, as value (¥) or quantity. Optionally narrowed to one depot.
  */
 import { Alert, Button, Card, Col, Flex, Row, Segmented, Spin, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { DashboardSummary } from '../../../shared/schemas/dashboard';
-import { rpc, RpcFailure } from '../../api';
 import { BarChart, type BarDatum } from '../../components/BarChart';
 import { DepotSelect } from '../../components/DepotSelect';
+import { useRpc } from '../../components/useRpc';
 import { useSessionState } from '../../components/useSessionState';
+import { useSession } from '../../session';
 import { formatFen, formatQuantity } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
@@ -52,6 +53,26 @@ const messages = defineMessages(
     colValue: '金额',
     noStock: '暂无库存',
     clickHint: '点击条形查看该类库存',
+    awaitingMe: '待我审批',
+    awaitingHint: '特急、最早的在前',
+    tagAwaiting: '待审批',
+    planned: '待发车',
+    plannedHint: '已生成配送单，尚未发车',
+    inTransit: '在途',
+    inTransitHint: '已发车，尚未签收',
+    overdue: '逾期',
+    overdueHint: '超过计划到达时间仍未送达',
+    shortages: '短缺（低于储备定额）',
+    shortagesMore: '全部 {n} 项 ›',
+    noShortage: '没有低于定额的物资',
+    keyMaterials: '重点物资：可用 / 定额',
+    nextExpiring: '即将到期',
+    noExpiring: '近期没有到期批次',
+    daysLeft: '{n} 天',
+    scopeMine: '我的储备库',
+    scopeDistrict: '本辖区',
+    scopeCity: '全市',
+    moreItems: '等 {n} 项',
   },
   {
     title: 'Dashboard',
@@ -90,6 +111,26 @@ const messages = defineMessages(
     colValue: 'Value',
     noStock: 'No stock',
     clickHint: 'Click a bar to see that stock',
+    awaitingMe: 'Awaiting my decision',
+    awaitingHint: 'Most urgent and oldest first',
+    tagAwaiting: 'To decide',
+    planned: 'To leave',
+    plannedHint: 'Planned, not yet dispatched',
+    inTransit: 'In transit',
+    inTransitHint: 'Dispatched, not yet signed for',
+    overdue: 'Overdue',
+    overdueHint: 'Past the planned arrival, not delivered',
+    shortages: 'Short (below reserve quota)',
+    shortagesMore: 'All {n} ›',
+    noShortage: 'Nothing below quota',
+    keyMaterials: 'Key materials: available / quota',
+    nextExpiring: 'Expiring next',
+    noExpiring: 'No lots expiring soon',
+    daysLeft: '{n} d',
+    scopeMine: 'My depots',
+    scopeDistrict: 'My district',
+    scopeCity: 'Whole city',
+    moreItems: '({n} in all)',
   },
 );
 
@@ -107,19 +148,29 @@ export default function DashboardPage() {
   const t = useMessages(messages);
   const c = useMessages(common);
   const terms = useTerms();
-  const [prefs, setPrefs] = useSessionState<{ depotId?: number; metric: Metric }>('dashboard', {
-    metric: 'value',
-  });
-  const [data, setData] = useState<DashboardSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    setError(null);
-    rpc('dashboard.summary', { depotId: prefs.depotId }).then(setData, (e: unknown) =>
-      setError(e instanceof RpcFailure ? e.message : String(e)),
-    );
-  }, [prefs.depotId]);
-  useEffect(load, [load]);
+  const { user, depots } = useSession();
+  // Quantity (per unit) is the default measure: in an emergency people count tents, not yuan.
+  const [prefs, setPrefs] = useSessionState<{ depotId?: number; metric: Metric; wholeCity: boolean }>(
+    'dashboard',
+    { metric: 'quantity', wholeCity: false },
+  );
+  // A keeper opens on their own depots, a district coordinator on their district (全市 beside).
+  const mine = useMemo(() => {
+    if (user?.role === 'keeper') return user.depotIds.length > 0 ? user.depotIds : null;
+    const district = user?.role === 'coordinator' ? user.jurisdictionDepotId : null;
+    if (district === null || district === undefined) return null;
+    return [district, ...depots.filter((d) => d.parentId === district).map((d) => d.depotId)];
+  }, [user, depots]);
+  const input =
+    prefs.depotId !== undefined
+      ? { depotId: prefs.depotId }
+      : mine && !prefs.wholeCity
+        ? { depotIds: mine }
+        : {};
+  const summary = useRpc('dashboard.summary', input, { live: true });
+  const data = summary.data ?? null;
+  const error = summary.error;
+  const load = () => void summary.reload();
 
   const metric = prefs.metric;
   const metricName = metric === 'value' ? t('metricValue') : t('metricQuantity');
@@ -177,44 +228,107 @@ export default function DashboardPage() {
   const totalMaterials = data.byCategory.reduce((s, r) => s + r.materials, 0);
   const totalDepots = data.byLevel.reduce((s, r) => s + r.depots, 0);
 
-  const warningCard = (kind: WarningKind) => {
-    const count = data.warnings[kind];
-    const tag = kind === 'expiring' ? t('tagExpiring') : kind === 'expired' ? t('tagExpired') : t('tagBelow');
-    return (
-      <a
-        href={href('/warnings', { type: kind, depotId: prefs.depotId })}
-        data-testid={`warning-${kind}`}
-        aria-label={`${t(kind)} ${count}`}
-        style={{ display: 'block' }}
-      >
-        <Card size="small" hoverable styles={{ body: { padding: '10px 16px' } }}>
-          <Flex justify="space-between" align="center">
-            <Typography.Text strong>{t(kind)}</Typography.Text>
-            <Tag color={count > 0 ? WARNING_TAG[kind] : 'default'}>{count > 0 ? tag : t('tagNone')}</Tag>
-          </Flex>
-          <div
-            className="num"
-            data-testid={`warning-${kind}-count`}
-            style={{
-              textAlign: 'left',
-              fontSize: 30,
-              lineHeight: '40px',
-              fontWeight: 600,
-              color: count > 0 ? WARNING_COLOR[kind] : '#8c8c8c',
-            }}
-          >
-            {formatQuantity(count)}
-          </div>
-          <Flex justify="space-between">
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t(`${kind}Hint`)}
-            </Typography.Text>
-            <Typography.Link style={{ fontSize: 12, whiteSpace: 'nowrap' }}>{t('open')} ›</Typography.Link>
-          </Flex>
-        </Card>
-      </a>
-    );
-  };
+  /** A count that opens its list: big when something needs someone, grey at zero. */
+  const countCard = (p: {
+    id: string;
+    label: string;
+    hint: string;
+    count: number;
+    link: string;
+    color: string;
+    tag: string;
+    tagColor: string;
+  }) => (
+    <a href={p.link} data-testid={p.id} aria-label={`${p.label} ${p.count}`} style={{ display: 'block' }}>
+      <Card size="small" hoverable styles={{ body: { padding: '8px 12px' } }}>
+        <Flex justify="space-between" align="center" gap={4}>
+          <Typography.Text strong ellipsis style={{ minWidth: 0 }}>
+            {p.label}
+          </Typography.Text>
+          <Tag color={p.count > 0 ? p.tagColor : 'default'} style={{ marginInlineEnd: 0 }}>
+            {p.count > 0 ? p.tag : t('tagNone')}
+          </Tag>
+        </Flex>
+        <div
+          className="num"
+          data-testid={`${p.id}-count`}
+          style={{
+            textAlign: 'left',
+            fontSize: 28,
+            lineHeight: '36px',
+            fontWeight: 600,
+            color: p.count > 0 ? p.color : '#8c8c8c',
+          }}
+        >
+          {formatQuantity(p.count)}
+        </div>
+        <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, display: 'block' }}>
+          {p.hint}
+        </Typography.Text>
+      </Card>
+    </a>
+  );
+  const warningCard = (kind: WarningKind) =>
+    countCard({
+      id: `warning-${kind}`,
+      label: t(kind),
+      hint: t(`${kind}Hint`),
+      count: data.warnings[kind],
+      link: href('/warnings', { type: kind, depotId: prefs.depotId }),
+      color: WARNING_COLOR[kind],
+      tag: kind === 'expiring' ? t('tagExpiring') : kind === 'expired' ? t('tagExpired') : t('tagBelow'),
+      tagColor: WARNING_TAG[kind],
+    });
+  const coordinator = user?.role === 'coordinator';
+  const flowCards = [
+    coordinator
+      ? countCard({
+          id: 'flow-awaiting',
+          label: t('awaitingMe'),
+          hint: t('awaitingHint'),
+          count: data.flow.awaitingMe,
+          link: href('/approvals'),
+          color: '#d46b08',
+          tag: t('tagAwaiting'),
+          tagColor: 'orange',
+        })
+      : countCard({
+          id: 'flow-planned',
+          label: t('planned'),
+          hint: t('plannedHint'),
+          count: data.flow.planned,
+          link: href('/deliveries', { column: 'planned' }),
+          color: '#d46b08',
+          tag: t('planned'),
+          tagColor: 'orange',
+        }),
+    countCard({
+      id: 'flow-in-transit',
+      label: t('inTransit'),
+      hint: t('inTransitHint'),
+      count: data.flow.inTransit,
+      link: href('/deliveries', { column: 'inTransit' }),
+      color: '#08979c',
+      tag: t('inTransit'),
+      tagColor: 'cyan',
+    }),
+    countCard({
+      id: 'flow-overdue',
+      label: t('overdue'),
+      hint: t('overdueHint'),
+      count: data.flow.overdue,
+      link: href('/deliveries', { column: 'overdue' }),
+      color: '#cf1322',
+      tag: t('overdue'),
+      tagColor: 'red',
+    }),
+  ];
+  // The shortage panel: depots ranked by how many materials they lack, each with its worst gaps.
+  const byDepot = new Map<number, DashboardSummary['shortages']>();
+  for (const r of data.shortages) byDepot.set(r.depotId, [...(byDepot.get(r.depotId) ?? []), r]);
+  const shortDepots = [...byDepot.values()]
+    .sort((a, b) => b.length - a.length || a[0]!.depotId - b[0]!.depotId)
+    .slice(0, 6);
 
   return (
     <Flex vertical gap={12}>
@@ -226,6 +340,17 @@ export default function DashboardPage() {
           <Typography.Text type="secondary">{t('asOf', { date: data.today })}</Typography.Text>
         </Flex>
         <Flex gap={8} align="center">
+          {mine && prefs.depotId === undefined && (
+            <Segmented<'mine' | 'city'>
+              data-testid="dashboard-scope"
+              value={prefs.wholeCity ? 'city' : 'mine'}
+              onChange={(v) => setPrefs((p) => ({ ...p, wholeCity: v === 'city' }))}
+              options={[
+                { value: 'mine', label: user?.role === 'keeper' ? t('scopeMine') : t('scopeDistrict') },
+                { value: 'city', label: t('scopeCity') },
+              ]}
+            />
+          )}
           <DepotSelect
             allowClear
             placeholder={t('allDepots')}
@@ -247,24 +372,91 @@ export default function DashboardPage() {
       </Flex>
 
       <Row gutter={12}>
-        <Col span={6}>{warningCard('expiring')}</Col>
-        <Col span={6}>{warningCard('expired')}</Col>
-        <Col span={6}>{warningCard('belowQuota')}</Col>
-        <Col span={6}>
-          <Card size="small" styles={{ body: { padding: '10px 16px' } }}>
-            <Typography.Text strong>{t('totalValue')}</Typography.Text>
-            <div
-              className="num"
-              style={{ textAlign: 'left', fontSize: 24, lineHeight: '40px', fontWeight: 600 }}
-            >
-              {formatFen(totalValue)}
-            </div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('totals', {
-                materials: formatQuantity(totalMaterials),
-                depots: formatQuantity(totalDepots),
-              })}
-            </Typography.Text>
+        {flowCards.map((card, k) => (
+          <Col span={4} key={k}>
+            {card}
+          </Col>
+        ))}
+        <Col span={4}>{warningCard('expiring')}</Col>
+        <Col span={4}>{warningCard('expired')}</Col>
+        <Col span={4}>{warningCard('belowQuota')}</Col>
+      </Row>
+
+      <Row gutter={12}>
+        <Col span={10}>
+          <Card
+            size="small"
+            title={t('shortages')}
+            data-testid="shortage-panel"
+            extra={
+              data.warnings.belowQuota > 0 && (
+                <a href={href('/warnings', { type: 'belowQuota', depotId: prefs.depotId })}>
+                  {t('shortagesMore', { n: data.warnings.belowQuota })}
+                </a>
+              )
+            }
+            styles={{ body: { padding: '6px 12px', minHeight: 150 } }}
+          >
+            {shortDepots.length === 0 ? (
+              <Typography.Text type="secondary">{t('noShortage')}</Typography.Text>
+            ) : (
+              shortDepots.map((rows) => (
+                <div key={rows[0]!.depotId} style={{ display: 'flex', gap: 8, lineHeight: '24px' }}>
+                  <Typography.Text strong ellipsis style={{ width: 150, flex: 'none' }}>
+                    {rows[0]!.depotName}
+                  </Typography.Text>
+                  <Typography.Text ellipsis style={{ flex: 1 }}>
+                    {rows
+                      .slice(0, 3)
+                      .map((r) => `${r.materialName} −${formatQuantity(r.shortBy)} ${r.unit}`)
+                      .join('　')}
+                    {rows.length > 3 ? ` ${t('moreItems', { n: rows.length })}` : ''}
+                  </Typography.Text>
+                </div>
+              ))
+            )}
+          </Card>
+        </Col>
+        <Col span={7}>
+          <Card
+            size="small"
+            title={t('keyMaterials')}
+            data-testid="key-materials"
+            styles={{ body: { padding: '6px 12px', minHeight: 150 } }}
+          >
+            {data.keyMaterials.map((m) => (
+              <Flex key={m.materialId} justify="space-between" style={{ lineHeight: '24px' }}>
+                <Typography.Text ellipsis style={{ maxWidth: 150 }}>
+                  {m.name}
+                </Typography.Text>
+                <Typography.Text className="num" type={m.available < m.quota ? 'danger' : undefined}>
+                  {formatQuantity(m.available)} / {formatQuantity(m.quota)} {m.unit}
+                </Typography.Text>
+              </Flex>
+            ))}
+          </Card>
+        </Col>
+        <Col span={7}>
+          <Card
+            size="small"
+            title={t('nextExpiring')}
+            data-testid="next-expiring"
+            styles={{ body: { padding: '6px 12px', minHeight: 150 } }}
+          >
+            {data.nextExpiring.length === 0 ? (
+              <Typography.Text type="secondary">{t('noExpiring')}</Typography.Text>
+            ) : (
+              data.nextExpiring.map((r) => (
+                <Flex key={r.batchId} justify="space-between" gap={8} style={{ lineHeight: '24px' }}>
+                  <Typography.Text ellipsis style={{ flex: 1 }}>
+                    {r.depotName} · {r.materialName} {r.lotNo}
+                  </Typography.Text>
+                  <Typography.Text className="num" type="warning">
+                    {r.expiresOn}（{t('daysLeft', { n: r.daysLeft })}）
+                  </Typography.Text>
+                </Flex>
+              ))
+            )}
           </Card>
         </Col>
       </Row>
@@ -275,8 +467,12 @@ export default function DashboardPage() {
             size="small"
             title={t('byCategory')}
             extra={
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('clickHint')}
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="stock-totals">
+                {t('totals', {
+                  materials: formatQuantity(totalMaterials),
+                  depots: formatQuantity(totalDepots),
+                })}
+                {metric === 'value' && ` · ${t('totalValue')} ${formatFen(totalValue)}`} · {t('clickHint')}
               </Typography.Text>
             }
           >
