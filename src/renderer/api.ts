@@ -64,6 +64,7 @@ async function send(request: RpcRequest): Promise<RpcResponse> {
       input: request.input,
       locale: request.locale,
       idempotencyKey: request.idempotencyKey,
+      background: request.background,
     }),
   });
   return (await response.json()) as RpcResponse;
@@ -77,7 +78,7 @@ export function newIdempotencyKey(): string {
 export async function rpc<P extends ProcedureName>(
   procedure: P,
   input?: InputOf<P>,
-  options: { idempotencyKey?: string } = {},
+  options: { idempotencyKey?: string; background?: boolean } = {},
 ): Promise<OutputOf<P>> {
   let response: RpcResponse;
   try {
@@ -86,6 +87,7 @@ export async function rpc<P extends ProcedureName>(
       input: input ?? {},
       locale: state.locale,
       idempotencyKey: options.idempotencyKey,
+      background: options.background,
     });
   } catch {
     throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);

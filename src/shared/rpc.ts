@@ -35,6 +35,8 @@ export interface RpcRequest {
   locale?: string;
   /** Same key again (same session) → the first response, not a second write. */
   idempotencyKey?: string;
+  /** Sent by a screen refreshing itself, not by the user: it does not keep an idle session alive. */
+  background?: boolean;
 }
 
 export interface RpcError {

@@ -378,7 +378,7 @@ test('cancelling a planned order releases its reservations for good; cancelling 
   expect(changed).toMatchObject({ vehiclePlate: '鲁B54321', driverName: '张师傅', status: 'planned' });
   const cancelled = await env.call(coordinator.token, 'delivery.cancel', {
     deliveryId: order.deliveryId,
-    comment: '道路中断，改由市级库调运',
+    comment: '需求已由其他渠道满足',
   });
   expect(cancelled.status).toBe('cancelled');
   expect(cancelled.events.map((e) => e.toStatus)).toEqual(['planned', 'cancelled']);
@@ -597,4 +597,132 @@ test('ledger check sees a reservation that outlived its dispatch', async () => {
     .where('reservationId', '=', reservationId)
     .execute();
   expect(await checkLedger(env.app.svc)).toMatchObject({ ok: false, unreserved: 1 });
+});
+
+test('whoever issued the goods takes them back: not a keeper of an unrelated depot, not into a depot outside the jurisdiction', async () => {
+  const { request, city } = await approvedRequest('outside');
+  const order = await env.call(coordinator.token, 'delivery.create', {
+    requestId: request.requestId,
+    sourceIds: city,
+    ...VEHICLE,
+  });
+  await env.call(sourceKeeper.token, 'delivery.dispatch', { deliveryId: order.deliveryId });
+  const delivered = await env.call(coordinator.token, 'delivery.deliver', {
+    deliveryId: order.deliveryId,
+    receiverName: '赵主任',
+    receivedAt: '2026-11-30T10:30:00+08:00',
+  });
+  const item = delivered.lines[0]!.items[0]!;
+  // 市南区's keeper had nothing to do with this order.
+  const stranger = await failsCleanly(env, shinanKeeper.token, 'recovery.return', {
+    deliveryId: order.deliveryId,
+    depotId: w.shinan.depotId,
+    lines: [{ itemId: item.itemId, quantity: 1 }],
+  });
+  expect(stranger.code).toBe('FORBIDDEN');
+  // A district coordinator of this request? It is the city's: a 崂山区 coordinator may not touch it at all.
+  const district = await env.user('coordinator');
+  await env.app.db
+    .updateTable('users')
+    .set({ jurisdictionDepotId: w.laoshan.depotId })
+    .where('userId', '=', district.userId)
+    .execute();
+  expect(
+    (
+      await failsCleanly(env, district.token, 'recovery.return', {
+        deliveryId: order.deliveryId,
+        depotId: w.laoshan.depotId,
+        lines: [{ itemId: item.itemId, quantity: 1 }],
+      })
+    ).code,
+  ).toBe('FORBIDDEN');
+  // The city depot's keeper (it issued them) takes some back into it.
+  const back = await env.call(sourceKeeper.token, 'recovery.return', {
+    deliveryId: order.deliveryId,
+    depotId: w.city.depotId,
+    lines: [{ itemId: item.itemId, quantity: 5 }],
+  });
+  expect(back.movements[0]).toMatchObject({ quantity: 5, lotNo: item.lotNo, source: 'recovered' });
+});
+
+test('an incident that has ended takes no more requests: a draft filed before cannot be submitted after', async () => {
+  const draft = await env.call(coordinator.token, 'allocation.create', {
+    incidentId,
+    requesterDepotId: w.shinan.depotId,
+    urgency: 'normal',
+    deliverToDepotId: w.shinan.depotId,
+    neededBy: '2026-11-30T14:00:00+08:00',
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
+  await env.call(coordinator.token, 'incident.close', { incidentId });
+  const refused = await failsCleanly(env, coordinator.token, 'allocation.submit', {
+    requestId: draft.requestId,
+  });
+  expect(refused.code).toBe('CONFLICT');
+});
+
+test('dispatch takes no expired lot on its own: refused, the reservation still held', async () => {
+  await env.call(sourceKeeper.token, 'stock.receive', {
+    depotId: w.laoshan.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'Q-OLD', expiresOn: '2026-11-29' }],
+  });
+  const request = await env.call(coordinator.token, 'allocation.create', {
+    requesterDepotId: w.shinan.depotId,
+    urgency: 'urgent',
+    deliverToDepotId: w.shinan.depotId,
+    neededBy: '2026-11-30T14:00:00+08:00',
+    lines: [{ materialId: w.quilt.materialId, quantity: 10 }],
+    submit: true,
+  });
+  const approved = await env.call(coordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [{ lineId: request.lines[0]!.lineId, sources: [{ depotId: w.laoshan.depotId, quantity: 10 }] }],
+  });
+  const order = await env.call(coordinator.token, 'delivery.create', {
+    requestId: request.requestId,
+    sourceIds: approved.lines[0]!.sources.map((s) => s.sourceId),
+    ...VEHICLE,
+  });
+  const refused = await failsCleanly(env, sourceKeeper.token, 'delivery.dispatch', {
+    deliveryId: order.deliveryId,
+  });
+  expect(refused.code).toBe('INSUFFICIENT_STOCK');
+  expect(await levelOf(env, w.laoshan.depotId, w.quilt.materialId)).toMatchObject({
+    onHand: 10,
+    reserved: 10,
+  });
+});
+
+test('a lot number the destination already holds with other dates arrives marked with the order; a lot may arrive as 0', async () => {
+  // 市南区 has its own lot numbered Q-EARLY, made on another day.
+  await env.call(shinanKeeper.token, 'stock.receive', {
+    depotId: w.shinan.depotId,
+    source: 'procurement',
+    lines: [{ materialId: w.quilt.materialId, quantity: 5, lotNo: 'Q-EARLY', producedOn: '2024-03-01' }],
+  });
+  const { request, city } = await approvedRequest();
+  const order = await env.call(coordinator.token, 'delivery.create', {
+    requestId: request.requestId,
+    sourceIds: city,
+    ...VEHICLE,
+  });
+  const sent = await env.call(sourceKeeper.token, 'delivery.dispatch', { deliveryId: order.deliveryId });
+  env.clock.advanceMinutes(120);
+  const late = sent.lines.find((l) => l.materialId === w.quilt.materialId)!.items[1]!;
+  await env.call(shinanKeeper.token, 'delivery.deliver', {
+    deliveryId: order.deliveryId,
+    receiverName: '市南区保管员',
+    receivedAt: env.clock.now().toISOString(),
+    items: [{ itemId: late.itemId, received: 0, shortfallKind: 'missing', reason: '整批未装车' }],
+  });
+  const lots = (await tableRows(env, 'batches')).filter(
+    (b) => b.depotId === w.shinan.depotId && b.materialId === w.quilt.materialId,
+  );
+  expect(lots.map((b) => [b.lotNo, b.producedOn]).sort()).toEqual([
+    ['Q-EARLY', '2024-03-01'],
+    ['Q-EARLY·PS-20261130-0001', '2025-01-01'],
+  ]);
+  expect(await levelOf(env, w.shinan.depotId, w.quilt.materialId)).toMatchObject({ onHand: 35 });
+  expect((await checkLedger(env.app.svc)).ok).toBe(true);
 });

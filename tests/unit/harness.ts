@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { InputOf, OutputOf, ProcedureName } from '../../src/shared/api';
 import { balanceRows } from '../../src/shared/balance-rows';
-import type { RpcError, RpcResponse } from '../../src/shared/rpc';
+import type { RpcError, RpcRequest, RpcResponse } from '../../src/shared/rpc';
 import type { BalanceRow } from '../../src/shared/schemas/stock';
 import type { Role } from '../../src/shared/schemas/user';
 import { createApp, type App } from '../../src/main/app';
@@ -61,16 +61,7 @@ export interface TestEnv {
   /** Calls a procedure expecting an error and returns it. */
   fail(token: string | undefined, procedure: string, input?: unknown, locale?: string): Promise<RpcError>;
   /** `source`: where the request comes from, as a transport would say (default 'local'). */
-  raw(
-    request: {
-      procedure: string;
-      input?: unknown;
-      token?: string;
-      locale?: string;
-      idempotencyKey?: string;
-    },
-    source?: string,
-  ): Promise<RpcResponse>;
+  raw(request: RpcRequest, source?: string): Promise<RpcResponse>;
   /** Creates a user directly and signs in; returns the session token. */
   user(role: Role, depotIds?: number[], username?: string): Promise<{ token: string; userId: number }>;
   close(): Promise<void>;

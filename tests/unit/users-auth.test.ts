@@ -225,6 +225,10 @@ describe('sessions', () => {
     for (let minutes = 0; minutes < 420; minutes += 60) {
       env.clock.advanceMinutes(60);
       await env.call(w.keeper.token, 'changes.version');
+      // A screen reloading because something changed is not the user at work either.
+      expect((await env.raw({ procedure: 'auth.me', token: w.keeper.token, background: true })).ok).toBe(
+        true,
+      );
     }
     env.clock.advanceMinutes(61);
     expect((await env.fail(w.keeper.token, 'changes.version')).code).toBe('UNAUTHENTICATED');

@@ -109,6 +109,7 @@ export function toRpcRequest(value: unknown): RpcRequest | null {
     token: typeof v.token === 'string' ? v.token : undefined,
     locale: typeof v.locale === 'string' ? v.locale : undefined,
     idempotencyKey: typeof v.idempotencyKey === 'string' ? v.idempotencyKey : undefined,
+    background: v.background === true,
   };
 }
 

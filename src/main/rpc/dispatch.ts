@@ -24,11 +24,15 @@ async function authorise(
   deps: DispatchDeps,
   procedure: ProcedureName,
   token: string | undefined,
+  background: boolean,
 ): Promise<Actor | null> {
   const access = api[procedure].access;
   if (access === 'public') return null;
-  // A screen polling for changes is not the user at work: it must not keep an idle session alive.
-  const actor = await resolveSession(deps.svc, token, { touch: procedure !== 'changes.version' });
+  // A screen polling for changes, or reloading because of them, is not the user at work: it
+  // must not keep an idle session alive.
+  const actor = await resolveSession(deps.svc, token, {
+    touch: !background && procedure !== 'changes.version',
+  });
   if (!(access as readonly string[]).includes(actor.role)) {
     throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
   }
@@ -76,7 +80,7 @@ export async function dispatch(
     const spec = api[procedure];
     if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(String(request.idempotencyKey)))
       throw new AppError('BAD_INPUT', 'rpc.badIdempotencyKey');
-    const actor = await authorise(deps, procedure, request.token);
+    const actor = await authorise(deps, procedure, request.token, request.background === true);
     // reportInput: zod 4 drops the offending value from issues otherwise, and a wrong type
     // (quantity: 'abc') could not be told from a missing field.
     const parsed = spec.input.safeParse(request.input, { reportInput: true });

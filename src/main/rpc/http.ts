@@ -163,7 +163,13 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       refuse(res, 413, 'BAD_INPUT', t(locale, 'rpc.tooLarge', { limit }));
       return;
     }
-    let envelope: { procedure?: unknown; input?: unknown; locale?: unknown; idempotencyKey?: unknown };
+    let envelope: {
+      procedure?: unknown;
+      input?: unknown;
+      locale?: unknown;
+      idempotencyKey?: unknown;
+      background?: unknown;
+    };
     try {
       envelope = JSON.parse(body.toString('utf8')) as typeof envelope;
       if (typeof envelope !== 'object' || envelope === null) throw new Error('not an object');
@@ -180,6 +186,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
         token: bearer,
         locale: typeof envelope.locale === 'string' ? envelope.locale : locale,
         idempotencyKey: typeof envelope.idempotencyKey === 'string' ? envelope.idempotencyKey : undefined,
+        background: envelope.background === true,
       },
       req.socket.remoteAddress ?? 'http',
     );

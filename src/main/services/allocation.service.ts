@@ -80,7 +80,8 @@ export function createAllocation(
     assertMayFile(actor, requester);
     if (input.deliverToDepotId !== undefined)
       await requireDepot(trx, input.deliverToDepotId, { active: true, path: 'deliverToDepotId' });
-    if (input.incidentId !== undefined) await requireActiveIncident(trx, input.incidentId);
+    if (input.incidentId !== undefined)
+      await requireActiveIncident(trx, input.incidentId, { dialect: ctx.dialect, mode: 'share' });
     // A town's request goes to its district; a district's or an outside unit's to the city.
     const approverDepotId = requester?.level === 'town' ? districtOf(depots, requester.depotId) : null;
     const docNo = await nextDocNo(trx, 'allocation', instant);
@@ -138,6 +139,9 @@ export function approveAllocation(
   return write(ctx, actor, 'allocation.approve', async (trx, { instant, iso }) => {
     const request = await lockedRequest(ctx, trx, input.requestId);
     const jurisdiction = await assertDecides(trx, actor, request);
+    // Nothing is promised for an incident that has ended.
+    if (request.incidentId !== null)
+      await requireActiveIncident(trx, request.incidentId, { dialect: ctx.dialect, mode: 'share' });
     const forwardsWhole = input.forwardRemainder && input.lines.every((l) => l.sources.length === 0);
     if (forwardsWhole && request.status !== 'submitted')
       throw new AppError('CONFLICT', 'allocation.notSubmittedToForward', {
@@ -264,7 +268,7 @@ export function approveAllocation(
         throw new AppError('BAD_INPUT', 'allocation.nothingToForward', {}, [
           { path: 'forwardRemainder', key: 'allocation.nothingToForward' },
         ]);
-      if (request.incidentId !== null) await requireActiveIncident(trx, request.incidentId);
+
       forwardedDocNo = await nextDocNo(trx, 'allocation', instant);
       const { requestId: forwardedId } = await trx
         .insertInto('allocationRequests')
@@ -395,7 +399,8 @@ export function updateAllocation(
         docNo: request.docNo,
         from: `allocation.status.${request.status}`,
       });
-    if (input.incidentId) await requireActiveIncident(trx, input.incidentId);
+    if (input.incidentId)
+      await requireActiveIncident(trx, input.incidentId, { dialect: ctx.dialect, mode: 'share' });
     if (input.deliverToDepotId !== undefined)
       await requireDepot(trx, input.deliverToDepotId, { active: true, path: 'deliverToDepotId' });
     const before = await getAllocation(trx, request.requestId);
@@ -442,9 +447,11 @@ export function submitAllocation(
   actor: Actor,
   input: z.output<typeof allocationStepInput>,
 ): Promise<AllocationDto> {
-  return changeState(ctx, actor, 'allocation.submit', input, 'submitted', (trx, request) =>
-    assertFiler(trx, actor, request),
-  );
+  return changeState(ctx, actor, 'allocation.submit', input, 'submitted', async (trx, request) => {
+    await assertFiler(trx, actor, request);
+    if (request.incidentId !== null)
+      await requireActiveIncident(trx, request.incidentId, { dialect: ctx.dialect, mode: 'share' });
+  });
 }
 
 export function rejectAllocation(

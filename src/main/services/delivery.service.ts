@@ -40,13 +40,15 @@ import {
   closeReservation,
   findOrCreateBatch,
   nextDocNo,
+  type NewLot,
   pickBatches,
   postMovement,
   writableDepot,
 } from '../ledger';
 import type { Actor, ServiceContext } from './context';
 import { requireDepot, requireMaterial } from './guards';
-import { assertDecides } from './jurisdiction';
+import { allDepots, assertDecides, inJurisdiction } from './jurisdiction';
+import { requireActiveIncident } from './incident.service';
 import { lockedRequest, moveTo } from './request-states';
 import { loadDocument } from './stock-query.service';
 import { write } from './write';
@@ -85,12 +87,23 @@ function fieldError(
   return new AppError(code, key, params, [{ path, key, params }]);
 }
 
-async function lockedDelivery(ctx: ServiceContext, trx: Trx, deliveryId: number): Promise<DeliveryRow> {
-  const row = await ctx.dialect
-    .forUpdate(trx.selectFrom('deliveryOrders').selectAll().where('deliveryId', '=', deliveryId))
+/**
+ * The order and its request, both locked (PostgreSQL), the request first: every write that
+ * touches both takes them in this order (a request's cancel included), so two writes never wait
+ * for each other crosswise, and sibling orders of one request settle it one after the other.
+ */
+async function lockedOrder(ctx: ServiceContext, trx: Trx, deliveryId: number) {
+  const head = await trx
+    .selectFrom('deliveryOrders')
+    .select('requestId')
+    .where('deliveryId', '=', deliveryId)
     .executeTakeFirst();
-  if (!row) throw deliveryNotFound(deliveryId);
-  return row;
+  if (!head) throw deliveryNotFound(deliveryId);
+  const request = await lockedRequest(ctx, trx, head.requestId);
+  const order = await ctx.dialect
+    .forUpdate(trx.selectFrom('deliveryOrders').selectAll().where('deliveryId', '=', deliveryId))
+    .executeTakeFirstOrThrow();
+  return { order, request };
 }
 
 function assertCanMove(order: { docNo: string; status: DeliveryStatus }, to: DeliveryStatus): void {
@@ -131,13 +144,6 @@ async function moveOrder(
     .execute();
 }
 
-/** The coordinator who decides the order's request (orders are theirs to plan, cancel and close). */
-async function assertCoordinates(ctx: ServiceContext, trx: Trx, actor: Actor, order: DeliveryRow) {
-  const request = await lockedRequest(ctx, trx, order.requestId);
-  await assertDecides(trx, actor, request);
-  return request;
-}
-
 /** The order's lines with the reservation each carries, in depot × material order (the lock order). */
 function orderLines(trx: Trx, deliveryId: number) {
   return trx
@@ -168,6 +174,8 @@ export function createDelivery(
           docNo: request.docNo,
           from: `allocation.status.${request.status}`,
         });
+      if (request.incidentId !== null)
+        await requireActiveIncident(trx, request.incidentId, { dialect: ctx.dialect, mode: 'share' });
       const sources = await trx
         .selectFrom('allocationSources as s')
         .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
@@ -271,8 +279,8 @@ export function updateDelivery(
   input: z.output<typeof deliveryUpdateInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'delivery.update', async (trx, { instant, iso }) => {
-    const order = await lockedDelivery(ctx, trx, input.deliveryId);
-    await assertCoordinates(ctx, trx, actor, order);
+    const { order, request } = await lockedOrder(ctx, trx, input.deliveryId);
+    await assertDecides(trx, actor, request);
     if (order.status !== 'planned')
       throw new AppError('CONFLICT', 'delivery.notPlanned', {
         docNo: order.docNo,
@@ -302,13 +310,19 @@ export function updateDelivery(
   });
 }
 
-/** Who may load and send an order: a coordinator deciding its request, or a keeper of every depot it loads at. */
-async function assertMayDispatch(ctx: ServiceContext, trx: Trx, actor: Actor, order: DeliveryRow) {
-  if (actor.role === 'coordinator') return assertCoordinates(ctx, trx, actor, order);
+/**
+ * Who may load and send an order, sign for it or take goods back: a coordinator deciding its
+ * request, or a keeper (held to their own depots where the goods move: writableDepot).
+ */
+async function assertHandles(
+  trx: Trx,
+  actor: Actor,
+  request: { approverDepotId: number | null; docNo: string },
+) {
+  if (actor.role === 'coordinator') return assertDecides(trx, actor, request);
   if (actor.role !== 'keeper')
     throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
-  // Each line's depot is opened with writableDepot below, which holds the keeper to it.
-  return lockedRequest(ctx, trx, order.requestId);
+  return undefined;
 }
 
 /**
@@ -321,8 +335,8 @@ export function dispatchDelivery(
   input: z.output<typeof deliveryStepInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'delivery.dispatch', async (trx, { instant, iso }) => {
-    const order = await lockedDelivery(ctx, trx, input.deliveryId);
-    const request = await assertMayDispatch(ctx, trx, actor, order);
+    const { order, request } = await lockedOrder(ctx, trx, input.deliveryId);
+    await assertHandles(trx, actor, request);
     assertCanMove(order, 'dispatched');
     const destination =
       order.deliverToDepotId === null ? null : await requireDepot(trx, order.deliverToDepotId);
@@ -413,7 +427,7 @@ export function deliverDelivery(
   input: z.output<typeof deliveryDeliverInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'delivery.deliver', async (trx, { instant, iso }) => {
-    const order = await lockedDelivery(ctx, trx, input.deliveryId);
+    const { order, request } = await lockedOrder(ctx, trx, input.deliveryId);
     let destination = null;
     if (order.deliverToDepotId !== null) {
       const depot = await requireDepot(trx, order.deliverToDepotId);
@@ -421,7 +435,7 @@ export function deliverDelivery(
         throw new AppError('FORBIDDEN', 'delivery.keeperSigns', { depot: depot.name });
       destination = await writableDepot(trx, actor, depot.depotId, 'in', 'deliveryId');
     } else {
-      await assertCoordinates(ctx, trx, actor, order);
+      await assertDecides(trx, actor, request);
     }
     assertCanMove(order, 'delivered');
     if (input.receivedAt < order.dispatchedAt!)
@@ -448,7 +462,9 @@ export function deliverDelivery(
         'b.unitPriceFen',
       ])
       .where('dl.deliveryId', '=', order.deliveryId)
-      .orderBy('dl.lineNo')
+      // Material × lot order: two receipts into one depot lock its balance rows in the same order.
+      .orderBy('dl.materialId')
+      .orderBy('it.batchId')
       .orderBy('it.itemId')
       .execute();
     const given = new Map<number, { entry: (typeof input.items)[number]; path: string }>();
@@ -480,21 +496,16 @@ export function deliverDelivery(
       let receiptMovementId: number | null = null;
       if (destination && received > 0) {
         const material = await requireMaterial(trx, item.materialId);
-        const batch = await findOrCreateBatch(
-          trx,
-          iso,
-          {
-            depotId: destination.depotId,
-            material,
-            lotNo: item.lotNo,
-            producedOn: item.producedOn,
-            expiresOn: item.expiresOn,
-            source: 'allocation',
-            supplier: item.supplier,
-            unitPriceFen: item.unitPriceFen,
-          },
-          path,
-        );
+        const batch = await arrivingLot(trx, iso, order.docNo, {
+          depotId: destination.depotId,
+          material,
+          lotNo: item.lotNo,
+          producedOn: item.producedOn,
+          expiresOn: item.expiresOn,
+          source: 'allocation',
+          supplier: item.supplier,
+          unitPriceFen: item.unitPriceFen,
+        });
         receiptMovementId = await postMovement(trx, {
           docNo: order.docNo,
           type: 'delivery_in',
@@ -538,6 +549,20 @@ export function deliverDelivery(
   });
 }
 
+/**
+ * The lot arriving goods go into at the destination: the same lot number, or — when the depot
+ * already holds a lot of that number with other dates (another maker's numbering) — that number
+ * marked with the order's (`T-1·PS-20261130-0001`), so the receipt never fails on it.
+ */
+async function arrivingLot(trx: Trx, at: string, docNo: string, lot: NewLot) {
+  try {
+    return await findOrCreateBatch(trx, at, lot, 'deliveryId');
+  } catch (e) {
+    if (!(e instanceof AppError) || e.key !== 'stock.lotConflict') throw e;
+    return findOrCreateBatch(trx, at, { ...lot, lotNo: `${lot.lotNo}·${docNo}`.slice(-50) }, 'deliveryId');
+  }
+}
+
 /** Before dispatch only: the order's reservations are released, and its sources with them. */
 export function cancelDelivery(
   ctx: ServiceContext,
@@ -545,8 +570,8 @@ export function cancelDelivery(
   input: z.output<typeof deliveryCancelInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'delivery.cancel', async (trx, { instant, iso }) => {
-    const order = await lockedDelivery(ctx, trx, input.deliveryId);
-    await assertCoordinates(ctx, trx, actor, order);
+    const { order, request } = await lockedOrder(ctx, trx, input.deliveryId);
+    await assertDecides(trx, actor, request);
     assertCanMove(order, 'cancelled');
     await releaseLines(trx, order.deliveryId, iso);
     await moveOrder(trx, order, 'cancelled', actor, iso, input.comment);
@@ -622,8 +647,8 @@ export function closeDelivery(
   input: z.output<typeof deliveryStepInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'delivery.close', async (trx, { instant, iso }) => {
-    const order = await lockedDelivery(ctx, trx, input.deliveryId);
-    await assertCoordinates(ctx, trx, actor, order);
+    const { order, request } = await lockedOrder(ctx, trx, input.deliveryId);
+    await assertDecides(trx, actor, request);
     assertCanMove(order, 'closed');
     if (order.deliverToDepotId === null) {
       const outstanding = await outstandingOf(trx, order.deliveryId);
@@ -638,9 +663,9 @@ export function closeDelivery(
   });
 }
 
-/** An outside unit's delivered order, locked, for returning or writing off its goods. */
-async function settlableOrder(ctx: ServiceContext, trx: Trx, deliveryId: number): Promise<DeliveryRow> {
-  const order = await lockedDelivery(ctx, trx, deliveryId);
+/** An outside unit's delivered order and its request, locked, for returning or writing off its goods. */
+async function settlableOrder(ctx: ServiceContext, trx: Trx, deliveryId: number) {
+  const { order, request } = await lockedOrder(ctx, trx, deliveryId);
   if (order.deliverToDepotId !== null)
     throw fieldError('BAD_INPUT', 'recovery.onlyOutside', 'deliveryId', { docNo: order.docNo });
   if (order.status !== 'delivered')
@@ -648,7 +673,7 @@ async function settlableOrder(ctx: ServiceContext, trx: Trx, deliveryId: number)
       docNo: order.docNo,
       from: `delivery.status.${order.status}`,
     });
-  return order;
+  return { order, request };
 }
 
 /**
@@ -712,11 +737,25 @@ export function returnRecovered(
   input: z.output<typeof recoveryReturnInput>,
 ): Promise<PostingResult> {
   return write(ctx, actor, 'recovery.return', async (trx, { instant, iso }) => {
-    const order = await settlableOrder(ctx, trx, input.deliveryId);
-    if (actor.role === 'coordinator') await assertCoordinates(ctx, trx, actor, order);
-    else if (actor.role !== 'keeper')
-      throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${actor.role}` });
+    const { order, request } = await settlableOrder(ctx, trx, input.deliveryId);
+    // Whoever issued the goods recovers them: a keeper of a depot they left, or a coordinator
+    // of the request, into a depot of their own (jurisdiction).
+    const jurisdiction = await assertHandles(trx, actor, request);
     const depot = await writableDepot(trx, actor, input.depotId, 'in');
+    if (actor.role === 'keeper') {
+      const issued = await trx
+        .selectFrom('deliveryLines')
+        .select('depotId')
+        .where('deliveryId', '=', order.deliveryId)
+        .where('depotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0])
+        .executeTakeFirst();
+      if (!issued) throw new AppError('FORBIDDEN', 'recovery.notIssuer', { docNo: order.docNo });
+    } else if (!inJurisdiction(await allDepots(trx), jurisdiction ?? null, depot.depotId)) {
+      const params = { depot: depot.name };
+      throw new AppError('FORBIDDEN', 'allocation.sourceOutsideJurisdiction', params, [
+        { path: 'depotId', key: 'allocation.sourceOutsideJurisdiction', params },
+      ]);
+    }
     const docNo = await nextDocNo(trx, 'receipt', instant);
     const ids: number[] = [];
     for (const [i, line] of input.lines.entries()) {
@@ -787,8 +826,8 @@ export function writeOffConsumed(
   input: z.output<typeof recoveryWriteOffInput>,
 ): Promise<DeliveryDto> {
   return write(ctx, actor, 'recovery.writeOff', async (trx, { instant, iso }) => {
-    const order = await settlableOrder(ctx, trx, input.deliveryId);
-    await assertCoordinates(ctx, trx, actor, order);
+    const { order, request } = await settlableOrder(ctx, trx, input.deliveryId);
+    await assertDecides(trx, actor, request);
     for (const [i, line] of input.lines.entries()) {
       const item = await settleItem(trx, order, line, 'writtenOff', `lines.${i}`);
       await trx
@@ -821,19 +860,26 @@ export function writeOffConsumed(
  * delivered order closes. Called inside the incident's close write.
  */
 export async function settleIncidentDeliveries(
+  ctx: ServiceContext,
   trx: Trx,
   incidentId: number,
   reason: string | null | undefined,
   actor: Actor,
   at: string,
 ): Promise<{ closed: number; writtenOff: number }> {
-  const open = await trx
-    .selectFrom('deliveryOrders')
-    .select('docNo')
-    .where('incidentId', '=', incidentId)
-    .where('status', 'in', OPEN)
-    .orderBy('deliveryId')
-    .executeTakeFirst();
+  // Every order of the incident not yet closed, locked in id order before anything is read: a
+  // return or write-off running now finishes first (or waits), and no order moves meanwhile.
+  const orders = await ctx.dialect
+    .forUpdate(
+      trx
+        .selectFrom('deliveryOrders')
+        .selectAll()
+        .where('incidentId', '=', incidentId)
+        .where('status', 'in', [...OPEN, 'delivered'])
+        .orderBy('deliveryId'),
+    )
+    .execute();
+  const open = orders.find((o) => OPEN.includes(o.status));
   if (open) throw new AppError('CONFLICT', 'incident.deliveryOpen', { docNo: open.docNo });
   const outstanding = await trx
     .selectFrom('deliveryItems as it')
@@ -869,13 +915,7 @@ export async function settleIncidentDeliveries(
       .execute();
     writtenOff += left;
   }
-  const delivered = await trx
-    .selectFrom('deliveryOrders')
-    .selectAll()
-    .where('incidentId', '=', incidentId)
-    .where('status', '=', 'delivered')
-    .orderBy('deliveryId')
-    .execute();
+  const delivered = orders.filter((o) => o.status === 'delivered');
   for (const order of delivered) await moveOrder(trx, order, 'closed', actor, at, reason);
   return { closed: delivered.length, writtenOff };
 }
@@ -1153,6 +1193,8 @@ export async function inTransit(
       'm.name',
       'm.unit',
     ])
+    // Depots first (SQLite sorts NULL first, PostgreSQL last: pinned), then outside addresses.
+    .orderBy((eb) => eb.case().when('d.name', 'is', null).then(1).else(0).end())
     .orderBy('d.name')
     .orderBy('o.deliverAddress')
     .orderBy('m.code');

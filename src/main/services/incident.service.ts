@@ -9,6 +9,7 @@ import type {
   incidentUpdateInput,
 } from '../../shared/schemas/allocation';
 import type { DbOrTrx, Trx } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { Actor, ServiceContext } from './context';
 import { settleIncidentDeliveries } from './delivery.service';
 import { requireDepot } from './guards';
@@ -73,8 +74,20 @@ async function setArea(trx: Trx, incidentId: number, depotIds: readonly number[]
       .execute();
 }
 
-/** An incident open for requests: NOT_FOUND, or CONFLICT once closed. */
-export async function requireActiveIncident(db: DbOrTrx, incidentId: number): Promise<IncidentDto> {
+/**
+ * An incident open for requests: NOT_FOUND, or CONFLICT once closed. Inside a write pass the
+ * dialect: the row is then share-locked (PostgreSQL) until the write ends, so the incident cannot
+ * close under a request or an order being filed for it (closing takes the row for update).
+ */
+export async function requireActiveIncident(
+  db: DbOrTrx,
+  incidentId: number,
+  lock?: { dialect: Dialect; mode: 'share' | 'update' },
+): Promise<IncidentDto> {
+  if (lock) {
+    const row = db.selectFrom('incidents').select('incidentId').where('incidentId', '=', incidentId);
+    await (lock.mode === 'update' ? lock.dialect.forUpdate(row) : lock.dialect.forShare(row)).execute();
+  }
   const incident = await getIncident(db, incidentId);
   if (incident.status !== 'active')
     throw new AppError('CONFLICT', 'incident.closed', { name: incident.name }, [
@@ -136,7 +149,10 @@ export function closeIncident(
   input: z.output<typeof incidentCloseInput>,
 ): Promise<IncidentDto> {
   return write(ctx, actor, 'incident.close', async (trx, { iso }) => {
-    const before = await requireActiveIncident(trx, input.incidentId);
+    const before = await requireActiveIncident(trx, input.incidentId, {
+      dialect: ctx.dialect,
+      mode: 'update',
+    });
     const open = await trx
       .selectFrom('allocationRequests')
       .select('docNo')
@@ -145,7 +161,14 @@ export function closeIncident(
       .orderBy('requestId')
       .executeTakeFirst();
     if (open) throw new AppError('CONFLICT', 'incident.requestOpen', { docNo: open.docNo });
-    const settled = await settleIncidentDeliveries(trx, input.incidentId, input.writeOffReason, actor, iso);
+    const settled = await settleIncidentDeliveries(
+      ctx,
+      trx,
+      input.incidentId,
+      input.writeOffReason,
+      actor,
+      iso,
+    );
     await trx
       .updateTable('incidents')
       // The closing note follows the incident's own, never replaces it.

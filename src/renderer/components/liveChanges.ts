@@ -17,7 +17,7 @@ const subscribers = new Set<() => void>();
 async function poll(): Promise<void> {
   if (typeof document !== 'undefined' && document.hidden) return;
   try {
-    const next = (await rpc('changes.version')).version;
+    const next = (await rpc('changes.version', {}, { background: true })).version;
     if (next !== version) {
       version = next;
       for (const notify of subscribers) notify();

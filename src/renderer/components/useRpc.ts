@@ -38,7 +38,8 @@ export function useRpc<P extends ProcedureName>(
       const mine = ++latest.current;
       if (!quiet) setState((s) => ({ ...s, loading: true, error: null }));
       try {
-        const data = await rpc(procedure, JSON.parse(key) as InputOf<P>);
+        // A quiet reload follows someone else's write: it is not this user at work.
+        const data = await rpc(procedure, JSON.parse(key) as InputOf<P>, { background: quiet });
         if (mine === latest.current) setState({ data, loading: false, error: null });
       } catch (e) {
         if (mine === latest.current)

@@ -184,6 +184,8 @@ export const en: Messages = {
   'recovery.onlyOutside': 'Delivery order {docNo} went to a depot: move its stock back with a transfer',
   'recovery.notDelivered':
     'Delivery order {docNo} is {from}: goods are returned or written off after receipt',
+  'recovery.notIssuer':
+    'The goods of delivery order {docNo} did not leave a depot of yours: their issuing depot or the coordinator takes them back',
   'recovery.moreThanOutstanding': 'More than the {outstanding} not yet returned or written off',
   'incident.deliveryOpen':
     'Delivery order {docNo} is neither delivered nor cancelled: the incident cannot close',

@@ -175,6 +175,7 @@ export const zhCN = {
   'delivery.shortfall.damaged': '破损',
   'recovery.onlyOutside': '配送单 {docNo} 送达的是储备库：库内物资请用移库调回',
   'recovery.notDelivered': '配送单 {docNo} 当前为「{from}」，签收后才能回收或核销',
+  'recovery.notIssuer': '配送单 {docNo} 的物资不是从您负责的储备库发出的：由发货库或调度员回收',
   'recovery.moreThanOutstanding': '超过尚未回收或核销的数量 {outstanding}',
   'incident.deliveryOpen': '配送单 {docNo} 尚未送达或取消，突发事件不能结束',
   'incident.requestOpen': '调拨申请 {docNo} 尚未完成，请先完成或取消',

@@ -5,6 +5,7 @@
  * switch are instant on 10,000+ rows. Each row carries its own warnings (from the server). Filters stay for the session; a link (?category=…) replaces them. A batch row opens
  * its stock card; other rows open their batches.
  */
+import { InTransitBar } from './InTransitBar';
 import { Alert, Button, Flex, Segmented, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { BalanceRow } from '../../../shared/schemas/stock';
@@ -246,6 +247,7 @@ export default function StockPage() {
         />
       </Flex>
       <StockFilterBar filters={filters} onChange={set} onReset={reset} categories={categories} />
+      <InTransitBar depotId={depotId} />
       {error && (
         <Alert
           type="error"
