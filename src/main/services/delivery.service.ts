@@ -467,7 +467,7 @@ export function deliverDelivery(
       .orderBy('it.batchId')
       .orderBy('it.itemId')
       .execute();
-    const given = new Map<number, { entry: (typeof input.items)[number]; path: string }>();
+    const given = new Map<number, (typeof input.items)[number]>();
     input.items.forEach((entry, i) => {
       const path = `items.${i}`;
       const item = items.find((it) => it.itemId === entry.itemId);
@@ -485,12 +485,12 @@ export function deliverDelivery(
         throw fieldError('BAD_INPUT', 'delivery.shortfallReason', `${path}.reason`, {
           short: item.quantity - entry.received,
         });
-      given.set(entry.itemId, { entry, path });
+      given.set(entry.itemId, entry);
     });
 
     const movementIds: number[] = [];
     for (const item of items) {
-      const { entry, path } = given.get(item.itemId) ?? { entry: null, path: 'deliveryId' };
+      const entry = given.get(item.itemId) ?? null;
       const received = entry?.received ?? item.quantity;
       const short = received < item.quantity;
       let receiptMovementId: number | null = null;
