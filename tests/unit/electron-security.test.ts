@@ -191,6 +191,7 @@ describe('IPC and navigation', () => {
         token: 't',
         locale: 'en',
         idempotencyKey: 'k',
+        background: true,
         extra: 'x',
       }),
     ).toEqual({
@@ -199,13 +200,15 @@ describe('IPC and navigation', () => {
       token: 't',
       locale: 'en',
       idempotencyKey: 'k',
+      background: true,
     });
-    expect(toRpcRequest({ procedure: 'auth.me', token: 42 })).toEqual({
+    expect(toRpcRequest({ procedure: 'auth.me', token: 42, background: 'yes' })).toEqual({
       procedure: 'auth.me',
       input: undefined,
       token: undefined,
       locale: undefined,
       idempotencyKey: undefined,
+      background: false,
     });
     for (const bad of [null, 'auth.me', [], {}, { procedure: 1 }, { procedure: '' }])
       expect(toRpcRequest(bad)).toBeNull();

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type StockScreen = 'receipt' | 'issue' | 'transfer' | 'scrap';
+/** The stock entry screens, and the allocation request form built on the same shell. */
+export type StockScreen = 'receipt' | 'issue' | 'transfer' | 'scrap' | 'allocation';
 
 /**
  * A stock entry screen (入库, 出库, 移库, 报废): header fields, the lines table (a new blank line
@@ -14,7 +15,7 @@ export class StockFormPage {
   ) {}
 
   async open(baseUrl: string) {
-    await this.page.goto(`${baseUrl}/#/${this.screen}`);
+    await this.page.goto(`${baseUrl}/#/${this.screen === 'allocation' ? 'allocations/new' : this.screen}`);
     await expect(this.linesTable()).toBeVisible();
   }
 
