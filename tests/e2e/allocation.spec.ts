@@ -133,7 +133,7 @@ test('request → district approves part and forwards → city approves → disp
   const form = new StockFormPage(keeperPage, 'allocation');
   await form.open(server.url);
   await form.choose('incidentId', '海葵');
-  await keeperPage.getByRole('radio', { name: '特急' }).check({ force: true });
+  await keeperPage.locator('label.ant-radio-button-wrapper', { hasText: '特急' }).click();
   await form.scanMaterial(0, TENT);
   await form.lineField(0, 'quantity').fill('30');
   await form.lineField(0, 'purpose').fill('渔村转移群众安置');
@@ -144,7 +144,7 @@ test('request → district approves part and forwards → city approves → disp
   const requestNo = (await filed.innerText()).trim();
   await keeperPage.getByRole('button', { name: '调拨申请' }).click();
   await expect(keeperPage.getByTestId('allocation-doc-no')).toHaveText(requestNo);
-  await expect(keeperPage.getByTestId('allocation-status')).toHaveText('已提交');
+  await expect(keeperPage.getByTestId('allocation-status').first()).toHaveText('已提交');
 
   // 2. The district coordinator finds it in the queue, gives 10 from the district depot, forwards the rest.
   const districtPage = await windowFor(browser, server, 'ls-coordinator', PASSWORD);
@@ -157,7 +157,7 @@ test('request → district approves part and forwards → city approves → disp
   await expect(districtPage.getByText('未满足部分上报市级')).toBeVisible();
   await screenshot(districtPage, 'approval-panel-zh');
   await districtPage.getByTestId('approve-now').click();
-  await expect(districtPage.getByTestId('allocation-status')).toHaveText('部分批准');
+  await expect(districtPage.getByTestId('allocation-status').first()).toHaveText('部分批准');
   const forwardedNo = (await districtPage.locator('[data-doc-no^="DB-"]').last().innerText()).trim();
   expect(forwardedNo).not.toBe(requestNo);
   expect(await level(server, DISTRICT, TENT)).toEqual({
@@ -175,9 +175,9 @@ test('request → district approves part and forwards → city approves → disp
   );
   await openDoc(cityPage, server, forwardedNo);
   await cityPage.getByTestId('decide').click();
-  await takeOnly(cityPage, '青岛市级救灾物资储备库', 20);
+  await takeOnly(cityPage, '青岛市级应急物资储备库', 20);
   await cityPage.getByTestId('approve-now').click();
-  await expect(cityPage.getByTestId('allocation-status')).toHaveText('已批准');
+  await expect(cityPage.getByTestId('allocation-status').first()).toHaveText('已批准');
   await planDelivery(cityPage, '鲁B·3F7K2');
   await cityPage.getByRole('button', { name: '打印调拨单' }).click();
   await expect(cityPage.getByTestId('print-reprint')).toBeVisible();
@@ -207,7 +207,7 @@ test('request → district approves part and forwards → city approves → disp
     await openDoc(sourcePage, server, order.docNo);
     await sourcePage.getByTestId('dispatch').click();
     await sourcePage.getByRole('button', { name: /确\s?定|OK/ }).click();
-    await expect(sourcePage.getByTestId('delivery-status')).toHaveText('在途');
+    await expect(sourcePage.getByTestId('delivery-status').first()).toHaveText('在途');
   }
   await screenshot(sourcePage, 'delivery-dispatched-zh');
   expect(await level(server, DISTRICT, TENT)).toEqual({
@@ -252,14 +252,14 @@ test('request → district approves part and forwards → city approves → disp
     .getByRole('button', { name: /^签\s?收$/ })
     .last()
     .click();
-  await expect(keeperPage.getByTestId('delivery-status')).toHaveText('已送达');
+  await expect(keeperPage.getByTestId('delivery-status').first()).toHaveText('已送达');
   await openDoc(keeperPage, server, orders[1]!.docNo);
   await keeperPage.getByTestId('deliver').click();
   await keeperPage
     .getByRole('button', { name: /^签\s?收$/ })
     .last()
     .click();
-  await expect(keeperPage.getByTestId('delivery-status')).toHaveText('已送达');
+  await expect(keeperPage.getByTestId('delivery-status').first()).toHaveText('已送达');
   await keeperPage.getByTestId('print-delivery').click();
   await expect(keeperPage.getByTestId('print-document')).toContainText('承运人');
   await screenshot(keeperPage, 'print-delivery-zh');

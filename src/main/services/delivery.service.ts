@@ -16,6 +16,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { localMinute } from '../../shared/dates';
 import type { MessageKey } from '../../shared/i18n';
 import { AppError } from '../../shared/rpc';
 import type { RequestStatus } from '../../shared/schemas/allocation';
@@ -438,9 +439,11 @@ export function deliverDelivery(
       await assertDecides(trx, actor, request);
     }
     assertCanMove(order, 'delivered');
-    if (input.receivedAt < order.dispatchedAt!)
+    // Forms give minutes: a receipt signed in the minute of dispatch is not before it.
+    const dispatchedMinute = order.dispatchedAt!.slice(0, 16);
+    if (input.receivedAt.slice(0, 16) < dispatchedMinute)
       throw fieldError('BAD_INPUT', 'delivery.receivedBeforeDispatch', 'receivedAt', {
-        dispatchedAt: order.dispatchedAt!,
+        dispatchedAt: localMinute(new Date(order.dispatchedAt!)),
       });
     if (input.receivedAt > iso) throw fieldError('BAD_INPUT', 'delivery.receivedInFuture', 'receivedAt');
 

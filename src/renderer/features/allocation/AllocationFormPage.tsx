@@ -236,6 +236,12 @@ export default function AllocationFormPage() {
           <Form.Item name="incidentId" label={t('incident')}>
             <Select<number>
               allowClear
+              showSearch={{
+                filterOption: (input, o) =>
+                  String(o?.label ?? '')
+                    .toLowerCase()
+                    .includes(input.toLowerCase()),
+              }}
               placeholder={t('noIncident')}
               options={(incidents.data ?? []).map((i) => ({ value: i.incidentId, label: i.name }))}
             />

@@ -53,7 +53,7 @@ export function ReceiveDrawer({
       submitLabel={t('deliver')}
       initialValues={{
         receiverName: d.deliverToDepotId !== null ? (user?.displayName ?? '') : (d.deliverContact ?? ''),
-        receivedAt: dayjs().second(0).millisecond(0),
+        receivedAt: dayjs(),
         items: rows.map(({ item }) => ({ itemId: item.itemId, received: item.quantity })),
       }}
       save={(v, idempotencyKey) =>
