@@ -126,7 +126,11 @@ test('request → district approves part and forwards → city approves → disp
     userId: lsCoordinator.userId,
     jurisdictionDepotId: district,
   });
-  const before = { town: await level(server, TOWN, TENT), district: await level(server, DISTRICT, TENT) };
+  const before = {
+    town: await level(server, TOWN, TENT),
+    district: await level(server, DISTRICT, TENT),
+    city: await level(server, CITY, TENT),
+  };
 
   // 1. The town keeper files a request for 30 tents, keyboard-first.
   const keeperPage = await windowFor(browser, server, 'szk-keeper', PASSWORD);
@@ -180,7 +184,8 @@ test('request → district approves part and forwards → city approves → disp
   await expect(cityPage.getByTestId('allocation-status').first()).toHaveText('已批准');
   await planDelivery(cityPage, '鲁B·3F7K2');
   await cityPage.getByRole('button', { name: '打印调拨单' }).click();
-  await expect(cityPage.getByTestId('print-reprint')).toBeVisible();
+  await expect(cityPage.getByTestId('print-document')).toContainText('调 拨 单');
+  await expect(cityPage.getByTestId('print-document')).toContainText('审批人');
   await screenshot(cityPage, 'print-allocation-zh');
   await cityPage.keyboard.press('Escape');
 
@@ -210,6 +215,7 @@ test('request → district approves part and forwards → city approves → disp
     await expect(sourcePage.getByTestId('delivery-status').first()).toHaveText('在途');
   }
   await screenshot(sourcePage, 'delivery-dispatched-zh');
+  expect((await level(server, CITY, TENT)).onHand).toBe(before.city.onHand - 20);
   expect(await level(server, DISTRICT, TENT)).toEqual({
     onHand: before.district.onHand - 10,
     reserved: before.district.reserved,
@@ -325,4 +331,35 @@ test('request → district approves part and forwards → city approves → disp
     await screenshot(cityPage, name);
   }
   await expect(cityPage.getByTestId('current-user')).toContainText('Coordinator');
+});
+
+test("the navigation: every item has an icon, groups fold one at a time, the administrator's menu fits 768 px, the collapsed rail shows icons", async ({
+  page,
+  signIn,
+}) => {
+  await signIn('admin');
+  const menu = page.getByTestId('nav');
+  const box = menu.locator('xpath=..');
+  expect(await box.evaluate((el) => el.scrollHeight <= el.clientHeight)).toBe(true);
+  const withoutIcon = () =>
+    menu.evaluate((el) =>
+      [...el.querySelectorAll('.ant-menu-item, .ant-menu-submenu-title')]
+        .filter((item) => item.getClientRects().length > 0 && !item.querySelector('.anticon svg'))
+        .map((item) => item.textContent),
+    );
+  expect(await withoutIcon()).toEqual([]);
+  // Opening 系统管理 folds 库存管理.
+  await page.locator('.ant-menu-submenu-title', { hasText: '系统管理' }).click();
+  await expect(menu.getByRole('link', { name: '用户', exact: true })).toBeVisible();
+  await expect(menu.getByRole('link', { name: '入库', exact: true })).toBeHidden();
+  expect(await box.evaluate((el) => el.scrollHeight <= el.clientHeight)).toBe(true);
+  await screenshot(page, 'nav-admin-zh');
+  await page.locator('.ant-layout-sider-trigger').click();
+  await expect(page.locator('.ant-layout-sider-collapsed')).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(
+    await menu.locator('.ant-menu-item:visible, .ant-menu-submenu-title:visible').count(),
+  ).toBeGreaterThanOrEqual(4);
+  expect(await withoutIcon()).toEqual([]);
+  await screenshot(page, 'nav-collapsed-zh');
 });

@@ -8,6 +8,7 @@ import { AdminDepotsPage } from './pages/AdminDepotsPage';
 import { AdminMaterialsPage } from './pages/AdminMaterialsPage';
 import { AdminQuotasPage } from './pages/AdminQuotasPage';
 import { AdminUsersPage } from './pages/AdminUsersPage';
+import { clickMenuLink } from './pages/antdHelpers';
 import { LoginPage } from './pages/LoginPage';
 import { StocktakeListPage } from './pages/StocktakeListPage';
 import { StocktakeSheetPage } from './pages/StocktakeSheetPage';
@@ -70,7 +71,7 @@ test('stocktake: the keeper counts, cannot approve; the coordinator approves and
   await sheet.reason(0).fill('搬运破损，账实不符');
 
   // Leaving with unsaved counts asks first; staying keeps what was typed.
-  await page.locator('.ant-menu').getByRole('link', { name: '盘点', exact: true }).click();
+  await clickMenuLink(page, '盘点');
   const leave = page.getByRole('dialog').filter({ hasText: '有未保存的实盘数' });
   await expect(leave).toBeVisible();
   await leave.getByRole('button', { name: '留在本页' }).click();
@@ -156,7 +157,7 @@ test('a keeper sees no system menu and cannot open the admin screens', async ({
   signIn,
 }) => {
   await signIn('keeper');
-  const menu = page.locator('.ant-menu');
+  const menu = page.getByTestId('nav');
   await expect(menu.getByRole('link', { name: '盘点', exact: true })).toBeVisible();
   await expect(menu).not.toContainText('系统管理');
   for (const name of ['物资目录', '储备库', '储备定额', '用户', '系统设置'])
@@ -312,7 +313,7 @@ test('the administrator adds a material and a depot, sets quotas and creates a k
 
 test('the administrator sets the idle lock minutes', async ({ page, demoServer, signIn }) => {
   await signIn('admin');
-  await page.locator('.ant-menu').getByRole('link', { name: '系统设置', exact: true }).click();
+  await clickMenuLink(page, '系统设置');
   const minutes = page.getByLabel('无操作自动锁屏');
   await expect(minutes).toHaveValue('15');
   await minutes.fill('30');

@@ -34,12 +34,11 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
     (p) => p.nav && (currentPath === p.path || currentPath.startsWith(`${p.path}/`)),
   );
   const selected = current?.path;
-  // The group of the current screen is open; the others fold (the admin's menu fits 768 px).
-  const [openGroups, setOpenGroups] = useState<string[]>(current?.group ? [current.group] : ['groupStock']);
-  useEffect(() => {
-    if (current?.group)
-      setOpenGroups((open) => (open.includes(current.group!) ? open : [...open, current.group!]));
-  }, [current?.group]);
+  // One group open at a time, the current screen's (stock on the dashboard): the others fold, so
+  // the longest menu (the administrator's) fits 768 px.
+  const home = current?.group && current.group !== 'groupWork' ? current.group : 'groupStock';
+  const [openGroups, setOpenGroups] = useState<string[]>([home]);
+  useEffect(() => setOpenGroups([home]), [home]);
   const myDepots =
     user?.role === 'keeper' ? depots.filter((d) => user.depotIds.includes(d.depotId)).map((d) => d.name) : [];
 
@@ -75,7 +74,7 @@ export function AppLayout({ currentPath, children }: { currentPath: string; chil
             items={items}
             selectedKeys={selected ? [selected] : []}
             openKeys={collapsed ? undefined : openGroups}
-            onOpenChange={(keys) => setOpenGroups(keys)}
+            onOpenChange={(keys) => setOpenGroups(keys.filter((k) => !openGroups.includes(k)).slice(-1))}
             data-testid="nav"
           />
         </div>

@@ -107,7 +107,7 @@ export const common = defineMessages(
     groupAllocation: 'Allocation',
     navAllocations: 'Requests',
     navApprovals: 'Approvals',
-    navDeliveries: 'Delivery orders',
+    navDeliveries: 'Deliveries',
     navIncidents: 'Incidents',
     navDashboard: 'Dashboard',
     navStock: 'Stock',

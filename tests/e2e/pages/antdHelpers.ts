@@ -3,7 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens a screen from the left navigation by its name. */
 export async function openFromMenu(page: Page, name: string) {
-  await page.locator('.ant-menu').getByRole('link', { name, exact: true }).click();
+  await clickMenuLink(page, name);
   await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
 }
 
@@ -31,4 +31,20 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
 export async function saveAndClose(scope: Locator, button = /(^|\s)保\s?存$/) {
   await scope.getByRole('button', { name: button }).click();
   await expect(scope).toBeHidden();
+}
+
+/**
+ * Clicks a link of the left navigation, opening its group first: groups fold, one open at a
+ * time, so each group is opened in turn until the link shows.
+ */
+export async function clickMenuLink(page: Page, name: string): Promise<void> {
+  const link = page.locator('.ant-menu').getByRole('link', { name, exact: true });
+  const titles = page.locator('.ant-menu-submenu > .ant-menu-submenu-title');
+  for (let i = 0; i < (await titles.count()) && !(await link.isVisible()); i++) {
+    const submenu = page.locator('.ant-menu-submenu').nth(i);
+    if (!(await submenu.getAttribute('class'))?.includes('ant-menu-submenu-open'))
+      await titles.nth(i).click();
+    await page.waitForTimeout(300);
+  }
+  await link.click();
 }

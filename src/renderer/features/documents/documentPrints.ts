@@ -1,7 +1,7 @@
 /**
- * The paper forms of stored documents, built from what the server keeps (so any document can be
- * printed again from its view, marked 补打): stock notes from their movements, the 调拨单 of an
- * approved request, the 配送单 of a delivery order.
+ * The paper forms of stored documents, built from what the server keeps: stock notes from their
+ * movements (printed first at posting, so printed again from the document view they say 补打),
+ * the 调拨单 of an approved request and the 配送单 of a delivery order (printed from their view).
  */
 import type { AllocationDto } from '../../../shared/schemas/allocation';
 import type { DeliveryDto } from '../../../shared/schemas/delivery';
@@ -243,7 +243,6 @@ export function useAllocationPrint(): (a: AllocationDto) => PrintableDoc {
       note: a.note,
       signatures: [t('signHandler'), t('signApprover'), t('signReceiver')],
       preparedBy: { name: a.createdByName, at: a.createdAt },
-      reprint: true,
     };
   };
 }
@@ -295,7 +294,6 @@ export function useDeliveryPrint(): (d: DeliveryDto) => PrintableDoc {
       note: d.note,
       signatures: [t('signSender'), t('signCarrier'), t('signReceiver')],
       preparedBy: { name: d.createdByName, at: d.createdAt },
-      reprint: true,
     };
   };
 }
