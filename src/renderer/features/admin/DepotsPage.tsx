@@ -6,12 +6,10 @@
  * every change, so pickers on other screens see it at once.
  */
 import {
-  Alert,
   App,
   Button,
   Checkbox,
   Col,
-  Drawer,
   Form,
   Input,
   InputNumber,
@@ -23,15 +21,13 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { DEPOT_LEVELS, type DepotDto, type DepotLevel } from '../../../shared/schemas/depot';
 import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
-import { EnterNavigation } from '../../components/EnterNavigation';
-import { applyServerErrors } from '../../components/serverErrors';
-import { usePosting } from '../../components/usePosting';
-import { useFillHeight } from '../../components/useFillHeight';
+import { EntityDrawer } from '../../components/EntityDrawer';
+import { ListScreen } from '../../components/ListScreen';
+import { useRpc } from '../../components/useRpc';
 import { useSessionState } from '../../components/useSessionState';
-import { formatQuantity } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { useSession } from '../../session';
@@ -161,27 +157,10 @@ export default function DepotsPage() {
     level: null,
     includeInactive: false,
   });
-  const [all, setAll] = useState<DepotDto[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const list = useRpc('depot.list', { includeInactive: true });
+  const all = useMemo(() => list.data ?? [], [list.data]);
   const [editing, setEditing] = useState<DepotDto | 'new' | null>(null);
   const [expanded, setExpanded] = useState<number[] | null>(null);
-  const [tableBox, height] = useFillHeight(90);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setAll(await rpc('depot.list', { includeInactive: true }));
-    } catch (e) {
-      setError(e instanceof RpcFailure ? e.message : String(e));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const byId = useMemo(() => new Map(all.map((d) => [d.depotId, d])), [all]);
   const filtering = filters.text.trim() !== '' || filters.level !== null;
@@ -202,7 +181,7 @@ export default function DepotsPage() {
   );
 
   const afterChange = async () => {
-    await Promise.all([load(), refreshDepots()]);
+    await Promise.all([list.reload(), refreshDepots()]);
   };
 
   const setActive = async (d: DepotDto, active: boolean) => {
@@ -263,80 +242,7 @@ export default function DepotsPage() {
   ].filter((f): f is string => f !== null);
 
   return (
-    <div>
-      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
-        <Space wrap>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-          <Input
-            allowClear
-            placeholder={t('search')}
-            aria-label={t('search')}
-            style={{ width: 200 }}
-            value={filters.text}
-            onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value }))}
-          />
-          <Select<DepotLevel>
-            allowClear
-            placeholder={t('allLevels')}
-            aria-label={t('level')}
-            style={{ width: 130 }}
-            value={filters.level ?? undefined}
-            onChange={(v) => setFilters((f) => ({ ...f, level: v ?? null }))}
-            options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
-          />
-          <Checkbox
-            checked={filters.includeInactive}
-            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
-          >
-            {t('includeInactive')}
-          </Checkbox>
-          {filtering && <Typography.Text type="secondary">{t('flatHint')}</Typography.Text>}
-        </Space>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          {t('add')}
-        </Button>
-      </Space>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          title={error}
-          style={{ marginBottom: 12 }}
-          action={
-            <Button size="small" onClick={() => void load()}>
-              {c('retry')}
-            </Button>
-          }
-        />
-      )}
-      <div ref={tableBox}>
-        <Table<Node>
-          size="small"
-          rowKey="depotId"
-          sticky
-          loading={loading}
-          columns={columns}
-          dataSource={data}
-          pagination={false}
-          scroll={{ x: 1140, y: height }}
-          expandable={{
-            expandedRowKeys: expanded ?? allBranches,
-            onExpandedRowsChange: (keys) => setExpanded(keys as number[]),
-            indentSize: 20,
-          }}
-          onRow={(d) => ({
-            onClick: () => setEditing(d),
-            style: { cursor: 'pointer', color: d.active ? undefined : '#999' },
-          })}
-          data-testid="depots-table"
-        />
-      </div>
-      <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-        {c('rows', { n: formatQuantity(shown.length) })} ·{' '}
-        {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
-      </Typography.Text>
+    <>
       {editing && (
         <DepotDrawer
           depot={editing === 'new' ? null : editing}
@@ -349,7 +255,70 @@ export default function DepotsPage() {
           }}
         />
       )}
-    </div>
+      <ListScreen
+        title={t('title')}
+        error={list.error}
+        onRetry={() => void list.reload()}
+        rows={shown.length}
+        activeFilters={activeFilters}
+        actions={
+          <Button type="primary" onClick={() => setEditing('new')}>
+            {t('add')}
+          </Button>
+        }
+        filters={
+          <>
+            <Input
+              allowClear
+              placeholder={t('search')}
+              aria-label={t('search')}
+              style={{ width: 200 }}
+              value={filters.text}
+              onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value }))}
+            />
+            <Select<DepotLevel>
+              allowClear
+              placeholder={t('allLevels')}
+              aria-label={t('level')}
+              style={{ width: 130 }}
+              value={filters.level ?? undefined}
+              onChange={(v) => setFilters((f) => ({ ...f, level: v ?? null }))}
+              options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
+            />
+            <Checkbox
+              checked={filters.includeInactive}
+              onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+            >
+              {t('includeInactive')}
+            </Checkbox>
+            {filtering && <Typography.Text type="secondary">{t('flatHint')}</Typography.Text>}
+          </>
+        }
+      >
+        {(height) => (
+          <Table<Node>
+            size="small"
+            rowKey="depotId"
+            sticky
+            loading={list.loading}
+            columns={columns}
+            dataSource={data}
+            pagination={false}
+            scroll={{ x: 1140, y: height }}
+            expandable={{
+              expandedRowKeys: expanded ?? allBranches,
+              onExpandedRowsChange: (keys) => setExpanded(keys as number[]),
+              indentSize: 20,
+            }}
+            onRow={(d) => ({
+              onClick: () => setEditing(d),
+              style: { cursor: 'pointer', color: d.active ? undefined : '#999' },
+            })}
+            data-testid="depots-table"
+          />
+        )}
+      </ListScreen>
+    </>
   );
 }
 
@@ -384,7 +353,6 @@ function DepotDrawer({
   const c = useMessages(common);
   const terms = useTerms();
   const [form] = Form.useForm<Values>();
-  const posting = usePosting();
   const level = Form.useWatch('level', form) ?? depot?.level ?? null;
 
   const excluded = useMemo(
@@ -427,140 +395,110 @@ function DepotDrawer({
         longitude: null,
       };
 
-  const submit = async () => {
-    let v: Values;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    const fields = {
-      code: v.code.trim(),
-      name: v.name.trim(),
-      level: v.level!,
-      parentId: v.parentId ?? null,
-      address: v.address?.trim() || null,
-      keeperName: v.keeperName?.trim() || null,
-      phone: v.phone?.trim() || null,
-      capacityNote: v.capacityNote?.trim() || null,
-      latitude: v.latitude ?? null,
-      longitude: v.longitude ?? null,
-    };
-    const saved = await posting.post(
-      (idempotencyKey) =>
-        depot
-          ? rpc('depot.update', { depotId: depot.depotId, ...fields }, { idempotencyKey })
-          : rpc('depot.create', fields, { idempotencyKey }),
-      (e) => applyServerErrors(form, e),
-    );
-    if (saved) await onSaved(saved, depot === null);
-  };
-
   const required = { required: true, whitespace: true, message: c('required') };
   return (
-    <Drawer
-      open
-      size={560}
+    <EntityDrawer<Values, DepotDto>
       title={depot ? t('editTitle', { name: depot.name }) : t('addTitle')}
+      form={form}
+      initialValues={initial}
+      testId="depot-form"
+      save={(v, idempotencyKey) => {
+        const fields = {
+          code: v.code.trim(),
+          name: v.name.trim(),
+          level: v.level!,
+          parentId: v.parentId ?? null,
+          address: v.address?.trim() || null,
+          keeperName: v.keeperName?.trim() || null,
+          phone: v.phone?.trim() || null,
+          capacityNote: v.capacityNote?.trim() || null,
+          latitude: v.latitude ?? null,
+          longitude: v.longitude ?? null,
+        };
+        return depot
+          ? rpc('depot.update', { depotId: depot.depotId, ...fields }, { idempotencyKey })
+          : rpc('depot.create', fields, { idempotencyKey });
+      }}
+      onSaved={(saved) => onSaved(saved, depot === null)}
       onClose={onClose}
-      destroyOnHidden
-      footer={
-        <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
-          <Button onClick={onClose}>{c('cancel')}</Button>
-          <Button type="primary" loading={posting.posting} onClick={() => void submit()}>
-            {c('save')}
-          </Button>
-        </Space>
-      }
+      onValuesChange={(changed) => {
+        // A new level may make the parent invalid: clear it rather than let the server refuse.
+        if ('level' in changed) {
+          const parent = depots.find((d) => d.depotId === form.getFieldValue('parentId'));
+          if (parent && changed.level && RANK[parent.level] >= RANK[changed.level])
+            form.setFieldValue('parentId', null);
+        }
+      }}
     >
-      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
-      <EnterNavigation onSubmit={() => void submit()}>
-        <Form
-          form={form}
-          layout="vertical"
-          initialValues={initial}
-          data-testid="depot-form"
-          onValuesChange={(changed: Partial<Values>) => {
-            posting.changed();
-            // A new level may make the parent invalid: clear it rather than let the server refuse.
-            if ('level' in changed) {
-              const parent = depots.find((d) => d.depotId === form.getFieldValue('parentId'));
-              if (parent && changed.level && RANK[parent.level] >= RANK[changed.level])
-                form.setFieldValue('parentId', null);
-            }
-          }}
-        >
-          <Row gutter={12}>
-            <Col span={9}>
-              <Form.Item name="code" label={t('code')} rules={[required]}>
-                <Input maxLength={30} autoFocus />
-              </Form.Item>
-            </Col>
-            <Col span={15}>
-              <Form.Item name="name" label={t('name')} rules={[required]}>
-                <Input maxLength={100} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Row gutter={12}>
-            <Col span={9}>
-              <Form.Item name="level" label={t('level')} rules={[{ required: true, message: c('required') }]}>
-                <Select<DepotLevel>
-                  options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col span={15}>
-              <Form.Item name="parentId" label={t('parent')} extra={t('parentHint')}>
-                <Select<number>
-                  allowClear
-                  disabled={level === 'city'}
-                  placeholder={t('parentNone')}
-                  options={parentOptions}
-                  showSearch={{
-                    filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
-                  }}
-                  optionRender={(o) => (
-                    <span>
-                      {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>
-                    </span>
-                  )}
-                />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="address" label={t('address')}>
-            <Input maxLength={200} />
+      <Row gutter={12}>
+        <Col span={9}>
+          <Form.Item name="code" label={t('code')} rules={[required]}>
+            <Input maxLength={30} autoFocus />
           </Form.Item>
-          <Row gutter={12}>
-            <Col span={12}>
-              <Form.Item name="keeperName" label={t('keeperName')}>
-                <Input maxLength={50} />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="phone" label={t('phone')}>
-                <Input maxLength={30} inputMode="tel" />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="capacityNote" label={t('capacityNote')}>
-            <Input.TextArea maxLength={200} autoSize={{ minRows: 2, maxRows: 4 }} />
+        </Col>
+        <Col span={15}>
+          <Form.Item name="name" label={t('name')} rules={[required]}>
+            <Input maxLength={100} />
           </Form.Item>
-          <Row gutter={12}>
-            <Col span={12}>
-              <Form.Item name="latitude" label={t('latitude')} extra={t('coordsHint')}>
-                <InputNumber<number> min={-90} max={90} precision={6} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="longitude" label={t('longitude')}>
-                <InputNumber<number> min={-180} max={180} precision={6} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-          </Row>
-        </Form>
-      </EnterNavigation>
-    </Drawer>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={9}>
+          <Form.Item name="level" label={t('level')} rules={[{ required: true, message: c('required') }]}>
+            <Select<DepotLevel>
+              options={DEPOT_LEVELS.map((v) => ({ value: v, label: terms(`level.${v}`) }))}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={15}>
+          <Form.Item name="parentId" label={t('parent')} extra={t('parentHint')}>
+            <Select<number>
+              allowClear
+              disabled={level === 'city'}
+              placeholder={t('parentNone')}
+              options={parentOptions}
+              showSearch={{
+                filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
+              }}
+              optionRender={(o) => (
+                <span>
+                  {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>
+                </span>
+              )}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="address" label={t('address')}>
+        <Input maxLength={200} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="keeperName" label={t('keeperName')}>
+            <Input maxLength={50} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="phone" label={t('phone')}>
+            <Input maxLength={30} inputMode="tel" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="capacityNote" label={t('capacityNote')}>
+        <Input.TextArea maxLength={200} autoSize={{ minRows: 2, maxRows: 4 }} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="latitude" label={t('latitude')} extra={t('coordsHint')}>
+            <InputNumber<number> min={-90} max={90} precision={6} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="longitude" label={t('longitude')}>
+            <InputNumber<number> min={-180} max={180} precision={6} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </EntityDrawer>
   );
 }

@@ -5,13 +5,11 @@
  * stored in fen). Materials are deactivated, never deleted: the ledger references them.
  */
 import {
-  Alert,
   App,
   AutoComplete,
   Button,
   Checkbox,
   Col,
-  Drawer,
   Form,
   Input,
   InputNumber,
@@ -20,16 +18,13 @@ import {
   Select,
   Space,
   Table,
-  Typography,
   type TableColumnsType,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { MaterialDto } from '../../../shared/schemas/material';
 import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
-import { EnterNavigation } from '../../components/EnterNavigation';
-import { applyServerErrors } from '../../components/serverErrors';
-import { usePosting } from '../../components/usePosting';
-import { useFillHeight } from '../../components/useFillHeight';
+import { EntityDrawer } from '../../components/EntityDrawer';
+import { ListScreen } from '../../components/ListScreen';
 import { useSessionState } from '../../components/useSessionState';
 import { fenToYuan, formatFen, formatQuantity, yuanToFen } from '../../format';
 import { common } from '../../i18n/common';
@@ -193,7 +188,6 @@ export default function MaterialsPage() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<MaterialDto | 'new' | null>(null);
-  const [tableBox, height] = useFillHeight(90);
 
   const load = useCallback(
     async (after?: string) => {
@@ -321,83 +315,7 @@ export default function MaterialsPage() {
   ].filter((f): f is string => f !== null);
 
   return (
-    <div>
-      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
-        <Space wrap>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-          <Input.Search
-            allowClear
-            placeholder={t('search')}
-            aria-label={t('search')}
-            style={{ width: 240 }}
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onSearch={(v) => setFilters((f) => ({ ...f, text: v.trim() }))}
-          />
-          <Select<1 | 2 | 3>
-            allowClear
-            placeholder={t('allClasses')}
-            aria-label={t('topClass')}
-            style={{ width: 210 }}
-            value={filters.topClass ?? undefined}
-            onChange={(v) => setFilters((f) => ({ ...f, topClass: v ?? null }))}
-            options={([1, 2, 3] as const).map((v) => ({ value: v, label: `${v} ${terms(`topClass.${v}`)}` }))}
-          />
-          <Checkbox
-            checked={filters.includeInactive}
-            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
-          >
-            {t('includeInactive')}
-          </Checkbox>
-        </Space>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          {t('add')}
-        </Button>
-      </Space>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          title={error}
-          style={{ marginBottom: 12 }}
-          action={
-            <Button size="small" onClick={() => void load()}>
-              {c('retry')}
-            </Button>
-          }
-        />
-      )}
-      <div ref={tableBox}>
-        <Table<MaterialDto>
-          size="small"
-          rowKey="materialId"
-          sticky
-          virtual
-          loading={loading}
-          columns={columns}
-          dataSource={rows}
-          pagination={false}
-          scroll={{ x: 1140, y: height }}
-          onRow={(m) => ({
-            onClick: () => setEditing(m),
-            style: { cursor: 'pointer', color: m.active ? undefined : '#999' },
-          })}
-          data-testid="materials-table"
-        />
-      </div>
-      <Space style={{ marginTop: 8 }}>
-        <Typography.Text type="secondary">
-          {c('rows', { n: formatQuantity(rows.length) })} ·{' '}
-          {active.length > 0 ? c('filters', { filters: active.join('，') }) : c('noFilters')}
-        </Typography.Text>
-        {cursor && (
-          <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-            {t('more')}
-          </Button>
-        )}
-      </Space>
+    <>
       {editing && (
         <MaterialDrawer
           material={editing === 'new' ? null : editing}
@@ -411,7 +329,76 @@ export default function MaterialsPage() {
           }}
         />
       )}
-    </div>
+      <ListScreen
+        title={t('title')}
+        error={error}
+        onRetry={() => void load()}
+        rows={rows.length}
+        activeFilters={active}
+        footnote={
+          cursor && (
+            <Button size="small" onClick={() => void load(cursor)} loading={loading}>
+              {t('more')}
+            </Button>
+          )
+        }
+        actions={
+          <Button type="primary" onClick={() => setEditing('new')}>
+            {t('add')}
+          </Button>
+        }
+        filters={
+          <>
+            <Input.Search
+              allowClear
+              placeholder={t('search')}
+              aria-label={t('search')}
+              style={{ width: 240 }}
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              onSearch={(v) => setFilters((f) => ({ ...f, text: v.trim() }))}
+            />
+            <Select<1 | 2 | 3>
+              allowClear
+              placeholder={t('allClasses')}
+              aria-label={t('topClass')}
+              style={{ width: 210 }}
+              value={filters.topClass ?? undefined}
+              onChange={(v) => setFilters((f) => ({ ...f, topClass: v ?? null }))}
+              options={([1, 2, 3] as const).map((v) => ({
+                value: v,
+                label: `${v} ${terms(`topClass.${v}`)}`,
+              }))}
+            />
+            <Checkbox
+              checked={filters.includeInactive}
+              onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+            >
+              {t('includeInactive')}
+            </Checkbox>
+          </>
+        }
+      >
+        {(height) => (
+          <Table<MaterialDto>
+            size="small"
+            rowKey="materialId"
+            sticky
+            virtual
+            loading={loading}
+            columns={columns}
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 1140, y: height }}
+            onRow={(m) => ({
+              onClick: () => setEditing(m),
+              style: { cursor: 'pointer', color: m.active ? undefined : '#999' },
+            })}
+            data-testid="materials-table"
+          />
+        )}
+      </ListScreen>
+    </>
   );
 }
 
@@ -430,7 +417,6 @@ function MaterialDrawer({
   const c = useMessages(common);
   const terms = useTerms();
   const [form] = Form.useForm<Values>();
-  const posting = usePosting();
 
   const initial: Values = material
     ? {
@@ -447,164 +433,140 @@ function MaterialDrawer({
       }
     : EMPTY;
 
-  const submit = async () => {
-    let values: Values;
-    try {
-      values = await form.validateFields();
-    } catch {
-      return;
-    }
-    const fen = yuanToFen(values.referencePriceFen);
-    if (Number.isNaN(fen)) {
-      form.setFields([{ name: 'referencePriceFen', errors: [t('priceInvalid')] }]);
-      return;
-    }
-    const fields = {
-      code: values.code.trim(),
-      name: values.name.trim(),
-      spec: values.spec?.trim() || null,
-      unit: values.unit.trim(),
-      topClass: values.topClass!,
-      gbCode: values.gbCode?.trim() || null,
-      category: values.category?.trim() || null,
-      shelfLifeMonths: values.shelfLifeMonths ?? null,
-      warningDays: values.warningDays ?? 90,
-      referencePriceFen: fen,
-    };
-    const saved = await posting.post(
-      (idempotencyKey) =>
-        material
-          ? rpc('material.update', { materialId: material.materialId, ...fields }, { idempotencyKey })
-          : rpc('material.create', fields, { idempotencyKey }),
-      (e) => applyServerErrors(form, e),
-    );
-    if (saved) onSaved(saved, material === null);
-  };
-
   const required = { required: true, whitespace: true, message: c('required') };
   return (
-    <Drawer
-      open
-      size={560}
+    <EntityDrawer<Values, MaterialDto>
       title={material ? t('editTitle', { code: material.code }) : t('addTitle')}
+      form={form}
+      initialValues={initial}
+      testId="material-form"
+      save={(values, idempotencyKey) => {
+        const fields = {
+          code: values.code.trim(),
+          name: values.name.trim(),
+          spec: values.spec?.trim() || null,
+          unit: values.unit.trim(),
+          topClass: values.topClass!,
+          gbCode: values.gbCode?.trim() || null,
+          category: values.category?.trim() || null,
+          shelfLifeMonths: values.shelfLifeMonths ?? null,
+          warningDays: values.warningDays ?? 90,
+          referencePriceFen: yuanToFen(values.referencePriceFen),
+        };
+        return material
+          ? rpc('material.update', { materialId: material.materialId, ...fields }, { idempotencyKey })
+          : rpc('material.create', fields, { idempotencyKey });
+      }}
+      onSaved={(saved) => onSaved(saved, material === null)}
       onClose={onClose}
-      destroyOnHidden
-      footer={
-        <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
-          <Button onClick={onClose}>{c('cancel')}</Button>
-          <Button type="primary" loading={posting.posting} onClick={() => void submit()}>
-            {c('save')}
-          </Button>
-        </Space>
-      }
     >
-      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 16 }} />}
-      <EnterNavigation onSubmit={() => void submit()}>
-        <Form
-          form={form}
-          layout="vertical"
-          initialValues={initial}
-          onValuesChange={posting.changed}
-          data-testid="material-form"
-        >
-          <Row gutter={12}>
-            <Col span={10}>
-              <Form.Item name="code" label={t('code')} rules={[required]}>
-                <Input maxLength={30} autoFocus />
-              </Form.Item>
-            </Col>
-            <Col span={14}>
-              <Form.Item name="name" label={t('name')} rules={[required]}>
-                <Input maxLength={100} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="spec" label={t('spec')}>
-            <Input maxLength={300} />
+      <Row gutter={12}>
+        <Col span={10}>
+          <Form.Item name="code" label={t('code')} rules={[required]}>
+            <Input maxLength={30} autoFocus />
           </Form.Item>
-          <Row gutter={12}>
-            <Col span={8}>
-              <Form.Item name="unit" label={t('unit')} rules={[required]}>
-                <AutoComplete
-                  options={UNITS.map((u) => ({ value: u }))}
-                  maxLength={10}
-                  showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
-                />
-              </Form.Item>
-            </Col>
-            <Col span={16}>
-              <Form.Item
-                name="topClass"
-                label={t('topClass')}
-                rules={[{ required: true, message: c('required') }]}
-              >
-                <Select<1 | 2 | 3>
-                  options={([1, 2, 3] as const).map((v) => ({
-                    value: v,
-                    label: `${v} ${terms(`topClass.${v}`)}`,
-                  }))}
-                />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Row gutter={12}>
-            <Col span={12}>
-              <Form.Item
-                name="gbCode"
-                label={t('gbCode')}
-                extra={t('gbCodeHint')}
-                dependencies={['topClass']}
-                rules={[
-                  { pattern: /^[123]\d{6}$/, message: terms('validation.gbCode') },
-                  ({ getFieldValue }) => ({
-                    validator: (_, v: string | null) => {
-                      const topClass = getFieldValue('topClass') as number | null;
-                      if (!v || !/^[123]\d{6}$/.test(v) || !topClass || Number(v[0]) === topClass)
-                        return Promise.resolve();
-                      return Promise.reject(
-                        new Error(terms('validation.gbCodeClass', { digit: v[0]!, topClass })),
-                      );
-                    },
-                  }),
-                ]}
-              >
-                <Input maxLength={7} inputMode="numeric" />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="category" label={t('category')} extra={t('categoryHint')}>
-                <AutoComplete
-                  options={categories.map((v) => ({ value: v }))}
-                  maxLength={30}
-                  showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
-                />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Row gutter={12}>
-            <Col span={8}>
-              <Form.Item name="shelfLifeMonths" label={t('shelfLife')} extra={t('shelfLifeHint')}>
-                <InputNumber<number> min={1} max={600} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item
-                name="warningDays"
-                label={t('warningDays')}
-                extra={t('warningDaysHint')}
-                rules={[{ required: true, message: c('required') }]}
-              >
-                <InputNumber<number> min={0} max={3650} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="referencePriceFen" label={t('price')}>
-                <InputNumber<string> stringMode min="0" precision={2} style={{ width: '100%' }} prefix="¥" />
-              </Form.Item>
-            </Col>
-          </Row>
-        </Form>
-      </EnterNavigation>
-    </Drawer>
+        </Col>
+        <Col span={14}>
+          <Form.Item name="name" label={t('name')} rules={[required]}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="spec" label={t('spec')}>
+        <Input maxLength={300} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={8}>
+          <Form.Item name="unit" label={t('unit')} rules={[required]}>
+            <AutoComplete
+              options={UNITS.map((u) => ({ value: u }))}
+              maxLength={10}
+              showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={16}>
+          <Form.Item
+            name="topClass"
+            label={t('topClass')}
+            rules={[{ required: true, message: c('required') }]}
+          >
+            <Select<1 | 2 | 3>
+              options={([1, 2, 3] as const).map((v) => ({
+                value: v,
+                label: `${v} ${terms(`topClass.${v}`)}`,
+              }))}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item
+            name="gbCode"
+            label={t('gbCode')}
+            extra={t('gbCodeHint')}
+            dependencies={['topClass']}
+            rules={[
+              { pattern: /^[123]\d{6}$/, message: terms('validation.gbCode') },
+              ({ getFieldValue }) => ({
+                validator: (_, v: string | null) => {
+                  const topClass = getFieldValue('topClass') as number | null;
+                  if (!v || !/^[123]\d{6}$/.test(v) || !topClass || Number(v[0]) === topClass)
+                    return Promise.resolve();
+                  return Promise.reject(
+                    new Error(terms('validation.gbCodeClass', { digit: v[0]!, topClass })),
+                  );
+                },
+              }),
+            ]}
+          >
+            <Input maxLength={7} inputMode="numeric" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="category" label={t('category')} extra={t('categoryHint')}>
+            <AutoComplete
+              options={categories.map((v) => ({ value: v }))}
+              maxLength={30}
+              showSearch={{ filterOption: (input, o) => (o?.value ?? '').includes(input) }}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={8}>
+          <Form.Item name="shelfLifeMonths" label={t('shelfLife')} extra={t('shelfLifeHint')}>
+            <InputNumber<number> min={1} max={600} precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name="warningDays"
+            label={t('warningDays')}
+            extra={t('warningDaysHint')}
+            rules={[{ required: true, message: c('required') }]}
+          >
+            <InputNumber<number> min={0} max={3650} precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name="referencePriceFen"
+            label={t('price')}
+            rules={[
+              {
+                validator: (_, v: string | null | undefined) =>
+                  Number.isNaN(yuanToFen(v))
+                    ? Promise.reject(new Error(t('priceInvalid')))
+                    : Promise.resolve(),
+              },
+            ]}
+          >
+            <InputNumber<string> stringMode min="0" precision={2} style={{ width: '100%' }} prefix="¥" />
+          </Form.Item>
+        </Col>
+      </Row>
+    </EntityDrawer>
   );
 }

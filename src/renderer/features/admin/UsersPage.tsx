@@ -21,15 +21,16 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ROLES, type Role, type UserDto } from '../../../shared/schemas/user';
-import { rpc, RpcFailure } from '../../api';
+import { rpc } from '../../api';
 import { EnterNavigation } from '../../components/EnterNavigation';
 import { applyServerErrors } from '../../components/serverErrors';
 import { usePosting } from '../../components/usePosting';
-import { useFillHeight } from '../../components/useFillHeight';
+import { ListScreen } from '../../components/ListScreen';
+import { useRpc } from '../../components/useRpc';
 import { useSessionState } from '../../components/useSessionState';
-import { formatQuantity, formatTime } from '../../format';
+import { formatTime } from '../../format';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { useSession } from '../../session';
@@ -132,27 +133,10 @@ export default function UsersPage() {
     role: null,
     includeInactive: true,
   });
-  const [users, setUsers] = useState<UserDto[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const list = useRpc('user.list', {});
+  const users = useMemo(() => list.data ?? [], [list.data]);
   const [editing, setEditing] = useState<UserDto | 'new' | null>(null);
   const [resetting, setResetting] = useState<UserDto | null>(null);
-  const [tableBox, height] = useFillHeight(90);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setUsers(await rpc('user.list'));
-    } catch (e) {
-      setError(e instanceof RpcFailure ? e.message : String(e));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const depotName = useMemo(() => new Map(depots.map((d) => [d.depotId, d.name])), [depots]);
   const shown = useMemo(() => {
@@ -214,74 +198,7 @@ export default function UsersPage() {
   ].filter((f): f is string => f !== null);
 
   return (
-    <div>
-      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
-        <Space wrap>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-          <Input
-            allowClear
-            placeholder={t('search')}
-            aria-label={t('search')}
-            style={{ width: 200 }}
-            value={filters.text}
-            onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value }))}
-          />
-          <Select<Role>
-            allowClear
-            placeholder={t('allRoles')}
-            aria-label={t('role')}
-            style={{ width: 130 }}
-            value={filters.role ?? undefined}
-            onChange={(v) => setFilters((f) => ({ ...f, role: v ?? null }))}
-            options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
-          />
-          <Checkbox
-            checked={filters.includeInactive}
-            onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
-          >
-            {t('includeInactive')}
-          </Checkbox>
-        </Space>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          {t('add')}
-        </Button>
-      </Space>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          title={error}
-          style={{ marginBottom: 12 }}
-          action={
-            <Button size="small" onClick={() => void load()}>
-              {c('retry')}
-            </Button>
-          }
-        />
-      )}
-      <div ref={tableBox}>
-        <Table<UserDto>
-          size="small"
-          rowKey="userId"
-          sticky
-          loading={loading}
-          columns={columns}
-          dataSource={shown}
-          pagination={false}
-          scroll={{ x: 1000, y: height }}
-          onRow={(u) => ({
-            onClick: () => setEditing(u),
-            style: { cursor: 'pointer', color: u.active ? undefined : '#999' },
-          })}
-          data-testid="users-table"
-        />
-      </div>
-      <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-        {c('rows', { n: formatQuantity(shown.length) })} ·{' '}
-        {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
-      </Typography.Text>
+    <>
       {editing && (
         <UserModal
           user={editing === 'new' ? null : editing}
@@ -290,7 +207,7 @@ export default function UsersPage() {
           onSaved={(u, created) => {
             setEditing(null);
             void message.success(t(created ? 'created' : 'updated', { username: u.username }));
-            void load();
+            void list.reload();
           }}
         />
       )}
@@ -304,7 +221,64 @@ export default function UsersPage() {
           }}
         />
       )}
-    </div>
+      <ListScreen
+        title={t('title')}
+        error={list.error}
+        onRetry={() => void list.reload()}
+        rows={shown.length}
+        activeFilters={activeFilters}
+        actions={
+          <Button type="primary" onClick={() => setEditing('new')}>
+            {t('add')}
+          </Button>
+        }
+        filters={
+          <>
+            <Input
+              allowClear
+              placeholder={t('search')}
+              aria-label={t('search')}
+              style={{ width: 200 }}
+              value={filters.text}
+              onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value }))}
+            />
+            <Select<Role>
+              allowClear
+              placeholder={t('allRoles')}
+              aria-label={t('role')}
+              style={{ width: 130 }}
+              value={filters.role ?? undefined}
+              onChange={(v) => setFilters((f) => ({ ...f, role: v ?? null }))}
+              options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
+            />
+            <Checkbox
+              checked={filters.includeInactive}
+              onChange={(e) => setFilters((f) => ({ ...f, includeInactive: e.target.checked }))}
+            >
+              {t('includeInactive')}
+            </Checkbox>
+          </>
+        }
+      >
+        {(height) => (
+          <Table<UserDto>
+            size="small"
+            rowKey="userId"
+            sticky
+            loading={list.loading}
+            columns={columns}
+            dataSource={shown}
+            pagination={false}
+            scroll={{ x: 1000, y: height }}
+            onRow={(u) => ({
+              onClick: () => setEditing(u),
+              style: { cursor: 'pointer', color: u.active ? undefined : '#999' },
+            })}
+            data-testid="users-table"
+          />
+        )}
+      </ListScreen>
+    </>
   );
 }
 
