@@ -35,7 +35,16 @@
  * elsewhere (e.g. `relief-depot demo --scale`) keeps its own cost, which still verifies.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -49,9 +58,11 @@ import { seedDemo, seedScale } from '../src/main/demo';
 import { checkLedger } from '../src/main/services/ledger-check.service';
 import { verifyCoverage } from '../src/main/services/ledger-seal';
 import { verifyAudit } from '../src/main/services/audit.service';
-import type { InputOf, OutputOf, ProcedureName } from '../src/shared/api';
+import type { OutputOf } from '../src/shared/api';
 import { startPgServer, stopPgServer, type PgServer } from '../tests/pg/server';
-import { benchBrowser, type BrowserFigure } from './browser-bench';
+import { allocationScenarios, type AllocationFigure } from './allocation-bench';
+import { benchBoard, benchBrowser, type BrowserFigure } from './browser-bench';
+import { call, login } from './rpc';
 import {
   SCRATCH_TABLE,
   type FromWorker,
@@ -185,20 +196,6 @@ function clockTicks(): number {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return ticksPerSecond;
 }
-
-async function call<P extends ProcedureName>(
-  app: App,
-  token: string | undefined,
-  procedure: P,
-  input?: InputOf<P>,
-): Promise<OutputOf<P>> {
-  const response = await app.dispatch({ procedure, input, token });
-  if (!response.ok) throw new Error(`${procedure}: ${JSON.stringify(response.error)}`);
-  return response.result as OutputOf<P>;
-}
-
-const login = async (app: App, username: string) =>
-  (await call(app, undefined, 'auth.login', { username, password: 'Demo1234' })).token;
 
 // ---- Formatting -----------------------------------------------------------------------------
 
@@ -905,8 +902,25 @@ function printBrowser(figures: BrowserFigure[]) {
 
 // ---- Main -----------------------------------------------------------------------------------
 
+function printAllocation(figures: AllocationFigure[]) {
+  console.log('Allocation and delivery at --scale size (p50 through dispatch()):');
+  printTable(
+    ['scenario', 'store', 'runs', 'p50', 'target'],
+    figures.map((f) => [
+      f.scenario,
+      STORE_NAME[f.store],
+      String(f.runs),
+      fmtMs(f.p50Ms),
+      `≤ ${f.limitMs} ms`,
+    ]),
+    [2, 3],
+  );
+}
+
 async function main() {
   const base = os.tmpdir();
+  // `npm run bench -- --only allocation`: the allocation and delivery figures alone.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
   const load = () =>
     os
       .loadavg()
@@ -937,11 +951,27 @@ async function main() {
     const transfer = await copy(scale.config, scalePg, (line) => console.log(`  ${line}`));
 
     console.log('Writes …');
-    const writes = await writeScenarios(base, server);
+    const writes = only === 'allocation' ? [] : await writeScenarios(base, server);
     console.log('Reads at --scale size …');
-    const reads = await readScenarios({ sqlite: scale.config, postgres: scalePg });
+    const reads =
+      only === 'allocation' ? [] : await readScenarios({ sqlite: scale.config, postgres: scalePg });
     console.log('Browser mode …');
-    const browser = await benchBrowser(scale.config, { username: 'admin', password: 'Demo1234' });
+    const browser =
+      only === 'allocation'
+        ? []
+        : await benchBrowser(scale.config, { username: 'admin', password: 'Demo1234' });
+    console.log(
+      'Allocation and delivery at --scale size (on a copy of the SQLite file, and the PostgreSQL copy) …',
+    );
+    const workDir = mkdtempSync(path.join(base, 'relief-depot-bench-allocation-'));
+    const work = { kind: 'sqlite' as const, file: path.join(workDir, DATABASE_FILE) };
+    copyFileSync(scale.config.file, work.file);
+    const allocation = [
+      ...(await allocationScenarios('sqlite', work, { openOrders: true })).figures,
+      ...(await allocationScenarios('postgres', scalePg, { openOrders: false })).figures,
+    ];
+    browser.push(await benchBoard(work, { username: 'coordinator', password: 'Demo1234' }));
+    rmSync(workDir, { recursive: true, force: true });
 
     const size = statSync(scale.config.file).size;
     if (!scale.keep) rmSync(path.dirname(scale.config.file), { recursive: true, force: true });
@@ -966,6 +996,8 @@ async function main() {
     printCpu(writes);
     console.log('');
     printBrowser(browser);
+    console.log('');
+    printAllocation(allocation);
     const missed = [
       ...reads
         .filter((f) => f.dispatch.sqlite.p50 > f.scenario.limitMs)
@@ -974,6 +1006,7 @@ async function main() {
         .filter((r) => r.mode === 'dispatch' && r.writers === 1 && r.cpuPerCallMs > CPU_TARGET_MS)
         .map((r) => `CPU per receipt on ${STORE_NAME[r.kind]}`),
       ...browser.filter((f) => f.p50Ms > f.limitMs).map((f) => f.scenario),
+      ...allocation.filter((f) => f.p50Ms > f.limitMs).map((f) => `${f.scenario} on ${STORE_NAME[f.store]}`),
     ];
     const pgWithin = reads.filter((f) => f.dispatch.postgres.p50 <= f.scenario.limitMs).length;
     console.log('');

@@ -17,6 +17,7 @@ import type { OutputOf } from '../src/shared/api';
 import { balanceRows } from '../src/shared/balance-rows';
 import type { BalanceRow } from '../src/shared/schemas/stock';
 import { chromiumPath } from '../playwright.config';
+import { call } from './rpc';
 
 export interface BrowserFigure {
   scenario: string;
@@ -188,13 +189,59 @@ export async function benchBrowser(
   return figures;
 }
 
-type App = Awaited<ReturnType<typeof createApp>>;
-
-async function call(app: App, token: string | undefined, procedure: string, input: unknown) {
-  const response = await app.dispatch({ procedure, input, token });
-  if (!response.ok) throw new Error(`${procedure}: ${response.error.message}`);
-  return response.result as { token: string };
+/**
+ * The delivery board with its open orders: from opening 配送单 (the 在途 column) to every order
+ * of it listed and counted. `account` signs in; the server says how many are on the road.
+ */
+export async function benchBoard(
+  store: StoreConfig,
+  account: { username: string; password: string },
+): Promise<BrowserFigure> {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('No Chromium for the browser benchmark');
+  const browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS });
+  const app = await createApp({ store, logError: () => undefined });
+  const http = await startHttpServer(app.dispatch, { staticDir: STATIC_DIR });
+  try {
+    const { token } = await call(app, undefined, 'auth.login', account);
+    const board = (await call(app, token, 'delivery.list', { board: true, limit: 5000 })) as unknown as {
+      status: string;
+    }[];
+    const onTheRoad = board.filter((d) => d.status === 'dispatched').length;
+    const open = board.filter((d) => d.status === 'planned' || d.status === 'dispatched').length;
+    const page = await newPage(browser);
+    await page.goto(http.url);
+    await page.getByLabel('用户名').fill(account.username);
+    await page.getByLabel('密码').fill(account.password);
+    await page.getByRole('button', { name: /登\s?录/ }).click();
+    await page.getByTestId('current-user').waitFor();
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      await page.evaluate(() => (window.location.hash = '#/dashboard'));
+      await page.getByTestId('current-user').waitFor();
+      const t0 = now();
+      await page.evaluate(() => (window.location.hash = '#/deliveries?column=inTransit'));
+      await page.getByTestId('list-count').getByText(countText(onTheRoad)).waitFor({ timeout: 60_000 });
+      runs.push(now() - t0);
+    }
+    const heap = await heapMb(page);
+    await page.context().close();
+    return {
+      scenario: `browser: delivery board, ${open.toLocaleString('en-US')} open orders, ${onTheRoad.toLocaleString('en-US')} on the road listed`,
+      p50Ms: p50(runs),
+      runs: RUNS,
+      limitMs: 300,
+      target: '≤ 300 ms',
+      heapMb: heap,
+    };
+  } finally {
+    await http.close();
+    await app.close();
+    await browser.close();
+  }
 }
+
+type App = Awaited<ReturnType<typeof createApp>>;
 
 async function allBalances(
   app: App,
