@@ -27,30 +27,32 @@ export const OPEN_ORDERS = 1_000;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Materials the city depot holds plenty of (available well above its quota), most first. */
+/** Materials the city depot holds a few hundred of in lots still good (approvals here may dip below quota, with a reason). */
 async function stockedAtCity(app: App, depotId: number, n: number): Promise<number[]> {
   const rows = await app.db
     .selectFrom('stockLevels as sl')
-    .leftJoin('quotas as q', (j) =>
-      j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
-    )
     .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
     .select(['sl.materialId'])
     .where('sl.depotId', '=', depotId)
     .where('m.active', '=', 1)
-    .where((eb) =>
-      eb(
-        eb(eb('sl.onHand', '-', eb.ref('sl.reserved')), '-', eb.fn.coalesce('q.quantity', eb.lit(0))),
-        '>',
-        5_000,
-      ),
-    )
+    .where((eb) => eb(eb('sl.onHand', '-', eb.ref('sl.reserved')), '>', 200))
     .orderBy('sl.materialId')
-    .limit(n)
     .execute();
-  if (rows.length < n)
-    throw new Error(`the city depot has only ${rows.length} well-stocked materials, ${n} needed`);
-  return rows.map((r) => r.materialId);
+  // Dispatch takes no expired lot on its own: the stock must be in lots still good.
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const fresh = await app.db
+    .selectFrom('batches as b')
+    .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+    .select((eb) => ['b.materialId', eb.fn.sum<number | string>('bb.onHand').as('n')])
+    .where('b.depotId', '=', depotId)
+    .where((eb) => eb.or([eb('b.expiresOn', 'is', null), eb('b.expiresOn', '>=', today)]))
+    .groupBy('b.materialId')
+    .execute();
+  const good = new Set(fresh.filter((r) => Number(r.n) > 200).map((r) => r.materialId));
+  const chosen = rows.map((r) => r.materialId).filter((id) => good.has(id));
+  if (chosen.length < n)
+    throw new Error(`the city depot has only ${chosen.length} well-stocked materials, ${n} needed`);
+  return chosen.slice(0, n);
 }
 
 const REQUESTER = {

@@ -989,12 +989,14 @@ async function main() {
     );
     console.log(`Load average at end: ${load()}`);
     console.log('');
-    printReads(reads);
-    console.log('');
-    printWrites(writes);
-    console.log('');
-    printCpu(writes);
-    console.log('');
+    if (only !== 'allocation') {
+      printReads(reads);
+      console.log('');
+      printWrites(writes);
+      console.log('');
+      printCpu(writes);
+      console.log('');
+    }
     printBrowser(browser);
     console.log('');
     printAllocation(allocation);

@@ -34,6 +34,7 @@ import { formatSigned, formatTime } from '../../format';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
+import { DocLink } from '../../components/DocLink';
 import { MovementTypeTag } from '../movements/movementParts';
 
 const m = defineMessages(
@@ -470,7 +471,12 @@ export default function ReversalPage() {
             rowKey="movementId"
             dataSource={posted.results.flatMap((r) => r.movements)}
             columns={[
-              { title: t('docNo'), dataIndex: 'docNo', width: 150 },
+              {
+                title: t('docNo'),
+                dataIndex: 'docNo',
+                width: 150,
+                render: (v: string) => <DocLink docNo={v} />,
+              },
               {
                 title: t('depot'),
                 key: 'd',
