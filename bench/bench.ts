@@ -1015,7 +1015,8 @@ async function main() {
     console.log(
       missed.length === 0 ? 'All targets met.' : `${missed.length} target(s) missed: ${missed.join('; ')}.`,
     );
-    console.log(`PostgreSQL reads within the same targets as SQLite: ${pgWithin} of ${reads.length}.`);
+    if (reads.length > 0)
+      console.log(`PostgreSQL reads within the same targets as SQLite: ${pgWithin} of ${reads.length}.`);
   } finally {
     stopPgServer(server);
   }
