@@ -121,14 +121,20 @@ export function createAllocation(
   });
 }
 
-async function quotaOf(db: DbOrTrx, depotId: number, materialId: number): Promise<number> {
-  const row = await db
+/** The reserve quotas of these depots × materials, keyed `depotId:materialId` (one read). */
+async function quotasOf(
+  db: DbOrTrx,
+  depotIds: number[],
+  materialIds: number[],
+): Promise<Map<string, number>> {
+  if (depotIds.length === 0) return new Map();
+  const rows = await db
     .selectFrom('quotas')
-    .select('quantity')
-    .where('depotId', '=', depotId)
-    .where('materialId', '=', materialId)
-    .executeTakeFirst();
-  return row?.quantity ?? 0;
+    .select(['depotId', 'materialId', 'quantity'])
+    .where('depotId', 'in', [...new Set(depotIds)])
+    .where('materialId', 'in', [...new Set(materialIds)])
+    .execute();
+  return new Map(rows.map((r) => [`${r.depotId}:${r.materialId}`, Number(r.quantity)]));
 }
 
 export function approveAllocation(
@@ -209,10 +215,15 @@ export function approveAllocation(
     }
     // Depot × material order: two approvals reserving the same stock queue, never deadlock.
     reservations.sort((a, b) => a.depotId - b.depotId || a.line.materialId - b.line.materialId);
+    const quotas = await quotasOf(
+      trx,
+      reservations.map((r) => r.depotId),
+      reservations.map((r) => r.line.materialId),
+    );
     for (const r of reservations) {
       // Locked (PostgreSQL) until the write ends: the quota judged is the one reserved against.
       const { available } = await lockedStockLevel(trx, ctx.dialect, r.depotId, r.line.materialId);
-      const quota = await quotaOf(trx, r.depotId, r.line.materialId);
+      const quota = quotas.get(`${r.depotId}:${r.line.materialId}`) ?? 0;
       // Short of stock altogether: reserveStock below says INSUFFICIENT_STOCK and what is left.
       const breaksQuota = available >= r.quantity && available - r.quantity < quota;
       if (breaksQuota && !r.overrideReason) {
@@ -540,17 +551,22 @@ export async function suggestSources(
     .where('requestId', '=', requestId)
     .orderBy('lineNo')
     .execute();
+  // Every line's stock in one read (a 50-line request is one query, not fifty).
+  const levels =
+    lines.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('stockLevels as sl')
+          .leftJoin('quotas as q', (join) =>
+            join.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
+          )
+          .select(['sl.materialId', 'sl.depotId', 'sl.onHand', 'sl.reserved', 'q.quantity as quota'])
+          .where('sl.materialId', 'in', [...new Set(lines.map((l) => l.materialId))])
+          .where('sl.onHand', '>', 0)
+          .execute();
   const out: z.output<typeof suggestSourcesOutput> = [];
   for (const line of lines) {
-    const rows = await ctx.db
-      .selectFrom('stockLevels as sl')
-      .leftJoin('quotas as q', (join) =>
-        join.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
-      )
-      .select(['sl.depotId', 'sl.onHand', 'sl.reserved', 'q.quantity as quota'])
-      .where('sl.materialId', '=', line.materialId)
-      .where('sl.onHand', '>', 0)
-      .execute();
+    const rows = levels.filter((r) => r.materialId === line.materialId);
     const candidates = rows
       .map((r) => ({ ...r, depot: depots.get(r.depotId)! }))
       .filter(

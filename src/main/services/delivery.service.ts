@@ -36,7 +36,7 @@ import type {
   recoveryWriteOffInput,
 } from '../../shared/schemas/delivery';
 import type { PostingResult } from '../../shared/schemas/stock';
-import type { DbOrTrx, DeliveryOrdersTable, Trx } from '../db/database';
+import type { DbOrTrx, DeliveryOrdersTable, DepotRow, Trx } from '../db/database';
 import {
   closeReservation,
   findOrCreateBatch,
@@ -342,9 +342,13 @@ export function dispatchDelivery(
     const destination =
       order.deliverToDepotId === null ? null : await requireDepot(trx, order.deliverToDepotId);
     const movementIds: number[] = [];
+    // Each source depot opened once (scope, share lock, not being counted), however many lines it loads.
+    const opened = new Map<number, DepotRow>();
     for (const line of await orderLines(trx, order.deliveryId)) {
       const path = `lines.${line.lineNo - 1}`;
-      const depot = await writableDepot(trx, actor, line.depotId, 'out', 'deliveryId');
+      const depot =
+        opened.get(line.depotId) ?? (await writableDepot(trx, actor, line.depotId, 'out', 'deliveryId'));
+      opened.set(line.depotId, depot);
       const material = await requireMaterial(trx, line.materialId);
       await closeReservation(trx, line.reservationId, 'consumed', iso);
       const picks = await pickBatches(trx, ctx.dialect, depot, material, line, path, instant);

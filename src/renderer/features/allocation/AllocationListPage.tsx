@@ -14,7 +14,7 @@ import { useRpc } from '../../components/useRpc';
 import { useSessionState } from '../../components/useSessionState';
 import { formatTime } from '../../format';
 import { useMessages, useTerms } from '../../i18n/messages';
-import { navigate } from '../../router';
+import { navigate, useRoute } from '../../router';
 import { useSession } from '../../session';
 import { allocationMessages } from './allocationMessages';
 import { UrgencyTag } from './UrgencyTag';
@@ -31,13 +31,24 @@ export function AllocationList({ queue }: { queue: boolean }) {
   const t = useMessages(allocationMessages);
   const terms = useTerms();
   const { canCall, depots } = useSession();
-  const [filters, setFilters] = useSessionState<Filters>(queue ? 'approvals' : 'allocations', {
-    status: null,
-    incidentId: null,
-    urgency: null,
-    requesterDepotId: null,
-    myJurisdiction: false,
-  });
+  // A link that names filters (an incident page's counts) replaces the remembered ones.
+  const { query } = useRoute();
+  const linked = query.get('incidentId');
+  const [filters, setFilters] = useSessionState<Filters>(
+    queue ? 'approvals' : 'allocations',
+    { status: null, incidentId: null, urgency: null, requesterDepotId: null, myJurisdiction: false },
+    linked
+      ? () => ({
+          status: (REQUEST_STATUSES as readonly string[]).includes(query.get('status') ?? '')
+            ? (query.get('status') as Filters['status'])
+            : null,
+          incidentId: Number(linked),
+          urgency: null,
+          requesterDepotId: null,
+          myJurisdiction: false,
+        })
+      : null,
+  );
   const incidents = useRpc('incident.list', {});
   const list = useRpc(
     'allocation.list',

@@ -109,7 +109,7 @@ export default function IncidentPage({ params }: { params: Record<string, string
             children: (
               <Space wrap>
                 {Object.entries(s.requestsByStatus).map(([status, n]) => (
-                  <a key={status} href={href('/allocations')}>
+                  <a key={status} href={href('/allocations', { incidentId, status })}>
                     {terms(`allocation.status.${status}` as Parameters<typeof terms>[0])} {n}
                   </a>
                 ))}
