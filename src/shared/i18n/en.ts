@@ -156,9 +156,9 @@ export const en: Messages = {
   'delivery.shortfallReason': '{short} short: give the reason (missing or damaged)',
   'delivery.goodsOutstanding':
     'Delivery order {docNo} still has {outstanding} neither returned nor written off',
-  'stocktake.status.open': 'counting',
-  'stocktake.status.approved': 'approved',
-  'stocktake.status.cancelled': 'cancelled',
+  'stocktake.status.open': 'Counting',
+  'stocktake.status.approved': 'Approved',
+  'stocktake.status.cancelled': 'Cancelled',
   'delivery.overdue': 'overdue',
   'urgency.extra_urgent': 'extra urgent',
   'urgency.urgent': 'urgent',

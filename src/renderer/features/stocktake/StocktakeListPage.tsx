@@ -26,10 +26,13 @@ import { useSessionState } from '../../components/useSessionState';
 import { useFillHeight } from '../../components/useFillHeight';
 import { formatQuantity, formatTime } from '../../format';
 import { common } from '../../i18n/common';
-import { defineMessages, useMessages } from '../../i18n/messages';
+import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { href, navigate } from '../../router';
 import { useSession } from '../../session';
-import { StocktakeStatusTag, statusMessages, type StocktakeStatus } from './StocktakeStatusTag';
+import { StatusTag } from '../../components/StatusTag';
+import type { STOCKTAKE_STATUSES } from '../../../shared/schemas/stocktake';
+
+type StocktakeStatus = (typeof STOCKTAKE_STATUSES)[number];
 
 const messages = defineMessages(
   {
@@ -94,7 +97,8 @@ interface Filters {
 export default function StocktakeListPage() {
   const t = useMessages(messages);
   const c = useMessages(common);
-  const s = useMessages(statusMessages);
+  const terms = useTerms();
+  const s = (status: StocktakeStatus) => terms(`stocktake.status.${status}`);
   const { depots, user } = useSession();
   const [filters, setFilters] = useSessionState<Filters>('stocktake.list', { depotId: null, status: null });
   const [rows, setRows] = useState<Summary[]>([]);
@@ -149,7 +153,7 @@ export default function StocktakeListPage() {
         title: t('status'),
         dataIndex: 'status',
         width: 90,
-        render: (v: StocktakeStatus) => <StocktakeStatusTag status={v} />,
+        render: (v: StocktakeStatus) => <StatusTag kind="stocktake" status={v} />,
       },
       {
         title: t('progress'),

@@ -37,7 +37,7 @@ import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { href } from '../../router';
 import { useSession } from '../../session';
-import { StocktakeStatusTag } from './StocktakeStatusTag';
+import { StatusTag } from '../../components/StatusTag';
 
 const messages = defineMessages(
   {
@@ -710,7 +710,7 @@ export default function StocktakePage({ params }: { params: Record<string, strin
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('title', { docNo: st.docNo })}
           </Typography.Title>
-          <StocktakeStatusTag status={st.status} />
+          <StatusTag kind="stocktake" status={st.status} />
         </Space>
         {editable && (
           <Space>
