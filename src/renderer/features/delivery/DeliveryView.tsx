@@ -171,7 +171,7 @@ export function DeliveryView({
           timer(t('toApproval'), d.requestSubmittedAt, d.approvedAt),
           timer(t('toDispatch'), d.approvedAt, d.dispatchedAt),
           timer(t('toDelivery'), d.dispatchedAt, d.receivedAt),
-          ...(d.note ? [{ key: 'note', label: terms('field.note'), span: 3, children: d.note }] : []),
+          ...(d.note ? [{ key: 'note', label: t('note'), span: 3, children: d.note }] : []),
         ]}
       />
 

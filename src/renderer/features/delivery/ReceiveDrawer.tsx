@@ -182,7 +182,7 @@ export function ReceiveDrawer({
           <Input />
         </Form.Item>
       ))}
-      <Form.Item name="note" label={terms('field.note')}>
+      <Form.Item name="note" label={t('note')}>
         <Input.TextArea maxLength={500} autoSize={{ minRows: 1, maxRows: 3 }} />
       </Form.Item>
     </EntityDrawer>

@@ -10,7 +10,7 @@ import { EntityDrawer } from '../../components/EntityDrawer';
 import { rpc } from '../../api';
 import { formatQuantity } from '../../format';
 import { common } from '../../i18n/common';
-import { useMessages, useTerms } from '../../i18n/messages';
+import { useMessages } from '../../i18n/messages';
 import { deliveryMessages } from './deliveryMessages';
 
 interface Values {
@@ -33,7 +33,6 @@ export function RecoveryDrawer({
 }) {
   const t = useMessages(deliveryMessages);
   const c = useMessages(common);
-  const terms = useTerms();
   const [form] = Form.useForm<Values>();
   const rows = d.lines
     .flatMap((l) =>
@@ -135,7 +134,7 @@ export function RecoveryDrawer({
         ]}
       />
       {kind === 'return' && (
-        <Form.Item name="note" label={terms('field.note')}>
+        <Form.Item name="note" label={t('note')}>
           <Input.TextArea maxLength={500} autoSize={{ minRows: 1, maxRows: 3 }} />
         </Form.Item>
       )}

@@ -136,7 +136,7 @@ export default function IncidentPage({ params }: { params: Record<string, string
               </Space>
             ),
           },
-          { key: 'note', label: terms('field.note'), children: i.note ?? '' },
+          { key: 'note', label: t('note'), children: i.note ?? '' },
         ]}
       />
       <Card size="small" title={t('timers')} style={{ marginBottom: 12 }}>

@@ -174,7 +174,7 @@ function IncidentDrawer({ onClose }: { onClose: () => void }) {
       <Form.Item name="areaDepotIds" label={t('area')}>
         <DepotSelect mode="multiple" style={{ width: '100%' }} />
       </Form.Item>
-      <Form.Item name="note" label={terms('field.note')}>
+      <Form.Item name="note" label={t('note')}>
         <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
       </Form.Item>
     </EntityDrawer>
