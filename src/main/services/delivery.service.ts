@@ -50,7 +50,7 @@ import type { Actor, ServiceContext } from './context';
 import { requireDepot, requireMaterial } from './guards';
 import { allDepots, assertDecides, inJurisdiction } from './jurisdiction';
 import { requireActiveIncident } from './incident.service';
-import { lockedRequest, moveTo } from './request-states';
+import { decisionTimes, lockedRequest, moveTo } from './request-states';
 import { loadDocument } from './stock-query.service';
 import { write } from './write';
 
@@ -557,9 +557,10 @@ export function deliverDelivery(
 }
 
 /**
- * The lot arriving goods go into at the destination: the same lot number, or — when the depot
- * already holds a lot of that number with other dates (another maker's numbering) — that number
- * marked with the order's (`T-1·PS-20261130-0001`), so the receipt never fails on it.
+ * The lot goods of an order arrive in (at its destination, or back in a depot on their return):
+ * the same lot number, or — when the depot already holds a lot of that number with other dates
+ * (another maker's numbering) — that number marked with the order's (`T-1·PS-20261130-0001`),
+ * so the receipt never fails on it.
  */
 async function arrivingLot(trx: Trx, at: string, docNo: string, lot: NewLot) {
   try {
@@ -770,19 +771,14 @@ export function returnRecovered(
       const item = await settleItem(trx, order, line, 'returned', path);
       const material = await requireMaterial(trx, item.materialId);
       const terms = { source: 'recovered', supplier: item.supplier, unitPriceFen: item.unitPriceFen };
-      const batch = await findOrCreateBatch(
-        trx,
-        iso,
-        {
-          depotId: depot.depotId,
-          material,
-          lotNo: item.lotNo,
-          producedOn: item.producedOn,
-          expiresOn: item.expiresOn,
-          ...terms,
-        },
-        path,
-      );
+      const batch = await arrivingLot(trx, iso, order.docNo, {
+        depotId: depot.depotId,
+        material,
+        lotNo: item.lotNo,
+        producedOn: item.producedOn,
+        expiresOn: item.expiresOn,
+        ...terms,
+      });
       const movementId = await postMovement(
         trx,
         {
@@ -961,10 +957,9 @@ function chunks<T>(values: readonly T[]): T[][] {
   return out;
 }
 
-/** The summaries of these rows: their source depots, line counts and request timers, in three reads. */
+/** The summaries of these rows: their source depots and line counts, and their requests' timers. */
 async function toSummaries(db: DbOrTrx, rows: SummaryRow[], now: Date): Promise<DeliverySummaryDto[]> {
   const depotsOf = new Map<number, { ids: number[]; names: string[]; lines: number }>();
-  const timersOf = new Map<number, { submittedAt: string | null; approvedAt: string | null }>();
   for (const ids of chunks(rows.map((r) => r.deliveryId))) {
     const lines = await db
       .selectFrom('deliveryLines as dl')
@@ -983,21 +978,10 @@ async function toSummaries(db: DbOrTrx, rows: SummaryRow[], now: Date): Promise<
       depotsOf.set(line.deliveryId, entry);
     }
   }
-  for (const ids of chunks([...new Set(rows.map((r) => r.requestId))])) {
-    const events = await db
-      .selectFrom('allocationEvents')
-      .select((eb) => ['requestId', 'toStatus', eb.fn.min('at').as('at')])
-      .where('requestId', 'in', ids)
-      .where('toStatus', 'in', ['submitted', 'approved', 'partly_approved'])
-      .groupBy(['requestId', 'toStatus'])
-      .execute();
-    for (const e of events) {
-      const entry = timersOf.get(e.requestId) ?? { submittedAt: null, approvedAt: null };
-      if (e.toStatus === 'submitted') entry.submittedAt = e.at;
-      else if (entry.approvedAt === null || e.at < entry.approvedAt) entry.approvedAt = e.at;
-      timersOf.set(e.requestId, entry);
-    }
-  }
+  const timersOf = await decisionTimes(
+    db,
+    rows.map((r) => r.requestId),
+  );
   const nowIso = now.toISOString();
   return rows.map((r) => {
     const depots = depotsOf.get(r.deliveryId) ?? { ids: [], names: [], lines: 0 };

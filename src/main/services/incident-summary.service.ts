@@ -9,6 +9,7 @@ import type { incidentSummaryOutput, RequestStatus, TimerSpan } from '../../shar
 import type { DbOrTrx } from '../db/database';
 import type { ServiceContext } from './context';
 import { getIncident } from './incident.service';
+import { decisionTimes } from './request-states';
 
 /** Requests whose approval still counts (a cancelled one gave nothing back to count). */
 const DECIDED: RequestStatus[] = ['approved', 'partly_approved', 'dispatching', 'completed'];
@@ -130,21 +131,12 @@ export async function incidentSummary(
     .select(['requestId', 'status'])
     .where('incidentId', '=', incidentId)
     .execute();
-  const events = await db
-    .selectFrom('allocationEvents as e')
-    .innerJoin('allocationRequests as r', 'r.requestId', 'e.requestId')
-    .select((eb) => ['e.requestId', 'e.toStatus', eb.fn.min('e.at').as('at')])
-    .where('r.incidentId', '=', incidentId)
-    .where('e.toStatus', 'in', ['submitted', 'approved', 'partly_approved'])
-    .groupBy(['e.requestId', 'e.toStatus'])
-    .execute();
-  const submittedAt = new Map<number, string>();
-  const approvedAt = new Map<number, string>();
-  for (const e of events) {
-    if (e.toStatus === 'submitted') submittedAt.set(e.requestId, e.at);
-    else if (!approvedAt.has(e.requestId) || e.at < approvedAt.get(e.requestId)!)
-      approvedAt.set(e.requestId, e.at);
-  }
+  const times = await decisionTimes(
+    db,
+    requests.map((r) => r.requestId),
+  );
+  const submittedAt = (id: number) => times.get(id)?.submittedAt;
+  const approvedAt = (id: number) => times.get(id)?.approvedAt;
   const orders = await db
     .selectFrom('deliveryOrders')
     .select(['requestId', 'status', 'plannedArrival', 'dispatchedAt', 'receivedAt'])
@@ -168,9 +160,9 @@ export async function incidentSummary(
     ).length,
     timers: {
       toApproval: span(
-        seconds(requests.map((r) => between(submittedAt.get(r.requestId), approvedAt.get(r.requestId)))),
+        seconds(requests.map((r) => between(submittedAt(r.requestId), approvedAt(r.requestId)))),
       ),
-      toDispatch: span(seconds(orders.map((o) => between(approvedAt.get(o.requestId), o.dispatchedAt)))),
+      toDispatch: span(seconds(orders.map((o) => between(approvedAt(o.requestId), o.dispatchedAt)))),
       toDelivery: span(seconds(orders.map((o) => between(o.dispatchedAt, o.receivedAt)))),
     },
   };

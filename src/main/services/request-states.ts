@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../shared/rpc';
 import type { RequestStatus } from '../../shared/schemas/allocation';
-import type { Trx } from '../db/database';
+import type { DbOrTrx, Trx } from '../db/database';
 import type { Actor, ServiceContext } from './context';
 
 export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
@@ -78,4 +78,39 @@ export async function recordEvent(
     .insertInto('allocationEvents')
     .values({ requestId, at, userId: actor.userId, fromStatus: from, toStatus: to, comment: comment ?? null })
     .execute();
+}
+
+export interface DecisionTimes {
+  /** The request's first submission. */
+  submittedAt: string | null;
+  /** Its first decision that gave anything (approved or partly approved). */
+  approvedAt: string | null;
+}
+
+/** Ids per IN-list, well inside both stores' parameter limits. */
+const IN_LIST = 500;
+
+/** When each request was first submitted and first approved: the ends of its "request → approval" timer. */
+export async function decisionTimes(
+  db: DbOrTrx,
+  requestIds: readonly number[],
+): Promise<Map<number, DecisionTimes>> {
+  const times = new Map<number, DecisionTimes>();
+  const ids = [...new Set(requestIds)];
+  for (let i = 0; i < ids.length; i += IN_LIST) {
+    const events = await db
+      .selectFrom('allocationEvents')
+      .select((eb) => ['requestId', 'toStatus', eb.fn.min('at').as('at')])
+      .where('requestId', 'in', ids.slice(i, i + IN_LIST))
+      .where('toStatus', 'in', ['submitted', 'approved', 'partly_approved'])
+      .groupBy(['requestId', 'toStatus'])
+      .execute();
+    for (const e of events) {
+      const entry = times.get(e.requestId) ?? { submittedAt: null, approvedAt: null };
+      if (e.toStatus === 'submitted') entry.submittedAt = e.at;
+      else if (entry.approvedAt === null || e.at < entry.approvedAt) entry.approvedAt = e.at;
+      times.set(e.requestId, entry);
+    }
+  }
+  return times;
 }
