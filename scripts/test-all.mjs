@@ -51,6 +51,8 @@ if (specs.length > 0) {
     const stats = JSON.parse(readFileSync(e2eReport, 'utf8')).stats;
     passed += stats.expected + stats.flaky;
     failed += stats.unexpected;
+    if (stats.flaky > 0)
+      console.log(`\nFlaky (failed once, passed on the retry): ${stats.flaky}, see the list above`);
   } else failed += 1;
   if (!e2eOk) failures.push('end-to-end tests');
 } else {

@@ -4,7 +4,7 @@
  * one. Each screen keeps only what is its own: its fields, its lines, and what it sends.
  */
 import { Form, type FormInstance } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { applyLineErrors, filledLines, linesMessages } from './LinesEditor';
 import { invalidateStock } from './StockCells';
 import { drafts, lastDepot, usePosting, type Posting } from './usePosting';
@@ -69,6 +69,9 @@ export function useStockForm<V extends DocumentValues<L>, L, R>(spec: Spec<V, L>
   const [restored] = useState(() => drafts.load<V>(spec.screen));
   const [draftRestored, setDraftRestored] = useState(restored !== null);
   const [posted, setPosted] = useState<PostedDocument<V, L, R> | null>(null);
+  // Set at once on success (state lags a render): a second submit event of the same click,
+  // validated after the first had already posted, must not post the values again.
+  const postedRef = useRef(false);
   const lines = Form.useWatch('lines', form) as L[] | undefined;
   const { screen, isBlank, fresh, depotField, firstField } = spec;
   const nextField = spec.nextField === undefined ? firstField : spec.nextField;
@@ -94,6 +97,7 @@ export function useStockForm<V extends DocumentValues<L>, L, R>(spec: Spec<V, L>
     send: (values: V, lines: L[], idempotencyKey: string) => Promise<R>,
     rename: Record<string, string>,
   ) => {
+    if (postedRef.current) return;
     const values = form.getFieldsValue(true) as V;
     const filled = filledLines(values.lines, isBlank);
     if (filled.length === 0) {
@@ -117,6 +121,7 @@ export function useStockForm<V extends DocumentValues<L>, L, R>(spec: Spec<V, L>
         ),
     );
     if (result === undefined) return;
+    postedRef.current = true;
     invalidateStock();
     lastDepot.set(values[depotField] as number | undefined);
     drafts.clear(screen);
@@ -135,6 +140,7 @@ export function useStockForm<V extends DocumentValues<L>, L, R>(spec: Spec<V, L>
     drafts.clear(screen);
     posting.changed();
     setDraftRestored(false);
+    postedRef.current = false;
     setPosted(null);
     focusAt(nextField);
   }, [form, keep, fresh, screen, posting, focusAt, nextField]);
