@@ -311,7 +311,13 @@ async function checkLedgerAndAudit(store: Pick<Store, 'db' | 'dialect'>, say: Sa
     if (ledger.ok) console.log(say.ledgerOk(ledger.movements, ledger.batches, ledger.elapsedMs));
     else {
       console.error(
-        say.ledgerBad(ledger.differences.length + ledger.negatives + ledger.inconsistent + ledger.unreserved),
+        say.ledgerBad(
+          ledger.differences.length +
+            ledger.negatives +
+            ledger.inconsistent +
+            ledger.unreserved +
+            ledger.orphaned,
+        ),
       );
       for (const d of ledger.differences.slice(0, 50)) console.error(`  ${JSON.stringify(d)}`);
     }

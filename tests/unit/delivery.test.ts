@@ -327,6 +327,11 @@ test('refusals name their field and change nothing', async () => {
     });
   expect(await deliver(shinanKeeper.token)).toEqual(['CONFLICT', undefined]);
   await env.call(sourceKeeper.token, 'delivery.dispatch', { deliveryId: order.deliveryId });
+  // Dispatched once: a second dispatch is a conflict, and takes nothing more.
+  expect(await fieldOf(sourceKeeper.token, 'delivery.dispatch', { deliveryId: order.deliveryId })).toEqual([
+    'CONFLICT',
+    undefined,
+  ]);
   env.clock.set('2026-11-30T05:00:00.000Z');
   const item = (await env.call(coordinator.token, 'delivery.get', { deliveryId: order.deliveryId })).lines[0]!
     .items[0]!;
@@ -688,6 +693,8 @@ test('dispatch takes no expired lot on its own: refused, the reservation still h
     deliveryId: order.deliveryId,
   });
   expect(refused.code).toBe('INSUFFICIENT_STOCK');
+  expect(refused.message).toBe('「棉被」在「崂山区储备库」可用库存不足：需要 10，可用 0');
+  expect(refused.fields?.[0]?.path).toBe('lines.0.quantity');
   expect(await levelOf(env, w.laoshan.depotId, w.quilt.materialId)).toMatchObject({
     onHand: 10,
     reserved: 10,

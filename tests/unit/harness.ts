@@ -19,7 +19,6 @@ import type { Database } from '../../src/main/db/database';
 import type { StoreKind } from '../../src/main/db/dialect';
 import { DATABASE_FILE, openStore, type StoreConfig } from '../../src/main/db/store';
 import { COPIED_TABLES, NOT_COPIED } from '../../src/main/db/transfer';
-import { closeReservation, reserveStock } from '../../src/main/ledger';
 import { createUser } from '../../src/main/services/user.service';
 import { FixedClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
 import { transact } from '../../src/main/services/write';
@@ -379,44 +378,43 @@ async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
   return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
 }
 
-/** Reserves stock the way an approved allocation does (its own transaction); returns the id. */
+/**
+ * Stock reserved as an approval reserves it: the city's coordinator approves `quantity` from
+ * `depotId` for an outside unit (below quota if need be); returns the source's reservation id.
+ */
 export async function reserve(
   env: TestEnv,
-  userId: number,
   depotId: number,
   materialId: number,
   quantity: number,
 ): Promise<number> {
-  const actor = await actorOf(env, userId);
-  return transact(env.app.svc, (trx, at) =>
-    reserveStock(trx, actor, at.iso, {
-      depotId,
-      materialId,
-      quantity,
-      reference: `TEST#${depotId}:${materialId}`,
-    }),
-  );
+  const { approved } = await approveAllocation(env, { from: depotId, materialId, quantity });
+  const { reservationId } = await env.app.db
+    .selectFrom('allocationSources')
+    .select('reservationId')
+    .where('sourceId', '=', approved.lines[0]!.sources[0]!.sourceId)
+    .executeTakeFirstOrThrow();
+  return reservationId!;
 }
 
-/**
- * An allocation the city approves from `from`, carried on one delivery order to the depot `to`
- * (or, when `to` is omitted, to an outside unit's address), dispatched and signed for with
- * `received` (default all, a shortfall marked damaged), unless `until` stops it earlier.
- */
-export async function deliverAllocation(
+/** Releases a reservation as people do: the coordinator cancels the request that holds it. */
+export async function release(env: TestEnv, reservationId: number): Promise<void> {
+  const { requestId } = await env.app.db
+    .selectFrom('allocationSources as s')
+    .innerJoin('allocationLines as l', 'l.lineId', 's.lineId')
+    .select('l.requestId')
+    .where('s.reservationId', '=', reservationId)
+    .executeTakeFirstOrThrow();
+  const coordinator = await env.user('coordinator');
+  await env.call(coordinator.token, 'allocation.cancel', { requestId, comment: '测试' });
+}
+
+/** A request to `to` (or an outside unit) that the city approves in full from `from`. */
+async function approveAllocation(
   env: TestEnv,
-  options: {
-    from: number;
-    to?: number;
-    materialId: number;
-    quantity: number;
-    incidentId?: number;
-    received?: number;
-    until?: 'planned' | 'dispatched';
-  },
+  options: { from: number; to?: number; materialId: number; quantity: number; incidentId?: number },
 ) {
   const coordinator = await env.user('coordinator');
-  const loader = await env.user('keeper', [options.from]);
   const destination =
     options.to === undefined
       ? {
@@ -441,6 +439,28 @@ export async function deliverAllocation(
       },
     ],
   });
+  return { request, approved, coordinator };
+}
+
+/**
+ * An allocation the city approves from `from`, carried on one delivery order to the depot `to`
+ * (or, when `to` is omitted, to an outside unit's address), dispatched and signed for with
+ * `received` (default all, a shortfall marked damaged), unless `until` stops it earlier.
+ */
+export async function deliverAllocation(
+  env: TestEnv,
+  options: {
+    from: number;
+    to?: number;
+    materialId: number;
+    quantity: number;
+    incidentId?: number;
+    received?: number;
+    until?: 'planned' | 'dispatched';
+  },
+) {
+  const { request, approved, coordinator } = await approveAllocation(env, options);
+  const loader = await env.user('keeper', [options.from]);
   const now = env.clock.now().getTime();
   const order = await env.call(coordinator.token, 'delivery.create', {
     requestId: request.requestId,
@@ -474,15 +494,6 @@ export async function deliverAllocation(
         : [],
   });
   return { request, order: delivered, coordinator };
-}
-
-/** Ends a reservation: released (cancelled) or consumed (dispatched). */
-export async function closeReserved(
-  env: TestEnv,
-  reservationId: number,
-  status: 'released' | 'consumed' = 'released',
-): Promise<void> {
-  await transact(env.app.svc, (trx, at) => closeReservation(trx, reservationId, status, at.iso));
 }
 
 /**

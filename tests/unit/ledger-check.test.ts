@@ -29,7 +29,7 @@ beforeEach(async () => {
     toDepotId: w.shinan.depotId,
     lines: [{ materialId: w.quilt.materialId, quantity: 4 }],
   });
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 7);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 7);
 });
 afterEach(() => env.close());
 

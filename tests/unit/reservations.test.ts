@@ -2,15 +2,13 @@
  * Reserved (已分配未出库) stock lowers what is available (on hand − reserved) for issues,
  * transfers, scrap and reversals, and for further reservations.
  */
-import { AppError } from '../../src/shared/rpc';
 import {
-  closeReserved,
   createTestEnv,
   createWorld,
   failsCleanly,
   levelOf,
+  release,
   reserve,
-  snapshot,
   type TestEnv,
 } from './harness';
 
@@ -36,7 +34,7 @@ const insufficient = (requested: number, available: number) =>
   `「棉被」在「青岛市级救灾物资储备库」可用库存不足：需要 ${requested}，可用 ${available}`;
 
 test('a reservation shows as reserved and lowers available in the balances and the matrix', async () => {
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 30);
   expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 30 });
   const balances = await env.balances(w.admin.token, { depotId: w.city.depotId });
   expect(balances.rows).toEqual([
@@ -54,7 +52,7 @@ test('a reservation shows as reserved and lowers available in the balances and t
 });
 
 test('issues may take only what is available', async () => {
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 30);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 30);
   const error = await failsCleanly(env, w.keeper.token, 'stock.issue', {
     depotId: w.city.depotId,
     recipient: 'x',
@@ -78,7 +76,7 @@ test('issues may take only what is available', async () => {
 });
 
 test('transfers and scrap may take only what is available', async () => {
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 90);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 90);
   const transfer = await failsCleanly(env, w.keeper.token, 'stock.transfer', {
     fromDepotId: w.city.depotId,
     toDepotId: w.shinan.depotId,
@@ -95,7 +93,7 @@ test('transfers and scrap may take only what is available', async () => {
 });
 
 test('a reversal may not take reserved stock away either', async () => {
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 1);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 1);
   const error = await failsCleanly(env, w.keeper.token, 'stock.reverse', {
     movementId: receiptId,
     reason: '录错',
@@ -104,21 +102,33 @@ test('a reversal may not take reserved stock away either', async () => {
 });
 
 test('reserving more than available is refused and writes nothing', async () => {
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 60);
-  const before = await snapshot(env);
-  const attempt = reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 41);
-  await expect(attempt).rejects.toBeInstanceOf(AppError);
-  await expect(attempt).rejects.toMatchObject({
-    code: 'INSUFFICIENT_STOCK',
-    params: { requested: 41, available: 40 },
+  await reserve(env, w.city.depotId, w.quilt.materialId, 60);
+  const coordinator = await env.user('coordinator');
+  const request = await env.call(coordinator.token, 'allocation.create', {
+    requesterUnit: { name: '街道办事处', contact: '赵主任', phone: '13900001111' },
+    deliverTo: { address: '安置点', contact: '赵主任', phone: '13900001111' },
+    urgency: 'urgent',
+    neededBy: '2026-11-30T12:00:00+08:00',
+    lines: [{ materialId: w.quilt.materialId, quantity: 41 }],
+    submit: true,
   });
-  expect(await snapshot(env)).toEqual(before);
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 40);
+  const refused = await failsCleanly(env, coordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [
+      {
+        lineId: request.lines[0]!.lineId,
+        sources: [{ depotId: w.city.depotId, quantity: 41, overrideReason: '测试' }],
+      },
+    ],
+  });
+  expect(refused.code).toBe('INSUFFICIENT_STOCK');
+  expect(refused.message).toBe(insufficient(41, 40));
+  await reserve(env, w.city.depotId, w.quilt.materialId, 40);
   expect((await levelOf(env, w.city.depotId, w.quilt.materialId)).reserved).toBe(100);
 });
 
 test('releasing a reservation makes the stock available again; the ledger check agrees throughout', async () => {
-  const id = await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
+  const id = await reserve(env, w.city.depotId, w.quilt.materialId, 100);
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
   expect(
     (
@@ -129,7 +139,7 @@ test('releasing a reservation makes the stock available again; the ledger check 
       })
     ).code,
   ).toBe('INSUFFICIENT_STOCK');
-  await closeReserved(env, id, 'released');
+  await release(env, id);
   expect(await levelOf(env, w.city.depotId, w.quilt.materialId)).toEqual({ onHand: 100, reserved: 0 });
   await env.call(w.keeper.token, 'stock.issue', {
     depotId: w.city.depotId,
@@ -137,8 +147,8 @@ test('releasing a reservation makes the stock available again; the ledger check 
     lines: [{ materialId: w.quilt.materialId, quantity: 100 }],
   });
   expect((await env.call(w.admin.token, 'ledger.check')).ok).toBe(true);
-  // A reservation can be closed only once.
-  await expect(closeReserved(env, id, 'consumed')).rejects.toThrow();
+  // A reservation can be released only once: its request is cancelled now.
+  await expect(release(env, id)).rejects.toThrow(/CONFLICT/);
 });
 
 test('reserved stock in one depot does not limit another', async () => {
@@ -147,7 +157,7 @@ test('reserved stock in one depot does not limit another', async () => {
     source: 'procurement',
     lines: [{ materialId: w.quilt.materialId, quantity: 10, lotNo: 'S1' }],
   });
-  await reserve(env, w.admin.userId, w.city.depotId, w.quilt.materialId, 100);
+  await reserve(env, w.city.depotId, w.quilt.materialId, 100);
   await env.call(w.admin.token, 'stock.issue', {
     depotId: w.shinan.depotId,
     recipient: 'x',

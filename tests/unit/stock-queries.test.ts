@@ -214,7 +214,7 @@ describe('below quota', () => {
   });
 
   test('reserved stock is not available', async () => {
-    await reserve(env, w.admin.userId, w.city.depotId, w.tent.materialId, 11);
+    await reserve(env, w.city.depotId, w.tent.materialId, 11);
     expect(view(await env.call(w.keeper.token, 'stock.belowQuota', {}))).toContainEqual([
       '青岛市级救灾物资储备库',
       '救灾专用单帐篷',

@@ -115,7 +115,7 @@ beforeEach(async () => {
     latitude: 36.0671,
     longitude: 120.3826,
   });
-  await reserve(env, admin.userId, d, w.tent.materialId, 6);
+  await reserve(env, d, w.tent.materialId, 6);
   // An incident and an approved allocation request (its line, source, reservation and events).
   const coordinator = await env.user('coordinator');
   const incident = await env.call(coordinator.token, 'incident.create', {

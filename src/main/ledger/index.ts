@@ -11,3 +11,4 @@ export { postMovement, type NewMovement } from './movements';
 export { postedMovements, trackPostedMovements } from './posted';
 export { isExpired, pickBatches, type BatchPick } from './pick';
 export { closeReservation, reserveStock, type ReservationRequest } from './reservations';
+export { takeReserved, type ReservedLine, type ReservedPick } from './reserved-out';

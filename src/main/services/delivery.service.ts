@@ -36,14 +36,14 @@ import type {
   recoveryWriteOffInput,
 } from '../../shared/schemas/delivery';
 import type { PostingResult } from '../../shared/schemas/stock';
-import type { DbOrTrx, DeliveryOrdersTable, DepotRow, Trx } from '../db/database';
+import type { DbOrTrx, DeliveryOrdersTable, Trx } from '../db/database';
 import {
   closeReservation,
   findOrCreateBatch,
   nextDocNo,
   type NewLot,
-  pickBatches,
   postMovement,
+  takeReserved,
   writableDepot,
 } from '../ledger';
 import type { Actor, ServiceContext } from './context';
@@ -341,52 +341,44 @@ export function dispatchDelivery(
     assertCanMove(order, 'dispatched');
     const destination =
       order.deliverToDepotId === null ? null : await requireDepot(trx, order.deliverToDepotId);
-    const movementIds: number[] = [];
+    const lines = await orderLines(trx, order.deliveryId);
     // Each source depot opened once (scope, share lock, not being counted), however many lines it loads.
-    const opened = new Map<number, DepotRow>();
-    for (const line of await orderLines(trx, order.deliveryId)) {
-      const path = `lines.${line.lineNo - 1}`;
-      const depot =
-        opened.get(line.depotId) ?? (await writableDepot(trx, actor, line.depotId, 'out', 'deliveryId'));
-      opened.set(line.depotId, depot);
-      const material = await requireMaterial(trx, line.materialId);
-      await closeReservation(trx, line.reservationId, 'consumed', iso);
-      const picks = await pickBatches(trx, ctx.dialect, depot, material, line, path, instant);
-      for (const pick of picks) {
-        const movementId = await postMovement(
-          trx,
-          {
-            docNo: order.docNo,
-            type: 'dispatch',
-            depotId: depot.depotId,
-            materialId: material.materialId,
-            batchId: pick.batch.batchId,
-            quantity: -pick.quantity,
-            occurredAt: iso,
-            userId: actor.userId,
-            counterpartDepotId: destination?.depotId ?? null,
-            recipient: destination?.name ?? order.deliverAddress,
-            note: input.comment ?? null,
-            incidentId: order.incidentId,
-          },
-          `${path}.quantity`,
-        );
-        movementIds.push(movementId);
-        await trx
-          .insertInto('deliveryItems')
-          .values({
-            lineId: line.lineId,
-            batchId: pick.batch.batchId,
-            quantity: pick.quantity,
-            dispatchMovementId: movementId,
-            received: null,
-            shortfallKind: null,
-            shortfallReason: null,
-            receiptMovementId: null,
-          })
-          .execute();
-      }
-    }
+    for (const depotId of new Set(lines.map((l) => l.depotId)))
+      await writableDepot(trx, actor, depotId, 'out', 'deliveryId');
+    const taken = await takeReserved(
+      trx,
+      ctx.dialect,
+      lines.map((line) => ({
+        ...line,
+        path: `lines.${line.lineNo - 1}.quantity`,
+        reservationId: line.reservationId!,
+      })),
+      {
+        docNo: order.docNo,
+        type: 'dispatch',
+        occurredAt: iso,
+        userId: actor.userId,
+        counterpartDepotId: destination?.depotId ?? null,
+        recipient: destination?.name ?? order.deliverAddress,
+        note: input.comment ?? null,
+        incidentId: order.incidentId,
+      },
+      instant,
+    );
+    const items = lines.flatMap((line, i) =>
+      taken[i]!.map((pick) => ({
+        lineId: line.lineId,
+        batchId: pick.batchId,
+        quantity: pick.quantity,
+        dispatchMovementId: pick.movementId,
+        received: null,
+        shortfallKind: null,
+        shortfallReason: null,
+        receiptMovementId: null,
+      })),
+    );
+    await trx.insertInto('deliveryItems').values(items).execute();
+    const movementIds = items.map((item) => item.dispatchMovementId);
     await moveOrder(trx, order, 'dispatched', actor, iso, input.comment, {
       dispatchedBy: actor.userId,
       dispatchedAt: iso,

@@ -15,9 +15,8 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   const started = performance.now();
   // One snapshot (PostgreSQL: repeatable read): the five reads see the same moment, even when
   // writes come in between them (other calls and other processes go on while this one awaits).
-  const { ledger, batches, balances, levels, reservations, sources } = await ctx.dialect.readSnapshot(
-    ctx.db,
-    async (trx) => ({
+  const { ledger, batches, balances, levels, reservations, orphaned, sources } =
+    await ctx.dialect.readSnapshot(ctx.db, async (trx) => ({
       // The sum per batch reads only the covering index (batch_id, movement_id, quantity); the depot
       // and material of a batch come from the batch itself (every movement's batch exists: foreign key).
       ledger: await trx
@@ -49,6 +48,14 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
         .where('status', '=', 'active')
         .groupBy(['depotId', 'materialId'])
         .execute(),
+      // Active reservations no approved source holds: a promise nobody can dispatch or release.
+      orphaned: await trx
+        .selectFrom('reservations as res')
+        .leftJoin('allocationSources as s', 's.reservationId', 'res.reservationId')
+        .select((eb) => exact(eb.fn.countAll()).as('n'))
+        .where('res.status', '=', 'active')
+        .where('s.sourceId', 'is', null)
+        .executeTakeFirstOrThrow(),
       // Each approved source and the reservation it holds.
       sources: await trx
         .selectFrom('allocationSources as s')
@@ -69,8 +76,7 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
           'res.quantity as reservedQuantity',
         ])
         .execute(),
-    }),
-  );
+    }));
 
   const differences: Difference[] = [];
   let movements = 0;
@@ -204,13 +210,19 @@ export async function checkLedger(ctx: Pick<ServiceContext, 'db' | 'dialect'>): 
   }
 
   return {
-    ok: differences.length === 0 && negatives === 0 && inconsistent === 0 && unreserved === 0,
+    ok:
+      differences.length === 0 &&
+      negatives === 0 &&
+      inconsistent === 0 &&
+      unreserved === 0 &&
+      Number(orphaned.n) === 0,
     movements,
     batches: balances.length,
     differences: differences.slice(0, 1000),
     negatives,
     inconsistent,
     unreserved,
+    orphaned: Number(orphaned.n),
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -114,7 +114,7 @@ class Digest {
 /** One movement's sealed row: what every write runs for each movement it posted. */
 const sealedRow = prepared((db, p: { id: number }) => sealedColumns(db).where('m.movementId', '=', p.id));
 /** Up to this many, one prepared statement each; beyond, IN-lists. */
-const ONE_BY_ONE = 50;
+const ONE_BY_ONE = 4;
 
 /** Rows by id, fetched in IN-lists the stores accept. */
 async function rowsById(db: DbOrTrx, ids: readonly number[]): Promise<Map<number, SealedRow>> {

@@ -28,6 +28,8 @@ export const ledgerCheckOutput = z.object({
    * requests (cancelled, rejected) still holding one.
    */
   unreserved: z.number().int(),
+  /** Active reservations that no approved allocation source holds. */
+  orphaned: z.number().int(),
   elapsedMs: z.number(),
 });
 export type LedgerCheckResult = z.infer<typeof ledgerCheckOutput>;
