@@ -20,7 +20,7 @@ import type { StoreKind } from '../../src/main/db/dialect';
 import { DATABASE_FILE, openStore, type StoreConfig } from '../../src/main/db/store';
 import { COPIED_TABLES, NOT_COPIED } from '../../src/main/db/transfer';
 import { createUser } from '../../src/main/services/user.service';
-import { FixedClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
+import { FixedClock, type SecurityConfig } from '../../src/main/services/context';
 import { transact } from '../../src/main/services/write';
 import type { PgServer } from '../pg/server';
 import { TEMPLATE_DATABASE } from '../pg/server';
@@ -367,15 +367,6 @@ export async function countRows(env: TestEnv, table: keyof Database): Promise<nu
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-async function actorOf(env: TestEnv, userId: number): Promise<Actor> {
-  const u = await env.app.db
-    .selectFrom('users')
-    .selectAll()
-    .where('userId', '=', userId)
-    .executeTakeFirstOrThrow();
-  return { userId: u.userId, username: u.username, displayName: u.displayName, role: u.role, depotIds: [] };
 }
 
 /**
