@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { AppError, type RpcResponse } from '../../src/shared/rpc';
 import { createApp, type App } from '../../src/main/app';
 import type { StoreConfig } from '../../src/main/db/store';
-import { closeReservation, reserveStock } from '../../src/main/ledger';
+import { closeReservation, lockedStockLevels, reserveMany } from '../../src/main/ledger';
 import { toRpcError } from '../../src/main/rpc/errors';
 import { resolveSession } from '../../src/main/services/auth.service';
 import { systemClock, type Actor, type SecurityConfig } from '../../src/main/services/context';
@@ -217,12 +217,20 @@ async function run(config: WorkerConfig, app: App, token: string, actor: Actor):
         const { lines, pauseMs } = op;
         const r = await viaLedger('reserve', () =>
           write(app.svc, actor, 'test.reserve', async (trx, at) => {
-            const ids: number[] = [];
-            for (const [k, line] of lines.entries()) {
-              if (k > 0 && pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-              const reference = `CONC#w${config.worker}:${index}.${k}`;
-              ids.push(await reserveStock(trx, actor, at.iso, { ...line, reference }, `lines.${k}.quantity`));
-            }
+            // Locked in depot order, then a pause with the locks held, so the other workers queue.
+            const levels = await lockedStockLevels(trx, app.svc.dialect, lines);
+            if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+            const ids = await reserveMany(
+              trx,
+              actor,
+              at.iso,
+              levels,
+              lines.map((line, k) => ({
+                ...line,
+                reference: `CONC#w${config.worker}:${index}.${k}`,
+                path: `lines.${k}.quantity`,
+              })),
+            );
             return {
               result: ids,
               audit: { entityType: 'reservation', entityId: ids.join(','), after: { lines } },

@@ -9,6 +9,7 @@ import { QUANTITY_LIMIT } from '../../shared/schemas/common';
 import type { Trx } from '../db/database';
 import type { Dialect } from '../db/dialect';
 import { prepared } from '../db/prepared';
+import { inPairs } from '../db/values';
 
 export interface StockLevel {
   onHand: number;
@@ -50,6 +51,39 @@ export async function lockedStockLevel(
   const onHand = row?.onHand ?? 0;
   const reserved = row?.reserved ?? 0;
   return { onHand, reserved, available: onHand - reserved };
+}
+
+/** Depot × material pairs as one key (`3:17`). */
+export const pairKey = (depotId: number, materialId: number) => `${depotId}:${materialId}`;
+
+/**
+ * The levels of several depot × material pairs, locked in depot and material order until the
+ * transaction ends (PostgreSQL), in one statement; a pair with no row has nothing.
+ */
+export async function lockedStockLevels(
+  trx: Trx,
+  dialect: Dialect,
+  pairs: readonly { depotId: number; materialId: number }[],
+): Promise<Map<string, StockLevel>> {
+  const levels = new Map<string, StockLevel>();
+  if (pairs.length === 0) return levels;
+  const rows = await dialect
+    .forUpdate(
+      trx
+        .selectFrom('stockLevels')
+        .select(['depotId', 'materialId', 'onHand', 'reserved'])
+        .where(inPairs('depotId', 'materialId', pairs))
+        .orderBy('depotId')
+        .orderBy('materialId'),
+    )
+    .execute();
+  for (const r of rows)
+    levels.set(pairKey(r.depotId, r.materialId), {
+      onHand: r.onHand,
+      reserved: r.reserved,
+      available: r.onHand - r.reserved,
+    });
+  return levels;
 }
 
 const ensureLevel = prepared((db, p: { depotId: number; materialId: number }) =>

@@ -6,12 +6,13 @@
  * locked first, in depot and material order, and every decrease is conditional and checked by
  * the rows it changed, so nothing that raced with it can take the stock twice.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { localDate } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
 import type { Trx } from '../db/database';
 import type { Dialect } from '../db/dialect';
-import { levelShort } from './balances';
+import { valuesTable, inPairs } from '../db/values';
+import { levelShort, lockedStockLevels, pairKey } from './balances';
 import type { NewMovement } from './movements';
 import { notePosted } from './posted';
 
@@ -35,12 +36,6 @@ export interface ReservedPick {
 export type ReservedDocument = Omit<NewMovement, 'depotId' | 'materialId' | 'batchId' | 'quantity'>;
 
 const INSERT_CHUNK = 200;
-const pairKey = (depotId: number, materialId: number) => `${depotId}:${materialId}`;
-
-/** `(values (…), (…))` of whole numbers, typed for PostgreSQL (its columns are column1, column2, …). */
-function valuesTable(rows: number[][]): RawBuilder<unknown> {
-  return sql`(values ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v) => sql`cast(${v} as bigint)`))})`))})`;
-}
 
 /** Returns, per line in the order given, the lots it took. */
 export async function takeReserved(
@@ -75,24 +70,12 @@ export async function takeReserved(
   const pairs = [...new Map(lines.map((l) => [pairKey(l.depotId, l.materialId), l])).values()]
     .map((l) => ({ depotId: l.depotId, materialId: l.materialId }))
     .sort((a, b) => a.depotId - b.depotId || a.materialId - b.materialId);
-  const inPairs = (depot: 'depotId' | 'b.depotId', material: 'materialId' | 'b.materialId') =>
-    sql<boolean>`(${sql.ref(depot)}, ${sql.ref(material)}) in ${valuesTable(pairs.map((p) => [p.depotId, p.materialId]))}`;
-
-  const levels = await dialect
-    .forUpdate(
-      trx
-        .selectFrom('stockLevels')
-        .select(['depotId', 'materialId', 'onHand', 'reserved'])
-        .where(inPairs('depotId', 'materialId'))
-        .orderBy('depotId')
-        .orderBy('materialId'),
-    )
-    .execute();
+  const levels = await lockedStockLevels(trx, dialect, pairs);
   // What each pair may still give: on hand less what others have reserved (ours is consumed now).
   const available = new Map(
-    levels.map((l) => {
-      const k = pairKey(l.depotId, l.materialId);
-      return [k, l.onHand - l.reserved + (released.get(k) ?? 0)];
+    pairs.map(({ depotId, materialId }) => {
+      const k = pairKey(depotId, materialId);
+      return [k, (levels.get(k)?.available ?? 0) + (released.get(k) ?? 0)];
     }),
   );
 
@@ -101,7 +84,7 @@ export async function takeReserved(
     .selectFrom('batches as b')
     .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
     .select(['b.batchId', 'b.depotId', 'b.materialId', 'bb.onHand'])
-    .where(inPairs('b.depotId', 'b.materialId'))
+    .where(inPairs('b.depotId', 'b.materialId', pairs))
     .where('bb.onHand', '>', 0)
     .where((eb) => eb.or([eb('b.expiresOn', 'is', null), eb('b.expiresOn', '>=', today)]))
     .orderBy('b.depotId')

@@ -27,9 +27,16 @@ import type {
   suggestSourcesOutput,
 } from '../../shared/schemas/allocation';
 import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/database';
-import { closeReservation, lockedStockLevel, nextDocNo, reserveStock } from '../ledger';
+import {
+  closeReservation,
+  lockedStockLevels,
+  nextDocNo,
+  pairKey,
+  reserveMany,
+} from '../ledger';
+import { valuesTable } from '../db/values';
 import type { Actor, ServiceContext } from './context';
-import { assertDepotScope, requireDepot, requireMaterial } from './guards';
+import { assertDepotScope, checkDepot, requireDepot, requireMaterial } from './guards';
 import { cancelPlannedOrders } from './delivery.service';
 import { requireActiveIncident } from './incident.service';
 import { allDepots, assertDecides, districtOf, inJurisdiction, jurisdictionOf } from './jurisdiction';
@@ -182,7 +189,10 @@ export function approveAllocation(
       const seen = new Set<number>();
       for (const [j, source] of given.sources.entries()) {
         const path = `lines.${i}.sources.${j}`;
-        const depot = await requireDepot(trx, source.depotId, { active: true, path: `${path}.depotId` });
+        const depot = checkDepot(depots.get(source.depotId), source.depotId, {
+          active: true,
+          path: `${path}.depotId`,
+        });
         if (!inJurisdiction(depots, jurisdiction, depot.depotId)) {
           const params = { depot: depot.name };
           throw new AppError('FORBIDDEN', 'allocation.sourceOutsideJurisdiction', params, [
@@ -220,11 +230,19 @@ export function approveAllocation(
       reservations.map((r) => r.depotId),
       reservations.map((r) => r.line.materialId),
     );
-    for (const r of reservations) {
-      // Locked (PostgreSQL) until the write ends: the quota judged is the one reserved against.
-      const { available } = await lockedStockLevel(trx, ctx.dialect, r.depotId, r.line.materialId);
-      const quota = quotas.get(`${r.depotId}:${r.line.materialId}`) ?? 0;
-      // Short of stock altogether: reserveStock below says INSUFFICIENT_STOCK and what is left.
+    // Locked (PostgreSQL) until the write ends: the quota judged is the one reserved against.
+    const levels = await lockedStockLevels(
+      trx,
+      ctx.dialect,
+      reservations.map((r) => ({ depotId: r.depotId, materialId: r.line.materialId })),
+    );
+    const left = new Map<string, number>();
+    const breaks = reservations.map((r) => {
+      const k = pairKey(r.depotId, r.line.materialId);
+      const available = left.get(k) ?? levels.get(k)?.available ?? 0;
+      left.set(k, available - r.quantity);
+      const quota = quotas.get(k) ?? 0;
+      // Short of stock altogether: reserveMany below says INSUFFICIENT_STOCK and what is left.
       const breaksQuota = available >= r.quantity && available - r.quantity < quota;
       if (breaksQuota && !r.overrideReason) {
         const params = { depot: depots.get(r.depotId)!.name, quota, left: available - r.quantity };
@@ -232,35 +250,39 @@ export function approveAllocation(
           { path: `${r.path}.overrideReason`, key: 'allocation.belowQuota', params },
         ]);
       }
-      const reservationId = await reserveStock(
-        trx,
-        actor,
-        iso,
-        {
-          depotId: r.depotId,
-          materialId: r.line.materialId,
-          quantity: r.quantity,
-          reference: `${request.docNo}#${r.line.lineNo}`,
-        },
-        `${r.path}.quantity`,
-      );
+      return breaksQuota;
+    });
+    const reservationIds = await reserveMany(
+      trx,
+      actor,
+      iso,
+      levels,
+      reservations.map((r) => ({
+        depotId: r.depotId,
+        materialId: r.line.materialId,
+        quantity: r.quantity,
+        reference: `${request.docNo}#${r.line.lineNo}`,
+        path: `${r.path}.quantity`,
+      })),
+    );
+    if (reservations.length > 0)
       await trx
         .insertInto('allocationSources')
-        .values({
-          lineId: r.line.lineId,
-          depotId: r.depotId,
-          quantity: r.quantity,
-          reservationId,
-          overrideReason: breaksQuota ? r.overrideReason : null,
-        })
+        .values(
+          reservations.map((r, i) => ({
+            lineId: r.line.lineId,
+            depotId: r.depotId,
+            quantity: r.quantity,
+            reservationId: reservationIds[i]!,
+            overrideReason: breaks[i] ? r.overrideReason : null,
+          })),
+        )
         .execute();
-    }
-    let full = true;
-    for (const line of lines) {
-      const approved = approvedOf.get(line.lineId) ?? 0;
-      if (approved < line.requested) full = false;
-      await trx.updateTable('allocationLines').set({ approved }).where('lineId', '=', line.lineId).execute();
-    }
+    const full = lines.every((line) => (approvedOf.get(line.lineId) ?? 0) >= line.requested);
+    await sql`
+      update allocation_lines set approved = v.column2
+        from ${valuesTable(lines.map((line) => [line.lineId, approvedOf.get(line.lineId) ?? 0]))} as v
+       where allocation_lines.line_id = v.column1`.execute(trx);
     const anything = [...approvedOf.values()].some((q) => q > 0);
     if (!anything && !input.forwardRemainder)
       throw new AppError('BAD_INPUT', 'allocation.nothingApproved', {}, [

@@ -36,7 +36,15 @@ export async function requireDepot(
   depotId: number,
   options: { active?: boolean; path?: string; lock?: 'share' | 'update' } = {},
 ): Promise<DepotRow> {
-  const depot = await depotById[options.lock ?? 'none'].first(db, { depotId });
+  return checkDepot(await depotById[options.lock ?? 'none'].first(db, { depotId }), depotId, options);
+}
+
+/** requireDepot for a depot already read (from a list of all depots, say). */
+export function checkDepot(
+  depot: DepotRow | undefined,
+  depotId: number,
+  options: { active?: boolean; path?: string } = {},
+): DepotRow {
   const path = options.path ?? 'depotId';
   if (!depot) {
     const params = { id: String(depotId) };
