@@ -53,7 +53,13 @@ export type Op =
   | { kind: 'release'; otherwise: Extract<Op, { kind: 'reserve' }> }
   | { kind: 'createUser'; username: string; contested: boolean }
   /** allocation.approve of one line from one depot (the worker signs in as a coordinator). */
-  | { kind: 'approve'; requestId: number; lineId: number; depotId: number; quantity: number };
+  | { kind: 'approve'; requestId: number; lineId: number; depotId: number; quantity: number }
+  /** A delivery order's step, as the screens send it (`delivery.dispatch`, `delivery.deliver`). */
+  | {
+      kind: 'delivery';
+      procedure: 'delivery.dispatch' | 'delivery.deliver';
+      input: { deliveryId: number } & Record<string, unknown>;
+    };
 
 export interface ReservationLine {
   depotId: number;
@@ -211,6 +217,10 @@ async function run(config: WorkerConfig, app: App, token: string, actor: Actor):
           lines: [{ lineId, sources: [{ depotId, quantity, overrideReason: '并发' }] }],
         };
         outcome = fromResponse(await call('allocation.approve', input, true), docNo);
+        break;
+      }
+      case 'delivery': {
+        outcome = fromResponse(await call(op.procedure, op.input, true), docNo);
         break;
       }
       case 'reserve': {

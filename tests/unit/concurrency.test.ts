@@ -570,6 +570,7 @@ test(`${WORKERS} processes × ${WRITES} conflicting writes: no INTERNAL, no nega
     release: 'test.release',
     createUser: 'user.create',
     approve: 'allocation.approve',
+    delivery: 'delivery.*',
   };
   const expected: Record<string, number> = {};
   for (const o of all.filter((x) => x.ok))
@@ -587,7 +588,13 @@ test(`${WORKERS} processes × ${WRITES} conflicting writes: no INTERNAL, no nega
     .where('reference', 'like', 'CONC#%')
     .executeTakeFirstOrThrow();
   expect(Number(stillActive)).toBeGreaterThan(0);
-  const clean = { differences: [], negatives: 0, inconsistent: 0, unreserved: 0, orphaned: Number(stillActive) };
+  const clean = {
+    differences: [],
+    negatives: 0,
+    inconsistent: 0,
+    unreserved: 0,
+    orphaned: Number(stillActive),
+  };
   expect(await checkLedger(env.app.svc)).toEqual(expect.objectContaining(clean));
   expect(await env.call(w.admin.token, 'ledger.check')).toEqual(expect.objectContaining(clean));
   const audit = await verifyAudit(env.app.db);
@@ -663,4 +670,123 @@ test('two coordinators in two processes approve requests for the same last tents
     .execute();
   expect(statuses.map((s) => s.status).sort()).toEqual(['approved', 'submitted']);
   expect((await checkLedger(env.app.store)).ok).toBe(true);
+});
+
+test('two processes at once on the orders of one request: dispatching twice posts once; sibling orders signed together complete the request', async () => {
+  env = await createTestEnv();
+  const w = await createWorld(env);
+  for (const depot of [w.city, w.laoshan])
+    await env.call(w.admin.token, 'stock.receive', {
+      depotId: depot.depotId,
+      source: 'procurement',
+      lines: [{ materialId: w.tent.materialId, quantity: 50, lotNo: `T-${depot.depotId}` }],
+    });
+  const coordinator = await env.user('coordinator');
+  const request = await env.call(coordinator.token, 'allocation.create', {
+    requesterDepotId: w.shinan.depotId,
+    urgency: 'extra_urgent',
+    deliverToDepotId: w.shinan.depotId,
+    neededBy: '2026-11-30T12:00:00.000Z',
+    lines: [{ materialId: w.tent.materialId, quantity: 40 }],
+    submit: true,
+  });
+  const approved = await env.call(coordinator.token, 'allocation.approve', {
+    requestId: request.requestId,
+    lines: [
+      {
+        lineId: request.lines[0]!.lineId,
+        sources: [w.city, w.laoshan].map((d) => ({
+          depotId: d.depotId,
+          quantity: 20,
+          overrideReason: '演练',
+        })),
+      },
+    ],
+  });
+  const now = env.clock.now().getTime();
+  const orders = [];
+  for (const source of approved.lines[0]!.sources)
+    orders.push(
+      await env.call(coordinator.token, 'delivery.create', {
+        requestId: request.requestId,
+        sourceIds: [source.sourceId],
+        vehiclePlate: '鲁B12345',
+        driverName: '王师傅',
+        driverPhone: '13812345678',
+        plannedDeparture: new Date(now).toISOString(),
+        plannedArrival: new Date(now + 2 * 3_600_000).toISOString(),
+      }),
+    );
+  const [fromCity, fromLaoshan] = orders as [(typeof orders)[number], (typeof orders)[number]];
+
+  const race = async (depotId: number, name: string, ops: Op[]) => {
+    const configs: WorkerConfig[] = [];
+    for (const [k, op] of ops.entries()) {
+      const username = `${name}${k + 1}`;
+      await env.user('keeper', [depotId], username);
+      configs.push({
+        worker: k + 1,
+        store: workerStore(env.store),
+        security: env.app.svc.security,
+        username,
+        password: PASSWORD,
+        baseTime: env.clock.now().toISOString(),
+        anchorMs: Date.now(),
+        ops: [op],
+        barriers: [0],
+      });
+    }
+    const runs = await runWorkers(configs);
+    for (const run of runs) expect([run.worker, run.code, run.stderr]).toEqual([run.worker, 0, '']);
+    return runs.flatMap((r) => r.outcomes);
+  };
+
+  // Two keepers of the city depot press 发车 on the same order at the same moment.
+  const dispatch = {
+    kind: 'delivery',
+    procedure: 'delivery.dispatch',
+    input: { deliveryId: fromCity.deliveryId },
+  } as const;
+  const dispatched = await race(w.city.depotId, 'loader', [dispatch, dispatch]);
+  expect(dispatched.map((o) => o.code).sort()).toEqual(['CONFLICT', 'ok']);
+  const movements = await env.app.db
+    .selectFrom('movements')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string>('quantity').as('q'),
+    ])
+    .where('docNo', '=', fromCity.docNo)
+    .executeTakeFirstOrThrow();
+  expect([Number(movements.n), Number(movements.q)]).toEqual([1, -20]);
+  const laoshanKeeper = await env.user('keeper', [w.laoshan.depotId]);
+  await env.call(laoshanKeeper.token, 'delivery.dispatch', { deliveryId: fromLaoshan.deliveryId });
+
+  // Two keepers of the receiving depot sign for the two orders of the request at the same moment.
+  const signed = await race(
+    w.shinan.depotId,
+    'receiver',
+    [fromCity, fromLaoshan].map((order) => ({
+      kind: 'delivery',
+      procedure: 'delivery.deliver',
+      input: {
+        deliveryId: order.deliveryId,
+        receiverName: '签收人',
+        receivedAt: env.clock.now().toISOString(),
+        items: [],
+      },
+    })),
+  );
+  expect(signed.map((o) => o.code)).toEqual(['ok', 'ok']);
+  const after = await env.call(coordinator.token, 'allocation.get', { requestId: request.requestId });
+  expect(after.status).toBe('completed');
+  expect(
+    await env.app.db
+      .selectFrom('stockLevels')
+      .select(['onHand', 'reserved'])
+      .where('depotId', '=', w.shinan.depotId)
+      .where('materialId', '=', w.tent.materialId)
+      .executeTakeFirstOrThrow(),
+  ).toEqual({ onHand: 40, reserved: 0 });
+  expect(await checkLedger(env.app.store)).toMatchObject({ ok: true, unreserved: 0, orphaned: 0 });
+  expect((await verifyAudit(env.app.db)).ok).toBe(true);
 });
