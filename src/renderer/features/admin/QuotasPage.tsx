@@ -5,13 +5,11 @@
  * Rows under their quota are tagged 低于定额.
  */
 import {
-  Alert,
   App,
   Button,
   Empty,
   InputNumber,
   Segmented,
-  Space,
   Table,
   Tag,
   Typography,
@@ -26,11 +24,10 @@ import { newIdempotencyKey, rpc, RpcFailure } from '../../api';
 import { fetchBalancePage } from '../../balances';
 import { enterMovesDown } from '../../components/columnFocus';
 import { DepotSelect } from '../../components/DepotSelect';
-import { useFillHeight } from '../../components/useFillHeight';
+import { ListScreen } from '../../components/ListScreen';
 import { useLeaveGuard } from '../../components/useLeaveGuard';
 import { useSessionState } from '../../components/useSessionState';
 import { formatQuantity } from '../../format';
-import { common } from '../../i18n/common';
 import { defineMessages, useMessages } from '../../i18n/messages';
 import { useSession } from '../../session';
 
@@ -134,7 +131,6 @@ async function allPages<T>(
 
 export default function QuotasPage() {
   const t = useMessages(messages);
-  const c = useMessages(common);
   const { message } = App.useApp();
   const { depots } = useSession();
   const [prefs, setPrefs] = useSessionState<{ depotId: number | null; view: View; text: string }>(
@@ -148,15 +144,16 @@ export default function QuotasPage() {
   const [errors, setErrors] = useState<Record<number, string>>({});
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
   const tableRef = useRef<TableRef>(null);
-  const [tableBox, height] = useFillHeight(90);
   const depotId = prefs.depotId;
 
   const load = useCallback(async () => {
     if (depotId === null) return;
     setLoading(true);
-    setAlert(null);
+    setLoadError(null);
+    setSaveError(null);
     try {
       const [mats, bals, qs] = await Promise.all([
         allPages((after) => rpc('material.list', { after, limit: 5000 })),
@@ -169,7 +166,7 @@ export default function QuotasPage() {
       setDrafts({});
       setErrors({});
     } catch (e) {
-      setAlert(e instanceof RpcFailure ? e.message : String(e));
+      setLoadError(e instanceof RpcFailure ? e.message : String(e));
     } finally {
       setLoading(false);
     }
@@ -221,7 +218,7 @@ export default function QuotasPage() {
   const save = async () => {
     if (depotId === null || changed.length === 0) return;
     setSaving(true);
-    setAlert(null);
+    setSaveError(null);
     const failed: Record<number, string> = {};
     const done = new Map<number, number>();
     for (const r of changed) {
@@ -249,7 +246,7 @@ export default function QuotasPage() {
     setErrors(failed);
     setSaving(false);
     if (done.size > 0) void message.success(t('saved', { n: done.size }));
-    if (Object.keys(failed).length > 0) setAlert(t('failed', { n: Object.keys(failed).length }));
+    if (Object.keys(failed).length > 0) setSaveError(t('failed', { n: Object.keys(failed).length }));
   };
 
   const columns: TableColumnsType<Row> = [
@@ -344,12 +341,10 @@ export default function QuotasPage() {
   ].filter((f): f is string => f !== null);
 
   return (
-    <div>
-      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
-        <Space wrap>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
+    <ListScreen
+      title={t('title')}
+      filters={
+        <>
           <DepotSelect
             placeholder={t('chooseDepot')}
             aria-label={t('depot')}
@@ -376,8 +371,10 @@ export default function QuotasPage() {
               { value: 'changed', label: t('viewChanged') },
             ]}
           />
-        </Space>
-        <Space>
+        </>
+      }
+      actions={
+        <>
           {changed.length > 0 && (
             <Button
               onClick={() => {
@@ -391,19 +388,17 @@ export default function QuotasPage() {
           <Button type="primary" onClick={() => void save()} loading={saving} disabled={changed.length === 0}>
             {changed.length > 0 ? t('saveDirty', { n: changed.length }) : t('save')}
           </Button>
-        </Space>
-      </Space>
-      {alert && (
-        <Alert
-          type="error"
-          showIcon
-          title={alert}
-          style={{ marginBottom: 8 }}
-          closable={{ onClose: () => setAlert(null) }}
-        />
-      )}
-      <div ref={tableBox}>
-        {depotId === null ? (
+        </>
+      }
+      error={loadError ?? saveError}
+      // Retrying a failed load reloads; a failed save is retried with 保存 (the rows stay marked).
+      onRetry={loadError ? () => void load() : undefined}
+      rows={visible.length}
+      activeFilters={activeFilters}
+      footnote={t('hint')}
+    >
+      {(height) =>
+        depotId === null ? (
           <Empty description={t('chooseDepotHint')} style={{ marginTop: 80 }} />
         ) : (
           <Table<Row>
@@ -419,15 +414,8 @@ export default function QuotasPage() {
             scroll={{ x: 1020, y: height }}
             data-testid="quotas-table"
           />
-        )}
-      </div>
-      <Space style={{ marginTop: 8 }} separator="·">
-        <Typography.Text type="secondary">{c('rows', { n: formatQuantity(visible.length) })}</Typography.Text>
-        <Typography.Text type="secondary">
-          {activeFilters.length > 0 ? c('filters', { filters: activeFilters.join('，') }) : c('noFilters')}
-        </Typography.Text>
-        <Typography.Text type="secondary">{t('hint')}</Typography.Text>
-      </Space>
-    </div>
+        )
+      }
+    </ListScreen>
   );
 }
