@@ -24,6 +24,7 @@ import { transact, write } from '../services/write';
 import { loadCatalogue } from './catalogue';
 import { CITY_DEPOT, DISTRICTS, districtDepotName } from './places';
 import { Random } from './random';
+import { seedScaleHistory, type HistorySize, type ScaleHistory } from './seed-scale-history';
 import { DEMO_ACCOUNTS, assertEmpty, markDemo } from './seed-demo';
 
 export interface ScaleOptions {
@@ -33,6 +34,8 @@ export interface ScaleOptions {
   movements?: number;
   /** Days of history (default 730). */
   days?: number;
+  /** The allocation history: closed incidents with their requests and delivery orders. */
+  history?: HistorySize;
   now?: Date;
   onProgress?(message: string): void;
 }
@@ -47,6 +50,7 @@ export interface ScaleSummary {
   /** Depot × material cells with stock on hand. */
   stockCells: number;
   quotas: number;
+  history: ScaleHistory;
   elapsedMs: number;
 }
 
@@ -56,6 +60,7 @@ export const SCALE_DEFAULTS = {
   batches: 200_000,
   movements: 2_000_000,
   days: 730,
+  history: { incidents: 12, requestsPerIncident: 8, linesPerRequest: 5 },
 } as const;
 
 /** Movements per progress line. */
@@ -798,9 +803,10 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
     ),
     stockCells: await count('select count(*) as n from stock_levels where on_hand > 0'),
     quotas: await count('select count(*) as n from quotas'),
+    history: { incidents: 0, requests: 0, orders: 0 },
     elapsedMs: 0,
   };
-  const { elapsedMs: _elapsed, ...counts } = summary;
+  const { elapsedMs: _elapsed, history: _history, ...counts } = summary;
   // The bulk-loaded movements (the store was empty) are sealed by this one record.
   await write(
     { ...app.svc, clock: { ...app.svc.clock, now: () => now } },
@@ -816,6 +822,11 @@ export async function seedScale(app: App, options: ScaleOptions = {}): Promise<S
       },
     }),
   );
+  progress('allocation history (through the services)');
+  summary.history = await seedScaleHistory(app.svc, coordinator, {
+    now,
+    ...(options.history ?? SCALE_DEFAULTS.history),
+  });
   await markDemo(app, now, 'scale');
   summary.elapsedMs = Math.round(performance.now() - started);
   progress(`done: ${JSON.stringify(summary)}`);
