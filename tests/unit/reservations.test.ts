@@ -2,15 +2,7 @@
  * Reserved (已分配未出库) stock lowers what is available (on hand − reserved) for issues,
  * transfers, scrap and reversals, and for further reservations.
  */
-import {
-  createTestEnv,
-  createWorld,
-  failsCleanly,
-  levelOf,
-  release,
-  reserve,
-  type TestEnv,
-} from './harness';
+import { createTestEnv, createWorld, failsCleanly, levelOf, release, reserve, type TestEnv } from './harness';
 
 let env: TestEnv;
 let w: Awaited<ReturnType<typeof createWorld>>;

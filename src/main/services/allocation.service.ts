@@ -27,13 +27,7 @@ import type {
   suggestSourcesOutput,
 } from '../../shared/schemas/allocation';
 import type { AllocationRequestsTable, DbOrTrx, DepotRow, Trx } from '../db/database';
-import {
-  closeReservation,
-  lockedStockLevels,
-  nextDocNo,
-  pairKey,
-  reserveMany,
-} from '../ledger';
+import { closeReservation, lockedStockLevels, nextDocNo, pairKey, reserveMany } from '../ledger';
 import { valuesTable } from '../db/values';
 import type { Actor, ServiceContext } from './context';
 import { assertDepotScope, checkDepot, requireDepot, requireMaterial } from './guards';
