@@ -19,6 +19,7 @@ const storeIndependent = [
   'field-labels',
   'tamper',
   'text-input',
+  'quantity-totals',
 ].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {

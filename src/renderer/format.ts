@@ -17,6 +17,22 @@ export function formatQuantity(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : integer.format(value);
 }
 
+/**
+ * Quantities totalled per unit, never across units (UI.md): `1,200 顶 · 300 床`, in the order
+ * the units first appear; a line whose material is not chosen yet has no unit and counts apart.
+ */
+export function totalsByUnit(
+  lines: readonly { quantity?: number | null; unit?: string | undefined }[],
+): string {
+  const totals = new Map<string, number>();
+  for (const line of lines)
+    totals.set(line.unit ?? '', (totals.get(line.unit ?? '') ?? 0) + (line.quantity ?? 0));
+  if (totals.size === 0) return '0';
+  return [...totals]
+    .map(([unit, q]) => (unit ? `${integer.format(q)} ${unit}` : integer.format(q)))
+    .join(' · ');
+}
+
 /** A signed ledger quantity: +1,200 / −300 (a real minus sign, not colour alone). */
 export function formatSigned(value: number): string {
   return value > 0 ? `+${integer.format(value)}` : `−${integer.format(-value)}`;

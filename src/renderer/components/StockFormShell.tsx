@@ -5,7 +5,7 @@
  */
 import { Alert, Button, Card, Col, Form, Input, Row, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { formatQuantity, formatTime } from '../format';
+import { formatTime, totalsByUnit } from '../format';
 import { defineMessages, useMessages } from '../i18n/messages';
 import { EnterNavigation } from './EnterNavigation';
 import { today } from './StockCells';
@@ -17,8 +17,8 @@ const shellMessages = defineMessages(
     discard: '清空重填',
     keyboard: 'Enter 下一项 · 扫码枪扫物资编码后自动跳到下一项 · 末行空行按 Enter 离开明细 · Ctrl+Enter 提交',
     note: '备注',
-    summary: '{lines} 行 · 合计数量 {qty}',
-    summaryAmount: '{lines} 行 · 合计数量 {qty} · 金额 {amount}',
+    summary: '{lines} 行 · 合计 {qty}',
+    summaryAmount: '{lines} 行 · 合计 {qty} · 金额 {amount}',
   },
   {
     draftRestored: 'What you had not yet submitted has been restored.',
@@ -26,8 +26,8 @@ const shellMessages = defineMessages(
     keyboard:
       'Enter: next field · a scanned material code moves on by itself · Enter on the blank last line leaves the lines · Ctrl+Enter submits',
     note: 'Notes',
-    summary: '{lines} lines · total quantity {qty}',
-    summaryAmount: '{lines} lines · total quantity {qty} · amount {amount}',
+    summary: '{lines} lines · total {qty}',
+    summaryAmount: '{lines} lines · total {qty} · amount {amount}',
   },
 );
 
@@ -120,8 +120,8 @@ export function TodayField({ label }: { label: string }) {
 
 interface FooterProps {
   notePlaceholder?: string;
-  /** The filled lines' quantities. */
-  quantities: (number | null | undefined)[];
+  /** The filled lines: their quantities, totalled per unit of their materials. */
+  lines: readonly { quantity?: number | null; material?: { unit: string } | undefined }[];
   /** The lines' total amount, when the document carries money (入库). */
   amount?: string;
   submitLabel: string;
@@ -133,15 +133,15 @@ interface FooterProps {
 /** Below the lines: 备注, the count and total of the filled lines, and the submit button. */
 export function StockFormFooter({
   notePlaceholder,
-  quantities,
+  lines: filled,
   amount,
   submitLabel,
   danger,
   posting,
 }: FooterProps) {
   const t = useMessages(shellMessages);
-  const qty = formatQuantity(quantities.reduce<number>((s, q) => s + (q ?? 0), 0));
-  const lines = quantities.length;
+  const qty = totalsByUnit(filled.map((l) => ({ quantity: l.quantity, unit: l.material?.unit })));
+  const lines = filled.length;
   return (
     <Row gutter={12} style={{ marginTop: 12 }} align="bottom">
       <Col flex="auto">

@@ -310,11 +310,7 @@ export default function AllocationFormPage() {
         </Row>
       )}
       <LinesEditor form={form} columns={columns} isBlank={isBlank} newLine={() => ({})} lines={lines} />
-      <StockFormFooter
-        quantities={doc.filled.map((l) => l.quantity)}
-        submitLabel={t('submit')}
-        posting={doc.posting.posting}
-      />
+      <StockFormFooter lines={doc.filled} submitLabel={t('submit')} posting={doc.posting.posting} />
     </StockFormShell>
   );
 }

@@ -183,11 +183,7 @@ export default function IssuePage() {
         newLine={newOutgoingLine}
         lines={lines}
       />
-      <StockFormFooter
-        quantities={doc.filled.map((l) => l.quantity)}
-        submitLabel={t('submit')}
-        posting={posting.posting}
-      />
+      <StockFormFooter lines={doc.filled} submitLabel={t('submit')} posting={posting.posting} />
     </StockFormShell>
   );
 }

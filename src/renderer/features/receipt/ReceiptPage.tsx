@@ -434,7 +434,7 @@ export default function ReceiptPage() {
       <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />
       <StockFormFooter
         notePlaceholder={t('notePlaceholder')}
-        quantities={doc.filled.map((l) => l.quantity)}
+        lines={doc.filled}
         amount={formatFen(totalFen)}
         submitLabel={t('submit')}
         posting={posting.posting}

@@ -219,12 +219,7 @@ export default function ScrapPage() {
         </Col>
       </Row>
       <LinesEditor<Line> form={form} columns={columns} isBlank={isBlank} newLine={newLine} lines={lines} />
-      <StockFormFooter
-        quantities={doc.filled.map((l) => l.quantity)}
-        submitLabel={t('submit')}
-        danger
-        posting={posting.posting}
-      />
+      <StockFormFooter lines={doc.filled} submitLabel={t('submit')} danger posting={posting.posting} />
     </StockFormShell>
   );
 }

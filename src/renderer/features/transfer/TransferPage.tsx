@@ -199,7 +199,7 @@ export default function TransferPage() {
       />
       <StockFormFooter
         notePlaceholder={t('notePlaceholder')}
-        quantities={doc.filled.map((l) => l.quantity)}
+        lines={doc.filled}
         submitLabel={t('submit')}
         posting={posting.posting}
       />
