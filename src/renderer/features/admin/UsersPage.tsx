@@ -11,7 +11,6 @@ import {
   Col,
   Form,
   Input,
-  Modal,
   Row,
   Select,
   Space,
@@ -24,9 +23,7 @@ import {
 import { useMemo, useState } from 'react';
 import { ROLES, type Role, type UserDto } from '../../../shared/schemas/user';
 import { rpc } from '../../api';
-import { EnterNavigation } from '../../components/EnterNavigation';
-import { applyServerErrors } from '../../components/serverErrors';
-import { usePosting } from '../../components/usePosting';
+import { EntityDrawer } from '../../components/EntityDrawer';
 import { ListScreen } from '../../components/ListScreen';
 import { useRpc } from '../../components/useRpc';
 import { useSessionState } from '../../components/useSessionState';
@@ -200,7 +197,7 @@ export default function UsersPage() {
   return (
     <>
       {editing && (
-        <UserModal
+        <UserDrawer
           user={editing === 'new' ? null : editing}
           isSelf={editing !== 'new' && editing.userId === me?.userId}
           onClose={() => setEditing(null)}
@@ -212,7 +209,7 @@ export default function UsersPage() {
         />
       )}
       {resetting && (
-        <ResetPasswordModal
+        <ResetPasswordDrawer
           user={resetting}
           onClose={() => setResetting(null)}
           onDone={() => {
@@ -292,7 +289,7 @@ interface UserValues {
   active: boolean;
 }
 
-function UserModal({
+function UserDrawer({
   user,
   isSelf,
   onClose,
@@ -308,7 +305,6 @@ function UserModal({
   const terms = useTerms();
   const { depots } = useSession();
   const [form] = Form.useForm<UserValues>();
-  const posting = usePosting();
   const role = Form.useWatch('role', form) ?? user?.role ?? null;
 
   const depotOptions = depots
@@ -320,168 +316,141 @@ function UserModal({
       levelName: terms(`level.${d.level}`),
     }));
 
-  const submit = async () => {
-    let v: UserValues;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
+  const save = (v: UserValues, idempotencyKey: string) => {
+    if (user) {
+      // Only what changed: a new role or depot list ends the user's sessions.
+      const sameDepots = [...v.depotIds].sort().join() === [...user.depotIds].sort().join();
+      return rpc(
+        'user.update',
+        {
+          userId: user.userId,
+          displayName: v.displayName.trim() !== user.displayName ? v.displayName.trim() : undefined,
+          role: v.role !== user.role ? v.role! : undefined,
+          depotIds: v.role === 'keeper' && (!sameDepots || v.role !== user.role) ? v.depotIds : undefined,
+          active: v.active !== user.active ? v.active : undefined,
+        },
+        { idempotencyKey },
+      );
     }
-    const saved = await posting.post(
-      (idempotencyKey) => {
-        if (user) {
-          // Only what changed: a new role or depot list ends the user's sessions.
-          const sameDepots = [...v.depotIds].sort().join() === [...user.depotIds].sort().join();
-          return rpc(
-            'user.update',
-            {
-              userId: user.userId,
-              displayName: v.displayName.trim() !== user.displayName ? v.displayName.trim() : undefined,
-              role: v.role !== user.role ? v.role! : undefined,
-              depotIds: v.role === 'keeper' && (!sameDepots || v.role !== user.role) ? v.depotIds : undefined,
-              active: v.active !== user.active ? v.active : undefined,
-            },
-            { idempotencyKey },
-          );
-        }
-        return rpc(
-          'user.create',
-          {
-            username: v.username.trim(),
-            displayName: v.displayName.trim(),
-            role: v.role!,
-            password: v.password,
-            depotIds: v.role === 'keeper' ? v.depotIds : [],
-          },
-          { idempotencyKey },
-        );
+    return rpc(
+      'user.create',
+      {
+        username: v.username.trim(),
+        displayName: v.displayName.trim(),
+        role: v.role!,
+        password: v.password,
+        depotIds: v.role === 'keeper' ? v.depotIds : [],
       },
-      (e) => applyServerErrors(form, e),
+      { idempotencyKey },
     );
-    if (saved) onSaved(saved, user === null);
   };
 
   const required = { required: true, whitespace: true, message: c('required') };
   return (
-    <Modal
-      open
+    <EntityDrawer<UserValues, UserDto>
       title={user ? t('editTitle', { username: user.username }) : t('addTitle')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={c('save')}
-      cancelText={c('cancel')}
-      okButtonProps={{ loading: posting.posting }}
-      destroyOnHidden
-      width={560}
+      form={form}
+      testId="user-form"
+      initialValues={{
+        username: user?.username ?? '',
+        displayName: user?.displayName ?? '',
+        role: user?.role ?? null,
+        depotIds: user?.depotIds ?? [],
+        password: '',
+        confirm: '',
+        active: user?.active ?? true,
+      }}
+      save={save}
+      onSaved={(saved) => onSaved(saved, user === null)}
+      onClose={onClose}
     >
       {user && <Alert type="info" showIcon title={t('relogin')} style={{ marginBottom: 12 }} />}
-      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 12 }} />}
-      <EnterNavigation onSubmit={() => void submit()}>
-        <Form
-          form={form}
-          layout="vertical"
-          onValuesChange={posting.changed}
-          data-testid="user-form"
-          initialValues={{
-            username: user?.username ?? '',
-            displayName: user?.displayName ?? '',
-            role: user?.role ?? null,
-            depotIds: user?.depotIds ?? [],
-            password: '',
-            confirm: '',
-            active: user?.active ?? true,
-          }}
-        >
-          <Row gutter={12}>
-            <Col span={12}>
-              <Form.Item
-                name="username"
-                label={t('username')}
-                extra={user ? undefined : t('usernameHint')}
-                rules={[required]}
-              >
-                <Input maxLength={40} autoFocus={!user} disabled={!!user} autoComplete="off" />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="displayName" label={t('displayName')} rules={[required]}>
-                <Input maxLength={50} autoFocus={!!user} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="role" label={t('role')} rules={[{ required: true, message: c('required') }]}>
-            <Select<Role>
-              options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
-              disabled={isSelf}
-            />
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item
+            name="username"
+            label={t('username')}
+            extra={user ? undefined : t('usernameHint')}
+            rules={[required]}
+          >
+            <Input maxLength={40} autoFocus={!user} disabled={!!user} autoComplete="off" />
           </Form.Item>
-          {role === 'keeper' && (
+        </Col>
+        <Col span={12}>
+          <Form.Item name="displayName" label={t('displayName')} rules={[required]}>
+            <Input maxLength={50} autoFocus={!!user} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="role" label={t('role')} rules={[{ required: true, message: c('required') }]}>
+        <Select<Role>
+          options={ROLES.map((r) => ({ value: r, label: terms(`role.${r}`) }))}
+          disabled={isSelf}
+        />
+      </Form.Item>
+      {role === 'keeper' && (
+        <Form.Item
+          name="depotIds"
+          label={t('depots')}
+          extra={t('depotsHint')}
+          rules={[{ required: true, type: 'array', min: 1, message: terms('validation.keeperNeedsDepot') }]}
+        >
+          <Select<number[]>
+            mode="multiple"
+            options={depotOptions}
+            showSearch={{
+              filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
+            }}
+            optionRender={(o) => (
+              <span>
+                {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>
+              </span>
+            )}
+          />
+        </Form.Item>
+      )}
+      {!user && (
+        <Row gutter={12}>
+          <Col span={12}>
             <Form.Item
-              name="depotIds"
-              label={t('depots')}
-              extra={t('depotsHint')}
+              name="password"
+              label={t('password')}
+              extra={t('passwordHint')}
+              rules={[{ required: true, message: c('required') }]}
+            >
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item
+              name="confirm"
+              label={t('confirmPassword')}
+              dependencies={['password']}
               rules={[
-                { required: true, type: 'array', min: 1, message: terms('validation.keeperNeedsDepot') },
+                { required: true, message: c('required') },
+                ({ getFieldValue }) => ({
+                  validator: (_, v) =>
+                    v === getFieldValue('password')
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('passwordDiffer'))),
+                }),
               ]}
             >
-              <Select<number[]>
-                mode="multiple"
-                options={depotOptions}
-                showSearch={{
-                  filterOption: (input, o) => (o?.search ?? '').toLowerCase().includes(input.toLowerCase()),
-                }}
-                optionRender={(o) => (
-                  <span>
-                    {o.data.label} <span style={{ color: '#999', fontSize: 12 }}>{o.data.levelName}</span>
-                  </span>
-                )}
-              />
+              <Input.Password autoComplete="new-password" />
             </Form.Item>
-          )}
-          {!user && (
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item
-                  name="password"
-                  label={t('password')}
-                  extra={t('passwordHint')}
-                  rules={[{ required: true, message: c('required') }]}
-                >
-                  <Input.Password autoComplete="new-password" />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item
-                  name="confirm"
-                  label={t('confirmPassword')}
-                  dependencies={['password']}
-                  rules={[
-                    { required: true, message: c('required') },
-                    ({ getFieldValue }) => ({
-                      validator: (_, v) =>
-                        v === getFieldValue('password')
-                          ? Promise.resolve()
-                          : Promise.reject(new Error(t('passwordDiffer'))),
-                    }),
-                  ]}
-                >
-                  <Input.Password autoComplete="new-password" />
-                </Form.Item>
-              </Col>
-            </Row>
-          )}
-          {user && (
-            <Form.Item name="active" label={t('active')} valuePropName="checked">
-              <Switch disabled={isSelf} />
-            </Form.Item>
-          )}
-        </Form>
-      </EnterNavigation>
-    </Modal>
+          </Col>
+        </Row>
+      )}
+      {user && (
+        <Form.Item name="active" label={t('active')} valuePropName="checked">
+          <Switch disabled={isSelf} />
+        </Form.Item>
+      )}
+    </EntityDrawer>
   );
 }
 
-function ResetPasswordModal({
+function ResetPasswordDrawer({
   user,
   onClose,
   onDone,
@@ -493,70 +462,44 @@ function ResetPasswordModal({
   const t = useMessages(messages);
   const c = useMessages(common);
   const [form] = Form.useForm<{ newPassword: string; confirm: string }>();
-  const posting = usePosting();
-
-  const submit = async () => {
-    let v: { newPassword: string; confirm: string };
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    const done = await posting.post(
-      (idempotencyKey) =>
-        rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey }),
-      (e) => applyServerErrors(form, e),
-    );
-    if (done) onDone();
-  };
-
   return (
-    <Modal
-      open
+    <EntityDrawer<{ newPassword: string; confirm: string }, unknown>
       title={t('resetTitle', { name: user.displayName })}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('resetPassword')}
-      cancelText={c('cancel')}
-      okButtonProps={{ loading: posting.posting }}
-      destroyOnHidden
-      width={420}
+      form={form}
+      size={420}
+      submitLabel={t('resetPassword')}
+      initialValues={{ newPassword: '', confirm: '' }}
+      save={(v, idempotencyKey) =>
+        rpc('user.resetPassword', { userId: user.userId, newPassword: v.newPassword }, { idempotencyKey })
+      }
+      onSaved={onDone}
+      onClose={onClose}
     >
       <Alert type="warning" showIcon title={t('resetNote')} style={{ marginBottom: 12 }} />
-      {posting.alert && <Alert type="error" showIcon title={posting.alert} style={{ marginBottom: 12 }} />}
-      <EnterNavigation onSubmit={() => void submit()}>
-        <Form
-          form={form}
-          layout="vertical"
-          initialValues={{ newPassword: '', confirm: '' }}
-          onValuesChange={posting.changed}
-        >
-          <Form.Item
-            name="newPassword"
-            label={t('newPassword')}
-            extra={t('passwordHint')}
-            rules={[{ required: true, message: c('required') }]}
-          >
-            <Input.Password autoFocus autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('confirmPassword')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: c('required') },
-              ({ getFieldValue }) => ({
-                validator: (_, v) =>
-                  v === getFieldValue('newPassword')
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('passwordDiffer'))),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-        </Form>
-      </EnterNavigation>
-    </Modal>
+      <Form.Item
+        name="newPassword"
+        label={t('newPassword')}
+        extra={t('passwordHint')}
+        rules={[{ required: true, message: c('required') }]}
+      >
+        <Input.Password autoFocus autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item
+        name="confirm"
+        label={t('confirmPassword')}
+        dependencies={['newPassword']}
+        rules={[
+          { required: true, message: c('required') },
+          ({ getFieldValue }) => ({
+            validator: (_, v) =>
+              v === getFieldValue('newPassword')
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('passwordDiffer'))),
+          }),
+        ]}
+      >
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+    </EntityDrawer>
   );
 }
