@@ -11,6 +11,33 @@ import type { Dialect } from '../db/dialect';
 import { lockedStockLevel } from './balances';
 import { requireBatchOf } from './batches';
 
+/**
+ * Lots an outgoing line may take on its own, most urgent first: on hand, not expired (expired
+ * stock leaves only when named), first to expire first, undated last, then by production date
+ * (undated last) and receipt. Callers add their depot and material conditions.
+ */
+export function usableLotsInFefoOrder(
+  trx: Trx,
+  today: string,
+  leading: ('b.depotId' | 'b.materialId')[] = [],
+) {
+  let query = trx
+    .selectFrom('batches as b')
+    .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+    .where('bb.onHand', '>', 0)
+    .where((eb) => eb.or([eb('b.expiresOn', 'is', null), eb('b.expiresOn', '>=', today)]));
+  for (const column of leading) query = query.orderBy(column);
+  return (
+    query
+      .orderBy((eb) => eb.case().when('b.expiresOn', 'is', null).then(1).else(0).end())
+      .orderBy('b.expiresOn')
+      // NULL places pinned (SQLite sorts them first, PostgreSQL last).
+      .orderBy((eb) => eb.case().when('b.producedOn', 'is', null).then(1).else(0).end())
+      .orderBy('b.producedOn')
+      .orderBy('b.batchId')
+  );
+}
+
 export function isExpired(batch: Pick<BatchRow, 'expiresOn'>, today: string): boolean {
   return batch.expiresOn !== null && batch.expiresOn < today;
 }
@@ -44,21 +71,11 @@ export async function pickBatches(
   }
 
   const level = await lockedStockLevel(trx, dialect, depot.depotId, material.materialId);
-  const candidates = await trx
-    .selectFrom('batches as b')
-    .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+  const candidates = await usableLotsInFefoOrder(trx, today)
     .selectAll('b')
     .select('bb.onHand')
     .where('b.depotId', '=', depot.depotId)
     .where('b.materialId', '=', material.materialId)
-    .where('bb.onHand', '>', 0)
-    .where((eb) => eb.or([eb('b.expiresOn', 'is', null), eb('b.expiresOn', '>=', today)]))
-    .orderBy((eb) => eb.case().when('b.expiresOn', 'is', null).then(1).else(0).end())
-    .orderBy('b.expiresOn')
-    // NULL places pinned (SQLite sorts them first, PostgreSQL last): a lot without a production date goes after dated ones.
-    .orderBy((eb) => eb.case().when('b.producedOn', 'is', null).then(1).else(0).end())
-    .orderBy('b.producedOn')
-    .orderBy('b.batchId')
     .execute();
   const usable = candidates.reduce((sum, c) => sum + c.onHand, 0);
   const available = Math.max(Math.min(usable, level.available), 0);

@@ -14,6 +14,7 @@ import type { Dialect } from '../db/dialect';
 import { valuesTable, inPairs } from '../db/values';
 import { levelShort, lockedStockLevels, pairKey } from './balances';
 import type { NewMovement } from './movements';
+import { usableLotsInFefoOrder } from './pick';
 import { notePosted } from './posted';
 
 export interface ReservedLine {
@@ -80,21 +81,9 @@ export async function takeReserved(
   );
 
   const today = localDate(instant);
-  const candidates = await trx
-    .selectFrom('batches as b')
-    .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+  const candidates = await usableLotsInFefoOrder(trx, today, ['b.depotId', 'b.materialId'])
     .select(['b.batchId', 'b.depotId', 'b.materialId', 'bb.onHand'])
     .where(inPairs('b.depotId', 'b.materialId', pairs))
-    .where('bb.onHand', '>', 0)
-    .where((eb) => eb.or([eb('b.expiresOn', 'is', null), eb('b.expiresOn', '>=', today)]))
-    .orderBy('b.depotId')
-    .orderBy('b.materialId')
-    // The order pickBatches gives: first to expire first, undated last, then by production and receipt.
-    .orderBy((eb) => eb.case().when('b.expiresOn', 'is', null).then(1).else(0).end())
-    .orderBy('b.expiresOn')
-    .orderBy((eb) => eb.case().when('b.producedOn', 'is', null).then(1).else(0).end())
-    .orderBy('b.producedOn')
-    .orderBy('b.batchId')
     .execute();
   const lots = new Map<string, { batchId: number; left: number }[]>();
   for (const c of candidates) {

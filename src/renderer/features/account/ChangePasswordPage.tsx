@@ -5,6 +5,7 @@ import { rpc } from '../../api';
 import { applyServerErrors } from '../../components/serverErrors';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages } from '../../i18n/messages';
+import { ConfirmPasswordItem } from '../../components/ConfirmPasswordItem';
 
 const messages = defineMessages(
   {
@@ -13,7 +14,6 @@ const messages = defineMessages(
     next: '新密码',
     confirm: '确认新密码',
     hint: '至少 8 位，包含字母和数字',
-    differ: '两次输入的新密码不一致',
     done: '密码已修改',
   },
   {
@@ -22,7 +22,6 @@ const messages = defineMessages(
     next: 'New password',
     confirm: 'Confirm new password',
     hint: 'At least 8 characters with letters and digits',
-    differ: 'The two new passwords differ',
     done: 'Password changed',
   },
 );
@@ -70,22 +69,7 @@ export default function ChangePasswordPage() {
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('confirm')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: c('required') },
-            ({ getFieldValue }) => ({
-              validator: (_, v) =>
-                v === getFieldValue('newPassword')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('differ'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <ConfirmPasswordItem of="newPassword" label={t('confirm')} />
         <Button type="primary" htmlType="submit">
           {c('save')}
         </Button>

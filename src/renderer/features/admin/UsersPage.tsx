@@ -32,6 +32,7 @@ import { common } from '../../i18n/common';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
 import { useSession } from '../../session';
 import { ActiveTag } from './adminShared';
+import { ConfirmPasswordItem } from '../../components/ConfirmPasswordItem';
 
 const messages = defineMessages(
   {
@@ -54,7 +55,6 @@ const messages = defineMessages(
     newPassword: '新密码',
     confirmPassword: '确认密码',
     passwordHint: '至少 8 位，包含字母和数字',
-    passwordDiffer: '两次输入的密码不一致',
     active: '启用',
     status: '状态',
     createdAt: '创建时间',
@@ -89,7 +89,6 @@ const messages = defineMessages(
     newPassword: 'New password',
     confirmPassword: 'Confirm password',
     passwordHint: 'At least 8 characters with letters and digits',
-    passwordDiffer: 'The two passwords differ',
     active: 'Active',
     status: 'Status',
     createdAt: 'Created',
@@ -422,22 +421,7 @@ function UserDrawer({
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item
-              name="confirm"
-              label={t('confirmPassword')}
-              dependencies={['password']}
-              rules={[
-                { required: true, message: c('required') },
-                ({ getFieldValue }) => ({
-                  validator: (_, v) =>
-                    v === getFieldValue('password')
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('passwordDiffer'))),
-                }),
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
+            <ConfirmPasswordItem of="password" label={t('confirmPassword')} />
           </Col>
         </Row>
       )}
@@ -484,22 +468,7 @@ function ResetPasswordDrawer({
       >
         <Input.Password autoFocus autoComplete="new-password" />
       </Form.Item>
-      <Form.Item
-        name="confirm"
-        label={t('confirmPassword')}
-        dependencies={['newPassword']}
-        rules={[
-          { required: true, message: c('required') },
-          ({ getFieldValue }) => ({
-            validator: (_, v) =>
-              v === getFieldValue('newPassword')
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('passwordDiffer'))),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <ConfirmPasswordItem of="newPassword" label={t('confirmPassword')} />
     </EntityDrawer>
   );
 }

@@ -6,6 +6,7 @@ import { applyServerErrors } from '../../components/serverErrors';
 import { common } from '../../i18n/common';
 import { defineMessages, useMessages } from '../../i18n/messages';
 import { useSession } from '../../session';
+import { ConfirmPasswordItem } from '../../components/ConfirmPasswordItem';
 
 const messages = defineMessages(
   {
@@ -16,7 +17,6 @@ const messages = defineMessages(
     displayName: '姓名',
     password: '密码',
     confirmPassword: '确认密码',
-    passwordsDiffer: '两次输入的密码不一致',
     create: '创建并登录',
     demoTitle: '打开演示数据',
     demoHint: '试用与培训：载入青岛市及各区(市)储备库的演示数据（每个页面都会标注「演示数据」）。',
@@ -31,7 +31,6 @@ const messages = defineMessages(
     displayName: 'Name',
     password: 'Password',
     confirmPassword: 'Confirm password',
-    passwordsDiffer: 'The two passwords differ',
     create: 'Create and sign in',
     demoTitle: 'Open the demo data',
     demoHint:
@@ -112,22 +111,7 @@ export function SetupPage() {
             >
               <Input.Password autoComplete="new-password" />
             </Form.Item>
-            <Form.Item
-              name="confirm"
-              label={t('confirmPassword')}
-              dependencies={['password']}
-              rules={[
-                { required: true, message: c('required') },
-                ({ getFieldValue }) => ({
-                  validator: (_, v) =>
-                    v === getFieldValue('password')
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('passwordsDiffer'))),
-                }),
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
+            <ConfirmPasswordItem of="password" label={t('confirmPassword')} />
             <Button type="primary" htmlType="submit" loading={busy === 'create'} disabled={busy !== null}>
               {t('create')}
             </Button>
