@@ -265,6 +265,31 @@ function workerStore(store: StoreConfig): StoreConfig {
   return { kind: 'postgres', url: `${store.url}?options=${encodeURIComponent('-c deadlock_timeout=50ms')}` };
 }
 
+/** One write per worker process, all started at once, each by its own new user; their outcomes. */
+async function raceOnce(
+  env: TestEnv,
+  racers: { role: Parameters<TestEnv['user']>[0]; depotIds: number[]; username: string; op: Op }[],
+): Promise<Outcome[]> {
+  const configs: WorkerConfig[] = [];
+  for (const [k, racer] of racers.entries()) {
+    await env.user(racer.role, racer.depotIds, racer.username);
+    configs.push({
+      worker: k + 1,
+      store: workerStore(env.store),
+      security: env.app.svc.security,
+      username: racer.username,
+      password: PASSWORD,
+      baseTime: env.clock.now().toISOString(),
+      anchorMs: Date.now(),
+      ops: [racer.op],
+      barriers: [0],
+    });
+  }
+  const runs = await runWorkers(configs);
+  for (const run of runs) expect([run.worker, run.code, run.stderr]).toEqual([run.worker, 0, '']);
+  return runs.flatMap((r) => r.outcomes);
+}
+
 let env: TestEnv;
 afterEach(() => env?.close());
 
@@ -627,33 +652,21 @@ test('two coordinators in two processes approve requests for the same last tents
         submit: true,
       }),
     );
-  const configs: WorkerConfig[] = [];
-  for (const [k, request] of requests.entries()) {
-    const username = `approver${k + 1}`;
-    await env.user('coordinator', [], username);
-    configs.push({
-      worker: k + 1,
-      store: workerStore(env.store),
-      security: env.app.svc.security,
-      username,
-      password: PASSWORD,
-      baseTime: env.clock.now().toISOString(),
-      anchorMs: Date.now(),
-      ops: [
-        {
-          kind: 'approve',
-          requestId: request.requestId,
-          lineId: request.lines[0]!.lineId,
-          depotId: w.city.depotId,
-          quantity: 70,
-        },
-      ],
-      barriers: [0],
-    });
-  }
-  const runs = await runWorkers(configs);
-  for (const run of runs) expect([run.worker, run.code, run.stderr]).toEqual([run.worker, 0, '']);
-  const outcomes = runs.flatMap((r) => r.outcomes);
+  const outcomes = await raceOnce(
+    env,
+    requests.map((request, k) => ({
+      role: 'coordinator',
+      depotIds: [],
+      username: `approver${k + 1}`,
+      op: {
+        kind: 'approve',
+        requestId: request.requestId,
+        lineId: request.lines[0]!.lineId,
+        depotId: w.city.depotId,
+        quantity: 70,
+      },
+    })),
+  );
   expect(outcomes.map((o) => o.code).sort()).toEqual(['INSUFFICIENT_STOCK', 'ok']);
   expect(outcomes.find((o) => !o.ok)!.message).toContain('可用 30');
   const level = await env.app.db
@@ -719,27 +732,11 @@ test('two processes at once on the orders of one request: dispatching twice post
     );
   const [fromCity, fromLaoshan] = orders as [(typeof orders)[number], (typeof orders)[number]];
 
-  const race = async (depotId: number, name: string, ops: Op[]) => {
-    const configs: WorkerConfig[] = [];
-    for (const [k, op] of ops.entries()) {
-      const username = `${name}${k + 1}`;
-      await env.user('keeper', [depotId], username);
-      configs.push({
-        worker: k + 1,
-        store: workerStore(env.store),
-        security: env.app.svc.security,
-        username,
-        password: PASSWORD,
-        baseTime: env.clock.now().toISOString(),
-        anchorMs: Date.now(),
-        ops: [op],
-        barriers: [0],
-      });
-    }
-    const runs = await runWorkers(configs);
-    for (const run of runs) expect([run.worker, run.code, run.stderr]).toEqual([run.worker, 0, '']);
-    return runs.flatMap((r) => r.outcomes);
-  };
+  const race = (depotId: number, name: string, ops: Op[]) =>
+    raceOnce(
+      env,
+      ops.map((op, k) => ({ role: 'keeper', depotIds: [depotId], username: `${name}${k + 1}`, op })),
+    );
 
   // Two keepers of the city depot press 发车 on the same order at the same moment.
   const dispatch = {
