@@ -20,6 +20,7 @@ const storeIndependent = [
   'tamper',
   'text-input',
   'quantity-totals',
+  'version',
 ].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {

@@ -2,8 +2,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from './app';
+import { exportReport, REPORTS, type ReportName } from './excel/export';
 import type { Db } from './db/database';
 import { describeStore, openStore, storeConfig, type Store, type StoreConfig } from './db/store';
 import { copyStore, TransferRefused } from './db/transfer';
@@ -16,6 +18,9 @@ import { auditHead, verifyAudit } from './services/audit.service';
 import { checkLedger } from './services/ledger-check.service';
 import { verifyCoverage } from './services/ledger-seal';
 import { formatAnchor, shortAnchor, type Anchor } from '../shared/anchor';
+import { resolveLocale } from '../shared/i18n';
+import { AppError } from '../shared/rpc';
+import { toRpcError } from './rpc/errors';
 import { ANCHOR_FILE, anchorsFrom, appendAnchor, readAnchorFile, verifyAnchors } from './services/anchors';
 
 /** out/main (this bundle) → out/renderer (vite build) and the package root (package.json "main"). */
@@ -57,6 +62,8 @@ const messages = {
   user add-admin <用户名> [--display-name 姓名]
   user reset-password <用户名>
                    在本机为无法登录的情况添加管理员或重设密码（密码在终端输入，不回显；或从标准输入读第一行）；记入审计
+  export inventory --out 文件.xlsx [--depot 编码]
+                   导出报表为 Excel 工作簿（带说明页：筛选、导出人、时间、版本、行数、审计链头）
   transfer-data --to postgres://…|目录
                    把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
                    PostgreSQL 数据库（或另一个数据目录），然后在目标上核对账目和审计链；有问题时退出码为 1
@@ -108,6 +115,10 @@ const messages = {
       `核对（${part}）无法完成：${m}（数据库中有本程序不会写入的数据）`,
     integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
+    exportUsage: '用法: relief-depot export inventory --out 文件.xlsx [--depot 编码] [--lang en]',
+    exportDone: (f: string, rows: number[]) =>
+      `已导出 ${f}（${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} 行）`,
+    exportBy: (u: string) => `${u}（命令行）`,
     backupExists: (f: string) => `目标文件 ${f} 已存在，不会覆盖。`,
     backupAnchor: (a: string, at: string) =>
       `应急物资储备管理 备份时的审计链头（记录号:哈希）\n${a}\n记录时间 ${at}\n核对：relief-depot check --anchor 本文件\n`,
@@ -140,6 +151,8 @@ const messages = {
   user reset-password <name>
                    at the machine, when nobody can sign in: add an administrator or reset a password
                    (typed on the terminal without echo, or the first line of stdin); audited
+  export inventory --out FILE.xlsx [--depot CODE]
+                   export a report as an Excel workbook (with an About sheet: filters, who, when, version, rows, audit chain head)
   transfer-data --to postgres://…|DIR
                    copy the whole database (the SQLite file in the data folder, or --database) into an empty
                    PostgreSQL database (or another data folder), then check the ledger and audit chain there; exit 1 on any problem
@@ -195,6 +208,10 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
     integrityBad: (r: string) => `Store integrity check failed: ${r}`,
     backupDone: (f: string, bytes: number) =>
       `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
+    exportUsage: 'Usage: relief-depot export inventory --out FILE.xlsx [--depot CODE] [--lang en]',
+    exportDone: (f: string, rows: number[]) =>
+      `Exported ${f} (${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} rows)`,
+    exportBy: (u: string) => `${u} (command line)`,
     backupExists: (f: string) => `${f} already exists; not overwriting it.`,
     backupAnchor: (a: string, at: string) =>
       `Relief Depot: audit chain head at backup (record:hash)\n${a}\nrecorded at ${at}\nverify: relief-depot check --anchor this-file\n`,
@@ -448,6 +465,8 @@ export async function main(
       database: { type: 'string' },
       scale: { type: 'boolean' },
       to: { type: 'string' },
+      out: { type: 'string' },
+      depot: { type: 'string' },
       'display-name': { type: 'string' },
       anchor: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -571,6 +590,36 @@ export async function main(
         return 0;
       } finally {
         await store.close();
+      }
+    }
+    case 'export': {
+      const [report] = rest;
+      if (!report || !values.out || !(REPORTS as readonly string[]).includes(report)) {
+        console.error(say.exportUsage);
+        return 2;
+      }
+      const missing = missingDatabase(config);
+      if (missing) {
+        console.error(say.noDatabase(missing));
+        return 1;
+      }
+      const app = await createApp({ store: config });
+      try {
+        const done = await exportReport(app.svc, {
+          report: report as ReportName,
+          file: path.resolve(values.out),
+          lang: resolveLocale(values.lang ?? process.env.LANG),
+          depotCode: values.depot,
+          exportedBy: say.exportBy(userInfo().username),
+        });
+        console.log(say.exportDone(done.file, done.rows));
+        return 0;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(toRpcError(resolveLocale(values.lang ?? process.env.LANG), error).message);
+        return 1;
+      } finally {
+        await app.close();
       }
     }
     case 'transfer-data':

@@ -15,6 +15,10 @@ if (major < 22) {
   process.exit(1);
 }
 
+// Users read this output: a dependency's deprecation notice (archiver, inside exceljs, still
+// calls new Buffer()) is for developers, not for a keeper exporting a workbook.
+process.noDeprecation = true;
+
 void import('./cli-commands').then(({ main }) =>
   main(process.argv.slice(2)).then(
     (code) => {

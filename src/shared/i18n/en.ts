@@ -68,6 +68,7 @@ export const en: Messages = {
   'validation.parentLevel': 'the parent depot must be of a higher level',
 
   'depot.notFound': 'Depot not found (id {id})',
+  'depot.codeNotFound': 'No depot has the code {code}',
   'depot.codeTaken': 'Depot code "{code}" is already used',
   'depot.inactive': 'Depot "{depot}" is deactivated',
   'depot.parentCycle': 'A depot cannot be its own parent or the parent of its parent',

@@ -69,6 +69,7 @@ export const zhCN = {
 
   // catalogue, depots, users
   'depot.notFound': '储备库不存在（编号 {id}）',
+  'depot.codeNotFound': '储备库编码 {code} 不存在',
   'depot.codeTaken': '储备库编码「{code}」已被使用',
   'depot.inactive': '储备库「{depot}」已停用',
   'depot.parentCycle': '上级储备库不能是本库或其下级',

@@ -1,0 +1,223 @@
+/**
+ * Writing a report workbook, streamed to disk (exceljs's streaming writer, so memory stays
+ * bounded however many rows): per sheet a title row, a bold filled header that stays in view,
+ * an autofilter, widths that fit Chinese text, thousands separators, real dates, yuan with two
+ * decimals, a totals row where the report asks for one; then a 说明 sheet saying what the file
+ * is, who exported it, when, from which version, with how many rows, and which state of the
+ * books (the audit chain head). The file appears only when complete: it is written under a
+ * temporary name and renamed, so a failed export leaves nothing behind.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { localMinute } from '../../shared/dates';
+import { PRODUCT_VERSION } from '../../shared/version';
+import { displayWidth, excelDate, safeText } from './cells';
+
+/** text: as is · quantity: whole number · money: fen shown as yuan · date: `YYYY-MM-DD`. */
+export type ColumnKind = 'text' | 'quantity' | 'money' | 'date';
+
+export interface Column<R> {
+  header: string;
+  kind: ColumnKind;
+  value: (row: R) => string | number | null;
+  /** Summed on the totals row (quantities of one unit, money). */
+  total?: boolean;
+}
+
+export interface SheetSpec<R> {
+  name: string;
+  title: string;
+  columns: Column<R>[];
+  rows: Iterable<R> | AsyncIterable<R>;
+}
+
+export interface About {
+  lang: 'zh-CN' | 'en';
+  report: string;
+  /** The filters in effect, as words ("储备库：市级库"); none means everything. */
+  filters: string[];
+  exportedBy: string;
+  exportedAt: Date;
+  auditHead: { auditId: number; hash: string } | null;
+}
+
+const LABELS = {
+  'zh-CN': {
+    about: '说明',
+    report: '报表',
+    filters: '筛选条件',
+    none: '无（全部）',
+    by: '导出人',
+    at: '导出时间',
+    version: '产品版本',
+    rows: '行数',
+    chain: '审计链',
+    chainNone: '（尚无审计记录）',
+    chainNote: '记录号与哈希，可在系统中核对本文件反映的账簿状态',
+    total: '合计',
+    rowsOf: (sheet: string, n: number) => `${sheet}：${n.toLocaleString('en-US')} 行`,
+    product: '应急物资储备管理',
+  },
+  en: {
+    about: 'About',
+    report: 'Report',
+    filters: 'Filters',
+    none: 'None (everything)',
+    by: 'Exported by',
+    at: 'Exported at',
+    version: 'Product version',
+    rows: 'Rows',
+    chain: 'Audit chain',
+    chainNone: '(no audit records yet)',
+    chainNote: 'Record number and hash: check in the product which state of the books this file reflects',
+    total: 'Total',
+    rowsOf: (sheet: string, n: number) => `${sheet}: ${n.toLocaleString('en-US')} rows`,
+    product: 'Relief Depot',
+  },
+};
+
+const FORMATS: Record<ColumnKind, string | undefined> = {
+  text: undefined,
+  quantity: '#,##0',
+  money: '#,##0.00',
+  date: 'yyyy-mm-dd',
+};
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+/** Rows read before the columns are sized (the streaming writer fixes widths before the first row). */
+const SAMPLE = 500;
+const MAX_WIDTH = 60;
+
+function cellValue(kind: ColumnKind, value: string | number | null): ExcelJS.CellValue {
+  if (value === null || value === '') return null;
+  switch (kind) {
+    case 'text':
+      return safeText(String(value));
+    case 'quantity':
+      return Number(value);
+    case 'money':
+      return Number(value) / 100;
+    case 'date':
+      return excelDate(String(value));
+  }
+}
+
+function shownWidth(kind: ColumnKind, value: string | number | null): number {
+  if (value === null) return 0;
+  if (kind === 'date') return 10;
+  if (kind === 'money')
+    return (Number(value) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }).length;
+  if (kind === 'quantity') return Number(value).toLocaleString('en-US').length;
+  return displayWidth(String(value));
+}
+
+async function writeSheet<R>(wb: ExcelJS.stream.xlsx.WorkbookWriter, spec: SheetSpec<R>, total: string) {
+  const n = spec.columns.length;
+  const ws = wb.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 2 }] });
+  const iterator = (
+    Symbol.asyncIterator in spec.rows
+      ? (spec.rows as AsyncIterable<R>)[Symbol.asyncIterator]()
+      : (spec.rows as Iterable<R>)[Symbol.iterator]()
+  ) as AsyncIterator<R> | Iterator<R>;
+  const sample: R[] = [];
+  let done = false;
+  while (sample.length < SAMPLE) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    sample.push(next.value);
+  }
+  ws.columns = spec.columns.map((c) => {
+    let width = displayWidth(c.header);
+    for (const row of sample) width = Math.max(width, shownWidth(c.kind, c.value(row)));
+    const format = FORMATS[c.kind];
+    return { width: Math.min(width + 2, MAX_WIDTH), ...(format ? { style: { numFmt: format } } : {}) };
+  });
+
+  const title = ws.addRow([safeText(spec.title)]);
+  title.font = { bold: true, size: 14 };
+  ws.mergeCells(1, 1, 1, Math.max(n, 1));
+  title.commit();
+  const header = ws.addRow(spec.columns.map((c) => safeText(c.header)));
+  header.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = HEADER_FILL;
+    cell.alignment = { vertical: 'middle', wrapText: true };
+  });
+  header.commit();
+
+  const sums = spec.columns.map(() => 0);
+  let rows = 0;
+  const put = (row: R) => {
+    const values = spec.columns.map((c, i) => {
+      const v = c.value(row);
+      if (c.total && v !== null && v !== '') sums[i] = sums[i]! + Number(v);
+      return cellValue(c.kind, v);
+    });
+    ws.addRow(values).commit();
+    rows += 1;
+  };
+  for (const row of sample) put(row);
+  while (!done) {
+    const next = await iterator.next();
+    if (next.done) break;
+    put(next.value);
+  }
+  // Over the header and the data (not the totals row); the writer puts it at the sheet's end.
+  ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2 + rows, column: n } };
+  if (spec.columns.some((c) => c.total)) {
+    const values = spec.columns.map((c, i) => (c.total ? cellValue(c.kind, sums[i]!) : null));
+    values[0] = total;
+    const totals = ws.addRow(values);
+    totals.font = { bold: true };
+    totals.commit();
+  }
+  ws.commit();
+  return rows;
+}
+
+/** Writes the sheets and the 说明 sheet to `file`; returns each sheet's data row count. */
+export async function writeWorkbook(
+  file: string,
+  // Each sheet has its own row type; the writer only hands rows back to their own columns.
+  sheets: SheetSpec<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
+  about: About,
+): Promise<number[]> {
+  const l = LABELS[about.lang];
+  const partial = `${file}.part`;
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: partial,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  wb.creator = l.product;
+  wb.created = about.exportedAt;
+  try {
+    const counts: number[] = [];
+    for (const sheet of sheets) counts.push(await writeSheet(wb, sheet, l.total));
+
+    const info = wb.addWorksheet(l.about);
+    info.columns = [{ width: 16 }, { width: 80 }];
+    const line = (label: string | null, value: string) => {
+      const row = info.addRow([label, value]);
+      row.getCell(1).font = { bold: true };
+      row.commit();
+    };
+    line(l.report, safeText(about.report));
+    line(l.filters, about.filters.length > 0 ? about.filters.map(safeText).join('；') : l.none);
+    line(l.by, safeText(about.exportedBy));
+    line(l.at, `${localMinute(about.exportedAt)} (UTC+8)`);
+    line(l.version, `${l.product} ${PRODUCT_VERSION}`);
+    line(l.rows, sheets.map((s, i) => l.rowsOf(s.name, counts[i]!)).join('；'));
+    line(l.chain, about.auditHead ? `${about.auditHead.auditId}:${about.auditHead.hash}` : l.chainNone);
+    line(null, l.chainNote);
+    info.commit();
+    await wb.commit();
+    renameSync(partial, file);
+    return counts;
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
