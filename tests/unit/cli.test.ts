@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
+import * as XLSX from 'xlsx';
 import { main } from '../../src/main/cli-commands';
 import { openStore, type StoreConfig } from '../../src/main/db/store';
 import { createTestEnv, createWorld, PASSWORD, pgServer, type TestEnv } from './harness';
@@ -132,6 +133,38 @@ test('check and backup refuse a folder without a database; unknown commands prin
   expect(unknown.code).toBe(2);
   expect(unknown.output).toContain('Usage: relief-depot');
   expect(unknown.output).toContain('transfer-data --to postgres://');
+});
+
+test('export writes the inventory workbook (English headers with --lang en); a bad report, a missing --out or an unknown depot code writes nothing', async () => {
+  const out = path.join(scratch, 'inventory.xlsx');
+  const done = await cli(['export', 'inventory', '--out', out, ...storeArgs(env.store)]);
+  expect(done.code).toBe(0);
+  expect(done.output).toContain(`Exported ${out} (1 + 1 rows)`);
+  const wb = XLSX.readFile(out);
+  expect(wb.SheetNames).toEqual(['Inventory', 'Lots', 'About']);
+  const about = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['About']!, { header: 1 });
+  expect(about[2]).toEqual(['Exported by', expect.stringMatching(/ \(command line\)$/)]);
+
+  for (const args of [
+    ['export', 'nonsense', '--out', path.join(scratch, 'a.xlsx')],
+    ['export', 'inventory'],
+  ]) {
+    const refused = await cli([...args, ...storeArgs(env.store)]);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('Usage: relief-depot export inventory --out FILE.xlsx');
+  }
+  const unknown = await cli([
+    'export',
+    'inventory',
+    '--out',
+    path.join(scratch, 'b.xlsx'),
+    '--depot',
+    'QD-XX',
+    ...storeArgs(env.store),
+  ]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.output).toContain('No depot has the code QD-XX');
+  expect(existsSync(path.join(scratch, 'a.xlsx')) || existsSync(path.join(scratch, 'b.xlsx'))).toBe(false);
 });
 
 describe('user commands at the machine', () => {
