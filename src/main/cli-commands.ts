@@ -62,7 +62,7 @@ const messages = {
   user add-admin <用户名> [--display-name 姓名]
   user reset-password <用户名>
                    在本机为无法登录的情况添加管理员或重设密码（密码在终端输入，不回显；或从标准输入读第一行）；记入审计
-  export inventory --out 文件.xlsx [--depot 编码]
+  export inventory|movements --out 文件.xlsx [--depot 编码] [--from 日期 --to 日期]
                    导出报表为 Excel 工作簿（带说明页：筛选、导出人、时间、版本、行数、审计链头）
   transfer-data --to postgres://…|目录
                    把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
@@ -115,7 +115,8 @@ const messages = {
       `核对（${part}）无法完成：${m}（数据库中有本程序不会写入的数据）`,
     integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
-    exportUsage: '用法: relief-depot export inventory --out 文件.xlsx [--depot 编码] [--lang en]',
+    exportUsage:
+      '用法: relief-depot export inventory|movements --out 文件.xlsx [--depot 编码] [--from 2026-11-01 --to 2026-11-30] [--lang en]',
     exportDone: (f: string, rows: number[]) =>
       `已导出 ${f}（${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} 行）`,
     exportBy: (u: string) => `${u}（命令行）`,
@@ -151,7 +152,7 @@ const messages = {
   user reset-password <name>
                    at the machine, when nobody can sign in: add an administrator or reset a password
                    (typed on the terminal without echo, or the first line of stdin); audited
-  export inventory --out FILE.xlsx [--depot CODE]
+  export inventory|movements --out FILE.xlsx [--depot CODE] [--from DATE --to DATE]
                    export a report as an Excel workbook (with an About sheet: filters, who, when, version, rows, audit chain head)
   transfer-data --to postgres://…|DIR
                    copy the whole database (the SQLite file in the data folder, or --database) into an empty
@@ -208,7 +209,8 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
     integrityBad: (r: string) => `Store integrity check failed: ${r}`,
     backupDone: (f: string, bytes: number) =>
       `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
-    exportUsage: 'Usage: relief-depot export inventory --out FILE.xlsx [--depot CODE] [--lang en]',
+    exportUsage:
+      'Usage: relief-depot export inventory|movements --out FILE.xlsx [--depot CODE] [--from 2026-11-01 --to 2026-11-30] [--lang en]',
     exportDone: (f: string, rows: number[]) =>
       `Exported ${f} (${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} rows)`,
     exportBy: (u: string) => `${u} (command line)`,
@@ -467,6 +469,7 @@ export async function main(
       to: { type: 'string' },
       out: { type: 'string' },
       depot: { type: 'string' },
+      from: { type: 'string' },
       'display-name': { type: 'string' },
       anchor: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -610,6 +613,8 @@ export async function main(
           file: path.resolve(values.out),
           lang: resolveLocale(values.lang ?? process.env.LANG),
           depotCode: values.depot,
+          from: values.from,
+          to: values.to,
           exportedBy: say.exportBy(userInfo().username),
         });
         console.log(say.exportDone(done.file, done.rows));

@@ -151,7 +151,7 @@ test('export writes the inventory workbook (English headers with --lang en); a b
   ]) {
     const refused = await cli([...args, ...storeArgs(env.store)]);
     expect(refused.code).toBe(2);
-    expect(refused.output).toContain('Usage: relief-depot export inventory --out FILE.xlsx');
+    expect(refused.output).toContain('Usage: relief-depot export inventory|movements --out FILE.xlsx');
   }
   const unknown = await cli([
     'export',

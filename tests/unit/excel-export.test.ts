@@ -63,12 +63,23 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const exportTo = (name: string, options: { lang?: 'zh-CN' | 'en'; depotCode?: string } = {}) =>
+const exportTo = (
+  name: string,
+  options: {
+    report?: 'inventory' | 'movements';
+    lang?: 'zh-CN' | 'en';
+    depotCode?: string;
+    from?: string;
+    to?: string;
+  } = {},
+) =>
   exportReport(env.app.svc, {
-    report: 'inventory',
+    report: options.report ?? 'inventory',
     file: path.join(dir, name),
     lang: options.lang ?? 'zh-CN',
     depotCode: options.depotCode,
+    from: options.from,
+    to: options.to,
     exportedBy: '统计员 赵丽',
   });
 
@@ -249,4 +260,77 @@ test('text that would start a formula is neutralised; an unknown depot code writ
   });
   expect(readdirSync(dir).sort()).toEqual(['hostile.xlsx']);
   expect(existsSync(path.join(dir, 'none.xlsx.part'))).toBe(false);
+});
+
+test('出入库明细: every movement of the period, oldest first, in and out apart, with the other side and reversals', async () => {
+  const issued = await env.call(w.keeper.token, 'stock.issue', {
+    depotId: w.city.depotId,
+    recipient: '崂山区安置点',
+    lines: [{ materialId: w.tent.materialId, quantity: 5 }],
+  });
+  await env.call(w.admin.token, 'stock.reverse', {
+    movementId: issued.movements[0]!.movementId,
+    reason: '录错',
+  });
+  const file = path.join(dir, 'movements.xlsx');
+  const { rows } = await exportTo('movements.xlsx', {
+    report: 'movements',
+    from: '2026-11-30',
+    to: '2026-11-30',
+  });
+  const all = await env.app.db
+    .selectFrom('movements')
+    .select(['movementId', 'docNo', 'quantity'])
+    .orderBy('movementId')
+    .execute();
+  expect(rows).toEqual([all.length]);
+  const sheet = sheetRows(file, '出入库明细');
+  expect(sheet[0]![0]).toBe('出入库明细（2026-11-30 起 至 2026-11-30 · 2026-11-30）');
+  expect(sheet[1]).toEqual([
+    '发生时间',
+    '单据号',
+    '类型',
+    '储备库',
+    '物资编码',
+    '国标编码',
+    '物资名称',
+    '规格型号',
+    '单位',
+    '批号',
+    '入库数量',
+    '出库数量',
+    '对方',
+    '经办人',
+    '原因 / 备注',
+    '冲销',
+  ]);
+  const data = sheet.slice(2);
+  expect(data.map((r) => r[1])).toEqual(all.map((m) => m.docNo));
+  expect(data.map((r) => (r[10] as number | null) ?? -(r[11] as number))).toEqual(all.map((m) => m.quantity));
+  const issue = data.find((r) => r[1] === issued.docNo)!;
+  expect([issue[2], issue[11], issue[12]]).toEqual(['出库', 5, '崂山区安置点']);
+  expect(issue[15]).toMatch(/^已被 HC-\d{8}-\d{4} 冲销$/);
+  const reversal = data.find((r) => r[2] === '红冲')!;
+  expect([reversal[10], reversal[14], reversal[15]]).toEqual([5, '录错', `冲销 ${issued.docNo}`]);
+  // Times are the city's wall clock, as real date-times.
+  const wb = XLSX.readFile(file, { cellDates: true, cellNF: true });
+  expect(wb.Sheets['出入库明细']!['A3']).toMatchObject({ t: 'd', z: 'yyyy-mm-dd hh:mm' });
+  const first = await env.app.db
+    .selectFrom('movements')
+    .select('occurredAt')
+    .orderBy('movementId')
+    .executeTakeFirstOrThrow();
+  expect((data[0]![0] as Date).getTime()).toBe(new Date(first.occurredAt).getTime() + 8 * 3_600_000);
+  expect(sheetRows(file, '说明')[1]).toEqual(['筛选条件', '日期：2026-11-30 起 至 2026-11-30']);
+
+  // Another period holds none of them; a date that does not exist or a reversed period is refused.
+  expect((await exportTo('empty.xlsx', { report: 'movements', from: '2026-12-01' })).rows).toEqual([0]);
+  await expect(exportTo('bad.xlsx', { report: 'movements', from: '2026-02-30' })).rejects.toMatchObject({
+    code: 'BAD_INPUT',
+    key: 'export.badFrom',
+  });
+  await expect(
+    exportTo('bad.xlsx', { report: 'movements', from: '2026-12-02', to: '2026-12-01' }),
+  ).rejects.toMatchObject({ code: 'BAD_INPUT', key: 'export.periodReversed' });
+  expect(existsSync(path.join(dir, 'bad.xlsx'))).toBe(false);
 });

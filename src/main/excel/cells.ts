@@ -18,6 +18,14 @@ export function excelDate(isoDate: string): Date {
   return new Date(Date.UTC(y, m - 1, d));
 }
 
+/**
+ * An instant as the city's wall-clock time (Asia/Shanghai, UTC+8 all year): Excel has no time
+ * zones, so the cell holds the local date and time.
+ */
+export function excelTime(iso: string): Date {
+  return new Date(new Date(iso).getTime() + 8 * 3_600_000);
+}
+
 /** Display width of text in Excel's character units: CJK and full-width characters count two. */
 export function displayWidth(text: string): number {
   let width = 0;

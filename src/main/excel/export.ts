@@ -6,24 +6,33 @@
 import { localDate } from '../../shared/dates';
 import { isMessageKey, t, type Locale } from '../../shared/i18n';
 import { AppError } from '../../shared/rpc';
+import { dateInput } from '../../shared/schemas/common';
 import { auditHead } from '../services/audit.service';
 import type { ServiceContext } from '../services/context';
 import { inventorySheets } from './reports/inventory';
+import { movementSheets } from './reports/movements';
 import { writeWorkbook } from './workbook';
 
-export const REPORTS = ['inventory'] as const;
+export const REPORTS = ['inventory', 'movements'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 const REPORT_TITLES: Record<ReportName, Record<'zh-CN' | 'en', string>> = {
   inventory: { 'zh-CN': '库存台账', en: 'Inventory ledger' },
+  movements: { 'zh-CN': '出入库明细', en: 'Movement detail' },
 };
-const DEPOT_FILTER = { 'zh-CN': '储备库', en: 'Depot' };
+const FILTER_WORDS = {
+  'zh-CN': { depot: '储备库', period: '日期', from: (d: string) => `${d} 起`, to: (d: string) => `至 ${d}` },
+  en: { depot: 'Depot', period: 'Dates', from: (d: string) => `from ${d}`, to: (d: string) => `to ${d}` },
+};
 
 export interface ExportRequest {
   report: ReportName;
   file: string;
   lang: Locale;
   depotCode?: string | undefined;
+  /** A period of local dates, both ends included (movements). */
+  from?: string | undefined;
+  to?: string | undefined;
   /** Who asked (a signed-in user's name, or the operating-system account for the CLI). */
   exportedBy: string;
 }
@@ -33,7 +42,9 @@ export async function exportReport(
   request: ExportRequest,
 ): Promise<{ file: string; rows: number[] }> {
   const lang = request.lang === 'en' ? 'en' : 'zh-CN';
+  const words = FILTER_WORDS[lang];
   const filters: string[] = [];
+  const shown: string[] = [];
   let depotId: number | undefined;
   if (request.depotCode !== undefined) {
     const depot = await ctx.db
@@ -46,21 +57,37 @@ export async function exportReport(
         { path: 'depot', key: 'depot.codeNotFound', params: { code: request.depotCode } },
       ]);
     depotId = depot.depotId;
-    filters.push(`${DEPOT_FILTER[lang]}：${depot.name}`);
+    filters.push(`${words.depot}：${depot.name}`);
+    shown.push(depot.name);
+  }
+  const period = periodOf(request.from, request.to);
+  if (request.report === 'movements' && (period.from || period.to)) {
+    const text = [period.from && words.from(period.from), period.to && words.to(period.to)]
+      .filter(Boolean)
+      .join(' ');
+    filters.push(`${words.period}：${text}`);
+    shown.push(text);
   }
   const head = await auditHead(ctx.db);
   const exportedAt = ctx.clock.now();
   const title = REPORT_TITLES[request.report][lang];
-  const sourceName = (source: string) => {
-    const key = `batchSource.${source}`;
-    return isMessageKey(key) ? t(lang, key) : source;
+  const term = (prefix: string) => (value: string) => {
+    const key = `${prefix}.${value}`;
+    return isMessageKey(key) ? t(lang, key) : value;
   };
-  const sheets = inventorySheets(ctx, lang, depotId === undefined ? {} : { depotId }, sourceName).map(
-    (sheet) => ({
-      ...sheet,
-      title: `${sheet.title}（${[...filters.map((f) => f.split('：')[1]), localDate(exportedAt)].join(' · ')}）`,
-    }),
-  );
+  const sheets = (
+    request.report === 'inventory'
+      ? inventorySheets(ctx, lang, depotId === undefined ? {} : { depotId }, term('batchSource'))
+      : movementSheets(
+          ctx.db,
+          lang,
+          { ...(depotId === undefined ? {} : { depotId }), ...period },
+          term('movementType'),
+        )
+  ).map((sheet) => ({
+    ...sheet,
+    title: `${sheet.title}（${[...shown, localDate(exportedAt)].join(' · ')}）`,
+  }));
   const rows = await writeWorkbook(request.file, sheets, {
     lang,
     report: title,
@@ -70,4 +97,25 @@ export async function exportReport(
     auditHead: head ? { auditId: head.auditId, hash: head.hash } : null,
   });
   return { file: request.file, rows };
+}
+
+/** A period's ends as real dates (`2026-02-30` is refused), from ≤ to. */
+function periodOf(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
+  const check = (value: string | undefined, field: 'from' | 'to') => {
+    if (value === undefined) return undefined;
+    const parsed = dateInput.safeParse(value);
+    if (!parsed.success)
+      throw new AppError('BAD_INPUT', `export.bad${field === 'from' ? 'From' : 'To'}`, { value }, [
+        { path: field, key: `export.bad${field === 'from' ? 'From' : 'To'}`, params: { value } },
+      ]);
+    return parsed.data;
+  };
+  const period = { from: check(from, 'from'), to: check(to, 'to') };
+  if (period.from && period.to && period.from > period.to) {
+    const params = { from: period.from, to: period.to };
+    throw new AppError('BAD_INPUT', 'export.periodReversed', params, [
+      { path: 'to', key: 'export.periodReversed', params },
+    ]);
+  }
+  return Object.fromEntries(Object.entries(period).filter(([, v]) => v !== undefined));
 }

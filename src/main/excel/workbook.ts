@@ -11,10 +11,13 @@ import { renameSync, rmSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { localMinute } from '../../shared/dates';
 import { PRODUCT_VERSION } from '../../shared/version';
-import { displayWidth, excelDate, safeText } from './cells';
+import { displayWidth, excelDate, excelTime, safeText } from './cells';
 
-/** text: as is · quantity: whole number · money: fen shown as yuan · date: `YYYY-MM-DD`. */
-export type ColumnKind = 'text' | 'quantity' | 'money' | 'date';
+/**
+ * text: as is · quantity: whole number · money: fen shown as yuan · date: `YYYY-MM-DD` ·
+ * time: an ISO instant, shown as the city's wall-clock minute.
+ */
+export type ColumnKind = 'text' | 'quantity' | 'money' | 'date' | 'time';
 
 export interface Column<R> {
   header: string;
@@ -81,6 +84,7 @@ const FORMATS: Record<ColumnKind, string | undefined> = {
   quantity: '#,##0',
   money: '#,##0.00',
   date: 'yyyy-mm-dd',
+  time: 'yyyy-mm-dd hh:mm',
 };
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
 /** Rows read before the columns are sized (the streaming writer fixes widths before the first row). */
@@ -98,12 +102,15 @@ function cellValue(kind: ColumnKind, value: string | number | null): ExcelJS.Cel
       return Number(value) / 100;
     case 'date':
       return excelDate(String(value));
+    case 'time':
+      return excelTime(String(value));
   }
 }
 
 function shownWidth(kind: ColumnKind, value: string | number | null): number {
   if (value === null) return 0;
   if (kind === 'date') return 10;
+  if (kind === 'time') return 16;
   if (kind === 'money')
     return (Number(value) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }).length;
   if (kind === 'quantity') return Number(value).toLocaleString('en-US').length;

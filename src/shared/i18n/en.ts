@@ -69,6 +69,9 @@ export const en: Messages = {
 
   'depot.notFound': 'Depot not found (id {id})',
   'depot.codeNotFound': 'No depot has the code {code}',
+  'export.badFrom': 'The start date “{value}” is not a real date; write it 2026-11-30',
+  'export.badTo': 'The end date “{value}” is not a real date; write it 2026-11-30',
+  'export.periodReversed': 'The start date {from} is after the end date {to}',
   'depot.codeTaken': 'Depot code "{code}" is already used',
   'depot.inactive': 'Depot "{depot}" is deactivated',
   'depot.parentCycle': 'A depot cannot be its own parent or the parent of its parent',

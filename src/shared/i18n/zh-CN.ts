@@ -70,6 +70,9 @@ export const zhCN = {
   // catalogue, depots, users
   'depot.notFound': '储备库不存在（编号 {id}）',
   'depot.codeNotFound': '储备库编码 {code} 不存在',
+  'export.badFrom': '开始日期「{value}」不是有效日期，应写作 2026-11-30',
+  'export.badTo': '结束日期「{value}」不是有效日期，应写作 2026-11-30',
+  'export.periodReversed': '开始日期 {from} 晚于结束日期 {to}',
   'depot.codeTaken': '储备库编码「{code}」已被使用',
   'depot.inactive': '储备库「{depot}」已停用',
   'depot.parentCycle': '上级储备库不能是本库或其下级',
