@@ -21,6 +21,7 @@ const storeIndependent = [
   'text-input',
   'quantity-totals',
   'version',
+  'excel-libreoffice',
 ].map((name) => `/tests/unit/${name}\\.test\\.ts$`);
 
 const common = {
