@@ -13,6 +13,7 @@ import {
   type ServiceContext,
 } from './services/context';
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
+import { ExportJobs } from './excel/export-jobs';
 import { dispatch } from './rpc/dispatch';
 import { startAnchoring } from './services/anchors';
 import { sealLegacyLedger } from './services/ledger-seal';
@@ -31,6 +32,8 @@ export interface App {
   readonly store: Store;
   readonly db: Db;
   readonly svc: ServiceContext;
+  /** Export jobs the screens started; the HTTP transport serves their files. */
+  readonly exports: ExportJobs;
   /** `source`: where the request came from, as its transport knows it (sign-in throttling). */
   dispatch(request: RpcRequest, source?: string): Promise<RpcResponse>;
   close(): Promise<void>;
@@ -54,20 +57,25 @@ export async function createApp(options: AppOptions): Promise<App> {
         (error) => deps.logError('anchor', error),
       )
     : () => undefined;
+  const logError = options.logError ?? ((message: string, error: unknown) => console.error(message, error));
+  const exports = new ExportJobs(logError);
   const app: App = {
     store,
     db: store.db,
     svc,
+    exports,
     dispatch: (request, source) => dispatch(deps, request, source),
     close: async () => {
       stopAnchoring();
+      exports.close();
       await store.close();
     },
   };
   const deps = {
     svc,
+    exports,
     demo: { accounts: DEMO_ACCOUNTS, load: async () => void (await seedDemo(app)) },
-    logError: options.logError ?? ((message: string, error: unknown) => console.error(message, error)),
+    logError,
   };
   return app;
 }

@@ -263,7 +263,12 @@ async function isEmpty(app: App): Promise<boolean> {
 async function serve(app: App, say: Say, host: string, port: number | undefined) {
   const hasUi = existsSync(path.join(RENDERER_DIR, 'index.html'));
   if (!hasUi) console.log(say.noUi(RENDERER_DIR));
-  const http = await startHttpOnFreePort(app.dispatch, { host, port, staticDir: RENDERER_DIR });
+  const http = await startHttpOnFreePort(app.dispatch, {
+    host,
+    port,
+    staticDir: RENDERER_DIR,
+    downloads: app.exports,
+  });
   console.log(say.serving(http.url));
   if (hasUi) console.log(say.openBrowser(http.url));
   let stopping = false;

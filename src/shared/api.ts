@@ -48,6 +48,7 @@ import {
 } from './schemas/stocktake';
 import { dashboardInput, dashboardOutput } from './schemas/dashboard';
 import { documentGetInput, documentOutput } from './schemas/document';
+import { reportExportInput, reportJobDto, reportJobInput } from './schemas/report';
 import { settingsUpdateInput, appSettings } from './schemas/settings';
 import { createAdminInput, setupStatusOutput } from './schemas/setup';
 import {
@@ -315,6 +316,16 @@ export const api = {
 
   /** Any document by its number (the document view and its reprint). */
   'document.get': procedure({ input: documentGetInput, output: documentOutput, access: everyone }),
+
+  /**
+   * Starts exporting a report as a workbook and returns its job at once; the file is written
+   * in the background and downloaded from `GET /download/<jobId>` once done (报表 › 导出).
+   */
+  'report.export': procedure({ input: reportExportInput, output: reportJobDto, access: everyone }),
+  /** An export job of the caller's: its state and the rows written so far. */
+  'report.job': procedure({ input: reportJobInput, output: reportJobDto, access: everyone }),
+  /** Stops a running export; the half-written file is removed. */
+  'report.cancel': procedure({ input: reportJobInput, output: reportJobDto, access: everyone }),
 
   /** The chain head, for the anchor printed on every document. */
   'audit.head': procedure({ input: none, output: auditHeadOutput, access: everyone }),

@@ -26,7 +26,10 @@ async function startServer(dataDir: string): Promise<Server> {
     security: { scryptN: 2 ** 12 },
     logError: () => undefined,
   });
-  const http = await startHttpServer(app.dispatch, { staticDir: path.resolve('out/renderer') });
+  const http = await startHttpServer(app.dispatch, {
+    staticDir: path.resolve('out/renderer'),
+    downloads: app.exports,
+  });
   return { app, http, url: http.url, dataDir };
 }
 

@@ -261,6 +261,9 @@ describe('missing fields', () => {
     'incident.summary': ['incidentId'],
     'delivery.get': ['deliveryId'],
     'document.get': ['docNo'],
+    'report.export': ['report'],
+    'report.job': ['jobId'],
+    'report.cancel': ['jobId'],
   };
 
   test('each procedure names every missing field as required, with its label', async () => {

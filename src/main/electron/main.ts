@@ -144,6 +144,7 @@ function main(): void {
           host: options.host,
           port: options.port,
           staticDir: RENDERER_DIR,
+          downloads: core.exports,
         });
         console.log(say.serving(http.url));
       } catch (error) {

@@ -7,16 +7,16 @@ import { localDate } from '../../shared/dates';
 import { isMessageKey, t, type Locale } from '../../shared/i18n';
 import { AppError } from '../../shared/rpc';
 import { dateInput } from '../../shared/schemas/common';
+import type { ReportName } from '../../shared/schemas/report';
 import { auditHead } from '../services/audit.service';
 import type { ServiceContext } from '../services/context';
 import { inventorySheets } from './reports/inventory';
 import { movementSheets } from './reports/movements';
-import { writeWorkbook } from './workbook';
+import { writeWorkbook, type Progress } from './workbook';
 
-export const REPORTS = ['inventory', 'movements'] as const;
-export type ReportName = (typeof REPORTS)[number];
+export { REPORTS, type ReportName } from '../../shared/schemas/report';
 
-const REPORT_TITLES: Record<ReportName, Record<'zh-CN' | 'en', string>> = {
+export const REPORT_TITLES: Record<ReportName, Record<'zh-CN' | 'en', string>> = {
   inventory: { 'zh-CN': '库存台账', en: 'Inventory ledger' },
   movements: { 'zh-CN': '出入库明细', en: 'Movement detail' },
 };
@@ -29,7 +29,9 @@ export interface ExportRequest {
   report: ReportName;
   file: string;
   lang: Locale;
+  /** One depot: by its code (the CLI) or its id (the screens). */
   depotCode?: string | undefined;
+  depotId?: number | undefined;
   /** A period of local dates, both ends included (movements). */
   from?: string | undefined;
   to?: string | undefined;
@@ -40,22 +42,27 @@ export interface ExportRequest {
 export async function exportReport(
   ctx: ServiceContext,
   request: ExportRequest,
+  progress: Progress = {},
 ): Promise<{ file: string; rows: number[] }> {
   const lang = request.lang === 'en' ? 'en' : 'zh-CN';
   const words = FILTER_WORDS[lang];
   const filters: string[] = [];
   const shown: string[] = [];
   let depotId: number | undefined;
-  if (request.depotCode !== undefined) {
-    const depot = await ctx.db
-      .selectFrom('depots')
-      .select(['depotId', 'name'])
-      .where('code', '=', request.depotCode)
-      .executeTakeFirst();
-    if (!depot)
-      throw new AppError('NOT_FOUND', 'depot.codeNotFound', { code: request.depotCode }, [
-        { path: 'depot', key: 'depot.codeNotFound', params: { code: request.depotCode } },
-      ]);
+  if (request.depotCode !== undefined || request.depotId !== undefined) {
+    let query = ctx.db.selectFrom('depots').select(['depotId', 'name']);
+    query =
+      request.depotId !== undefined
+        ? query.where('depotId', '=', request.depotId)
+        : query.where('code', '=', request.depotCode!);
+    const depot = await query.executeTakeFirst();
+    if (!depot) {
+      const [key, params] =
+        request.depotId !== undefined
+          ? (['depot.notFound', { id: String(request.depotId) }] as const)
+          : (['depot.codeNotFound', { code: request.depotCode! }] as const);
+      throw new AppError('NOT_FOUND', key, params, [{ path: 'depot', key, params }]);
+    }
     depotId = depot.depotId;
     filters.push(`${words.depot}：${depot.name}`);
     shown.push(depot.name);
@@ -88,14 +95,19 @@ export async function exportReport(
     ...sheet,
     title: `${sheet.title}（${[...shown, localDate(exportedAt)].join(' · ')}）`,
   }));
-  const rows = await writeWorkbook(request.file, sheets, {
-    lang,
-    report: title,
-    filters,
-    exportedBy: request.exportedBy,
-    exportedAt,
-    auditHead: head ? { auditId: head.auditId, hash: head.hash } : null,
-  });
+  const rows = await writeWorkbook(
+    request.file,
+    sheets,
+    {
+      lang,
+      report: title,
+      filters,
+      exportedBy: request.exportedBy,
+      exportedAt,
+      auditHead: head ? { auditId: head.auditId, hash: head.hash } : null,
+    },
+    progress,
+  );
   return { file: request.file, rows };
 }
 

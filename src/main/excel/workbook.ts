@@ -7,7 +7,8 @@
  * books (the audit chain head). The file appears only when complete: it is written under a
  * temporary name and renamed, so a failed export leaves nothing behind.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { localMinute } from '../../shared/dates';
 import { PRODUCT_VERSION } from '../../shared/version';
@@ -117,7 +118,20 @@ function shownWidth(kind: ColumnKind, value: string | number | null): number {
   return displayWidth(String(value));
 }
 
-async function writeSheet<R>(wb: ExcelJS.stream.xlsx.WorkbookWriter, spec: SheetSpec<R>, total: string) {
+/** How a long export reports its rows and learns it was cancelled. */
+export interface Progress {
+  /** Called every PROGRESS_EVERY rows with the rows written so far (all sheets). */
+  onRows?: (rows: number) => void;
+  signal?: AbortSignal;
+}
+const PROGRESS_EVERY = 1_000;
+
+async function writeSheet<R>(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  spec: SheetSpec<R>,
+  total: string,
+  progress: Progress & { before: number },
+) {
   const n = spec.columns.length;
   const ws = wb.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 2 }] });
   const iterator = (
@@ -164,6 +178,10 @@ async function writeSheet<R>(wb: ExcelJS.stream.xlsx.WorkbookWriter, spec: Sheet
     });
     ws.addRow(values).commit();
     rows += 1;
+    if (rows % PROGRESS_EVERY === 0) {
+      progress.signal?.throwIfAborted();
+      progress.onRows?.(progress.before + rows);
+    }
   };
   for (const row of sample) put(row);
   while (!done) {
@@ -190,19 +208,23 @@ export async function writeWorkbook(
   // Each sheet has its own row type; the writer only hands rows back to their own columns.
   sheets: SheetSpec<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
   about: About,
+  progress: Progress = {},
 ): Promise<number[]> {
   const l = LABELS[about.lang];
   const partial = `${file}.part`;
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-    filename: partial,
-    useStyles: true,
-    useSharedStrings: false,
-  });
+  // Our own file stream, so a failed or cancelled export can close it before removing the file
+  // (the stream opens asynchronously: removing first would let it create the file again).
+  const stream = createWriteStream(partial);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = l.product;
   wb.created = about.exportedAt;
   try {
     const counts: number[] = [];
-    for (const sheet of sheets) counts.push(await writeSheet(wb, sheet, l.total));
+    for (const sheet of sheets) {
+      const before = counts.reduce((a, b) => a + b, 0);
+      counts.push(await writeSheet(wb, sheet, l.total, { ...progress, before }));
+    }
+    progress.signal?.throwIfAborted();
 
     const info = wb.addWorksheet(l.about);
     info.columns = [{ width: 16 }, { width: 80 }];
@@ -221,9 +243,14 @@ export async function writeWorkbook(
     line(null, l.chainNote);
     info.commit();
     await wb.commit();
+    if (!stream.closed) await once(stream, 'close');
     renameSync(partial, file);
     return counts;
   } catch (error) {
+    if (!stream.closed) {
+      stream.destroy();
+      await once(stream, 'close');
+    }
     rmSync(partial, { force: true });
     throw error;
   }

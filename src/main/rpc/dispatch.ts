@@ -11,11 +11,13 @@ import { resolveSession, tokenHash } from '../services/auth.service';
 import type { Actor, RequestContext, ServiceContext } from '../services/context';
 import { Replay, replayedResponse, storeResponse, type RequestKey } from '../services/idempotency';
 import { badInput, toRpcError } from './errors';
+import type { ExportJobs } from '../excel/export-jobs';
 import { handlers, type CallContext, type DemoHooks } from './handlers';
 
 export interface DispatchDeps {
   svc: ServiceContext;
   demo: DemoHooks;
+  exports: ExportJobs;
   /** Where unexpected errors go (they never reach the caller beyond "internal error"). */
   logError: (message: string, error: unknown) => void;
 }
@@ -88,7 +90,14 @@ export async function dispatch(
     idempotency = requestKey(request, procedure, parsed.data);
     const reply: NonNullable<RequestContext['reply']> = { procedure, schema: spec.output };
     svc = { ...deps.svc, request: { source, idempotency, reply } };
-    const call: CallContext & { actor: Actor | null } = { svc, demo: deps.demo, token: request.token, actor };
+    const call: CallContext & { actor: Actor | null } = {
+      svc,
+      demo: deps.demo,
+      exports: deps.exports,
+      token: request.token,
+      locale,
+      actor,
+    };
     const handler = handlers[procedure] as (call: unknown, input: unknown) => Promise<unknown>;
     const value = await handler(call, parsed.data);
     // The write that returned this value has checked it already, inside its transaction.

@@ -4,7 +4,10 @@
  */
 import type { z } from 'zod';
 import type { Api, ParsedInputOf, ProcedureName } from '../../shared/api';
+import type { Locale } from '../../shared/i18n';
+import { jobView, type ExportJobs } from '../excel/export-jobs';
 import type { Actor, ServiceContext } from '../services/context';
+import { toRpcError } from './errors';
 import { auditHead, listAudit, verifyAudit } from '../services/audit.service';
 import { changePassword, login, logout } from '../services/auth.service';
 import { dashboardSummary } from '../services/dashboard.service';
@@ -77,7 +80,10 @@ export interface DemoHooks {
 export interface CallContext {
   svc: ServiceContext;
   demo: DemoHooks;
+  exports: ExportJobs;
   token: string | undefined;
+  /** The caller's language (messages written into a response). */
+  locale: Locale;
 }
 
 /** Signed-in calls also know who is calling (dispatch has checked the session and the role). */
@@ -155,6 +161,12 @@ export const handlers: Handlers = {
   'audit.head': (c) => auditHead(c.svc.db),
   'document.get': (c, input) => getDocument(c.svc, c.actor, input.docNo),
   'changes.version': async (c) => ({ version: (await auditHead(c.svc.db))?.auditId ?? 0 }),
+  'report.export': async (c, input) =>
+    jobView(c.exports.start(c.svc, c.actor, input), (e) => toRpcError(c.locale, e).message),
+  'report.job': async (c, input) =>
+    jobView(c.exports.get(c.actor, input.jobId), (e) => toRpcError(c.locale, e).message),
+  'report.cancel': async (c, input) =>
+    jobView(c.exports.cancel(c.actor, input.jobId), (e) => toRpcError(c.locale, e).message),
 
   'incident.create': (c, input) => createIncident(c.svc, c.actor, input),
   'incident.update': (c, input) => updateIncident(c.svc, c.actor, input),

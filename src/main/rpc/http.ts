@@ -19,6 +19,8 @@ export interface HttpOptions {
   /** Extra host names accepted in the Host header (for a LAN name later). */
   allowedHosts?: string[];
   maxBodyBytes?: number;
+  /** Finished export files by job id (`GET /download/<jobId>`); omitted: no downloads. */
+  downloads?: { download(jobId: string): { file: string; fileName: string } | null };
 }
 
 export interface HttpServer {
@@ -126,6 +128,11 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
         await handleRpc(req, res, url, locale);
         return;
       }
+      const download = /^\/download\/([0-9a-f]{32})$/.exec(pathname);
+      if (download && req.method === 'GET') {
+        serveDownload(download[1]!, res, locale);
+        return;
+      }
       if (req.method === 'GET' || req.method === 'HEAD') {
         serveStatic(pathname, res);
         return;
@@ -191,6 +198,26 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       req.socket.remoteAddress ?? 'http',
     );
     sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
+  }
+
+  /**
+   * A finished export, streamed from disk. The job id is the capability: 128 random bits given
+   * only to the user who started the export, valid until the file is swept.
+   */
+  function serveDownload(jobId: string, res: ServerResponse, locale: ReturnType<typeof resolveLocale>) {
+    const found = options.downloads?.download(jobId);
+    if (!found) {
+      refuse(res, 404, 'NOT_FOUND', t(locale, 'export.jobNotFound'));
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(found.fileName)}`,
+      'content-length': statSync(found.file).size,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    createReadStream(found.file).pipe(res);
   }
 
   function serveStatic(pathname: string, res: ServerResponse) {

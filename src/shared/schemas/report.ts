@@ -1,0 +1,29 @@
+/** Reports exported as workbooks (报表 › 导出), run as jobs the screen follows. */
+import { z } from 'zod';
+import { dateInput, id } from './common';
+
+export const REPORTS = ['inventory', 'movements'] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+export const reportExportInput = z.strictObject({
+  report: z.enum(REPORTS),
+  depotId: id.optional(),
+  /** Movements: a period of local dates, both ends included. */
+  from: dateInput.optional(),
+  to: dateInput.optional(),
+  /** The workbook's language (the UI's). */
+  lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
+export const reportJobInput = z.strictObject({ jobId: z.string().regex(/^[0-9a-f]{32}$/) });
+
+export const reportJobDto = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** Rows written so far (all sheets). */
+  rows: z.number().int(),
+  fileName: z.string(),
+  /** Why it failed, in the caller's language. */
+  error: z.string().nullable(),
+});
+export type ReportJobDto = z.infer<typeof reportJobDto>;
