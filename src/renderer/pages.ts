@@ -9,11 +9,13 @@ import {
   BankOutlined,
   CarOutlined,
   CheckSquareOutlined,
+  CloudDownloadOutlined,
   ControlOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   DeleteOutlined,
   ExportOutlined,
+  FileExcelOutlined,
   FileTextOutlined,
   ImportOutlined,
   RollbackOutlined,
@@ -40,13 +42,20 @@ export interface PageDef {
   component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
 }
 
-export const NAV_GROUPS = ['groupWork', 'groupStock', 'groupAllocation', 'groupSystem'] as const;
+export const NAV_GROUPS = [
+  'groupWork',
+  'groupStock',
+  'groupAllocation',
+  'groupReports',
+  'groupSystem',
+] as const;
 export type NavGroup = (typeof NAV_GROUPS)[number];
 /** The icon of each navigation group (the collapsed rail shows these). */
 export const GROUP_ICONS: Record<NavGroup, ReactNode> = {
   groupWork: createElement(DashboardOutlined),
   groupStock: createElement(DatabaseOutlined),
   groupAllocation: createElement(CarOutlined),
+  groupReports: createElement(FileExcelOutlined),
   groupSystem: createElement(SettingOutlined),
 };
 
@@ -220,6 +229,14 @@ export const pages: PageDef[] = [
     group: 'groupSystem',
     roles: ADMIN,
     component: lazy(() => import('./features/admin/UsersPage')),
+  },
+  {
+    path: '/reports/export',
+    nav: 'navExport',
+    icon: createElement(CloudDownloadOutlined),
+    group: 'groupReports',
+    roles: EVERYONE,
+    component: lazy(() => import('./features/reports/ExportPage')),
   },
   {
     path: '/admin/settings',

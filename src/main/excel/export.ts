@@ -21,8 +21,30 @@ export const REPORT_TITLES: Record<ReportName, Record<'zh-CN' | 'en', string>> =
   movements: { 'zh-CN': '出入库明细', en: 'Movement detail' },
 };
 const FILTER_WORDS = {
-  'zh-CN': { depot: '储备库', period: '日期', from: (d: string) => `${d} 起`, to: (d: string) => `至 ${d}` },
-  en: { depot: 'Depot', period: 'Dates', from: (d: string) => `from ${d}`, to: (d: string) => `to ${d}` },
+  'zh-CN': {
+    depot: '储备库',
+    level: '级别',
+    category: '类别',
+    topClass: '大类',
+    material: '物资',
+    type: '类型',
+    docNo: '单号',
+    period: '日期',
+    from: (d: string) => `${d} 起`,
+    to: (d: string) => `至 ${d}`,
+  },
+  en: {
+    depot: 'Depot',
+    level: 'Level',
+    category: 'Category',
+    topClass: 'Class',
+    material: 'Material',
+    type: 'Type',
+    docNo: 'Document',
+    period: 'Dates',
+    from: (d: string) => `from ${d}`,
+    to: (d: string) => `to ${d}`,
+  },
 };
 
 export interface ExportRequest {
@@ -32,7 +54,15 @@ export interface ExportRequest {
   /** One depot: by its code (the CLI) or its id (the screens). */
   depotCode?: string | undefined;
   depotId?: number | undefined;
-  /** A period of local dates, both ends included (movements). */
+  /** Inventory: depot level, material category and class (the stock screen's filters). */
+  level?: 'city' | 'district' | 'town' | undefined;
+  category?: string | undefined;
+  topClass?: 1 | 2 | 3 | undefined;
+  /** Movements: one material, kind or document (the movement list's filters)… */
+  materialId?: number | undefined;
+  type?: string | undefined;
+  docNo?: string | undefined;
+  /** …and a period of local dates, both ends included. */
   from?: string | undefined;
   to?: string | undefined;
   /** Who asked (a signed-in user's name, or the operating-system account for the CLI). */
@@ -67,28 +97,60 @@ export async function exportReport(
     filters.push(`${words.depot}：${depot.name}`);
     shown.push(depot.name);
   }
-  const period = periodOf(request.from, request.to);
-  if (request.report === 'movements' && (period.from || period.to)) {
-    const text = [period.from && words.from(period.from), period.to && words.to(period.to)]
-      .filter(Boolean)
-      .join(' ');
-    filters.push(`${words.period}：${text}`);
-    shown.push(text);
-  }
-  const head = await auditHead(ctx.db);
-  const exportedAt = ctx.clock.now();
-  const title = REPORT_TITLES[request.report][lang];
   const term = (prefix: string) => (value: string) => {
     const key = `${prefix}.${value}`;
     return isMessageKey(key) ? t(lang, key) : value;
   };
+  const named = (word: string, value: string) => {
+    filters.push(`${word}：${value}`);
+    shown.push(value);
+  };
+  const inventory = request.report === 'inventory';
+  if (inventory && request.level) named(words.level, term('level')(request.level));
+  if (inventory && request.category) named(words.category, request.category);
+  if (inventory && request.topClass) named(words.topClass, term('topClass')(String(request.topClass)));
+  let materialId: number | undefined;
+  if (!inventory && request.materialId !== undefined) {
+    const material = await ctx.db
+      .selectFrom('materials')
+      .select(['materialId', 'code', 'name'])
+      .where('materialId', '=', request.materialId)
+      .executeTakeFirst();
+    if (!material) {
+      const params = { id: String(request.materialId) };
+      throw new AppError('NOT_FOUND', 'material.notFound', params, [
+        { path: 'materialId', key: 'material.notFound', params },
+      ]);
+    }
+    materialId = material.materialId;
+    named(words.material, `${material.code} ${material.name}`);
+  }
+  if (!inventory && request.type) named(words.type, term('movementType')(request.type));
+  const docNo = request.docNo?.trim() || undefined;
+  if (!inventory && docNo) named(words.docNo, docNo);
+  const period = periodOf(request.from, request.to);
+  if (!inventory && (period.from || period.to))
+    named(
+      words.period,
+      [period.from && words.from(period.from), period.to && words.to(period.to)].filter(Boolean).join(' '),
+    );
+  const head = await auditHead(ctx.db);
+  const exportedAt = ctx.clock.now();
+  const title = REPORT_TITLES[request.report][lang];
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const sheets = (
-    request.report === 'inventory'
-      ? inventorySheets(ctx, lang, depotId === undefined ? {} : { depotId }, term('batchSource'))
+    inventory
+      ? inventorySheets(
+          ctx,
+          lang,
+          defined({ depotId, level: request.level, category: request.category, topClass: request.topClass }),
+          term('batchSource'),
+        )
       : movementSheets(
           ctx.db,
           lang,
-          { ...(depotId === undefined ? {} : { depotId }), ...period },
+          defined({ depotId, materialId, type: request.type, docNo, ...period }),
           term('movementType'),
         )
   ).map((sheet) => ({

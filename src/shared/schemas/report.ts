@@ -1,6 +1,9 @@
 /** Reports exported as workbooks (报表 › 导出), run as jobs the screen follows. */
 import { z } from 'zod';
-import { dateInput, id } from './common';
+import { dateInput, id, searchText } from './common';
+import { depotLevel } from './depot';
+import { topClass } from './material';
+import { movementType } from './stock';
 
 export const REPORTS = ['inventory', 'movements'] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -8,7 +11,14 @@ export type ReportName = (typeof REPORTS)[number];
 export const reportExportInput = z.strictObject({
   report: z.enum(REPORTS),
   depotId: id.optional(),
-  /** Movements: a period of local dates, both ends included. */
+  /** Inventory: the stock screen's filters. */
+  level: depotLevel.optional(),
+  category: searchText(30).optional(),
+  topClass: topClass.optional(),
+  /** Movements: the movement list's filters, and a period of local dates, both ends included. */
+  materialId: id.optional(),
+  type: movementType.optional(),
+  docNo: searchText(40).optional(),
   from: dateInput.optional(),
   to: dateInput.optional(),
   /** The workbook's language (the UI's). */

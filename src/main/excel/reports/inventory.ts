@@ -13,6 +13,9 @@ const PAGE = 5_000;
 
 export interface InventoryFilter {
   depotId?: number;
+  level?: 'city' | 'district' | 'town';
+  category?: string;
+  topClass?: 1 | 2 | 3;
 }
 
 const HEADERS = {
@@ -123,6 +126,9 @@ async function* ledgerRows(ctx: ServiceContext, filter: InventoryFilter): AsyncG
       .orderBy('sl.materialId')
       .limit(PAGE);
     if (filter.depotId !== undefined) query = query.where('sl.depotId', '=', filter.depotId);
+    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
+    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
+    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
     if (after) {
       const { depotId, materialId } = after;
       query = query.where((eb) =>
@@ -194,6 +200,9 @@ async function* lotRows(db: Db, filter: InventoryFilter): AsyncGenerator<LotRow>
       .orderBy('b.batchId')
       .limit(PAGE);
     if (filter.depotId !== undefined) query = query.where('b.depotId', '=', filter.depotId);
+    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
+    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
+    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
     const page = await query.execute();
     yield* page;
     if (page.length < PAGE) return;

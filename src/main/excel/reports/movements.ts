@@ -12,6 +12,9 @@ const PAGE = 5_000;
 
 export interface MovementFilter {
   depotId?: number;
+  materialId?: number;
+  type?: string;
+  docNo?: string;
   /** Local dates, both ends included. */
   from?: string;
   to?: string;
@@ -123,6 +126,9 @@ async function* movementRows(db: Db, filter: MovementFilter): AsyncGenerator<Mov
       .orderBy('mv.movementId')
       .limit(PAGE);
     if (filter.depotId !== undefined) query = query.where('mv.depotId', '=', filter.depotId);
+    if (filter.materialId !== undefined) query = query.where('mv.materialId', '=', filter.materialId);
+    if (filter.type !== undefined) query = query.where('mv.type', '=', filter.type);
+    if (filter.docNo !== undefined) query = query.where('mv.docNo', '=', filter.docNo);
     if (filter.from !== undefined) query = query.where('mv.occurredAt', '>=', startOfLocalDay(filter.from));
     if (filter.to !== undefined)
       query = query.where('mv.occurredAt', '<', startOfLocalDay(addDays(filter.to, 1)));

@@ -21,6 +21,7 @@ import type { InputOf } from '../../../shared/api';
 import { MOVEMENT_TYPES, type MovementDto, type MovementType } from '../../../shared/schemas/stock';
 import { rpc, RpcFailure } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
+import { ExportButton } from '../../components/ExportButton';
 import { MaterialPicker, materialLabel } from '../../components/MaterialPicker';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
@@ -232,9 +233,15 @@ export default function MovementsPage() {
 
   return (
     <Flex vertical gap={8}>
-      <Typography.Title level={4} style={{ margin: 0 }}>
-        {t('title')}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" gap={8}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('title')}
+        </Typography.Title>
+        <ExportButton
+          report="movements"
+          filters={{ depotId, materialId, type, docNo: doc || undefined, from, to }}
+        />
+      </Flex>
       <Flex gap={8} wrap align="center">
         <DepotSelect
           allowClear

@@ -5,6 +5,7 @@
  * switch are instant on 10,000+ rows. Each row carries its own warnings (from the server). Filters stay for the session; a link (?category=…) replaces them. A batch row opens
  * its stock card; other rows open their batches.
  */
+import { ExportButton } from '../../components/ExportButton';
 import { InTransitBar } from './InTransitBar';
 import { Alert, Button, Flex, Segmented, Typography } from 'antd';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -235,16 +236,19 @@ export default function StockPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('title')}
         </Typography.Title>
-        <Segmented<GroupBy>
-          aria-label={t('grouping')}
-          value={groupBy}
-          onChange={(v) => set({ groupBy: v })}
-          options={[
-            { label: t('groupDepotMaterial'), value: 'depotMaterial' },
-            { label: t('groupBatch'), value: 'batch' },
-            { label: t('groupMaterial'), value: 'material' },
-          ]}
-        />
+        <Flex gap={8} align="center">
+          <ExportButton report="inventory" filters={{ depotId, level, category, topClass }} />
+          <Segmented<GroupBy>
+            aria-label={t('grouping')}
+            value={groupBy}
+            onChange={(v) => set({ groupBy: v })}
+            options={[
+              { label: t('groupDepotMaterial'), value: 'depotMaterial' },
+              { label: t('groupBatch'), value: 'batch' },
+              { label: t('groupMaterial'), value: 'material' },
+            ]}
+          />
+        </Flex>
       </Flex>
       <StockFilterBar filters={filters} onChange={set} onReset={reset} categories={categories} />
       <InTransitBar depotId={depotId} />
