@@ -33,7 +33,8 @@ test('a statistics clerk exports the inventory and the movements; the workbooks 
     ])
     .where((eb) => eb.or([eb('onHand', '>', 0), eb('reserved', '>', 0)]))
     .executeTakeFirstOrThrow();
-  const data = rows.slice(2, -1);
+  // Rows of stock held (the others are goods on the road to a depot holding none yet).
+  const data = rows.slice(2, -1).filter((r) => Number(r[7]) > 0 || Number(r[8]) > 0);
   expect(data.length).toBe(Number(levels.n));
   expect(data.reduce((sum, r) => sum + Number(r[7]), 0)).toBe(Number(levels.onHand));
   await expect(page.getByText(/已导出 [\d,]+ 行：库存台账-/)).toBeVisible();

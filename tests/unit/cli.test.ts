@@ -165,6 +165,17 @@ test('export writes the inventory workbook (English headers with --lang en); a b
   expect(unknown.code).toBe(1);
   expect(unknown.output).toContain('No depot has the code QD-XX');
   expect(existsSync(path.join(scratch, 'a.xlsx')) || existsSync(path.join(scratch, 'b.xlsx'))).toBe(false);
+  // A folder that is not there: a clear refusal, not a crash.
+  const nowhere = await cli([
+    'export',
+    'inventory',
+    '--out',
+    path.join(scratch, 'no', 'such', 'x.xlsx'),
+    ...storeArgs(env.store),
+  ]);
+  expect(nowhere.code).toBe(1);
+  expect(nowhere.output).toContain('Cannot write');
+  expect(nowhere.output).toContain('(ENOENT)');
 });
 
 describe('user commands at the machine', () => {

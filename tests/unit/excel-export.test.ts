@@ -91,7 +91,7 @@ function sheetRows(file: string, sheet: string): unknown[][] {
 test('库存台账: headers, figures as the database has them, formats, totals and the 说明 sheet', async () => {
   const file = path.join(dir, 'inventory.xlsx');
   const { rows } = await exportTo('inventory.xlsx');
-  expect(rows).toEqual([3, 4]);
+  expect(rows).toEqual([4, 4]);
   const wb = XLSX.readFile(file, { cellDates: true, cellNF: true });
   expect(wb.SheetNames).toEqual(['库存台账', '批次明细', '说明']);
 
@@ -140,15 +140,23 @@ test('库存台账: headers, figures as the database has them, formats, totals a
     .select(['onHand'])
     .where('onHand', '>', 0)
     .execute();
-  expect(ledger.length - 3).toBe(levels.length);
+  // Every stock level held, and the one row of goods on the road to a depot holding none.
+  expect(ledger.length - 3).toBe(levels.length + 1);
 
   // The quilts on the road show against their destination, which holds none of them yet.
-  expect(ledger.some((r) => r[0] === 'QD-SN' && r[2] === 'M0002')).toBe(false);
+  expect(ledger.find((r) => r[0] === 'QD-SN' && r[2] === 'M0002')!.slice(7)).toEqual([
+    0,
+    0,
+    0,
+    20,
+    null,
+    null,
+  ]);
 
   const sheet = wb.Sheets['库存台账']!;
   expect(sheet['H3']).toMatchObject({ t: 'n', z: '#,##0' });
   expect(sheet['M3']).toMatchObject({ t: 'n', z: '#,##0.00' });
-  expect(sheet['!autofilter']).toEqual({ ref: 'A2:M5' });
+  expect(sheet['!autofilter']).toEqual({ ref: 'A2:M6' });
   expect(sheet['!merges']).toEqual([{ s: { r: 0, c: 0 }, e: { r: 0, c: 12 } }]);
 
   const lots = sheetRows(file, '批次明细');
@@ -186,7 +194,7 @@ test('库存台账: headers, figures as the database has them, formats, totals a
     ['导出人', '统计员 赵丽'],
     ['导出时间', expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\+8\)$/)],
     ['产品版本', `应急物资储备管理 ${PRODUCT_VERSION}`],
-    ['行数', '库存台账：3 行；批次明细：4 行'],
+    ['行数', '库存台账：4 行；批次明细：4 行'],
     ['审计链', `${head.auditId}:${head.hash}`],
     [null, '记录号与哈希，可在系统中核对本文件反映的账簿状态'],
   ]);
@@ -219,7 +227,10 @@ test('a depot filter narrows both sheets and is named; English headers when aske
     'Quota',
     'Value (yuan)',
   ]);
-  expect(ledger.slice(2, -1).map((r) => r[0])).toEqual(['QD-SN']);
+  expect(ledger.slice(2, -1).map((r) => [r[0], r[2]])).toEqual([
+    ['QD-SN', 'M0003'],
+    ['QD-SN', 'M0002'],
+  ]);
   expect(
     sheetRows(file, 'Lots')
       .slice(2, -1)

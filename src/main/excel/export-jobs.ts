@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { localDate } from '../../shared/dates';
 import { AppError } from '../../shared/rpc';
 import type { Actor, ServiceContext } from '../services/context';
 import { exportReport, REPORT_TITLES, type ExportRequest } from './export';
@@ -39,10 +40,14 @@ export class ExportJobs {
 
   start(ctx: ServiceContext, actor: Actor, request: Omit<ExportRequest, 'file' | 'exportedBy'>): Job {
     this.sweep();
+    // One at a time per user: a second click while one runs waits for it, it does not pile up.
+    for (const other of this.jobs.values())
+      if (other.userId === actor.userId && other.state === 'running')
+        throw new AppError('CONFLICT', 'export.alreadyRunning', {});
     this.folder ??= mkdtempSync(path.join(tmpdir(), 'relief-depot-exports-'));
     const jobId = randomBytes(16).toString('hex');
     const now = ctx.clock.now();
-    const stamp = now.toISOString().slice(0, 10).replaceAll('-', '');
+    const stamp = localDate(now).replaceAll('-', '');
     const job: Job = {
       jobId,
       userId: actor.userId,
@@ -67,7 +72,9 @@ export class ExportJobs {
     ).then(
       ({ rows }) => {
         job.rows = rows.reduce((a, b) => a + b, 0);
-        finish('done');
+        if (!job.abort.signal.aborted) return finish('done');
+        rmSync(job.file, { force: true });
+        finish('cancelled');
       },
       (error: unknown) => {
         if (job.abort.signal.aborted) return finish('cancelled');

@@ -7,10 +7,11 @@
  * books (the audit chain head). The file appears only when complete: it is written under a
  * temporary name and renamed, so a failed export leaves nothing behind.
  */
-import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { localMinute } from '../../shared/dates';
+import { AppError } from '../../shared/rpc';
 import { PRODUCT_VERSION } from '../../shared/version';
 import { displayWidth, excelDate, excelTime, safeText } from './cells';
 
@@ -130,7 +131,7 @@ async function writeSheet<R>(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   spec: SheetSpec<R>,
   total: string,
-  progress: Progress & { before: number },
+  progress: Progress & { before: number; breathe: () => Promise<void> },
 ) {
   const n = spec.columns.length;
   const ws = wb.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 2 }] });
@@ -170,7 +171,7 @@ async function writeSheet<R>(
 
   const sums = spec.columns.map(() => 0);
   let rows = 0;
-  const put = (row: R) => {
+  const put = async (row: R) => {
     const values = spec.columns.map((c, i) => {
       const v = c.value(row);
       if (c.total && v !== null && v !== '') sums[i] = sums[i]! + Number(v);
@@ -179,15 +180,16 @@ async function writeSheet<R>(
     ws.addRow(values).commit();
     rows += 1;
     if (rows % PROGRESS_EVERY === 0) {
+      await progress.breathe();
       progress.signal?.throwIfAborted();
       progress.onRows?.(progress.before + rows);
     }
   };
-  for (const row of sample) put(row);
+  for (const row of sample) await put(row);
   while (!done) {
     const next = await iterator.next();
     if (next.done) break;
-    put(next.value);
+    await put(next.value);
   }
   // Over the header and the data (not the totals row); the writer puts it at the sheet's end.
   ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2 + rows, column: n } };
@@ -212,9 +214,36 @@ export async function writeWorkbook(
 ): Promise<number[]> {
   const l = LABELS[about.lang];
   const partial = `${file}.part`;
-  // Our own file stream, so a failed or cancelled export can close it before removing the file
-  // (the stream opens asynchronously: removing first would let it create the file again).
-  const stream = createWriteStream(partial);
+  const cannotWrite = (error: NodeJS.ErrnoException) =>
+    new AppError('BAD_INPUT', 'export.cannotWrite', { file, reason: error.code ?? error.message });
+  // Our own file, opened now so a folder that is not there is refused here; the stream is ours
+  // so a failed or cancelled export can close it before removing the file.
+  let fd: number;
+  try {
+    fd = openSync(partial, 'w');
+  } catch (error) {
+    throw cannotWrite(error as NodeJS.ErrnoException);
+  }
+  const stream = createWriteStream(partial, { fd });
+  // exceljs listens for the file's errors only at commit: one before (a full disk) is kept here
+  // and thrown at the next breath.
+  let failure: AppError | null = null;
+  stream.on('error', (error: NodeJS.ErrnoException) => void (failure ??= cannotWrite(error)));
+  /** Resolves when the file is closed, whatever happened to it. */
+  const closed = () =>
+    stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  /**
+   * Lets the zip compress and the file take what is written (SQLite answers synchronously, so
+   * otherwise nothing else runs until the end: memory would hold the whole sheet, and other
+   * requests, the progress poll and 取消 included, would wait).
+   */
+  const breathe = async () => {
+    await setImmediate();
+    if (failure) throw failure;
+    if (stream.writableNeedDrain)
+      await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), closed()]);
+    if (failure) throw failure;
+  };
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = l.product;
   wb.created = about.exportedAt;
@@ -222,7 +251,7 @@ export async function writeWorkbook(
     const counts: number[] = [];
     for (const sheet of sheets) {
       const before = counts.reduce((a, b) => a + b, 0);
-      counts.push(await writeSheet(wb, sheet, l.total, { ...progress, before }));
+      counts.push(await writeSheet(wb, sheet, l.total, { ...progress, before, breathe }));
     }
     progress.signal?.throwIfAborted();
 
@@ -243,14 +272,15 @@ export async function writeWorkbook(
     line(null, l.chainNote);
     info.commit();
     await wb.commit();
-    if (!stream.closed) await once(stream, 'close');
+    await closed();
+    if (failure) throw failure;
+    // A cancel that came while the file was being finished still wins: no file appears.
+    progress.signal?.throwIfAborted();
     renameSync(partial, file);
     return counts;
   } catch (error) {
-    if (!stream.closed) {
-      stream.destroy();
-      await once(stream, 'close');
-    }
+    stream.destroy();
+    await closed();
     rmSync(partial, { force: true });
     throw error;
   }

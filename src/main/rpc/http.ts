@@ -7,6 +7,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import path from 'node:path';
 import { resolveLocale, t } from '../../shared/i18n';
 import type { ErrorCode, RpcRequest, RpcResponse } from '../../shared/rpc';
@@ -97,6 +98,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function fileSize(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
 }
 
 export async function startHttpServer(dispatch: Dispatch, options: HttpOptions = {}): Promise<HttpServer> {
@@ -206,18 +215,20 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
    */
   function serveDownload(jobId: string, res: ServerResponse, locale: ReturnType<typeof resolveLocale>) {
     const found = options.downloads?.download(jobId);
-    if (!found) {
+    const size = found ? fileSize(found.file) : null;
+    if (!found || size === null) {
       refuse(res, 404, 'NOT_FOUND', t(locale, 'export.jobNotFound'));
       return;
     }
     res.writeHead(200, {
       'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'content-disposition': `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(found.fileName)}`,
-      'content-length': statSync(found.file).size,
+      'content-length': size,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
-    createReadStream(found.file).pipe(res);
+    // The client may go away, the file may be swept: either way the stream is closed, never thrown.
+    pipeline(createReadStream(found.file), res, () => undefined);
   }
 
   function serveStatic(pathname: string, res: ServerResponse) {

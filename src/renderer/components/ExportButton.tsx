@@ -68,9 +68,18 @@ export function ExportButton({
   const [job, setJob] = useState<ReportJobDto | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  // Leaving the screen stops following the job (the export itself runs on; nothing downloads).
+  const gone = useRef(false);
+  useEffect(
+    () => () => {
+      gone.current = true;
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const follow = (current: ReportJobDto) => {
+    if (gone.current) return;
     setJob(current);
     if (current.state === 'running') {
       timer.current = setTimeout(() => {

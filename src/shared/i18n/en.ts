@@ -73,6 +73,9 @@ export const en: Messages = {
   'export.badTo': 'The end date “{value}” is not a real date; write it 2026-11-30',
   'export.periodReversed': 'The start date {from} is after the end date {to}',
   'export.jobNotFound': 'No such export (it may have expired: export again)',
+  'export.cannotWrite':
+    'Cannot write {file} ({reason}): check that the folder exists, that it may be written to, and the free disk space',
+  'export.alreadyRunning': 'One of your exports is still running: wait for it or cancel it first',
   'depot.codeTaken': 'Depot code "{code}" is already used',
   'depot.inactive': 'Depot "{depot}" is deactivated',
   'depot.parentCycle': 'A depot cannot be its own parent or the parent of its parent',

@@ -74,6 +74,8 @@ export const zhCN = {
   'export.badTo': '结束日期「{value}」不是有效日期，应写作 2026-11-30',
   'export.periodReversed': '开始日期 {from} 晚于结束日期 {to}',
   'export.jobNotFound': '没有这个导出任务（可能已过期，请重新导出）',
+  'export.cannotWrite': '无法写入 {file}（{reason}）：请检查文件夹是否存在、是否有写入权限和磁盘空间',
+  'export.alreadyRunning': '您已有一个导出正在进行，请等它完成或取消后再导出',
   'depot.codeTaken': '储备库编码「{code}」已被使用',
   'depot.inactive': '储备库「{depot}」已停用',
   'depot.parentCycle': '上级储备库不能是本库或其下级',

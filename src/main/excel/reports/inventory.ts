@@ -141,6 +141,7 @@ async function* ledgerRows(ctx: ServiceContext, filter: InventoryFilter): AsyncG
     const page = await query.execute();
     for (const r of page) {
       const k = `${r.depotId}:${r.materialId}`;
+      onTheRoad.delete(k);
       yield {
         ...r,
         quota: r.quota === null ? null : Number(r.quota),
@@ -148,9 +149,41 @@ async function* ledgerRows(ctx: ServiceContext, filter: InventoryFilter): AsyncG
         inTransit: onTheRoad.get(k) ?? 0,
       };
     }
-    if (page.length < PAGE) return;
+    if (page.length < PAGE) break;
     const last = page.at(-1)!;
     after = { depotId: last.depotId, materialId: last.materialId };
+  }
+  // Goods on the road to a depot that holds none of that material yet: a row of their own.
+  for (const [k, quantity] of onTheRoad) {
+    const [depotId, materialId] = k.split(':').map(Number) as [number, number];
+    let query = db
+      .selectFrom('depots as d')
+      .innerJoin('materials as m', (j) => j.on('m.materialId', '=', materialId))
+      .select([
+        'd.code as depotCode',
+        'd.name as depotName',
+        'm.code',
+        'm.gbCode',
+        'm.name',
+        'm.spec',
+        'm.unit',
+      ])
+      .where('d.depotId', '=', depotId);
+    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
+    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
+    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
+    const names = await query.executeTakeFirst();
+    if (names)
+      yield {
+        depotId,
+        materialId,
+        ...names,
+        onHand: 0,
+        reserved: 0,
+        quota: null,
+        valueFen: null,
+        inTransit: quantity,
+      };
   }
 }
 
