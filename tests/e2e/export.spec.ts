@@ -22,6 +22,8 @@ test('a statistics clerk exports the inventory and the movements; the workbooks 
     page.getByTestId('report-inventory').getByTestId('export-button').click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^库存台账-\d{8}\.xlsx$/);
+  // Said on the screen as the file arrives (before the test spends time reading it).
+  await expect(page.getByText(/已导出 [\d,]+ 行：库存台账-/)).toBeVisible();
   const wb = XLSX.readFile((await download.path())!);
   expect(wb.SheetNames).toEqual(['库存台账', '批次明细', '说明']);
   const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['库存台账']!, { header: 1, defval: null });
@@ -37,7 +39,6 @@ test('a statistics clerk exports the inventory and the movements; the workbooks 
   const data = rows.slice(2, -1).filter((r) => Number(r[7]) > 0 || Number(r[8]) > 0);
   expect(data.length).toBe(Number(levels.n));
   expect(data.reduce((sum, r) => sum + Number(r[7]), 0)).toBe(Number(levels.onHand));
-  await expect(page.getByText(/已导出 [\d,]+ 行：库存台账-/)).toBeVisible();
 
   const [movements] = await Promise.all([
     page.waitForEvent('download'),

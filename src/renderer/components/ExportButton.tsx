@@ -90,7 +90,7 @@ export function ExportButton({
     setJob(null);
     if (current.state === 'done') {
       download(current);
-      void message.success(t('done', { n: formatQuantity(current.rows), file: current.fileName }));
+      void message.success(t('done', { n: formatQuantity(current.rows), file: current.fileName }), 6);
     } else if (current.state === 'failed') void message.error(current.error ?? '');
   };
   const fail = (error: unknown) => {
