@@ -1,6 +1,7 @@
 /**
- * Writing a report workbook, streamed to disk (exceljs's streaming writer, so memory stays
- * bounded however many rows): per sheet a title row, a bold filled header that stays in view,
+ * Writing a report workbook, streamed to disk (exceljs's streaming writer; its memory still
+ * grows with the rows, about 800 bytes each, measured 1.6 GB at two million: see the issue's
+ * notes): per sheet a title row, a bold filled header that stays in view,
  * an autofilter, widths that fit Chinese text, thousands separators, real dates, yuan with two
  * decimals, a totals row where the report asks for one; then a 说明 sheet saying what the file
  * is, who exported it, when, from which version, with how many rows, and which state of the

@@ -1,8 +1,8 @@
 /**
  * 库存台账 (inventory ledger): per depot and material, on hand, reserved, available, in transit
  * towards it, its quota and its value in yuan; and a sheet of the lots behind it, with lot
- * number, production and expiry dates. Read page by page (keyset), so a city's 150,000 cells
- * stream through the workbook writer with bounded memory.
+ * number, production and expiry dates. Read page by page (keyset), so reading a city's 150,000
+ * cells never holds them all.
  */
 import type { Db } from '../../db/database';
 import { inTransit } from '../../services/delivery.service';

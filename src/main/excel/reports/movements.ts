@@ -2,7 +2,7 @@
  * 出入库明细 (movement detail): every movement of a period, oldest first, with its document,
  * kind, depot, material (GB/T 38565 code beside the name), lot, the quantity in or out, the
  * other side (depot, recipient or supplier), who posted it, and a reversal either way. Read
- * page by page (keyset on the movement id), so two million rows stream with bounded memory.
+ * page by page (keyset on the movement id), so reading two million rows never holds them all.
  */
 import { addDays, startOfLocalDay } from '../../../shared/dates';
 import type { Db } from '../../db/database';
