@@ -269,6 +269,12 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
   return {
     server,
     url: `http://${host}:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Closing ends the connections still open (a browser's keep-alive, a poll in flight): a
+    // shutdown never waits on a client.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
