@@ -62,6 +62,13 @@ import type { OutputOf } from '../src/shared/api';
 import { startPgServer, stopPgServer, type PgServer } from '../tests/pg/server';
 import { allocationScenarios, type AllocationFigure } from './allocation-bench';
 import { benchBoard, benchBrowser, type BrowserFigure } from './browser-bench';
+import {
+  exportMisses,
+  exportScenarios,
+  MEMORY_GROWTH_LIMIT,
+  TIME_RATIO_LIMIT,
+  type ExportFigure,
+} from './excel-bench';
 import { call, login } from './rpc';
 import {
   SCRATCH_TABLE,
@@ -917,9 +924,29 @@ function printAllocation(figures: AllocationFigure[]) {
   );
 }
 
+function printExports(figures: ExportFigure[]) {
+  console.log(
+    'Excel export (出入库明细, own process each; peak anonymous RSS, the mapped database file not counted):',
+  );
+  printTable(
+    ['rows', 'ours', 'raw exceljs', 'ratio', 'ours peak RSS', 'raw peak RSS', 'file', 'target'],
+    figures.map((f) => [
+      fmtInt(f.rows),
+      fmtS(f.product.ms),
+      fmtS(f.raw.ms),
+      `${(f.product.ms / f.raw.ms).toFixed(2)}×`,
+      fmtMb(f.product.peakRssBytes),
+      fmtMb(f.raw.peakRssBytes),
+      fmtMb(f.product.bytes),
+      `≤ ${TIME_RATIO_LIMIT}× time; RSS within ${MEMORY_GROWTH_LIMIT}× across sizes`,
+    ]),
+    [0, 1, 2, 3, 4, 5, 6],
+  );
+}
+
 async function main() {
   const base = os.tmpdir();
-  // `npm run bench -- --only allocation`: the allocation and delivery figures alone.
+  // `npm run bench -- --only allocation` (or `excel`): those figures alone.
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
   const load = () =>
     os
@@ -934,6 +961,19 @@ async function main() {
   );
 
   const scale = await scaleDatabase(base);
+  if (only === 'excel') {
+    console.log('Excel exports at --scale size …');
+    const figures = exportScenarios(scale.config.file, base);
+    console.log('');
+    printExports(figures);
+    const missed = exportMisses(figures);
+    console.log('');
+    console.log(
+      missed.length === 0 ? 'All targets met.' : `${missed.length} target(s) missed: ${missed.join('; ')}.`,
+    );
+    if (!scale.keep) rmSync(path.dirname(scale.config.file), { recursive: true, force: true });
+    return;
+  }
   const server = await startPgServer({ base, settings: PG_SETTINGS });
   try {
     const version = await (async () => {
@@ -972,6 +1012,8 @@ async function main() {
     ];
     browser.push(await benchBoard(work, { username: 'coordinator', password: 'Demo1234' }));
     rmSync(workDir, { recursive: true, force: true });
+    console.log('Excel exports at --scale size …');
+    const exports = only === 'allocation' ? [] : exportScenarios(scale.config.file, base);
 
     const size = statSync(scale.config.file).size;
     if (!scale.keep) rmSync(path.dirname(scale.config.file), { recursive: true, force: true });
@@ -1000,7 +1042,12 @@ async function main() {
     printBrowser(browser);
     console.log('');
     printAllocation(allocation);
+    if (exports.length > 0) {
+      console.log('');
+      printExports(exports);
+    }
     const missed = [
+      ...exportMisses(exports),
       ...reads
         .filter((f) => f.dispatch.sqlite.p50 > f.scenario.limitMs)
         .map((f) => `SQLite read "${f.scenario.name}"`),

@@ -1,7 +1,6 @@
 /**
- * Writing a report workbook, streamed to disk (exceljs's streaming writer; its memory still
- * grows with the rows, about 800 bytes each, measured 1.6 GB at two million: see the issue's
- * notes): per sheet a title row, a bold filled header that stays in view,
+ * Writing a report workbook, streamed to disk with bounded memory (exceljs's streaming writer,
+ * held back while its zip is behind: see `zipIntake`): per sheet a title row, a bold filled header that stays in view,
  * an autofilter, widths that fit Chinese text, thousands separators, real dates, yuan with two
  * decimals, a totals row where the report asks for one; then a 说明 sheet saying what the file
  * is, who exported it, when, from which version, with how many rows, and which state of the
@@ -18,9 +17,9 @@ import { displayWidth, excelDate, excelTime, safeText } from './cells';
 
 /**
  * text: as is · quantity: whole number · money: fen shown as yuan · date: `YYYY-MM-DD` ·
- * time: an ISO instant, shown as the city's wall-clock minute.
+ * time: an ISO instant, shown as the city's wall-clock minute · hours: a duration, one decimal.
  */
-export type ColumnKind = 'text' | 'quantity' | 'money' | 'date' | 'time';
+export type ColumnKind = 'text' | 'quantity' | 'money' | 'date' | 'time' | 'hours';
 
 export interface Column<R> {
   header: string;
@@ -88,6 +87,7 @@ const FORMATS: Record<ColumnKind, string | undefined> = {
   money: '#,##0.00',
   date: 'yyyy-mm-dd',
   time: 'yyyy-mm-dd hh:mm',
+  hours: '#,##0.0',
 };
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
 /** Rows read before the columns are sized (the streaming writer fixes widths before the first row). */
@@ -100,6 +100,7 @@ function cellValue(kind: ColumnKind, value: string | number | null): ExcelJS.Cel
     case 'text':
       return safeText(String(value));
     case 'quantity':
+    case 'hours':
       return Number(value);
     case 'money':
       return Number(value) / 100;
@@ -117,6 +118,7 @@ function shownWidth(kind: ColumnKind, value: string | number | null): number {
   if (kind === 'money')
     return (Number(value) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }).length;
   if (kind === 'quantity') return Number(value).toLocaleString('en-US').length;
+  if (kind === 'hours') return Number(value).toLocaleString('en-US', { maximumFractionDigits: 1 }).length + 2;
   return displayWidth(String(value));
 }
 
@@ -128,14 +130,35 @@ export interface Progress {
 }
 const PROGRESS_EVERY = 1_000;
 
+/** The part of a stream (Node's or readable-stream 2's, which archiver uses) that says it is full. */
+interface Intake {
+  _writableState: { needDrain: boolean };
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * Where a sheet's XML waits for the zip: exceljs hands it on without looking at backpressure, so
+ * while the zip compresses, the uncompressed sheet piles up there (1.6 GB at two million rows).
+ * The writer waits on it. exceljs keeps it private, so its shape is checked here, and an upgrade
+ * that changes it fails the export tests instead of quietly buffering again.
+ */
+export function zipIntake(ws: ExcelJS.Worksheet): Intake {
+  const pipes = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes;
+  const intake = pipes?.[0] as Partial<Intake> | undefined;
+  if (pipes?.length !== 1 || typeof intake?._writableState?.needDrain !== 'boolean')
+    throw new Error('exceljs: the sheet stream no longer has the shape the writer waits on');
+  return intake as Intake;
+}
+
 async function writeSheet<R>(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   spec: SheetSpec<R>,
   total: string,
-  progress: Progress & { before: number; breathe: () => Promise<void> },
+  progress: Progress & { before: number; breathe: (intake: Intake) => Promise<void> },
 ) {
   const n = spec.columns.length;
   const ws = wb.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 2 }] });
+  const intake = zipIntake(ws);
   const iterator = (
     Symbol.asyncIterator in spec.rows
       ? (spec.rows as AsyncIterable<R>)[Symbol.asyncIterator]()
@@ -181,7 +204,7 @@ async function writeSheet<R>(
     ws.addRow(values).commit();
     rows += 1;
     if (rows % PROGRESS_EVERY === 0) {
-      await progress.breathe();
+      await progress.breathe(intake);
       progress.signal?.throwIfAborted();
       progress.onRows?.(progress.before + rows);
     }
@@ -230,19 +253,21 @@ export async function writeWorkbook(
   // and thrown at the next breath.
   let failure: AppError | null = null;
   stream.on('error', (error: NodeJS.ErrnoException) => void (failure ??= cannotWrite(error)));
-  /** Resolves when the file is closed, whatever happened to it. */
-  const closed = () =>
-    stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  /** Resolves when the file is closed, whatever happened to it (one listener, however often awaited). */
+  const whenClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  const closed = () => whenClosed;
   /**
-   * Lets the zip compress and the file take what is written (SQLite answers synchronously, so
-   * otherwise nothing else runs until the end: memory would hold the whole sheet, and other
-   * requests, the progress poll and 取消 included, would wait).
+   * Lets the zip compress and the file take what is written, waiting while either is full
+   * (SQLite answers synchronously, so otherwise nothing else runs until the end: memory would
+   * hold the whole sheet, and other requests, the progress poll and 取消 included, would wait).
    */
-  const breathe = async () => {
+  const breathe = async (intake: Intake) => {
     await setImmediate();
-    if (failure) throw failure;
-    if (stream.writableNeedDrain)
-      await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), closed()]);
+    while (!failure && (intake._writableState.needDrain || stream.writableNeedDrain)) {
+      const full = intake._writableState.needDrain ? intake : stream;
+      await Promise.race([new Promise<void>((resolve) => full.once('drain', () => resolve())), closed()]);
+      if (stream.closed) break;
+    }
     if (failure) throw failure;
   };
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });

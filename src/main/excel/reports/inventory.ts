@@ -4,31 +4,29 @@
  * number, production and expiry dates. Read page by page (keyset), so reading a city's 150,000
  * cells never holds them all.
  */
-import type { Db } from '../../db/database';
+import { inPairs } from '../../db/values';
 import { inTransit } from '../../services/delivery.service';
 import type { ServiceContext } from '../../services/context';
 import type { Column, SheetSpec } from '../workbook';
+import {
+  depotColumns,
+  inScope,
+  keysetPages,
+  MATERIAL_SELECT,
+  materialColumns,
+  type Lang,
+  type MaterialNames,
+  type ScopeFilter,
+} from './common';
 
 const PAGE = 5_000;
 
-export interface InventoryFilter {
-  depotId?: number;
-  level?: 'city' | 'district' | 'town';
-  category?: string;
-  topClass?: 1 | 2 | 3;
-}
+export type InventoryFilter = ScopeFilter;
 
 const HEADERS = {
   'zh-CN': {
     ledger: '库存台账',
     lots: '批次明细',
-    depotCode: '储备库编码',
-    depot: '储备库',
-    code: '物资编码',
-    gbCode: '国标编码',
-    name: '物资名称',
-    spec: '规格型号',
-    unit: '单位',
     onHand: '账面库存',
     reserved: '已分配',
     available: '可用',
@@ -45,13 +43,6 @@ const HEADERS = {
   en: {
     ledger: 'Inventory',
     lots: 'Lots',
-    depotCode: 'Depot code',
-    depot: 'Depot',
-    code: 'Material code',
-    gbCode: 'GB/T 38565 code',
-    name: 'Material',
-    spec: 'Specification',
-    unit: 'Unit',
     onHand: 'On hand',
     reserved: 'Reserved',
     available: 'Available',
@@ -67,16 +58,11 @@ const HEADERS = {
   },
 };
 
-interface LedgerRow {
+interface LedgerRow extends MaterialNames {
   depotId: number;
   materialId: number;
   depotCode: string;
   depotName: string;
-  code: string;
-  gbCode: string | null;
-  name: string;
-  spec: string | null;
-  unit: string;
   onHand: number;
   reserved: number;
   quota: number | null;
@@ -85,116 +71,95 @@ interface LedgerRow {
 }
 
 async function* ledgerRows(ctx: ServiceContext, filter: InventoryFilter): AsyncGenerator<LedgerRow> {
-  const db: Db = ctx.db;
-  const onTheRoad = new Map<string, number>();
+  const onTheRoad = new Map<string, { depotId: number; materialId: number; quantity: number }>();
   for (const r of await inTransit(ctx, filter.depotId === undefined ? {} : { depotId: filter.depotId }))
-    if (r.deliverToDepotId !== null) onTheRoad.set(`${r.deliverToDepotId}:${r.materialId}`, r.quantity);
-  let after: { depotId: number; materialId: number } | null = null;
-  for (;;) {
-    let query = db
-      .selectFrom('stockLevels as sl')
-      .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
-      .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
-      .leftJoin('quotas as q', (j) =>
-        j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
-      )
-      .select((eb) => [
-        'sl.depotId',
-        'sl.materialId',
-        'd.code as depotCode',
-        'd.name as depotName',
-        'm.code',
-        'm.gbCode',
-        'm.name',
-        'm.spec',
-        'm.unit',
-        'sl.onHand',
-        'sl.reserved',
-        'q.quantity as quota',
-        eb
-          .selectFrom('batchBalances as bb')
-          .innerJoin('batches as b', 'b.batchId', 'bb.batchId')
-          .select((e) =>
-            e.fn.sum<number | string | null>(e('bb.onHand', '*', e.ref('b.unitPriceFen'))).as('v'),
-          )
-          .whereRef('bb.depotId', '=', 'sl.depotId')
-          .whereRef('bb.materialId', '=', 'sl.materialId')
-          .as('valueFen'),
-      ])
-      .where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]))
-      .orderBy('sl.depotId')
-      .orderBy('sl.materialId')
-      .limit(PAGE);
-    if (filter.depotId !== undefined) query = query.where('sl.depotId', '=', filter.depotId);
-    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
-    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
-    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
-    if (after) {
-      const { depotId, materialId } = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('sl.depotId', '>', depotId),
-          eb.and([eb('sl.depotId', '=', depotId), eb('sl.materialId', '>', materialId)]),
-        ]),
-      );
-    }
-    const page = await query.execute();
-    for (const r of page) {
-      const k = `${r.depotId}:${r.materialId}`;
-      onTheRoad.delete(k);
-      yield {
-        ...r,
-        quota: r.quota === null ? null : Number(r.quota),
-        valueFen: r.valueFen === null ? null : Number(r.valueFen),
-        inTransit: onTheRoad.get(k) ?? 0,
-      };
-    }
-    if (page.length < PAGE) break;
-    const last = page.at(-1)!;
-    after = { depotId: last.depotId, materialId: last.materialId };
+    if (r.deliverToDepotId !== null)
+      onTheRoad.set(`${r.deliverToDepotId}:${r.materialId}`, {
+        depotId: r.deliverToDepotId,
+        materialId: r.materialId,
+        quantity: r.quantity,
+      });
+  const held = keysetPages(
+    PAGE,
+    (after: { depotId: number; materialId: number } | null) =>
+      ctx.db
+        .selectFrom('stockLevels as sl')
+        .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
+        .innerJoin('materials as m', 'm.materialId', 'sl.materialId')
+        .leftJoin('quotas as q', (j) =>
+          j.onRef('q.depotId', '=', 'sl.depotId').onRef('q.materialId', '=', 'sl.materialId'),
+        )
+        .select((eb) => [
+          'sl.depotId',
+          'sl.materialId',
+          'd.code as depotCode',
+          'd.name as depotName',
+          ...MATERIAL_SELECT,
+          'sl.onHand',
+          'sl.reserved',
+          'q.quantity as quota',
+          eb
+            .selectFrom('batchBalances as bb')
+            .innerJoin('batches as b', 'b.batchId', 'bb.batchId')
+            .select((e) =>
+              e.fn.sum<number | string | null>(e('bb.onHand', '*', e.ref('b.unitPriceFen'))).as('v'),
+            )
+            .whereRef('bb.depotId', '=', 'sl.depotId')
+            .whereRef('bb.materialId', '=', 'sl.materialId')
+            .as('valueFen'),
+        ])
+        .where((eb) => eb.or([eb('sl.onHand', '>', 0), eb('sl.reserved', '>', 0)]))
+        .where(inScope(filter, 'sl.depotId'))
+        .$if(after !== null, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('sl.depotId', '>', after!.depotId),
+              eb.and([eb('sl.depotId', '=', after!.depotId), eb('sl.materialId', '>', after!.materialId)]),
+            ]),
+          ),
+        )
+        .orderBy('sl.depotId')
+        .orderBy('sl.materialId')
+        .limit(PAGE)
+        .execute(),
+    (r) => ({ depotId: r.depotId, materialId: r.materialId }),
+  );
+  for await (const r of held) {
+    const k = `${r.depotId}:${r.materialId}`;
+    const road = onTheRoad.get(k);
+    onTheRoad.delete(k);
+    yield {
+      ...r,
+      quota: r.quota === null ? null : Number(r.quota),
+      valueFen: r.valueFen === null ? null : Number(r.valueFen),
+      inTransit: road?.quantity ?? 0,
+    };
   }
-  // Goods on the road to a depot that holds none of that material yet: a row of their own.
-  for (const [k, quantity] of onTheRoad) {
-    const [depotId, materialId] = k.split(':').map(Number) as [number, number];
-    let query = db
-      .selectFrom('depots as d')
-      .innerJoin('materials as m', (j) => j.on('m.materialId', '=', materialId))
-      .select([
-        'd.code as depotCode',
-        'd.name as depotName',
-        'm.code',
-        'm.gbCode',
-        'm.name',
-        'm.spec',
-        'm.unit',
-      ])
-      .where('d.depotId', '=', depotId);
-    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
-    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
-    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
-    const names = await query.executeTakeFirst();
-    if (names)
-      yield {
-        depotId,
-        materialId,
-        ...names,
-        onHand: 0,
-        reserved: 0,
-        quota: null,
-        valueFen: null,
-        inTransit: quantity,
-      };
-  }
+  // Goods on the road to a depot that holds none of that material yet: rows of their own.
+  const pairs = [...onTheRoad.values()];
+  if (pairs.length === 0) return;
+  const names = await ctx.db
+    .selectFrom('depots as d')
+    .innerJoin('materials as m', (j) => j.on(inPairs('d.depotId', 'm.materialId', pairs)))
+    .select(['d.depotId', 'm.materialId', 'd.code as depotCode', 'd.name as depotName', ...MATERIAL_SELECT])
+    .where(inScope(filter))
+    .orderBy('d.depotId')
+    .orderBy('m.materialId')
+    .execute();
+  for (const n of names)
+    yield {
+      ...n,
+      onHand: 0,
+      reserved: 0,
+      quota: null,
+      valueFen: null,
+      inTransit: onTheRoad.get(`${n.depotId}:${n.materialId}`)!.quantity,
+    };
 }
 
-interface LotRow {
+interface LotRow extends MaterialNames {
   batchId: number;
   depotName: string;
-  code: string;
-  gbCode: string | null;
-  name: string;
-  spec: string | null;
-  unit: string;
   lotNo: string;
   producedOn: string | null;
   expiresOn: string | null;
@@ -204,60 +169,47 @@ interface LotRow {
   supplier: string | null;
 }
 
-async function* lotRows(db: Db, filter: InventoryFilter): AsyncGenerator<LotRow> {
-  let after = 0;
-  for (;;) {
-    let query = db
-      .selectFrom('batches as b')
-      .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
-      .innerJoin('depots as d', 'd.depotId', 'b.depotId')
-      .innerJoin('materials as m', 'm.materialId', 'b.materialId')
-      .select([
-        'b.batchId',
-        'd.name as depotName',
-        'm.code',
-        'm.gbCode',
-        'm.name',
-        'm.spec',
-        'm.unit',
-        'b.lotNo',
-        'b.producedOn',
-        'b.expiresOn',
-        'bb.onHand',
-        'b.unitPriceFen',
-        'b.source',
-        'b.supplier',
-      ])
-      .where('bb.onHand', '>', 0)
-      .where('b.batchId', '>', after)
-      .orderBy('b.batchId')
-      .limit(PAGE);
-    if (filter.depotId !== undefined) query = query.where('b.depotId', '=', filter.depotId);
-    if (filter.level !== undefined) query = query.where('d.level', '=', filter.level);
-    if (filter.category !== undefined) query = query.where('m.category', '=', filter.category);
-    if (filter.topClass !== undefined) query = query.where('m.topClass', '=', filter.topClass);
-    const page = await query.execute();
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)!.batchId;
-  }
+function lotRows(ctx: ServiceContext, filter: InventoryFilter): AsyncGenerator<LotRow> {
+  return keysetPages(
+    PAGE,
+    (after: number | null) =>
+      ctx.db
+        .selectFrom('batches as b')
+        .innerJoin('batchBalances as bb', 'bb.batchId', 'b.batchId')
+        .innerJoin('depots as d', 'd.depotId', 'b.depotId')
+        .innerJoin('materials as m', 'm.materialId', 'b.materialId')
+        .select([
+          'b.batchId',
+          'd.name as depotName',
+          ...MATERIAL_SELECT,
+          'b.lotNo',
+          'b.producedOn',
+          'b.expiresOn',
+          'bb.onHand',
+          'b.unitPriceFen',
+          'b.source',
+          'b.supplier',
+        ])
+        .where('bb.onHand', '>', 0)
+        .where('b.batchId', '>', after ?? 0)
+        .where(inScope(filter, 'b.depotId'))
+        .orderBy('b.batchId')
+        .limit(PAGE)
+        .execute(),
+    (r) => r.batchId,
+  );
 }
 
 export function inventorySheets(
   ctx: ServiceContext,
-  lang: 'zh-CN' | 'en',
+  lang: Lang,
   filter: InventoryFilter,
   sourceName: (source: string) => string,
 ): SheetSpec<LedgerRow | LotRow>[] {
   const h = HEADERS[lang];
   const ledger: Column<LedgerRow>[] = [
-    { header: h.depotCode, kind: 'text', value: (r) => r.depotCode },
-    { header: h.depot, kind: 'text', value: (r) => r.depotName },
-    { header: h.code, kind: 'text', value: (r) => r.code },
-    { header: h.gbCode, kind: 'text', value: (r) => r.gbCode },
-    { header: h.name, kind: 'text', value: (r) => r.name },
-    { header: h.spec, kind: 'text', value: (r) => r.spec },
-    { header: h.unit, kind: 'text', value: (r) => r.unit },
+    ...depotColumns<LedgerRow>(lang, { withCode: true }),
+    ...materialColumns<LedgerRow>(lang),
     { header: h.onHand, kind: 'quantity', value: (r) => r.onHand },
     { header: h.reserved, kind: 'quantity', value: (r) => r.reserved },
     { header: h.available, kind: 'quantity', value: (r) => r.onHand - r.reserved },
@@ -267,12 +219,8 @@ export function inventorySheets(
     { header: h.value, kind: 'money', value: (r) => r.valueFen, total: true },
   ];
   const lots: Column<LotRow>[] = [
-    { header: h.depot, kind: 'text', value: (r) => r.depotName },
-    { header: h.code, kind: 'text', value: (r) => r.code },
-    { header: h.gbCode, kind: 'text', value: (r) => r.gbCode },
-    { header: h.name, kind: 'text', value: (r) => r.name },
-    { header: h.spec, kind: 'text', value: (r) => r.spec },
-    { header: h.unit, kind: 'text', value: (r) => r.unit },
+    ...depotColumns<LotRow>(lang),
+    ...materialColumns<LotRow>(lang),
     { header: h.lotNo, kind: 'text', value: (r) => r.lotNo },
     { header: h.producedOn, kind: 'date', value: (r) => r.producedOn },
     { header: h.expiresOn, kind: 'date', value: (r) => r.expiresOn },
@@ -289,6 +237,6 @@ export function inventorySheets(
   ];
   return [
     { name: h.ledger, title: h.ledger, columns: ledger, rows: ledgerRows(ctx, filter) },
-    { name: h.lots, title: h.lots, columns: lots, rows: lotRows(ctx.db, filter) },
+    { name: h.lots, title: h.lots, columns: lots, rows: lotRows(ctx, filter) },
   ] as SheetSpec<LedgerRow | LotRow>[];
 }

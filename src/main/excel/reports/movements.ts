@@ -4,20 +4,26 @@
  * other side (depot, recipient or supplier), who posted it, and a reversal either way. Read
  * page by page (keyset on the movement id), so reading two million rows never holds them all.
  */
-import { addDays, startOfLocalDay } from '../../../shared/dates';
 import type { Db } from '../../db/database';
 import type { Column, SheetSpec } from '../workbook';
+import {
+  depotColumns,
+  inPeriod,
+  keysetPages,
+  MATERIAL_SELECT,
+  materialColumns,
+  type Lang,
+  type MaterialNames,
+  type Period,
+} from './common';
 
 const PAGE = 5_000;
 
-export interface MovementFilter {
+export interface MovementFilter extends Period {
   depotId?: number;
   materialId?: number;
   type?: string;
   docNo?: string;
-  /** Local dates, both ends included. */
-  from?: string;
-  to?: string;
 }
 
 const HEADERS = {
@@ -26,12 +32,6 @@ const HEADERS = {
     at: '发生时间',
     docNo: '单据号',
     type: '类型',
-    depot: '储备库',
-    code: '物资编码',
-    gbCode: '国标编码',
-    name: '物资名称',
-    spec: '规格型号',
-    unit: '单位',
     lotNo: '批号',
     quantityIn: '入库数量',
     quantityOut: '出库数量',
@@ -47,12 +47,6 @@ const HEADERS = {
     at: 'Time',
     docNo: 'Document',
     type: 'Type',
-    depot: 'Depot',
-    code: 'Material code',
-    gbCode: 'GB/T 38565 code',
-    name: 'Material',
-    spec: 'Specification',
-    unit: 'Unit',
     lotNo: 'Lot',
     quantityIn: 'In',
     quantityOut: 'Out',
@@ -65,17 +59,12 @@ const HEADERS = {
   },
 };
 
-interface MovementRow {
+interface MovementRow extends MaterialNames {
   movementId: number;
   occurredAt: string;
   docNo: string;
   type: string;
   depotName: string;
-  code: string;
-  gbCode: string | null;
-  name: string;
-  spec: string | null;
-  unit: string;
   lotNo: string;
   quantity: number;
   counterpartName: string | null;
@@ -88,60 +77,53 @@ interface MovementRow {
   reversedByDocNo: string | null;
 }
 
-async function* movementRows(db: Db, filter: MovementFilter): AsyncGenerator<MovementRow> {
-  let after = 0;
-  for (;;) {
-    let query = db
-      .selectFrom('movements as mv')
-      .innerJoin('depots as d', 'd.depotId', 'mv.depotId')
-      .innerJoin('materials as m', 'm.materialId', 'mv.materialId')
-      .innerJoin('batches as b', 'b.batchId', 'mv.batchId')
-      .innerJoin('users as u', 'u.userId', 'mv.userId')
-      .leftJoin('depots as cd', 'cd.depotId', 'mv.counterpartDepotId')
-      .leftJoin('movements as o', 'o.movementId', 'mv.reversesMovementId')
-      .leftJoin('movements as r', 'r.reversesMovementId', 'mv.movementId')
-      .select([
-        'mv.movementId',
-        'mv.occurredAt',
-        'mv.docNo',
-        'mv.type',
-        'd.name as depotName',
-        'm.code',
-        'm.gbCode',
-        'm.name',
-        'm.spec',
-        'm.unit',
-        'b.lotNo',
-        'mv.quantity',
-        'cd.name as counterpartName',
-        'mv.recipient',
-        'mv.supplier',
-        'u.displayName as userName',
-        'mv.reason',
-        'mv.note',
-        'o.docNo as reversesDocNo',
-        'r.docNo as reversedByDocNo',
-      ])
-      .where('mv.movementId', '>', after)
-      .orderBy('mv.movementId')
-      .limit(PAGE);
-    if (filter.depotId !== undefined) query = query.where('mv.depotId', '=', filter.depotId);
-    if (filter.materialId !== undefined) query = query.where('mv.materialId', '=', filter.materialId);
-    if (filter.type !== undefined) query = query.where('mv.type', '=', filter.type);
-    if (filter.docNo !== undefined) query = query.where('mv.docNo', '=', filter.docNo);
-    if (filter.from !== undefined) query = query.where('mv.occurredAt', '>=', startOfLocalDay(filter.from));
-    if (filter.to !== undefined)
-      query = query.where('mv.occurredAt', '<', startOfLocalDay(addDays(filter.to, 1)));
-    const page = await query.execute();
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)!.movementId;
-  }
+function movementRows(db: Db, filter: MovementFilter): AsyncGenerator<MovementRow> {
+  return keysetPages(
+    PAGE,
+    (after: number | null) => {
+      let query = db
+        .selectFrom('movements as mv')
+        .innerJoin('depots as d', 'd.depotId', 'mv.depotId')
+        .innerJoin('materials as m', 'm.materialId', 'mv.materialId')
+        .innerJoin('batches as b', 'b.batchId', 'mv.batchId')
+        .innerJoin('users as u', 'u.userId', 'mv.userId')
+        .leftJoin('depots as cd', 'cd.depotId', 'mv.counterpartDepotId')
+        .leftJoin('movements as o', 'o.movementId', 'mv.reversesMovementId')
+        .leftJoin('movements as r', 'r.reversesMovementId', 'mv.movementId')
+        .select([
+          'mv.movementId',
+          'mv.occurredAt',
+          'mv.docNo',
+          'mv.type',
+          'd.name as depotName',
+          ...MATERIAL_SELECT,
+          'b.lotNo',
+          'mv.quantity',
+          'cd.name as counterpartName',
+          'mv.recipient',
+          'mv.supplier',
+          'u.displayName as userName',
+          'mv.reason',
+          'mv.note',
+          'o.docNo as reversesDocNo',
+          'r.docNo as reversedByDocNo',
+        ])
+        .where('mv.movementId', '>', after ?? 0)
+        .orderBy('mv.movementId')
+        .limit(PAGE);
+      if (filter.depotId !== undefined) query = query.where('mv.depotId', '=', filter.depotId);
+      if (filter.materialId !== undefined) query = query.where('mv.materialId', '=', filter.materialId);
+      if (filter.type !== undefined) query = query.where('mv.type', '=', filter.type);
+      if (filter.docNo !== undefined) query = query.where('mv.docNo', '=', filter.docNo);
+      return query.where(inPeriod('mv.occurredAt', filter)).execute();
+    },
+    (r) => r.movementId,
+  );
 }
 
 export function movementSheets(
   db: Db,
-  lang: 'zh-CN' | 'en',
+  lang: Lang,
   filter: MovementFilter,
   typeName: (type: string) => string,
 ): SheetSpec<MovementRow>[] {
@@ -150,12 +132,8 @@ export function movementSheets(
     { header: h.at, kind: 'time', value: (r) => r.occurredAt },
     { header: h.docNo, kind: 'text', value: (r) => r.docNo },
     { header: h.type, kind: 'text', value: (r) => typeName(r.type) },
-    { header: h.depot, kind: 'text', value: (r) => r.depotName },
-    { header: h.code, kind: 'text', value: (r) => r.code },
-    { header: h.gbCode, kind: 'text', value: (r) => r.gbCode },
-    { header: h.name, kind: 'text', value: (r) => r.name },
-    { header: h.spec, kind: 'text', value: (r) => r.spec },
-    { header: h.unit, kind: 'text', value: (r) => r.unit },
+    ...depotColumns<MovementRow>(lang),
+    ...materialColumns<MovementRow>(lang),
     { header: h.lotNo, kind: 'text', value: (r) => r.lotNo },
     { header: h.quantityIn, kind: 'quantity', value: (r) => (r.quantity > 0 ? r.quantity : null) },
     { header: h.quantityOut, kind: 'quantity', value: (r) => (r.quantity < 0 ? -r.quantity : null) },
