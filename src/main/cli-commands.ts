@@ -62,8 +62,10 @@ const messages = {
   user add-admin <用户名> [--display-name 姓名]
   user reset-password <用户名>
                    在本机为无法登录的情况添加管理员或重设密码（密码在终端输入，不回显；或从标准输入读第一行）；记入审计
-  export inventory|movements --out 文件.xlsx [--depot 编码] [--from 日期 --to 日期]
-                   导出报表为 Excel 工作簿（带说明页：筛选、导出人、时间、版本、行数、审计链头）
+  export <报表> --out 文件.xlsx [--depot 编码] [--from 日期 --to 日期] [--incident 编号]
+                   导出报表为 Excel 工作簿（带说明页：筛选、导出人、时间、版本、行数、审计链头）；报表：
+                   inventory 库存台账、movements 出入库明细、allocations 调拨汇总、deliveries 配送跟踪、
+                   warnings 预警清单、stocktake 盘点差异表
   transfer-data --to postgres://…|目录
                    把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
                    PostgreSQL 数据库（或另一个数据目录），然后在目标上核对账目和审计链；有问题时退出码为 1
@@ -116,7 +118,7 @@ const messages = {
     integrityBad: (r: string) => `数据库完整性检查失败：${r}`,
     backupDone: (f: string, bytes: number) => `已备份到 ${f}（${bytes} 字节），副本完整性检查通过`,
     exportUsage:
-      '用法: relief-depot export inventory|movements --out 文件.xlsx [--depot 编码] [--from 2026-11-01 --to 2026-11-30] [--lang en]',
+      '用法: relief-depot export inventory|movements|allocations|deliveries|warnings|stocktake --out 文件.xlsx [--depot 编码] [--from 2026-11-01 --to 2026-11-30] [--incident 编号] [--lang en]',
     exportDone: (f: string, rows: number[]) =>
       `已导出 ${f}（${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} 行）`,
     exportBy: (u: string) => `${u}（命令行）`,
@@ -152,8 +154,9 @@ const messages = {
   user reset-password <name>
                    at the machine, when nobody can sign in: add an administrator or reset a password
                    (typed on the terminal without echo, or the first line of stdin); audited
-  export inventory|movements --out FILE.xlsx [--depot CODE] [--from DATE --to DATE]
-                   export a report as an Excel workbook (with an About sheet: filters, who, when, version, rows, audit chain head)
+  export <report> --out FILE.xlsx [--depot CODE] [--from DATE --to DATE] [--incident ID]
+                   export a report as an Excel workbook (with an About sheet: filters, who, when, version, rows, audit chain head);
+                   reports: inventory, movements, allocations, deliveries, warnings, stocktake
   transfer-data --to postgres://…|DIR
                    copy the whole database (the SQLite file in the data folder, or --database) into an empty
                    PostgreSQL database (or another data folder), then check the ledger and audit chain there; exit 1 on any problem
@@ -210,7 +213,7 @@ Options: --data DIR   --database postgres://… (or RELIEF_DEPOT_DATABASE_URL; d
     backupDone: (f: string, bytes: number) =>
       `Backed up to ${f} (${bytes} bytes); the copy passed the integrity check`,
     exportUsage:
-      'Usage: relief-depot export inventory|movements --out FILE.xlsx [--depot CODE] [--from 2026-11-01 --to 2026-11-30] [--lang en]',
+      'Usage: relief-depot export inventory|movements|allocations|deliveries|warnings|stocktake --out FILE.xlsx [--depot CODE] [--from 2026-11-01 --to 2026-11-30] [--incident ID] [--lang en]',
     exportDone: (f: string, rows: number[]) =>
       `Exported ${f} (${rows.map((n) => n.toLocaleString('en-US')).join(' + ')} rows)`,
     exportBy: (u: string) => `${u} (command line)`,
@@ -475,6 +478,7 @@ export async function main(
       out: { type: 'string' },
       depot: { type: 'string' },
       from: { type: 'string' },
+      incident: { type: 'string' },
       'display-name': { type: 'string' },
       anchor: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -602,7 +606,13 @@ export async function main(
     }
     case 'export': {
       const [report] = rest;
-      if (!report || !values.out || !(REPORTS as readonly string[]).includes(report)) {
+      const incidentId = values.incident === undefined ? undefined : Number(values.incident);
+      if (
+        !report ||
+        !values.out ||
+        !(REPORTS as readonly string[]).includes(report) ||
+        (incidentId !== undefined && !(Number.isInteger(incidentId) && incidentId > 0))
+      ) {
         console.error(say.exportUsage);
         return 2;
       }
@@ -620,6 +630,7 @@ export async function main(
           depotCode: values.depot,
           from: values.from,
           to: values.to,
+          incidentId,
           exportedBy: say.exportBy(userInfo().username),
         });
         console.log(say.exportDone(done.file, done.rows));

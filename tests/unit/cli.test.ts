@@ -145,13 +145,41 @@ test('export writes the inventory workbook (English headers with --lang en); a b
   const about = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['About']!, { header: 1 });
   expect(about[2]).toEqual(['Exported by', expect.stringMatching(/ \(command line\)$/)]);
 
+  const warnings = await cli([
+    'export',
+    'warnings',
+    '--out',
+    path.join(scratch, 'w.xlsx'),
+    ...storeArgs(env.store),
+  ]);
+  expect(warnings.code).toBe(0);
+  expect(XLSX.readFile(path.join(scratch, 'w.xlsx')).SheetNames).toEqual([
+    'Stock warnings',
+    'Late deliveries',
+    'About',
+  ]);
+  const noIncident = await cli([
+    'export',
+    'deliveries',
+    '--incident',
+    '999',
+    '--out',
+    path.join(scratch, 'b.xlsx'),
+    ...storeArgs(env.store),
+  ]);
+  expect(noIncident.code).toBe(1);
+  expect(noIncident.output).toContain('999');
+
   for (const args of [
     ['export', 'nonsense', '--out', path.join(scratch, 'a.xlsx')],
     ['export', 'inventory'],
+    ['export', 'allocations', '--incident', 'typhoon', '--out', path.join(scratch, 'a.xlsx')],
   ]) {
     const refused = await cli([...args, ...storeArgs(env.store)]);
     expect(refused.code).toBe(2);
-    expect(refused.output).toContain('Usage: relief-depot export inventory|movements --out FILE.xlsx');
+    expect(refused.output).toContain(
+      'Usage: relief-depot export inventory|movements|allocations|deliveries|warnings|stocktake --out FILE.xlsx',
+    );
   }
   const unknown = await cli([
     'export',

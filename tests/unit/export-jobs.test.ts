@@ -109,7 +109,10 @@ test('a cancelled export stops, and leaves no file to download', async () => {
     error: null,
   });
   expect((await fetch(`${http.url}/download/${job.jobId}`)).status).toBe(404);
-  // Nothing of it is left in the exports folder.
+  // Nothing of it is left in the exports folder, once the writer has seen the cancel (at its next
+  // thousand rows).
   const folder = (env.app.exports as unknown as { folder: string | null }).folder!;
+  for (let waited = 0; readdirSync(folder).length > 0 && waited < 10_000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   expect(readdirSync(folder)).toEqual([]);
 });

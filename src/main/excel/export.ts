@@ -7,19 +7,28 @@ import { localDate } from '../../shared/dates';
 import { isMessageKey, t, type Locale } from '../../shared/i18n';
 import { AppError } from '../../shared/rpc';
 import { dateInput } from '../../shared/schemas/common';
-import type { ReportName } from '../../shared/schemas/report';
+import { REPORT_FILTERS, type ReportFilter, type ReportName } from '../../shared/schemas/report';
 import { auditHead } from '../services/audit.service';
 import type { ServiceContext } from '../services/context';
+import { allocationSheets } from './reports/allocations';
+import { deliverySheets } from './reports/deliveries';
 import { inventorySheets } from './reports/inventory';
 import { movementSheets } from './reports/movements';
-import { writeWorkbook, type Progress } from './workbook';
+import { stocktakeSheets } from './reports/stocktake';
+import { warningSheets } from './reports/warnings';
+import { writeWorkbook, type AnySheet, type Progress } from './workbook';
 
 export { REPORTS, type ReportName } from '../../shared/schemas/report';
 
 export const REPORT_TITLES: Record<ReportName, Record<'zh-CN' | 'en', string>> = {
   inventory: { 'zh-CN': '库存台账', en: 'Inventory ledger' },
   movements: { 'zh-CN': '出入库明细', en: 'Movement detail' },
+  allocations: { 'zh-CN': '调拨汇总', en: 'Allocation summary' },
+  deliveries: { 'zh-CN': '配送跟踪', en: 'Delivery tracking' },
+  warnings: { 'zh-CN': '预警清单', en: 'Warnings' },
+  stocktake: { 'zh-CN': '盘点差异表', en: 'Stocktake differences' },
 };
+
 const FILTER_WORDS = {
   'zh-CN': {
     depot: '储备库',
@@ -30,6 +39,7 @@ const FILTER_WORDS = {
     type: '类型',
     docNo: '单号',
     period: '日期',
+    incident: '事件',
     from: (d: string) => `${d} 起`,
     to: (d: string) => `至 ${d}`,
   },
@@ -42,6 +52,7 @@ const FILTER_WORDS = {
     type: 'Type',
     docNo: 'Document',
     period: 'Dates',
+    incident: 'Incident',
     from: (d: string) => `from ${d}`,
     to: (d: string) => `to ${d}`,
   },
@@ -62,9 +73,11 @@ export interface ExportRequest {
   materialId?: number | undefined;
   type?: string | undefined;
   docNo?: string | undefined;
-  /** …and a period of local dates, both ends included. */
+  /** …and a period of local dates, both ends included (allocations, deliveries and stocktakes too). */
   from?: string | undefined;
   to?: string | undefined;
+  /** Allocations and deliveries: one incident's. */
+  incidentId?: number | undefined;
   /** Who asked (a signed-in user's name, or the operating-system account for the CLI). */
   exportedBy: string;
 }
@@ -99,18 +112,21 @@ export async function exportReport(
   }
   const term = (prefix: string) => (value: string) => {
     const key = `${prefix}.${value}`;
-    return isMessageKey(key) ? t(lang, key) : value;
+    if (!isMessageKey(key)) return value;
+    const word = t(lang, key);
+    // English terms are written for sentences (“in transit”); a cell starts with a capital.
+    return lang === 'en' ? word.charAt(0).toUpperCase() + word.slice(1) : word;
   };
   const named = (word: string, value: string) => {
     filters.push(`${word}：${value}`);
     shown.push(value);
   };
-  const inventory = request.report === 'inventory';
-  if (inventory && request.level) named(words.level, term('level')(request.level));
-  if (inventory && request.category) named(words.category, request.category);
-  if (inventory && request.topClass) named(words.topClass, term('topClass')(String(request.topClass)));
+  const takes = (filter: ReportFilter) => REPORT_FILTERS[request.report].includes(filter);
+  if (takes('scope') && request.level) named(words.level, term('level')(request.level));
+  if (takes('scope') && request.category) named(words.category, request.category);
+  if (takes('scope') && request.topClass) named(words.topClass, term('topClass')(String(request.topClass)));
   let materialId: number | undefined;
-  if (!inventory && request.materialId !== undefined) {
+  if (takes('material') && request.materialId !== undefined) {
     const material = await ctx.db
       .selectFrom('materials')
       .select(['materialId', 'code', 'name'])
@@ -125,11 +141,27 @@ export async function exportReport(
     materialId = material.materialId;
     named(words.material, `${material.code} ${material.name}`);
   }
-  if (!inventory && request.type) named(words.type, term('movementType')(request.type));
+  if (takes('type') && request.type) named(words.type, term('movementType')(request.type));
   const docNo = request.docNo?.trim() || undefined;
-  if (!inventory && docNo) named(words.docNo, docNo);
-  const period = periodOf(request.from, request.to);
-  if (!inventory && (period.from || period.to))
+  if (takes('docNo') && docNo) named(words.docNo, docNo);
+  let incidentId: number | undefined;
+  if (takes('incident') && request.incidentId !== undefined) {
+    const incident = await ctx.db
+      .selectFrom('incidents')
+      .select(['incidentId', 'name'])
+      .where('incidentId', '=', request.incidentId)
+      .executeTakeFirst();
+    if (!incident) {
+      const params = { id: String(request.incidentId) };
+      throw new AppError('NOT_FOUND', 'incident.notFound', params, [
+        { path: 'incident', key: 'incident.notFound', params },
+      ]);
+    }
+    incidentId = incident.incidentId;
+    named(words.incident, incident.name);
+  }
+  const period = takes('period') ? periodOf(request.from, request.to) : {};
+  if (period.from || period.to)
     named(
       words.period,
       [period.from && words.from(period.from), period.to && words.to(period.to)].filter(Boolean).join(' '),
@@ -137,22 +169,18 @@ export async function exportReport(
   const head = await auditHead(ctx.db);
   const exportedAt = ctx.clock.now();
   const title = REPORT_TITLES[request.report][lang];
-  const defined = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const sheets = (
-    inventory
-      ? inventorySheets(
-          ctx,
-          lang,
-          defined({ depotId, level: request.level, category: request.category, topClass: request.topClass }),
-          term('batchSource'),
-        )
-      : movementSheets(
-          ctx.db,
-          lang,
-          defined({ depotId, materialId, type: request.type, docNo, ...period }),
-          term('movementType'),
-        )
+    await reportSheets(ctx, request.report, lang, term, exportedAt, {
+      depotId,
+      materialId,
+      incidentId,
+      docNo,
+      ...period,
+      level: request.level,
+      category: request.category,
+      topClass: request.topClass,
+      type: request.type,
+    })
   ).map((sheet) => ({
     ...sheet,
     title: `${sheet.title}（${[...shown, localDate(exportedAt)].join(' · ')}）`,
@@ -171,6 +199,72 @@ export async function exportReport(
     progress,
   );
   return { file: request.file, rows };
+}
+
+type Term = (prefix: string) => (value: string) => string;
+
+/** The object without its undefined fields (the report filters are exact optional types). */
+const defined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+
+/** The report's sheets, given the filters it takes (already checked and resolved). */
+function reportSheets(
+  ctx: ServiceContext,
+  report: ReportName,
+  lang: 'zh-CN' | 'en',
+  term: Term,
+  now: Date,
+  f: {
+    depotId?: number | undefined;
+    materialId?: number | undefined;
+    incidentId?: number | undefined;
+    docNo?: string | undefined;
+    from?: string;
+    to?: string;
+    level?: 'city' | 'district' | 'town' | undefined;
+    category?: string | undefined;
+    topClass?: 1 | 2 | 3 | undefined;
+    type?: string | undefined;
+  },
+): AnySheet[] | Promise<AnySheet[]> {
+  const period = defined({ from: f.from, to: f.to });
+  switch (report) {
+    case 'inventory':
+      return inventorySheets(
+        ctx,
+        lang,
+        defined({ depotId: f.depotId, level: f.level, category: f.category, topClass: f.topClass }),
+        term('batchSource'),
+      );
+    case 'movements':
+      return movementSheets(
+        ctx.db,
+        lang,
+        defined({ depotId: f.depotId, materialId: f.materialId, type: f.type, docNo: f.docNo, ...period }),
+        term('movementType'),
+      );
+    case 'allocations':
+      return allocationSheets(
+        ctx.db,
+        lang,
+        defined({ depotId: f.depotId, incidentId: f.incidentId, ...period }),
+        term,
+      );
+    case 'deliveries':
+      return deliverySheets(
+        ctx.db,
+        lang,
+        defined({ depotId: f.depotId, incidentId: f.incidentId, ...period }),
+        term,
+        now,
+      );
+    case 'warnings':
+      return warningSheets(ctx, lang, defined({ depotId: f.depotId }), term);
+    case 'stocktake':
+      return stocktakeSheets(ctx.db, lang, defined({ depotId: f.depotId, ...period }), term);
+  }
 }
 
 /** A period's ends as real dates (`2026-02-30` is refused), from ≤ to. */

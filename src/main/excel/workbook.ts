@@ -36,6 +36,10 @@ export interface SheetSpec<R> {
   rows: Iterable<R> | AsyncIterable<R>;
 }
 
+/** A sheet of any row type: each sheet's columns only ever see their own rows. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySheet = SheetSpec<any>;
+
 export interface About {
   lang: 'zh-CN' | 'en';
   report: string;
@@ -231,8 +235,7 @@ async function writeSheet<R>(
 /** Writes the sheets and the 说明 sheet to `file`; returns each sheet's data row count. */
 export async function writeWorkbook(
   file: string,
-  // Each sheet has its own row type; the writer only hands rows back to their own columns.
-  sheets: SheetSpec<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
+  sheets: AnySheet[],
   about: About,
   progress: Progress = {},
 ): Promise<number[]> {
@@ -261,11 +264,22 @@ export async function writeWorkbook(
    * (SQLite answers synchronously, so otherwise nothing else runs until the end: memory would
    * hold the whole sheet, and other requests, the progress poll and 取消 included, would wait).
    */
+  const cancelled = new Promise<void>((resolve) =>
+    progress.signal?.addEventListener('abort', () => resolve(), { once: true }),
+  );
   const breathe = async (intake: Intake) => {
     await setImmediate();
-    while (!failure && (intake._writableState.needDrain || stream.writableNeedDrain)) {
+    while (
+      !failure &&
+      !progress.signal?.aborted &&
+      (intake._writableState.needDrain || stream.writableNeedDrain)
+    ) {
       const full = intake._writableState.needDrain ? intake : stream;
-      await Promise.race([new Promise<void>((resolve) => full.once('drain', () => resolve())), closed()]);
+      await Promise.race([
+        new Promise<void>((resolve) => full.once('drain', () => resolve())),
+        closed(),
+        cancelled,
+      ]);
       if (stream.closed) break;
     }
     if (failure) throw failure;

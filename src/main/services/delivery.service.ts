@@ -66,7 +66,7 @@ const TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
 /** Approved and not yet over: sources may still go on orders. */
 const DELIVERABLE: readonly RequestStatus[] = ['approved', 'partly_approved', 'dispatching'];
 /** Orders that hold goods or promises: an incident cannot close while one is. */
-const OPEN: readonly DeliveryStatus[] = ['planned', 'dispatched'];
+export const OPEN_ORDER_STATUSES: readonly DeliveryStatus[] = ['planned', 'dispatched'];
 /** How long a delivered order stays on the board. */
 const BOARD_DAYS = 7;
 /** Ids per IN-list, well inside both stores' parameter limits. */
@@ -870,11 +870,11 @@ export async function settleIncidentDeliveries(
         .selectFrom('deliveryOrders')
         .selectAll()
         .where('incidentId', '=', incidentId)
-        .where('status', 'in', [...OPEN, 'delivered'])
+        .where('status', 'in', [...OPEN_ORDER_STATUSES, 'delivered'])
         .orderBy('deliveryId'),
     )
     .execute();
-  const open = orders.find((o) => OPEN.includes(o.status));
+  const open = orders.find((o) => OPEN_ORDER_STATUSES.includes(o.status));
   if (open) throw new AppError('CONFLICT', 'incident.deliveryOpen', { docNo: open.docNo });
   const outstanding = await trx
     .selectFrom('deliveryItems as it')
@@ -996,7 +996,7 @@ async function toSummaries(db: DbOrTrx, rows: SummaryRow[], now: Date): Promise<
       plannedDeparture: r.plannedDeparture,
       plannedArrival: r.plannedArrival,
       status: r.status,
-      overdue: OPEN.includes(r.status) && r.plannedArrival < nowIso,
+      overdue: OPEN_ORDER_STATUSES.includes(r.status) && r.plannedArrival < nowIso,
       lineCount: depots.lines,
       requestSubmittedAt: timers.submittedAt,
       approvedAt: timers.approvedAt,
@@ -1016,13 +1016,13 @@ export async function listDeliveries(
   const nowIso = now.toISOString();
   let query = summaryQuery(ctx.db).limit(input.limit);
   if (input.status === 'overdue')
-    query = query.where('o.status', 'in', OPEN).where('o.plannedArrival', '<', nowIso);
+    query = query.where('o.status', 'in', OPEN_ORDER_STATUSES).where('o.plannedArrival', '<', nowIso);
   else if (input.status) query = query.where('o.status', '=', input.status);
   if (input.board) {
     const since = new Date(now.getTime() - BOARD_DAYS * 86_400_000).toISOString();
     query = query.where((eb) =>
       eb.or([
-        eb('o.status', 'in', OPEN),
+        eb('o.status', 'in', OPEN_ORDER_STATUSES),
         eb.and([eb('o.status', 'in', ['delivered', 'closed']), eb('o.receivedAt', '>=', since)]),
       ]),
     );

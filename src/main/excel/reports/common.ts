@@ -100,6 +100,11 @@ export function inPeriod(ref: string, period: Period): Expression<SqlBool> {
   return parts.length === 0 ? sql<SqlBool>`1 = 1` : sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
+/** Hours from one ISO instant to another, to one decimal; null when either is missing. */
+export function hoursBetween(from: string | null, to: string | null): number | null {
+  return from === null || to === null ? null : Math.round((Date.parse(to) - Date.parse(from)) / 360_000) / 10;
+}
+
 /**
  * Reads a query page by page: `page(after)` returns up to `size` rows following the key
  * `after` (null: from the start), in key order. Reading two million rows never holds them all.

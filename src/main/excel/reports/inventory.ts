@@ -7,7 +7,7 @@
 import { inPairs } from '../../db/values';
 import { inTransit } from '../../services/delivery.service';
 import type { ServiceContext } from '../../services/context';
-import type { Column, SheetSpec } from '../workbook';
+import type { AnySheet, Column } from '../workbook';
 import {
   depotColumns,
   inScope,
@@ -205,7 +205,7 @@ export function inventorySheets(
   lang: Lang,
   filter: InventoryFilter,
   sourceName: (source: string) => string,
-): SheetSpec<LedgerRow | LotRow>[] {
+): AnySheet[] {
   const h = HEADERS[lang];
   const ledger: Column<LedgerRow>[] = [
     ...depotColumns<LedgerRow>(lang, { withCode: true }),
@@ -238,5 +238,5 @@ export function inventorySheets(
   return [
     { name: h.ledger, title: h.ledger, columns: ledger, rows: ledgerRows(ctx, filter) },
     { name: h.lots, title: h.lots, columns: lots, rows: lotRows(ctx, filter) },
-  ] as SheetSpec<LedgerRow | LotRow>[];
+  ];
 }

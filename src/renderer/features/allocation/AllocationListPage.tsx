@@ -8,6 +8,8 @@ import { Button, Checkbox, Select, Table, type TableColumnsType } from 'antd';
 import { REQUEST_STATUSES, URGENCIES, type AllocationSummaryDto } from '../../../shared/schemas/allocation';
 import { DepotSelect } from '../../components/DepotSelect';
 import { DocLink } from '../../components/DocLink';
+import { ExportButton } from '../../components/ExportButton';
+import { IncidentSelect, useIncidents } from '../../components/IncidentSelect';
 import { ListScreen } from '../../components/ListScreen';
 import { StatusTag } from '../../components/StatusTag';
 import { useRpc } from '../../components/useRpc';
@@ -49,7 +51,7 @@ export function AllocationList({ queue }: { queue: boolean }) {
         })
       : null,
   );
-  const incidents = useRpc('incident.list', {});
+  const incidents = useIncidents();
   const list = useRpc(
     'allocation.list',
     queue
@@ -64,7 +66,7 @@ export function AllocationList({ queue }: { queue: boolean }) {
     { live: true },
   );
   const rows = list.data ?? [];
-  const incidentName = (id: number | null) => incidents.data?.find((i) => i.incidentId === id)?.name ?? '';
+  const incidentName = incidents.nameOf;
 
   const columns: TableColumnsType<AllocationSummaryDto> = [
     { title: t('docNo'), dataIndex: 'docNo', width: 150, render: (v: string) => <DocLink docNo={v} /> },
@@ -106,11 +108,15 @@ export function AllocationList({ queue }: { queue: boolean }) {
       rows={rows.length}
       activeFilters={active}
       actions={
-        !queue &&
-        canCall('allocation.create') && (
-          <Button type="primary" onClick={() => navigate('/allocations/new')}>
-            {t('newRequest')}
-          </Button>
+        !queue && (
+          <>
+            <ExportButton report="allocations" filters={{ incidentId: filters.incidentId ?? undefined }} />
+            {canCall('allocation.create') && (
+              <Button type="primary" onClick={() => navigate('/allocations/new')}>
+                {t('newRequest')}
+              </Button>
+            )}
+          </>
         )
       }
       filters={
@@ -126,14 +132,12 @@ export function AllocationList({ queue }: { queue: boolean }) {
               options={REQUEST_STATUSES.map((s) => ({ value: s, label: terms(`allocation.status.${s}`) }))}
             />
           )}
-          <Select<number>
-            allowClear
+          <IncidentSelect
+            incidents={incidents}
             placeholder={t('incident')}
             aria-label={t('incident')}
-            style={{ width: 180 }}
             value={filters.incidentId ?? undefined}
             onChange={(v) => setFilters((f) => ({ ...f, incidentId: v ?? null }))}
-            options={(incidents.data ?? []).map((i) => ({ value: i.incidentId, label: i.name }))}
           />
           {!queue && (
             <Select

@@ -3,11 +3,13 @@
  * where it goes, the vehicle and driver, the planned arrival and its running timer. Filters:
  * incident and depot. Keeps itself current; a thousand open orders stay smooth (VirtualTable).
  */
-import { Segmented, Select, Space, Typography } from 'antd';
+import { Segmented, Space, Typography } from 'antd';
 import { useMemo } from 'react';
 import type { DeliverySummaryDto } from '../../../shared/schemas/delivery';
 import { DepotSelect } from '../../components/DepotSelect';
 import { DocLink } from '../../components/DocLink';
+import { ExportButton } from '../../components/ExportButton';
+import { IncidentSelect, useIncidents } from '../../components/IncidentSelect';
 import { ListScreen } from '../../components/ListScreen';
 import { OverdueTag, StatusTag } from '../../components/StatusTag';
 import { useRpc } from '../../components/useRpc';
@@ -49,7 +51,7 @@ export default function DeliveryBoardPage() {
     { column: 'inTransit', incidentId: null, depotId: null },
     linked && COLUMNS.includes(linked) ? (stored) => ({ ...stored, column: linked }) : null,
   );
-  const incidents = useRpc('incident.list', {});
+  const incidents = useIncidents();
   const board = useRpc(
     'delivery.list',
     {
@@ -111,7 +113,7 @@ export default function DeliveryBoardPage() {
   const active = [
     filters.incidentId
       ? t('filterIncident', {
-          name: incidents.data?.find((i) => i.incidentId === filters.incidentId)?.name ?? '',
+          name: incidents.nameOf(filters.incidentId),
         })
       : null,
     filters.depotId
@@ -127,6 +129,12 @@ export default function DeliveryBoardPage() {
       rows={rows.length}
       activeFilters={active}
       footnote={t('countLine', counts)}
+      actions={
+        <ExportButton
+          report="deliveries"
+          filters={{ incidentId: filters.incidentId ?? undefined, depotId: filters.depotId ?? undefined }}
+        />
+      }
       filters={
         <>
           <Segmented<Column>
@@ -144,14 +152,12 @@ export default function DeliveryBoardPage() {
               ),
             }))}
           />
-          <Select<number>
-            allowClear
+          <IncidentSelect
+            incidents={incidents}
             placeholder={t('allIncidents')}
             aria-label={t('incident')}
-            style={{ width: 180 }}
             value={filters.incidentId ?? undefined}
             onChange={(v) => setFilters((f) => ({ ...f, incidentId: v ?? null }))}
-            options={(incidents.data ?? []).map((i) => ({ value: i.incidentId, label: i.name }))}
           />
           <DepotSelect
             allowClear

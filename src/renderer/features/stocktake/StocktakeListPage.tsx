@@ -20,6 +20,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
 import { rpc, RpcFailure } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
+import { ExportButton } from '../../components/ExportButton';
 import { applyServerErrors } from '../../components/serverErrors';
 import { usePosting } from '../../components/usePosting';
 import { useSessionState } from '../../components/useSessionState';
@@ -219,9 +220,12 @@ export default function StocktakeListPage() {
             <Button onClick={() => setFilters({ depotId: null, status: null })}>{c('reset')}</Button>
           )}
         </Space>
-        <Button type="primary" onClick={() => setOpening(true)}>
-          {t('newStocktake')}
-        </Button>
+        <Space>
+          <ExportButton report="stocktake" filters={{ depotId: filters.depotId ?? undefined }} />
+          <Button type="primary" onClick={() => setOpening(true)}>
+            {t('newStocktake')}
+          </Button>
+        </Space>
       </Space>
       {error && (
         <Alert

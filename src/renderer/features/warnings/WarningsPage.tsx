@@ -3,11 +3,12 @@
  * expired lots still in stock, and depot × material below reserve quota. `?type=` picks the
  * list, `?depotId=` narrows it. A lot opens its stock card; a quota row opens the stock screen.
  */
-import { Alert, Button, Flex, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Flex, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/api';
 import { rpc, RpcFailure } from '../../api';
 import { DepotSelect } from '../../components/DepotSelect';
+import { ExportButton } from '../../components/ExportButton';
 import { useFillHeight } from '../../components/useFillHeight';
 import { useSessionState } from '../../components/useSessionState';
 import { formatQuantity } from '../../format';
@@ -244,14 +245,17 @@ export default function WarningsPage() {
             <Typography.Text type="secondary">{t('asOf', { date: expiring.today })}</Typography.Text>
           )}
         </Flex>
-        <DepotSelect
-          allowClear
-          placeholder={t('allDepots')}
-          aria-label={t('depot')}
-          value={depotId}
-          onChange={(v) => show({ depotId: v })}
-          style={{ width: 240 }}
-        />
+        <Space>
+          <DepotSelect
+            allowClear
+            placeholder={t('allDepots')}
+            aria-label={t('depot')}
+            value={depotId}
+            onChange={(v) => show({ depotId: v })}
+            style={{ width: 240 }}
+          />
+          <ExportButton report="warnings" filters={{ depotId }} />
+        </Space>
       </Flex>
       {error && (
         <Alert type="error" showIcon title={error} action={<Button onClick={load}>{c('retry')}</Button>} />
