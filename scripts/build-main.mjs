@@ -2,7 +2,7 @@
 // process (out/main/electron.cjs, package.json "main") and its preload (out/main/preload.cjs),
 // and the benchmarks. better-sqlite3 (native) and electron stay external: they are loaded from
 // node_modules (or the Electron runtime) at run time.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -60,3 +60,6 @@ if (stray.length > 0) {
   );
   process.exit(1);
 }
+
+// The spreadsheet parser's worker runs as a file of its own, beside the bundle that starts it.
+copyFileSync('src/main/excel/import/parse-worker.cjs', 'out/main/parse-worker.cjs');

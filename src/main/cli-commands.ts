@@ -9,6 +9,7 @@ import { exportReport, REPORTS, type ReportName } from './excel/export';
 import type { Db } from './db/database';
 import { describeStore, openStore, storeConfig, type Store, type StoreConfig } from './db/store';
 import { copyStore, TransferRefused } from './db/transfer';
+import { importCommand } from './cli-import';
 import { readPassword, userCommand, type ReadPassword } from './cli-users';
 import { resolveDataDir } from './data-dir';
 import { DEMO_ACCOUNTS, seedDemo, seedScale } from './demo';
@@ -66,6 +67,9 @@ const messages = {
                    导出报表为 Excel 工作簿（带说明页：筛选、导出人、时间、版本、行数、审计链头）；报表：
                    inventory 库存台账、movements 出入库明细、allocations 调拨汇总、deliveries 配送跟踪、
                    warnings 预警清单、stocktake 盘点差异表
+  import <种类> 文件 [--depot 编码] [--sheet 工作表] [--create-missing] [--json] [--commit]
+                   导入 Excel/CSV：catalogue 物资目录、opening-stock 期初库存、receipts 入库清单、
+                   relief-depot 本系统导出的库存台账；不加 --commit 只预览，加 --commit 则全部写入或全不写入
   transfer-data --to postgres://…|目录
                    把整个数据库（数据目录中的 SQLite 文件，或 --database 指定的库）复制到一个空的
                    PostgreSQL 数据库（或另一个数据目录），然后在目标上核对账目和审计链；有问题时退出码为 1
@@ -157,6 +161,9 @@ const messages = {
   export <report> --out FILE.xlsx [--depot CODE] [--from DATE --to DATE] [--incident ID]
                    export a report as an Excel workbook (with an About sheet: filters, who, when, version, rows, audit chain head);
                    reports: inventory, movements, allocations, deliveries, warnings, stocktake
+  import <kind> FILE [--depot CODE] [--sheet NAME] [--create-missing] [--json] [--commit]
+                   import a spreadsheet (xlsx, xls, ods, csv): catalogue, opening-stock, receipts, or relief-depot
+                   (an inventory exported by another copy); a preview without --commit, all or nothing with it
   transfer-data --to postgres://…|DIR
                    copy the whole database (the SQLite file in the data folder, or --database) into an empty
                    PostgreSQL database (or another data folder), then check the ledger and audit chain there; exit 1 on any problem
@@ -479,6 +486,10 @@ export async function main(
       depot: { type: 'string' },
       from: { type: 'string' },
       incident: { type: 'string' },
+      sheet: { type: 'string' },
+      'create-missing': { type: 'boolean' },
+      json: { type: 'boolean' },
+      commit: { type: 'boolean' },
       'display-name': { type: 'string' },
       anchor: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -645,6 +656,30 @@ export async function main(
     }
     case 'transfer-data':
       return transferData(config, values.to, say);
+    case 'import': {
+      const missing = missingDatabase(config);
+      if (missing) {
+        console.error(say.noDatabase(missing));
+        return 1;
+      }
+      const app = await createApp({ store: config, anchorFile });
+      try {
+        const [kind, file] = rest;
+        return await importCommand(app, {
+          kind,
+          file,
+          depot: values.depot,
+          sheet: values.sheet,
+          createMissing: values['create-missing'] ?? false,
+          json: values.json ?? false,
+          commit: values.commit ?? false,
+          locale: resolveLocale(values.lang ?? process.env.LANG),
+          osUser: userInfo().username,
+        });
+      } finally {
+        await app.close();
+      }
+    }
     case 'user': {
       const missing = missingDatabase(config);
       if (missing) {

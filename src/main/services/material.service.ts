@@ -79,26 +79,7 @@ export async function createMaterial(
     actor,
     'material.create',
     async (trx, { iso: at }) => {
-      await assertCodeFree(trx, input.code);
-      const row = await trx
-        .insertInto('materials')
-        .values({
-          code: input.code,
-          name: input.name,
-          spec: input.spec ?? null,
-          unit: input.unit,
-          topClass: input.topClass,
-          gbCode: input.gbCode ?? null,
-          category: input.category ?? null,
-          shelfLifeMonths: input.shelfLifeMonths ?? null,
-          warningDays: input.warningDays,
-          referencePriceFen: input.referencePriceFen ?? null,
-          active: 1,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertMaterial(trx, input, at);
       return {
         result: toMaterialDto(row),
         audit: { entityType: 'material', entityId: row.materialId, after: row },
@@ -106,6 +87,30 @@ export async function createMaterial(
     },
     { unique: { code: () => codeTaken(String(input.code)) } },
   );
+}
+
+/** A new catalogue entry inside a caller's write (`material.create`, an import). */
+export async function insertMaterial(trx: Trx, input: z.output<typeof materialCreateInput>, at: string) {
+  await assertCodeFree(trx, input.code);
+  return trx
+    .insertInto('materials')
+    .values({
+      code: input.code,
+      name: input.name,
+      spec: input.spec ?? null,
+      unit: input.unit,
+      topClass: input.topClass,
+      gbCode: input.gbCode ?? null,
+      category: input.category ?? null,
+      shelfLifeMonths: input.shelfLifeMonths ?? null,
+      warningDays: input.warningDays,
+      referencePriceFen: input.referencePriceFen ?? null,
+      active: 1,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateMaterial(

@@ -27,7 +27,7 @@ import {
 import { type Actor, type ServiceContext } from './context';
 import { assertDepotScope, assertNotCounting, requireDepot, requireMaterial } from './guards';
 import { loadDocument } from './stock-query.service';
-import { write, type WriteOutcome } from './write';
+import { write, type WriteOutcome, type WriteTime } from './write';
 
 type ReceiveInput = z.output<typeof receiveInput>;
 type IssueInput = z.output<typeof issueInput>;
@@ -53,53 +53,67 @@ export async function receiveStock(
   actor: Actor,
   input: ReceiveInput,
 ): Promise<PostingResult> {
-  return write(ctx, actor, 'stock.receive', async (trx, { instant, iso }) => {
-    const depot = await writableDepot(trx, actor, input.depotId, 'in');
-    const docNo = await nextDocNo(trx, 'receipt', instant);
-    const ids: number[] = [];
-    for (const [i, line] of input.lines.entries()) {
-      const path = `lines.${i}`;
-      const material = await requireMaterial(trx, line.materialId, {
-        active: true,
-        path: `${path}.materialId`,
-      });
-      // The receipt's own terms go on its movement; a new lot also takes them as its first.
-      const terms = {
-        source: input.source,
-        supplier: line.supplier ?? null,
-        unitPriceFen: line.unitPriceFen ?? null,
-      };
-      const batch =
-        line.batchId !== undefined
-          ? await requireBatchOf(trx, line.batchId, depot, material, `${path}.batchId`)
-          : await findOrCreateBatch(
-              trx,
-              iso,
-              {
-                depotId: depot.depotId,
-                material,
-                lotNo: line.lotNo!,
-                ...lotDates(material, line, localDate(instant), path),
-                ...terms,
-              },
-              `${path}.lotNo`,
-            );
-      const movement = {
-        docNo,
-        type: 'receipt' as const,
-        depotId: depot.depotId,
-        materialId: material.materialId,
-        batchId: batch.batchId,
-        quantity: line.quantity,
-        occurredAt: iso,
-        userId: actor.userId,
-        note: input.note ?? null,
-        ...terms,
-      };
-      ids.push(await postMovement(trx, movement, `${path}.quantity`));
-    }
-    return posted(trx, docNo, input, ids);
+  return write(ctx, actor, 'stock.receive', async (trx, at) => {
+    const { docNo, movementIds } = await postReceipt(trx, actor, input, at);
+    return posted(trx, docNo, input, movementIds);
   });
+}
+
+/**
+ * A receipt's statements inside a caller's write: its document number, its lots (found or
+ * created) and its movements. `stock.receive` posts one; an import posts one per depot.
+ */
+export async function postReceipt(
+  trx: Trx,
+  actor: Actor,
+  input: ReceiveInput,
+  { instant, iso }: WriteTime,
+): Promise<{ docNo: string; movementIds: number[] }> {
+  const depot = await writableDepot(trx, actor, input.depotId, 'in');
+  const docNo = await nextDocNo(trx, 'receipt', instant);
+  const ids: number[] = [];
+  for (const [i, line] of input.lines.entries()) {
+    const path = `lines.${i}`;
+    const material = await requireMaterial(trx, line.materialId, {
+      active: true,
+      path: `${path}.materialId`,
+    });
+    // The receipt's own terms go on its movement; a new lot also takes them as its first.
+    const terms = {
+      source: input.source,
+      supplier: line.supplier ?? null,
+      unitPriceFen: line.unitPriceFen ?? null,
+    };
+    const batch =
+      line.batchId !== undefined
+        ? await requireBatchOf(trx, line.batchId, depot, material, `${path}.batchId`)
+        : await findOrCreateBatch(
+            trx,
+            iso,
+            {
+              depotId: depot.depotId,
+              material,
+              lotNo: line.lotNo!,
+              ...lotDates(material, line, localDate(instant), path),
+              ...terms,
+            },
+            `${path}.lotNo`,
+          );
+    const movement = {
+      docNo,
+      type: 'receipt' as const,
+      depotId: depot.depotId,
+      materialId: material.materialId,
+      batchId: batch.batchId,
+      quantity: line.quantity,
+      occurredAt: iso,
+      userId: actor.userId,
+      note: input.note ?? null,
+      ...terms,
+    };
+    ids.push(await postMovement(trx, movement, `${path}.quantity`));
+  }
+  return { docNo, movementIds: ids };
 }
 
 export async function issueStock(
