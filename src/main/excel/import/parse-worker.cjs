@@ -33,7 +33,9 @@ function read(input) {
   const ws = wb.Sheets[name];
   /** @type {any[][]} */
   const data = (ws && ws['!data']) || [];
-  if (data.length > input.maxRows)
+  // Reading stops at the row cap; a sheet that reaches past it is refused, never cut short.
+  const full = ws && ws['!fullref'] ? XLSX.utils.decode_range(ws['!fullref']) : null;
+  if (data.length > input.maxRows || (full && full.e.r + 1 > input.maxRows))
     return { error: 'import.tooManyRows', params: { max: input.maxRows }, sheets };
   /** @type {(string | number | boolean | { date: string } | null)[][]} */
   const rows = [];
