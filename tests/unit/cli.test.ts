@@ -206,6 +206,70 @@ test('export writes the inventory workbook (English headers with --lang en); a b
   expect(nowhere.output).toContain('(ENOENT)');
 });
 
+test('import previews as a table or JSON, commits all or nothing, and exits 1 when anything is refused', async () => {
+  const file = path.join(scratch, '期初.xlsx');
+  const sheet = (rows: unknown[][]) => {
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), '库存');
+    XLSX.writeFile(wb, file);
+  };
+  sheet([
+    ['品名', '单位', '数量'],
+    ['棉被', '床', '1,500'],
+    ['救生衣', '件', 'x'],
+  ]);
+  const args = ['import', 'opening-stock', file, '--depot', 'QD-SN', ...storeArgs(env.store)];
+  const table = await cli(args);
+  expect(table.code).toBe(1);
+  expect(table.output).toContain('2\tready\tM0002 棉被 床\t1,500');
+  expect(table.output).toContain('3\twrong\t');
+  expect(table.output).toContain('Quantity "x" is not a whole number above zero');
+  expect(table.output).toContain('nothing was written');
+
+  const json = await cli([...args, '--json']);
+  const preview = JSON.parse(json.output) as {
+    mapping: unknown;
+    rows: { row: number; status: string }[];
+    errors: unknown[];
+  };
+  expect(preview.mapping).toEqual({
+    name: { column: 'A', header: '品名' },
+    unit: { column: 'B', header: '单位' },
+    quantity: { column: 'C', header: '数量' },
+  });
+  expect(preview.rows.map((r) => [r.row, r.status])).toEqual([
+    [2, 'ok'],
+    [3, 'error'],
+  ]);
+  expect(preview.errors).toEqual([
+    { row: 3, field: 'quantity', reason: 'Quantity "x" is not a whole number above zero' },
+  ]);
+
+  const refused = await cli([...args, '--commit']);
+  expect(refused.code).toBe(1);
+  expect(refused.output).toContain('Row 3: Quantity "x"');
+  sheet([
+    ['品名', '单位', '数量'],
+    ['棉被', '床', '1,500'],
+  ]);
+  const committed = await cli([...args, '--commit']);
+  expect(committed.code).toBe(0);
+  expect(committed.output).toMatch(/^Imported: receipts RK-\d{8}-\d+/);
+  const store = await openStore(env.store);
+  try {
+    const level = await store.db
+      .selectFrom('stockLevels as sl')
+      .innerJoin('depots as d', 'd.depotId', 'sl.depotId')
+      .select('sl.onHand')
+      .where('d.code', '=', 'QD-SN')
+      .executeTakeFirstOrThrow();
+    expect(level.onHand).toBe(1500);
+  } finally {
+    await store.close();
+  }
+  expect((await cli(['import', 'nonsense', file, ...storeArgs(env.store)])).code).toBe(2);
+});
+
 describe('user commands at the machine', () => {
   test('add-admin creates an administrator who can sign in; the write is audited without a signed-in user', async () => {
     const added = await cli(

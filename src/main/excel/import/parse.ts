@@ -21,10 +21,10 @@ export interface Grid {
 
 export const GRID_LIMITS = { rows: 100_000, cols: 100, timeLimitMs: 15_000 };
 
-/** Next to this module in the sources (tests), next to the bundle in out/main (build-main.mjs copies it). */
+/** Beside this module in the sources (tests); beside the bundle in out/main (build-main.mjs copies it there), also for the benchmarks in out/bench. */
 const WORKER_FILE = [
   path.join(__dirname, 'parse-worker.cjs'),
-  path.join(__dirname, 'import', 'parse-worker.cjs'),
+  path.join(__dirname, '..', 'main', 'parse-worker.cjs'),
 ].find((f) => existsSync(f));
 
 function decodeText(bytes: Buffer): string {
