@@ -65,6 +65,7 @@ import { benchBoard, benchBrowser, type BrowserFigure } from './browser-bench';
 import {
   exportMisses,
   exportScenarios,
+  HEAP_CAP_MB,
   IMPORT_LIMIT_MS,
   importMisses,
   importScenario,

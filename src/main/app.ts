@@ -2,7 +2,8 @@
  * Composition root: opens (and migrates) the store — the SQLite file in a data folder, or a
  * PostgreSQL server — and wires services and dispatch. Every transport and the CLI start here.
  */
-import type { RpcRequest, RpcResponse } from '../shared/rpc';
+import { resolveLocale } from '../shared/i18n';
+import { AppError, type RpcRequest, type RpcResponse } from '../shared/rpc';
 import type { Db } from './db/database';
 import { openStore, type Store, type StoreConfig } from './db/store';
 import {
@@ -14,6 +15,9 @@ import {
 } from './services/context';
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { ExportJobs } from './excel/export-jobs';
+import { Uploads } from './excel/import/uploads';
+import { toRpcError } from './rpc/errors';
+import { resolveSession } from './services/auth.service';
 import { dispatch } from './rpc/dispatch';
 import { startAnchoring } from './services/anchors';
 import { sealLegacyLedger } from './services/ledger-seal';
@@ -34,6 +38,8 @@ export interface App {
   readonly svc: ServiceContext;
   /** Export jobs the screens started; the HTTP transport serves their files. */
   readonly exports: ExportJobs;
+  /** Files uploaded for import (`POST /upload`), for the signed-in user who sent them. */
+  upload(token: string | undefined, fileName: string, bytes: Buffer, locale: string): Promise<RpcResponse>;
   /** `source`: where the request came from, as its transport knows it (sign-in throttling). */
   dispatch(request: RpcRequest, source?: string): Promise<RpcResponse>;
   close(): Promise<void>;
@@ -59,12 +65,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     : () => undefined;
   const logError = options.logError ?? ((message: string, error: unknown) => console.error(message, error));
   const exports = new ExportJobs(logError);
+  const uploads = new Uploads();
   const app: App = {
     store,
     db: store.db,
     svc,
     exports,
     dispatch: (request, source) => dispatch(deps, request, source),
+    upload: async (token, fileName, bytes, locale) => {
+      try {
+        const actor = await resolveSession(svc, token);
+        return { ok: true, result: uploads.put(actor, fileName, bytes) };
+      } catch (error) {
+        if (error instanceof AppError) return { ok: false, error: toRpcError(resolveLocale(locale), error) };
+        logError('upload', error);
+        return {
+          ok: false,
+          error: toRpcError(resolveLocale(locale), new AppError('INTERNAL', 'error.INTERNAL')),
+        };
+      }
+    },
     close: async () => {
       stopAnchoring();
       exports.close();
@@ -74,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const deps = {
     svc,
     exports,
+    uploads,
     demo: { accounts: DEMO_ACCOUNTS, load: async () => void (await seedDemo(app)) },
     logError,
   };

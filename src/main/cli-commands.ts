@@ -278,6 +278,7 @@ async function serve(app: App, say: Say, host: string, port: number | undefined)
     port,
     staticDir: RENDERER_DIR,
     downloads: app.exports,
+    uploads: app,
   });
   console.log(say.serving(http.url));
   if (hasUi) console.log(say.openBrowser(http.url));

@@ -98,3 +98,29 @@ export async function rpc<P extends ProcedureName>(
   if (code === 'UNAUTHENTICATED' && procedure !== 'auth.login') state.onUnauthenticated();
   throw new RpcFailure(code, message, fields ?? []);
 }
+
+/**
+ * Sends a file for import as the body of `POST /upload` (never inside a JSON envelope: the RPC
+ * body cap is 1 MiB). The answer is the upload's id, for `import.preview` and `import.commit`.
+ */
+export async function uploadFile(file: File): Promise<{ uploadId: string; fileName: string; bytes: number }> {
+  let response: RpcResponse;
+  try {
+    const reply = await fetch('/upload', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent(file.name),
+        'accept-language': state.locale,
+        ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+      },
+      body: file,
+    });
+    response = (await reply.json()) as RpcResponse;
+  } catch {
+    throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);
+  }
+  if (response.ok) return response.result as { uploadId: string; fileName: string; bytes: number };
+  if (response.error.code === 'UNAUTHENTICATED') state.onUnauthenticated();
+  throw new RpcFailure(response.error.code, response.error.message, response.error.fields ?? []);
+}

@@ -10,6 +10,7 @@ import {
   CarOutlined,
   CheckSquareOutlined,
   CloudDownloadOutlined,
+  CloudUploadOutlined,
   ControlOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -237,6 +238,14 @@ export const pages: PageDef[] = [
     group: 'groupReports',
     roles: EVERYONE,
     component: lazy(() => import('./features/reports/ExportPage')),
+  },
+  {
+    path: '/reports/import',
+    nav: 'navImport',
+    icon: createElement(CloudUploadOutlined),
+    group: 'groupReports',
+    roles: STOCK_WRITERS,
+    component: lazy(() => import('./features/reports/ImportPage')),
   },
   {
     path: '/admin/settings',

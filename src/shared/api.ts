@@ -49,6 +49,7 @@ import {
 import { dashboardInput, dashboardOutput } from './schemas/dashboard';
 import { documentGetInput, documentOutput } from './schemas/document';
 import { reportExportInput, reportJobDto, reportJobInput } from './schemas/report';
+import { importInput, importPreviewDto, importResultDto } from './schemas/import';
 import { settingsUpdateInput, appSettings } from './schemas/settings';
 import { createAdminInput, setupStatusOutput } from './schemas/setup';
 import {
@@ -322,6 +323,10 @@ export const api = {
    * in the background and downloaded from `GET /download/<jobId>` once done (报表 › 导出).
    */
   'report.export': procedure({ input: reportExportInput, output: reportJobDto, access: everyone }),
+  /** What an uploaded file would write: every row with its status and reason; nothing is written. */
+  'import.preview': procedure({ input: importInput, output: importPreviewDto, access: stockWriters }),
+  /** All of it or nothing (a catalogue needs an administrator; stock goes to depots the caller may post in). */
+  'import.commit': procedure({ input: importInput, output: importResultDto, access: stockWriters }),
   /** An export job of the caller's: its state and the rows written so far. */
   'report.job': procedure({ input: reportJobInput, output: reportJobDto, access: everyone }),
   /** Stops a running export; the half-written file is removed. */

@@ -29,6 +29,7 @@ async function startServer(dataDir: string): Promise<Server> {
   const http = await startHttpServer(app.dispatch, {
     staticDir: path.resolve('out/renderer'),
     downloads: app.exports,
+    uploads: app,
   });
   return { app, http, url: http.url, dataDir };
 }

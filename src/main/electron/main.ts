@@ -145,6 +145,7 @@ function main(): void {
           port: options.port,
           staticDir: RENDERER_DIR,
           downloads: core.exports,
+          uploads: core,
         });
         console.log(say.serving(http.url));
       } catch (error) {

@@ -12,12 +12,14 @@ import type { Actor, RequestContext, ServiceContext } from '../services/context'
 import { Replay, replayedResponse, storeResponse, type RequestKey } from '../services/idempotency';
 import { badInput, toRpcError } from './errors';
 import type { ExportJobs } from '../excel/export-jobs';
+import type { Uploads } from '../excel/import/uploads';
 import { handlers, type CallContext, type DemoHooks } from './handlers';
 
 export interface DispatchDeps {
   svc: ServiceContext;
   demo: DemoHooks;
   exports: ExportJobs;
+  uploads: Uploads;
   /** Where unexpected errors go (they never reach the caller beyond "internal error"). */
   logError: (message: string, error: unknown) => void;
 }
@@ -94,6 +96,7 @@ export async function dispatch(
       svc,
       demo: deps.demo,
       exports: deps.exports,
+      uploads: deps.uploads,
       token: request.token,
       locale,
       actor,

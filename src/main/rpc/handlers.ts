@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Api, ParsedInputOf, ProcedureName } from '../../shared/api';
 import type { Locale } from '../../shared/i18n';
+import { AppError } from '../../shared/rpc';
 import { jobView, type ExportJobs } from '../excel/export-jobs';
 import type { Actor, ServiceContext } from '../services/context';
 import { toRpcError } from './errors';
@@ -17,6 +18,8 @@ import { createDepot, listDepots, updateDepot } from '../services/depot.service'
 import { checkLedger } from '../services/ledger-check.service';
 import { createMaterial, listCategories, listMaterials, updateMaterial } from '../services/material.service';
 import { listQuotas, setQuota } from '../services/quota.service';
+import { commitImport, previewImport, type ImportRequest } from '../services/import.service';
+import type { Uploads } from '../excel/import/uploads';
 import {
   approveAllocation,
   cancelAllocation,
@@ -81,6 +84,7 @@ export interface CallContext {
   svc: ServiceContext;
   demo: DemoHooks;
   exports: ExportJobs;
+  uploads: Uploads;
   token: string | undefined;
   /** The caller's language (messages written into a response). */
   locale: Locale;
@@ -93,6 +97,22 @@ export interface SignedInCall extends CallContext {
 }
 
 type CallFor<P extends ProcedureName> = Api[P]['access'] extends 'public' ? CallContext : SignedInCall;
+
+/** An import call's request: the caller's uploaded file, with the screen's choices. */
+function importRequest(c: SignedInCall, input: ParsedInputOf<'import.preview'>): ImportRequest {
+  const { fileName, bytes } = c.uploads.get(c.actor, input.uploadId);
+  return {
+    kind: input.kind,
+    fileName,
+    bytes,
+    lang: c.locale,
+    depotId: input.depotId,
+    sheet: input.sheet,
+    mapping: input.mapping,
+    createMissing: input.createMissing,
+    skipRows: input.skipRows,
+  };
+}
 
 export type Handlers = {
   [P in ProcedureName]: (call: CallFor<P>, input: ParsedInputOf<P>) => Promise<z.input<Api[P]['output']>>;
@@ -161,6 +181,12 @@ export const handlers: Handlers = {
   'audit.head': (c) => auditHead(c.svc.db),
   'document.get': (c, input) => getDocument(c.svc, c.actor, input.docNo),
   'changes.version': async (c) => ({ version: (await auditHead(c.svc.db))?.auditId ?? 0 }),
+  'import.preview': async (c, input) => previewImport(c.svc, importRequest(c, input)),
+  'import.commit': async (c, input) => {
+    if (input.kind === 'catalogue' && c.actor.role !== 'admin')
+      throw new AppError('FORBIDDEN', 'auth.roleNotAllowed', { role: `role.${c.actor.role}` });
+    return commitImport(c.svc, c.actor, importRequest(c, input));
+  },
   'report.export': async (c, input) =>
     jobView(c.exports.start(c.svc, c.actor, input), (e) => toRpcError(c.locale, e).message),
   'report.job': async (c, input) =>

@@ -22,7 +22,14 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Finished export files by job id (`GET /download/<jobId>`); omitted: no downloads. */
   downloads?: { download(jobId: string): { file: string; fileName: string } | null };
+  /** Files sent for import (`POST /upload`, the bytes as the body); omitted: no uploads. */
+  uploads?: {
+    upload(token: string | undefined, fileName: string, bytes: Buffer, locale: string): Promise<RpcResponse>;
+  };
 }
+
+/** The largest file `POST /upload` takes (the import's own cap). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export interface HttpServer {
   server: Server;
@@ -142,6 +149,10 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
         serveDownload(download[1]!, res, locale);
         return;
       }
+      if (pathname === '/upload' && options.uploads) {
+        await handleUpload(req, res, locale);
+        return;
+      }
       if (req.method === 'GET' || req.method === 'HEAD') {
         serveStatic(pathname, res);
         return;
@@ -206,6 +217,41 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       },
       req.socket.remoteAddress ?? 'http',
     );
+    sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
+  }
+
+  /**
+   * A file for import, as the request's body (never base64 in JSON: the RPC cap is 1 MiB), with
+   * its name URI-encoded in `x-file-name` and the session's bearer token; the same origin checks
+   * as /rpc. The answer is the RPC envelope with the upload's id.
+   */
+  async function handleUpload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    locale: ReturnType<typeof resolveLocale>,
+  ) {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin && !acceptedOrigins.has(origin.toLowerCase())) {
+      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
+      return;
+    }
+    const body = await readBody(req, MAX_UPLOAD_BYTES);
+    if (body === 'too-large') {
+      refuse(res, 413, 'BAD_INPUT', t(locale, 'import.tooBig', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }));
+      return;
+    }
+    let fileName: string;
+    try {
+      fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
+    } catch {
+      fileName = '';
+    }
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const response = await options.uploads!.upload(bearer, fileName, body, locale);
     sendJson(res, response.ok ? 200 : STATUS[response.error.code], response);
   }
 

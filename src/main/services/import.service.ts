@@ -130,7 +130,7 @@ async function chooseMapping(
       throw refuse(
         'import.badColumn',
         {
-          field: t(request.lang, `import.field.${field}` as MessageKey),
+          field: t(request.lang, `import.field.${field}`),
           column: column + 1,
           columns: layout.headers.length,
         },
@@ -140,11 +140,7 @@ async function chooseMapping(
     (f) => mapping[f] === undefined,
   );
   if (missing)
-    throw refuse(
-      'import.missingColumn',
-      { field: t(request.lang, `import.field.${missing}` as MessageKey) },
-      'mapping',
-    );
+    throw refuse('import.missingColumn', { field: t(request.lang, `import.field.${missing}`) }, 'mapping');
   return { mapping, source };
 }
 
@@ -153,7 +149,7 @@ async function plan(db: DbOrTrx, request: ImportRequest, grid: Grid, today: stri
   if (!layout)
     throw refuse('import.noHeader', {
       rows: HEADER_SEARCH,
-      needs: NEEDS[request.kind].map((f) => t(request.lang, `import.field.${f}` as MessageKey)).join('、'),
+      needs: NEEDS[request.kind].map((f) => t(request.lang, `import.field.${f}`)).join('、'),
     });
   const { mapping, source } = await chooseMapping(db, request, layout);
   const depot = await resolveDepot(db, request);

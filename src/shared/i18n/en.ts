@@ -128,6 +128,7 @@ export const en: Messages = {
   'import.field.expiresOn': 'Expires on',
   'import.field.unitPrice': 'Unit price (yuan)',
   'import.field.supplier': 'Supplier',
+  'import.field.depotCode': 'Depot code',
   'import.field.depot': 'Depot',
   'import.field.location': 'Location',
   'import.field.note': 'Note',

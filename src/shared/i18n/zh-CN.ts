@@ -124,6 +124,7 @@ export const zhCN = {
   'import.field.expiresOn': '有效期至',
   'import.field.unitPrice': '单价（元）',
   'import.field.supplier': '供应商',
+  'import.field.depotCode': '储备库编码',
   'import.field.depot': '储备库',
   'import.field.location': '存放地点',
   'import.field.note': '备注',

@@ -7,28 +7,12 @@
  * under which a confirmed mapping is remembered.
  */
 import { createHash } from 'node:crypto';
+import { IMPORT_FIELDS, type ImportField } from '../../../shared/schemas/import';
 import type { Cell } from './parse';
 import { cellText, headerUnit, looseText } from './values';
 
-export const FIELDS = [
-  'code',
-  'gbCode',
-  'name',
-  'spec',
-  'unit',
-  'category',
-  'quantity',
-  'lotNo',
-  'producedOn',
-  'expiresOn',
-  'unitPrice',
-  'supplier',
-  'depotCode',
-  'depot',
-  'location',
-  'note',
-] as const;
-export type Field = (typeof FIELDS)[number];
+export const FIELDS = IMPORT_FIELDS;
+export type Field = ImportField;
 
 /** Header words per field, compared loosely (width folded, no spaces, lower case). */
 const SYNONYMS: Record<Field, string[]> = {

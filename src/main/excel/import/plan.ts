@@ -8,12 +8,12 @@
  * inside the commit's transaction.
  */
 import { t, type Locale, type MessageKey } from '../../../shared/i18n';
+import type { ImportKind } from '../../../shared/schemas/import';
 import type { Cell } from './parse';
 import { notData, numberingColumns, type Field, type Layout } from './layout';
 import { cellText, foldWidth, looseText, parseDate, parseQuantity, parseYuan } from './values';
 
-export const IMPORT_KINDS = ['catalogue', 'opening-stock', 'receipts', 'relief-depot'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+export { IMPORT_KINDS, type ImportKind } from '../../../shared/schemas/import';
 
 /** The fields a kind cannot do without (besides a name or a code). */
 export const NEEDS: Record<ImportKind, readonly Field[]> = {
@@ -136,7 +136,7 @@ export function planRows(
   options: PlanOptions,
 ): PlannedRow[] {
   const say = (key: MessageKey, params: Record<string, string | number> = {}) => t(options.lang, key, params);
-  const fieldName = (f: Field) => t(options.lang, `import.field.${f}` as MessageKey);
+  const fieldName = (f: Field) => t(options.lang, `import.field.${f}`);
   const numbering = numberingColumns(layout.headers);
   const depotByCode = new Map(depots.map((d) => [looseText(d.code), d]));
   const depotByName = new Map(depots.map((d) => [looseText(d.name), d]));
