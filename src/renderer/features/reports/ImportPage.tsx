@@ -257,6 +257,7 @@ export default function ImportPage() {
     { title: t('depotCol'), dataIndex: 'depot', width: 150 },
     {
       title: t('reason'),
+      width: 320,
       render: (_: unknown, r: Row) =>
         r.reason ? (
           <Typography.Text type={r.status === 'error' ? 'danger' : 'secondary'}>{r.reason}</Typography.Text>
@@ -418,8 +419,9 @@ export default function ImportPage() {
           )}
           <Table<Row>
             size="small"
-            virtual
-            scroll={{ x: 1200, y: 420 }}
+            // Thousands of rows scroll virtually; a short file stays a plain table.
+            virtual={rows.length > 200}
+            scroll={{ x: 1460, y: 420 }}
             pagination={false}
             rowKey="row"
             data-testid="import-preview"
@@ -452,7 +454,7 @@ export default function ImportPage() {
             type="success"
             showIcon
             title={t('done', {
-              rows: result.preview.counts.ok + result.preview.counts.create - unchecked.size,
+              rows: result.preview.counts.ok + result.preview.counts.create,
             })}
           />
           {result.documents.length > 0 && (
