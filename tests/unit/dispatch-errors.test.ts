@@ -263,6 +263,8 @@ describe('missing fields', () => {
     'document.get': ['docNo'],
     'report.export': ['report'],
     'report.job': ['jobId'],
+    'import.preview': ['uploadId', 'kind'],
+    'import.commit': ['uploadId', 'kind'],
     'report.cancel': ['jobId'],
   };
 

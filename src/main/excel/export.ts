@@ -9,6 +9,7 @@ import { AppError } from '../../shared/rpc';
 import { dateInput } from '../../shared/schemas/common';
 import { REPORT_FILTERS, type ReportFilter, type ReportName } from '../../shared/schemas/report';
 import { auditHead } from '../services/audit.service';
+import { namedDepot } from '../services/guards';
 import type { ServiceContext } from '../services/context';
 import { allocationSheets } from './reports/allocations';
 import { deliverySheets } from './reports/deliveries';
@@ -92,20 +93,8 @@ export async function exportReport(
   const filters: string[] = [];
   const shown: string[] = [];
   let depotId: number | undefined;
-  if (request.depotCode !== undefined || request.depotId !== undefined) {
-    let query = ctx.db.selectFrom('depots').select(['depotId', 'name']);
-    query =
-      request.depotId !== undefined
-        ? query.where('depotId', '=', request.depotId)
-        : query.where('code', '=', request.depotCode!);
-    const depot = await query.executeTakeFirst();
-    if (!depot) {
-      const [key, params] =
-        request.depotId !== undefined
-          ? (['depot.notFound', { id: String(request.depotId) }] as const)
-          : (['depot.codeNotFound', { code: request.depotCode! }] as const);
-      throw new AppError('NOT_FOUND', key, params, [{ path: 'depot', key, params }]);
-    }
+  const depot = await namedDepot(ctx.db, request);
+  if (depot) {
     depotId = depot.depotId;
     filters.push(`${words.depot}：${depot.name}`);
     shown.push(depot.name);

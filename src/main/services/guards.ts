@@ -89,3 +89,28 @@ export async function assertNotCounting(db: DbOrTrx, depot: DepotRow): Promise<v
   const open = await openStocktake.first(db, { depotId: depot.depotId });
   if (open) throw new AppError('CONFLICT', 'stock.stocktakeOpen', { depot: depot.name, docNo: open.docNo });
 }
+
+/**
+ * The depot a caller names by id (the screens) or by code (the CLI); null when neither is given,
+ * NOT_FOUND (on the field `depot`) when it does not exist.
+ */
+export async function namedDepot(
+  db: DbOrTrx,
+  by: { depotId?: number | undefined; depotCode?: string | undefined },
+): Promise<{ depotId: number; code: string; name: string } | null> {
+  if (by.depotId === undefined && by.depotCode === undefined) return null;
+  const query = db.selectFrom('depots').select(['depotId', 'code', 'name']);
+  const depot = await (
+    by.depotId !== undefined
+      ? query.where('depotId', '=', by.depotId)
+      : query.where('code', '=', by.depotCode!)
+  ).executeTakeFirst();
+  if (!depot) {
+    const [key, params] =
+      by.depotId !== undefined
+        ? (['depot.notFound', { id: String(by.depotId) }] as const)
+        : (['depot.codeNotFound', { code: by.depotCode! }] as const);
+    throw new AppError('NOT_FOUND', key, params, [{ path: 'depot', key, params }]);
+  }
+  return depot;
+}

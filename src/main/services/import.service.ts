@@ -19,12 +19,12 @@ import {
   Catalogue,
   NEEDS,
   planRows,
-  type DepotEntry,
   type ImportKind,
   type PlannedRow,
   type RowStatus,
 } from '../excel/import/plan';
 import type { Actor, ServiceContext } from './context';
+import { namedDepot } from './guards';
 import { insertMaterial } from './material.service';
 import { postReceipt } from './stock.service';
 import { write } from './write';
@@ -86,24 +86,6 @@ async function readSheet(request: ImportRequest): Promise<Grid> {
   return grid;
 }
 
-async function resolveDepot(db: DbOrTrx, request: ImportRequest): Promise<DepotEntry | null> {
-  if (request.depotId === undefined && request.depotCode === undefined) return null;
-  let q = db.selectFrom('depots').select(['depotId', 'code', 'name']);
-  q =
-    request.depotId !== undefined
-      ? q.where('depotId', '=', request.depotId)
-      : q.where('code', '=', request.depotCode!);
-  const depot = await q.executeTakeFirst();
-  if (!depot) {
-    const [key, params] =
-      request.depotId !== undefined
-        ? (['depot.notFound', { id: String(request.depotId) }] as const)
-        : (['depot.codeNotFound', { code: request.depotCode! }] as const);
-    throw new AppError('NOT_FOUND', key, params, [{ path: 'depot', key, params }]);
-  }
-  return depot;
-}
-
 async function chooseMapping(
   db: DbOrTrx,
   request: ImportRequest,
@@ -152,7 +134,7 @@ async function plan(db: DbOrTrx, request: ImportRequest, grid: Grid, today: stri
       needs: NEEDS[request.kind].map((f) => t(request.lang, `import.field.${f}`)).join('、'),
     });
   const { mapping, source } = await chooseMapping(db, request, layout);
-  const depot = await resolveDepot(db, request);
+  const depot = await namedDepot(db, request);
   const stock = request.kind !== 'catalogue';
   if (stock && !depot && mapping.depot === undefined && mapping.depotCode === undefined)
     throw refuse('import.noDepot', {}, 'depot');

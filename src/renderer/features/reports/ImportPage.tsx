@@ -239,6 +239,16 @@ export default function ImportPage() {
       ),
     },
     {
+      title: t('reason'),
+      width: 320,
+      render: (_: unknown, r: Row) =>
+        r.reason ? (
+          <Typography.Text type={r.status === 'error' ? 'danger' : 'secondary'}>{r.reason}</Typography.Text>
+        ) : (
+          ''
+        ),
+    },
+    {
       title: t('material'),
       width: 240,
       render: (_: unknown, r: Row) =>
@@ -255,16 +265,6 @@ export default function ImportPage() {
     { title: t('producedOn'), dataIndex: 'producedOn', width: 110 },
     { title: t('expiresOn'), dataIndex: 'expiresOn', width: 110 },
     { title: t('depotCol'), dataIndex: 'depot', width: 150 },
-    {
-      title: t('reason'),
-      width: 320,
-      render: (_: unknown, r: Row) =>
-        r.reason ? (
-          <Typography.Text type={r.status === 'error' ? 'danger' : 'secondary'}>{r.reason}</Typography.Text>
-        ) : (
-          ''
-        ),
-    },
   ];
 
   return (
