@@ -931,7 +931,7 @@ function printAllocation(figures: AllocationFigure[]) {
 
 function printExports(figures: ExportFigure[]) {
   console.log(
-    'Excel export (出入库明细, own process each; peak anonymous RSS, the mapped database file not counted):',
+    `Excel export (出入库明细, own process each, ours with a ${HEAP_CAP_MB} MB heap cap; peak anonymous RSS, the mapped database file not counted):`,
   );
   printTable(
     ['rows', 'ours', 'raw exceljs', 'ratio', 'ours peak RSS', 'raw peak RSS', 'file', 'target'],
