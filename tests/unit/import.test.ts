@@ -11,6 +11,7 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as XLSX from 'xlsx';
 import { exportReport } from '../../src/main/excel/export';
+import { readGrid } from '../../src/main/excel/import/parse';
 import { commitImport, previewImport, type ImportRequest } from '../../src/main/services/import.service';
 import { createTestEnv, createWorld, levelOf, snapshot, type TestEnv } from './harness';
 
@@ -515,3 +516,13 @@ function minimalXlsx(sheet: string): Buffer {
     ),
   ]);
 }
+
+test('a parse that outlasts its time limit is stopped and refused; the app goes on', async () => {
+  const bytes = workbook(MESSY, { merges: MESSY_MERGES });
+  await expect(readGrid(bytes, { limits: { timeLimitMs: 1 } })).rejects.toMatchObject({
+    code: 'BAD_INPUT',
+    key: 'import.tooSlow',
+  });
+  // The same file with time to spare reads whole.
+  expect((await readGrid(bytes)).rows).toHaveLength(MESSY.length);
+});
