@@ -24,7 +24,7 @@ export interface ExportFigure {
 export const EXPORT_SIZES = [100_000, 400_000] as const;
 export const TIME_RATIO_LIMIT = 1.3;
 export const MEMORY_GROWTH_LIMIT = 1.25;
-export const HEAP_CAP_MB = 128;
+export const HEAP_CAP_MB = 256;
 
 /** The local date from which the newest movements number at least `n` (whole days). */
 function fromDateFor(dbFile: string, n: number): string {
