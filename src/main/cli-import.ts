@@ -186,12 +186,9 @@ export async function importCommand(
       );
     else {
       console.error(message);
-      // A refused commit lists the rows, as the preview would.
-      if (error.key === 'import.refused') {
-        const preview = await previewImport(app.svc, request);
-        for (const e of preview.errors)
-          console.error(t(args.locale, 'import.rowFailed', { row: e.row, reason: e.reason }));
-      }
+      // A refused commit lists its rows, each with its reason.
+      if (error.key === 'import.refused')
+        for (const f of error.fields) console.error(t(args.locale, f.key, f.params ?? {}));
     }
     return 1;
   }

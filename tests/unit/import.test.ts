@@ -229,8 +229,6 @@ test('units in the header or the cell, quantities in 万, xls, ods and GB18030 c
     ),
   );
   expect(wrongUnit.errors[0]).toMatchObject({ row: 2, field: 'unit' });
-  const gbk = Buffer.from(new TextEncoder().encode('x'));
-  expect(gbk.length).toBe(1);
   // 品名,数量 / 棉被,"3,000床" in GB18030 (what Excel on a Chinese Windows saves as CSV).
   const csv = Buffer.from('c6b7c3fb2cCAFDC1BF0d0ac3dEB1BB2c22332c303030b4b222', 'hex');
   const fromCsv = await previewImport(env.app.svc, request(csv, { fileName: '库存.csv' }));

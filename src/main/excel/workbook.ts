@@ -257,8 +257,7 @@ export async function writeWorkbook(
   let failure: AppError | null = null;
   stream.on('error', (error: NodeJS.ErrnoException) => void (failure ??= cannotWrite(error)));
   /** Resolves when the file is closed, whatever happened to it (one listener, however often awaited). */
-  const whenClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
-  const closed = () => whenClosed;
+  const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   /**
    * Lets the zip compress and the file take what is written, waiting while either is full
    * (SQLite answers synchronously, so otherwise nothing else runs until the end: memory would
@@ -277,7 +276,7 @@ export async function writeWorkbook(
       const full = intake._writableState.needDrain ? intake : stream;
       await Promise.race([
         new Promise<void>((resolve) => full.once('drain', () => resolve())),
-        closed(),
+        closed,
         cancelled,
       ]);
       if (stream.closed) break;
@@ -312,7 +311,7 @@ export async function writeWorkbook(
     line(null, l.chainNote);
     info.commit();
     await wb.commit();
-    await closed();
+    await closed;
     if (failure) throw failure;
     // A cancel that came while the file was being finished still wins: no file appears.
     progress.signal?.throwIfAborted();
@@ -320,7 +319,7 @@ export async function writeWorkbook(
     return counts;
   } catch (error) {
     stream.destroy();
-    await closed();
+    await closed;
     rmSync(partial, { force: true });
     throw error;
   }

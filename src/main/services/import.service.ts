@@ -241,7 +241,12 @@ export async function commitImport(
         'BAD_INPUT',
         'import.refused',
         { count: preview.counts.error },
-        preview.errors.map((e) => ({ path: `rows.${e.row}`, key: 'import.refused', params: { count: 1 } })),
+        // Each row with its reason, so a caller can list them without reading the file again.
+        preview.errors.map((e) => ({
+          path: `rows.${e.row}`,
+          key: 'import.rowFailed',
+          params: { row: e.row, reason: e.reason },
+        })),
       );
     const taking = preview.rows.filter((r) => r.status === 'ok' || r.status === 'create');
     if (taking.length === 0) throw refuse('import.nothing');
