@@ -34,7 +34,7 @@ const drivers = pattern(
   ['better-sqlite3', 'pg', 'pg/*', 'pg-*'],
   'Only src/main/db/** may import a database driver (better-sqlite3, pg).',
 );
-const electronFree = ['security', 'options', 'window-state', 'menu', 'channels'].map(
+const electronFree = ['security', 'options', 'window-state', 'menu', 'channels', 'transfers'].map(
   (m) => `src/main/electron/${m}.ts`,
 );
 
@@ -170,6 +170,16 @@ export default tseslint.config(
             'These modules import electron at run time; test security.ts, options.ts, menu.ts and window-state.ts instead.',
           ),
         ),
+      ],
+    },
+  },
+  {
+    // The one test that loads ipc.ts and the preload: it replaces 'electron' (jest.mock) first.
+    files: ['tests/unit/desktop-ipc.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        noElectron('Replace electron with jest.mock; never import it (its binary cannot run here).'),
       ],
     },
   },

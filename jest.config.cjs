@@ -13,6 +13,7 @@ const storeIndependent = [
   'balance-rows',
   'dates',
   'electron-security',
+  'desktop-ipc',
   'migrations-sqlite',
   'demo-scale-sqlite',
   'icons',

@@ -1,14 +1,15 @@
 /**
- * The renderer's only way to the core: `window.bridge.rpc` inside Electron, `fetch('/rpc')`
- * in a browser. Typed by the contract; failures become an RpcFailure carrying the server's
+ * The renderer's only way to the core: `window.bridge` inside Electron (shared/bridge.ts),
+ * `fetch` in a browser (`/rpc`, and `/upload` and `/download/<jobId>` for files). Typed by the contract; failures become an RpcFailure carrying the server's
  * code, message and field errors (already in the user's language).
  */
 import type { InputOf, OutputOf, ProcedureName } from '../shared/api';
+import type { DesktopBridge } from '../shared/bridge';
 import type { ErrorCode, FieldError, RpcRequest, RpcResponse } from '../shared/rpc';
 
 declare global {
   interface Window {
-    bridge?: { rpc(request: RpcRequest): Promise<RpcResponse> };
+    bridge?: DesktopBridge;
   }
 }
 
@@ -99,13 +100,36 @@ export async function rpc<P extends ProcedureName>(
   throw new RpcFailure(code, message, fields ?? []);
 }
 
-/**
- * Sends a file for import as the body of `POST /upload` (never inside a JSON envelope: the RPC
- * body cap is 1 MiB). The answer is the upload's id, for `import.preview` and `import.commit`.
- */
-export async function uploadFile(file: File): Promise<{ uploadId: string; fileName: string; bytes: number }> {
+/** A file transfer's envelope: its result, or its failure thrown like an rpc's. */
+async function transfer<T>(send: () => Promise<RpcResponse>): Promise<T> {
   let response: RpcResponse;
   try {
+    response = await send();
+  } catch {
+    throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);
+  }
+  if (response.ok) return response.result as T;
+  if (response.error.code === 'UNAUTHENTICATED') state.onUnauthenticated();
+  throw new RpcFailure(response.error.code, response.error.message, response.error.fields ?? []);
+}
+
+/**
+ * Sends a file for import: in a browser as the body of `POST /upload` (never inside a JSON
+ * envelope: the RPC body cap is 1 MiB), in the desktop shell as its bytes over the bridge. The
+ * answer is the upload's id, for `import.preview` and `import.commit`.
+ */
+export function uploadFile(file: File): Promise<{ uploadId: string; fileName: string; bytes: number }> {
+  const { bridge } = window;
+  if (bridge)
+    return transfer(async () =>
+      bridge.upload({
+        token: state.token ?? undefined,
+        locale: state.locale,
+        fileName: file.name,
+        bytes: await file.arrayBuffer(),
+      }),
+    );
+  return transfer(async () => {
     const reply = await fetch('/upload', {
       method: 'POST',
       headers: {
@@ -116,11 +140,25 @@ export async function uploadFile(file: File): Promise<{ uploadId: string; fileNa
       },
       body: file,
     });
-    response = (await reply.json()) as RpcResponse;
-  } catch {
-    throw new RpcFailure('NETWORK', NETWORK_MESSAGE[state.locale] ?? NETWORK_MESSAGE['zh-CN']!);
-  }
-  if (response.ok) return response.result as { uploadId: string; fileName: string; bytes: number };
-  if (response.error.code === 'UNAUTHENTICATED') state.onUnauthenticated();
-  throw new RpcFailure(response.error.code, response.error.message, response.error.fields ?? []);
+    return (await reply.json()) as RpcResponse;
+  });
+}
+
+/**
+ * Saves a finished export: the desktop shell asks where in its save dialog (`saved: false` when
+ * the user dismisses it); a browser downloads `/download/<jobId>` to its downloads folder.
+ */
+export async function saveExport(job: {
+  jobId: string;
+  fileName: string;
+}): Promise<{ saved: boolean; fileName?: string }> {
+  const { bridge } = window;
+  if (bridge) return transfer(() => bridge.saveExport({ jobId: job.jobId, locale: state.locale }));
+  const link = document.createElement('a');
+  link.href = `/download/${job.jobId}`;
+  link.download = job.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return { saved: true, fileName: job.fileName };
 }

@@ -3,3 +3,5 @@
  * Imports nothing: the sandboxed preload may only require 'electron'.
  */
 export const RPC_CHANNEL = 'rpc';
+export const SAVE_EXPORT_CHANNEL = 'export.save';
+export const UPLOAD_CHANNEL = 'import.upload';

@@ -1,7 +1,7 @@
 /**
  * The desktop app's main process: a thin shell around the same core the CLI and the HTTP
  * transport use (createApp → dispatch). One instance per data folder (a second launch focuses the
- * first window); the UI comes from app:// (protocol.ts), talks over one IPC channel (ipc.ts,
+ * first window); the UI comes from app:// (protocol.ts), talks over its IPC channels (ipc.ts,
  * preload.ts) and lives under the rules in window.ts and security.ts. The HTTP server starts only
  * with --serve. Bundled to out/main/electron.cjs (package.json "main").
  */
@@ -14,7 +14,7 @@ import { resolveDataDir } from '../data-dir';
 import type { HttpServer } from '../rpc/http';
 import { startHttpOnFreePort } from '../serve';
 import { ANCHOR_FILE } from '../services/anchors';
-import { handleRpc } from './ipc';
+import { handleIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { menuLocale, parseDesktopArgs, type MenuLocale } from './options';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -115,7 +115,7 @@ function main(): void {
     }
     hardenSession(session.defaultSession);
     handleAppProtocol(RENDERER_DIR);
-    handleRpc(core.dispatch);
+    handleIpc(core);
 
     const showAbout = () =>
       void dialog.showMessageBox({

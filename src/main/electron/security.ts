@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { CustomScheme, WebPreferences } from 'electron';
+import type { SaveExportRequest, UploadRequest } from '../../shared/bridge';
 import type { RpcRequest } from '../../shared/rpc';
 import { CONTENT_SECURITY_POLICY } from '../rpc/http';
 
@@ -110,6 +111,34 @@ export function toRpcRequest(value: unknown): RpcRequest | null {
     locale: typeof v.locale === 'string' ? v.locale : undefined,
     idempotencyKey: typeof v.idempotencyKey === 'string' ? v.idempotencyKey : undefined,
     background: v.background === true,
+  };
+}
+
+/** A finished export to save: its job id (the capability `/download/<jobId>` also takes). */
+export function toSaveExportRequest(value: unknown): SaveExportRequest | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.jobId !== 'string' || !/^[0-9a-f]{32}$/.test(v.jobId)) return null;
+  return { jobId: v.jobId, locale: typeof v.locale === 'string' ? v.locale : undefined };
+}
+
+/** A file chosen for import: its name and bytes (an ArrayBuffer or a typed array), as a Buffer. */
+export function toUploadRequest(value: unknown): (Omit<UploadRequest, 'bytes'> & { bytes: Buffer }) | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.fileName !== 'string' || v.fileName.length > 1000) return null;
+  let bytes: Buffer;
+  // Compared by tag, not instanceof: what arrives over IPC may come from another realm.
+  if (Object.prototype.toString.call(v.bytes) === '[object ArrayBuffer]')
+    bytes = Buffer.from(v.bytes as ArrayBuffer);
+  else if (ArrayBuffer.isView(v.bytes))
+    bytes = Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength);
+  else return null;
+  return {
+    token: typeof v.token === 'string' ? v.token : undefined,
+    locale: typeof v.locale === 'string' ? v.locale : undefined,
+    fileName: v.fileName,
+    bytes,
   };
 }
 

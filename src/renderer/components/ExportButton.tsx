@@ -1,15 +1,14 @@
 /**
  * 导出: exports a report with the screen's filters. The server writes the workbook as a job; a
  * dialog shows the rows written so far and offers 取消 (the half-written file is removed); once
- * done the browser downloads it. Inside the desktop shell there is no download route yet, and
- * the button says so instead of pretending.
+ * done the file is saved (api.ts saveExport: the desktop's save dialog, or a browser download).
  */
 import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button, Modal, Space, Spin, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { InputOf } from '../../shared/api';
 import type { ReportJobDto, ReportName } from '../../shared/schemas/report';
-import { rpc, RpcFailure } from '../api';
+import { rpc, RpcFailure, saveExport } from '../api';
 import { formatQuantity } from '../format';
 import { defineMessages, useLocale, useMessages } from '../i18n/messages';
 
@@ -21,8 +20,7 @@ const messages = defineMessages(
     cancel: '取消导出',
     cancelled: '已取消导出，未留下文件',
     done: '已导出 {n} 行：{file}',
-    desktop:
-      '桌面版暂不能下载导出文件：请在浏览器中打开本应用（relief-depot serve）导出，或使用命令 relief-depot export',
+    notSaved: '已导出 {n} 行，但未保存文件',
   },
   {
     export: 'Export',
@@ -31,8 +29,7 @@ const messages = defineMessages(
     cancel: 'Cancel export',
     cancelled: 'Export cancelled; no file was left',
     done: 'Exported {n} rows: {file}',
-    desktop:
-      'The desktop app cannot download exports yet: open the app in a browser (relief-depot serve) to export, or use relief-depot export',
+    notSaved: 'Exported {n} rows, but the file was not saved',
   },
 );
 
@@ -42,16 +39,6 @@ export type ExportFilters = {
 };
 
 const POLL_MS = 400;
-
-/** Saves a finished job's file through the browser (the session's job id is the download's key). */
-function download(job: ReportJobDto) {
-  const link = document.createElement('a');
-  link.href = `/download/${job.jobId}`;
-  link.download = job.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 export function ExportButton({
   report,
@@ -89,8 +76,14 @@ export function ExportButton({
     }
     setJob(null);
     if (current.state === 'done') {
-      download(current);
-      void message.success(t('done', { n: formatQuantity(current.rows), file: current.fileName }), 6);
+      const n = formatQuantity(current.rows);
+      saveExport(current).then(
+        ({ saved, fileName }) =>
+          saved
+            ? void message.success(t('done', { n, file: fileName ?? current.fileName }), 6)
+            : void message.info(t('notSaved', { n })),
+        fail,
+      );
     } else if (current.state === 'failed') void message.error(current.error ?? '');
   };
   const fail = (error: unknown) => {
@@ -99,10 +92,6 @@ export function ExportButton({
   };
 
   const start = () => {
-    if (window.bridge) {
-      void message.warning(t('desktop'), 8);
-      return;
-    }
     const defined = Object.fromEntries(
       Object.entries(filters).filter(([, v]) => v !== undefined && v !== null),
     );

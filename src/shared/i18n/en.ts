@@ -75,6 +75,7 @@ export const en: Messages = {
   'export.jobNotFound': 'No such export (it may have expired: export again)',
   'export.cannotWrite':
     'Cannot write {file} ({reason}): check that the folder exists, that it may be written to, and the free disk space',
+  'export.saveTitle': 'Save the export',
   'export.alreadyRunning': 'One of your exports is still running: wait for it or cancel it first',
   'import.empty': 'The file is empty',
   'import.tooBig': 'The file is larger than {mb} MB: split it and import the parts',

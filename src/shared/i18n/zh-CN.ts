@@ -75,6 +75,7 @@ export const zhCN = {
   'export.periodReversed': '开始日期 {from} 晚于结束日期 {to}',
   'export.jobNotFound': '没有这个导出任务（可能已过期，请重新导出）',
   'export.cannotWrite': '无法写入 {file}（{reason}）：请检查文件夹是否存在、是否有写入权限和磁盘空间',
+  'export.saveTitle': '保存导出文件',
   'export.alreadyRunning': '您已有一个导出正在进行，请等它完成或取消后再导出',
   'import.empty': '文件是空的',
   'import.tooBig': '文件超过 {mb} MB：请拆分后再导入',

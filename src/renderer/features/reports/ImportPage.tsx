@@ -82,8 +82,6 @@ const messages = defineMessages(
     newMaterials: '新建物资 {n} 种：{codes}',
     again: '再导入一个文件',
     noFile: '请选择文件',
-    desktop:
-      '桌面程序暂不能上传文件：请在浏览器中打开本程序（relief-depot serve）导入，或使用 relief-depot import 命令',
   },
   {
     title: 'Import',
@@ -132,8 +130,6 @@ const messages = defineMessages(
     newMaterials: '{n} new materials: {codes}',
     again: 'Import another file',
     noFile: 'Choose a file',
-    desktop:
-      'The desktop app cannot upload files yet: open the app in a browser (relief-depot serve) to import, or use relief-depot import',
   },
 );
 
@@ -282,7 +278,6 @@ export default function ImportPage() {
         items={[t('stepFile'), t('stepMapping'), t('stepPreview'), t('stepDone')].map((title) => ({ title }))}
         style={{ maxWidth: 720 }}
       />
-      {window.bridge && <Alert type="info" showIcon title={t('desktop')} />}
       {error && <Alert type="error" showIcon title={error} data-testid="import-error" />}
       {step === 0 && (
         <Flex vertical gap={12} style={{ maxWidth: 720 }}>
@@ -335,12 +330,7 @@ export default function ImportPage() {
             </Checkbox>
           )}
           <Space>
-            <Button
-              type="primary"
-              loading={busy}
-              disabled={!file || !!window.bridge}
-              onClick={() => void read()}
-            >
+            <Button type="primary" loading={busy} disabled={!file} onClick={() => void read()}>
               {busy ? t('reading') : t('next')}
             </Button>
           </Space>
