@@ -9,6 +9,7 @@ import * as m0006 from './0006_ledger_seals_and_turns';
 import * as m0007 from './0007_trusted_sign_in';
 import * as m0008 from './0008_allocation_requests';
 import * as m0009 from './0009_delivery_orders';
+import * as m0010 from './0010_import_once';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_trusted_sign_in': m0007,
   '0008_allocation_requests': m0008,
   '0009_delivery_orders': m0009,
+  '0010_import_once': m0010,
 };

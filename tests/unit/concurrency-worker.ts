@@ -10,10 +10,13 @@
  * `{type:'wait', at}` and waits for a line on stdin; the test answers every worker at once when
  * all of them wait there, so those writes (the contested user names) really start together.
  *
+ * The import's parse worker (parse-worker.cjs) is copied beside the bundle by the test.
+ *
  * stdout, one JSON object a line: {type:'wait', at} · {type:'result', ...Outcome} · {type:'done'}.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppError, type RpcResponse } from '../../src/shared/rpc';
 import { createApp, type App } from '../../src/main/app';
@@ -59,7 +62,9 @@ export type Op =
       kind: 'delivery';
       procedure: 'delivery.dispatch' | 'delivery.deliver';
       input: { deliveryId: number } & Record<string, unknown>;
-    };
+    }
+  /** A workbook uploaded as the screens upload it, then `import.commit` of its opening stock. */
+  | { kind: 'import'; file: string; depotId: number };
 
 export interface ReservationLine {
   depotId: number;
@@ -221,6 +226,19 @@ async function run(config: WorkerConfig, app: App, token: string, actor: Actor):
       }
       case 'delivery': {
         outcome = fromResponse(await call(op.procedure, op.input, true), docNo);
+        break;
+      }
+      case 'import': {
+        const uploaded = await app.upload(token, path.basename(op.file), readFileSync(op.file), 'zh-CN');
+        if (!uploaded.ok) {
+          outcome = fromResponse(uploaded, () => ({}));
+          break;
+        }
+        const { uploadId } = uploaded.result as { uploadId: string };
+        const input = { uploadId, kind: 'opening-stock', depotId: op.depotId };
+        outcome = fromResponse(await call('import.commit', input, true), (r: { documents: string[] }) => ({
+          docNo: r.documents[0],
+        }));
         break;
       }
       case 'reserve': {

@@ -15,11 +15,12 @@
  * succeeded, and `ledger.check` and `audit.verify` are clean. The plans are seeded (SEED).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
+import * as XLSX from 'xlsx';
 import { checkLedger } from '../../src/main/services/ledger-check.service';
 import { verifyAudit } from '../../src/main/services/audit.service';
 import { countRows, createTestEnv, createWorld, PASSWORD, STORE, type TestEnv } from './harness';
@@ -53,6 +54,11 @@ beforeAll(async () => {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
+  // The import's parser runs in a worker thread from a file beside the bundle (as in out/main).
+  copyFileSync(
+    path.join(__dirname, '..', '..', 'src', 'main', 'excel', 'import', 'parse-worker.cjs'),
+    path.join(bundleDir, 'parse-worker.cjs'),
+  );
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
@@ -596,6 +602,7 @@ test(`${WORKERS} processes × ${WRITES} conflicting writes: no INTERNAL, no nega
     createUser: 'user.create',
     approve: 'allocation.approve',
     delivery: 'delivery.*',
+    import: 'import.commit',
   };
   const expected: Record<string, number> = {};
   for (const o of all.filter((x) => x.ok))
@@ -785,5 +792,54 @@ test('two processes at once on the orders of one request: dispatching twice post
       .executeTakeFirstOrThrow(),
   ).toEqual({ onHand: 40, reserved: 0 });
   expect(await checkLedger(env.app.store)).toMatchObject({ ok: true, unreserved: 0, orphaned: 0 });
+  expect((await verifyAudit(env.app.db)).ok).toBe(true);
+});
+
+test('two keepers in two processes commit the same opening-stock file at the same moment: it is posted once, the other is told when', async () => {
+  env = await createTestEnv();
+  const w = await createWorld(env);
+  // Enough rows that the two commits' transactions overlap for most of their length.
+  const rows: (string | number)[][] = [['品名', '单位', '数量', '批次号']];
+  for (let k = 1; k <= 1500; k += 1) rows.push(['棉被', '床', k, `Q-${k}`]);
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), '期初');
+  const file = path.join(bundleDir, '期初库存.xlsx');
+  XLSX.writeFile(book, file);
+
+  const outcomes = await raceOnce(
+    env,
+    [1, 2].map((k) => ({
+      role: 'keeper' as const,
+      depotIds: [w.shinan.depotId],
+      username: `importer${k}`,
+      op: { kind: 'import' as const, file, depotId: w.shinan.depotId },
+    })),
+  );
+
+  expect(outcomes.map((o) => o.code).sort()).toEqual(['CONFLICT', 'ok']);
+  const posted = outcomes.find((o) => o.ok)!;
+  expect(outcomes.find((o) => !o.ok)!.message).toContain(posted.docNo);
+  const level = await env.app.db
+    .selectFrom('stockLevels')
+    .select('onHand')
+    .where('depotId', '=', w.shinan.depotId)
+    .where('materialId', '=', w.quilt.materialId)
+    .executeTakeFirstOrThrow();
+  expect(Number(level.onHand)).toBe((1500 * 1501) / 2);
+  const documents = await env.app.db
+    .selectFrom('movements')
+    .select('docNo')
+    .distinct()
+    .where('depotId', '=', w.shinan.depotId)
+    .where('materialId', '=', w.quilt.materialId)
+    .execute();
+  expect(documents.map((d) => d.docNo)).toEqual([posted.docNo]);
+  const imports = await env.app.db
+    .selectFrom('auditLog')
+    .select('auditId')
+    .where('action', '=', 'import.commit')
+    .execute();
+  expect(imports).toHaveLength(1);
+  expect((await checkLedger(env.app.store)).ok).toBe(true);
   expect((await verifyAudit(env.app.db)).ok).toBe(true);
 });

@@ -13,6 +13,7 @@ import * as XLSX from 'xlsx';
 import { exportReport } from '../../src/main/excel/export';
 import { readGrid } from '../../src/main/excel/import/parse';
 import { commitImport, previewImport, type ImportRequest } from '../../src/main/services/import.service';
+import { write } from '../../src/main/services/write';
 import { createTestEnv, createWorld, levelOf, snapshot, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -145,6 +146,13 @@ test('the commit posts one opening-balance receipt per depot, audits the file by
     code: 'CONFLICT',
     key: 'import.already',
   });
+  expect(await snapshot(env)).toEqual(again);
+  // Behind that check, the database itself holds one commit record per file.
+  const twice = write(env.app.svc, actor, 'import.commit', async () => ({
+    result: null,
+    audit: { entityType: 'import', entityId: sha, after: {} },
+  }));
+  await expect(twice).rejects.toMatchObject({ code: 'CONFLICT', key: 'error.duplicate' });
   expect(await snapshot(env)).toEqual(again);
 
   // The same layout next time: the confirmed mapping is used again.

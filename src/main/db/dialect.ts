@@ -37,6 +37,12 @@ export interface Dialect {
   forShare<Q extends RowLockable<Q>>(query: Q): Q;
   /** Serialises audit appends so that the chain follows commit order (SQLite: already serial). */
   lockAuditHead(trx: Db): Promise<void>;
+  /**
+   * Serialises the writes about one thing (an imported file's digest) until the transaction
+   * ends, so a check made after it sees what an earlier such write committed (SQLite: already
+   * serial). Only for checks no row lock can cover: the thing has no row yet.
+   */
+  lockKey(trx: Db, key: string): Promise<void>;
   /** `value LIKE pattern ESCAPE '\'`, case-insensitive for Latin letters on both stores. */
   like(value: Expression<string | null>, pattern: string): Expression<SqlBool>;
   /** Runs reads on one consistent snapshot (PostgreSQL: repeatable read, read only). */
@@ -60,6 +66,7 @@ const sqliteDialect: Dialect = {
   forUpdate: (query) => query,
   forShare: (query) => query,
   lockAuditHead: async () => undefined,
+  lockKey: async () => undefined,
   // SQLite's LIKE already ignores the case of Latin letters (and only theirs).
   like: (value, pattern) => sql<SqlBool>`${value} like ${pattern} escape '\\'`,
   readSnapshot: (db, reads) => db.transaction().execute(reads),
@@ -89,6 +96,11 @@ const sqliteDialect: Dialect = {
 
 /** Any constant key for pg_advisory_xact_lock: the audit chain's head. */
 const AUDIT_HEAD_LOCK = 7_300_001;
+/**
+ * lockKey's class: the first of pg_advisory_xact_lock's two int4 keys (the second is the key's
+ * hash). The two-key space does not overlap the one-key space of AUDIT_HEAD_LOCK.
+ */
+const KEYED_LOCKS = 7_300_002;
 
 const postgresDialect: Dialect = {
   kind: 'postgres',
@@ -97,6 +109,10 @@ const postgresDialect: Dialect = {
   forShare: (query) => query.forShare(),
   lockAuditHead: async (trx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_HEAD_LOCK)})`.execute(trx);
+  },
+  lockKey: async (trx, key) => {
+    // Keys that share a hash wait for each other now and then: slower, never wrong.
+    await sql`select pg_advisory_xact_lock(${sql.lit(KEYED_LOCKS)}, hashtext(${key}))`.execute(trx);
   },
   // ILIKE would also fold other scripts' letters, and lower() follows the server's locale;
   // folding A–Z alone (translate) matches SQLite exactly.

@@ -162,7 +162,7 @@ async function plan(db: DbOrTrx, request: ImportRequest, grid: Grid, today: stri
   return {
     kind: request.kind,
     fileName: request.fileName,
-    sha256: createHash('sha256').update(request.bytes).digest('hex'),
+    sha256: fileDigest(request.bytes),
     sheets: grid.sheets,
     sheet: grid.sheet,
     headerRow: layout.headerRow,
@@ -214,6 +214,11 @@ async function freeCode(trx: Trx, wanted: string | null, today: string, taken: S
   }
 }
 
+/** The file's SHA-256, hex: what the audit records, and how a second import of it is known. */
+function fileDigest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export async function commitImport(
   ctx: ServiceContext,
   actor: Actor,
@@ -221,6 +226,8 @@ export async function commitImport(
 ): Promise<ImportResult> {
   const grid = await readSheet(request);
   return write(ctx, actor, 'import.commit', async (trx, at) => {
+    // Two commits of one file at once (two server processes): the second waits here, then sees the first.
+    await ctx.dialect.lockKey(trx, `import:${fileDigest(request.bytes)}`);
     const today = localDate(at.instant);
     const preview = await plan(trx, request, grid, today);
     const before = await trx
