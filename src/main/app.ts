@@ -51,6 +51,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const svc: ServiceContext = {
     db: store.db,
     dialect: store.dialect,
+    snapshot: (reads) => store.snapshot(reads),
     clock: options.clock ?? systemClock,
     security,
   };

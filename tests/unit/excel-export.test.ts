@@ -345,3 +345,33 @@ test('出入库明细: every movement of the period, oldest first, in and out ap
   ).rejects.toMatchObject({ code: 'BAD_INPUT', key: 'export.periodReversed' });
   expect(existsSync(path.join(dir, 'bad.xlsx'))).toBe(false);
 });
+
+test('an export reads one snapshot: a write meanwhile goes through at once and does not show in it', async () => {
+  const movements = async (db: typeof env.app.db) =>
+    Number(
+      (
+        await db
+          .selectFrom('movements')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const before = { movements: await movements(env.app.db), head: await auditHead(env.app.db) };
+  // The write must not wait for the snapshot (on SQLite it would wait for ever on a shared connection).
+  const seen = await env.app.svc.snapshot(async (db) => {
+    const first = await movements(db);
+    const receipt = env.call(w.admin.token, 'stock.receive', {
+      depotId: w.shinan.depotId,
+      source: 'procurement',
+      lines: [{ materialId: w.jacket.materialId, quantity: 5, lotNo: 'J-2' }],
+    });
+    const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('the write waited')), 10_000),
+    );
+    await Promise.race([receipt, timeout]);
+    return { first, movements: await movements(db), head: await auditHead(db) };
+  });
+  expect(seen).toEqual({ first: before.movements, ...before });
+  expect(await movements(env.app.db)).toBe(before.movements + 1);
+  expect((await auditHead(env.app.db))!.auditId).toBeGreaterThan(before.head!.auditId);
+});

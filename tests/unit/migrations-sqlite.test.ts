@@ -57,7 +57,13 @@ test('a file from the landed version migrates forward with every movement, balan
   const file = path.join(dir, 'relief-depot.sqlite');
   copyFileSync(FIXTURE, file);
   const store = await openStore({ kind: 'sqlite', file });
-  const ctx = { db: store.db, dialect: store.dialect, clock: systemClock, security: DEFAULT_SECURITY };
+  const ctx = {
+    db: store.db,
+    dialect: store.dialect,
+    snapshot: store.snapshot,
+    clock: systemClock,
+    security: DEFAULT_SECURITY,
+  };
   try {
     const movements = await store.db
       .selectFrom('movements')

@@ -30,6 +30,12 @@ export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
   readonly maintenance: Maintenance;
+  /**
+   * Long reads (an export, page by page) on one consistent snapshot that hold up nobody: on
+   * SQLite a read-only connection of their own (WAL lets writers go on meanwhile), on PostgreSQL
+   * a pooled connection in repeatable read, read only.
+   */
+  snapshot<T>(reads: (db: Db) => Promise<T>): Promise<T>;
   /** The schema's migrations on this store (openStore already ran them unless told not to). */
   migrator(): Migrator;
   close(): Promise<void>;
@@ -75,6 +81,14 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
       db,
       dialect: dialectFor('sqlite'),
       maintenance: sqliteMaintenance(sqlite, config.file),
+      snapshot: async (reads) => {
+        const reader = sqliteKysely(openSqliteFile(config.file, { readonly: true }));
+        try {
+          return await dialectFor('sqlite').readSnapshot(reader, reads);
+        } finally {
+          await reader.destroy();
+        }
+      },
       migrator: () => migratorFor(schema),
       close: () => db.destroy(),
     };
@@ -94,6 +108,7 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
     db,
     dialect: dialectFor('postgres'),
     maintenance: postgresMaintenance(db, config.url),
+    snapshot: (reads) => dialectFor('postgres').readSnapshot(db, reads),
     migrator: () => migratorFor(schema),
     close: () => db.destroy(),
   };

@@ -83,10 +83,23 @@ export interface ExportRequest {
   exportedBy: string;
 }
 
-export async function exportReport(
+/**
+ * Writes the report's workbook. Every read (the filters' names, each page of rows, the audit
+ * chain head on the 说明 sheet) is on one snapshot, so the file shows one state of the books,
+ * the one its chain head names, however long it takes and whatever is written meanwhile.
+ */
+export function exportReport(
   ctx: ServiceContext,
   request: ExportRequest,
   progress: Progress = {},
+): Promise<{ file: string; rows: number[] }> {
+  return ctx.snapshot((db) => exportOnSnapshot({ ...ctx, db }, request, progress));
+}
+
+async function exportOnSnapshot(
+  ctx: ServiceContext,
+  request: ExportRequest,
+  progress: Progress,
 ): Promise<{ file: string; rows: number[] }> {
   const lang = request.lang === 'en' ? 'en' : 'zh-CN';
   const words = FILTER_WORDS[lang];

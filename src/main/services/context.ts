@@ -39,6 +39,8 @@ export const DEFAULT_SECURITY: SecurityConfig = {
 export interface ServiceContext {
   db: Db;
   dialect: Dialect;
+  /** Long reads on one snapshot that hold up no writer (Store.snapshot): exports. */
+  snapshot<T>(reads: (db: Db) => Promise<T>): Promise<T>;
   clock: Clock;
   security: SecurityConfig;
   /** Per request (dispatch sets it). */
