@@ -145,6 +145,49 @@ test('调拨汇总 and 配送跟踪: lines with requested, approved, sources, se
   expect(records(english.sheet('Deliveries')).map((r) => r['Status'])).toEqual(['Delivered']);
 });
 
+test('a keeper’s copy of 调拨汇总, 配送跟踪 and 预警清单 holds the requests and orders of their depots, as their screens do, and says so', async () => {
+  // Tents to 市南区 (signed for); quilts to a shelter, late on the road.
+  await deliverAllocation(env, {
+    from: w.city.depotId,
+    to: w.shinan.depotId,
+    materialId: w.tent.materialId,
+    quantity: 120,
+  });
+  await deliverAllocation(env, {
+    from: w.city.depotId,
+    materialId: w.quilt.materialId,
+    quantity: 20,
+    until: 'dispatched',
+  });
+  env.clock.advanceMinutes(5 * 60);
+  const shinan = { keeperDepotIds: [w.shinan.depotId] };
+  const city = { keeperDepotIds: [w.city.depotId] };
+  const codes = (rows: unknown[][]) => records(rows).map((r) => r['物资编码']);
+
+  const requests = await exported('allocations', shinan);
+  expect(codes(requests.sheet('调拨汇总'))).toEqual([w.tent.code]);
+  expect(requests.about['筛选条件']).toBe(
+    '保管员范围：市南区储备库（仅含这些储备库的申请和配送单，与其屏幕所见相同）',
+  );
+  // The city depot's keeper: no request is from or for it; both orders load there.
+  expect((await exported('allocations', city)).rows).toEqual([0]);
+  expect(codes((await exported('deliveries', city)).sheet('配送跟踪')).sort()).toEqual(
+    [w.tent.code, w.quilt.code].sort(),
+  );
+  expect(codes((await exported('deliveries', shinan)).sheet('配送跟踪'))).toEqual([w.tent.code]);
+
+  // The late quilts are the city keeper's to see, not 市南区's; stock warnings are everyone's.
+  const late = async (options: Partial<ExportRequest>) =>
+    records((await exported('warnings', options)).sheet('超时配送')).length;
+  expect([await late(shinan), await late(city), await late({})]).toEqual([0, 1, 1]);
+  const theirs = await exported('warnings', shinan);
+  expect(records(theirs.sheet('库存预警')).length).toBe(
+    records((await exported('warnings')).sheet('库存预警')).length,
+  );
+  // Stock reports are not narrowed, and do not claim to be.
+  expect((await exported('inventory', shinan)).about['筛选条件']).not.toContain('保管员范围');
+});
+
 test('预警清单: expired and expiring lots, depots below quota, and late orders', async () => {
   await env.call(w.admin.token, 'quota.set', {
     depotId: w.city.depotId,

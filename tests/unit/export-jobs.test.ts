@@ -63,6 +63,21 @@ test('a staff member exports the inventory: the job finishes and the file downlo
   expect(about[2]).toEqual(['Exported by', displayName]);
 });
 
+test('a keeper’s export of the deliveries is narrowed to their depots, as their delivery board is', async () => {
+  const keeper = await env.user('keeper', [w.shinan.depotId]);
+  const done = await finished(
+    keeper.token,
+    await env.call(keeper.token, 'report.export', { report: 'deliveries', lang: 'en' }),
+  );
+  expect(done.state).toBe('done');
+  const wb = XLSX.read(Buffer.from(await (await fetch(`${http.url}/download/${done.jobId}`)).arrayBuffer()));
+  const about = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['About']!, { header: 1 });
+  expect(about).toContainEqual([
+    'Filters',
+    `Keeper's scope: ${w.shinan.name} (only the requests and orders of these depots, as their screens show)`,
+  ]);
+});
+
 test('another user cannot follow, cancel or guess a job; a bad filter fails the job with the reason', async () => {
   const staff = await env.user('staff');
   const other = await env.user('staff');

@@ -67,7 +67,12 @@ export class ExportJobs {
     };
     exportReport(
       ctx,
-      { ...request, file: job.file, exportedBy: actor.displayName },
+      {
+        ...request,
+        file: job.file,
+        exportedBy: actor.displayName,
+        keeperDepotIds: actor.role === 'keeper' ? actor.depotIds : undefined,
+      },
       { signal: job.abort.signal, onRows: (rows) => void (job.rows = rows) },
     ).then(
       ({ rows }) => {

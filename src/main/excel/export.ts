@@ -43,6 +43,7 @@ const FILTER_WORDS = {
     incident: '事件',
     from: (d: string) => `${d} 起`,
     to: (d: string) => `至 ${d}`,
+    keeper: (depots: string) => `保管员范围：${depots}（仅含这些储备库的申请和配送单，与其屏幕所见相同）`,
   },
   en: {
     depot: 'Depot',
@@ -56,8 +57,13 @@ const FILTER_WORDS = {
     incident: 'Incident',
     from: (d: string) => `from ${d}`,
     to: (d: string) => `to ${d}`,
+    keeper: (depots: string) =>
+      `Keeper's scope: ${depots} (only the requests and orders of these depots, as their screens show)`,
   },
 };
+
+/** The reports with requests or orders in them: a keeper's copy narrows to their depots'. */
+const KEEPER_SCOPED: ReadonlySet<ReportName> = new Set(['allocations', 'deliveries', 'warnings']);
 
 export interface ExportRequest {
   report: ReportName;
@@ -81,6 +87,11 @@ export interface ExportRequest {
   incidentId?: number | undefined;
   /** Who asked (a signed-in user's name, or the operating-system account for the CLI). */
   exportedBy: string;
+  /**
+   * A keeper's depots: their allocations, deliveries and late orders narrow to the requests and
+   * orders of these depots, as their screens do (stock is seen city-wide by everyone).
+   */
+  keeperDepotIds?: readonly number[] | undefined;
 }
 
 /**
@@ -168,6 +179,16 @@ async function exportOnSnapshot(
       words.period,
       [period.from && words.from(period.from), period.to && words.to(period.to)].filter(Boolean).join(' '),
     );
+  const keeperDepotIds = KEEPER_SCOPED.has(request.report) ? request.keeperDepotIds : undefined;
+  if (keeperDepotIds) {
+    const names = await ctx.db
+      .selectFrom('depots')
+      .select('name')
+      .where('depotId', 'in', keeperDepotIds.length > 0 ? keeperDepotIds : [0])
+      .orderBy('code')
+      .execute();
+    filters.push(words.keeper(names.map((d) => d.name).join(lang === 'en' ? ', ' : '、') || '—'));
+  }
   const head = await auditHead(ctx.db);
   const exportedAt = ctx.clock.now();
   const title = REPORT_TITLES[request.report][lang];
@@ -182,6 +203,7 @@ async function exportOnSnapshot(
       category: request.category,
       topClass: request.topClass,
       type: request.type,
+      keeperDepotIds,
     })
   ).map((sheet) => ({
     ...sheet,
@@ -229,6 +251,7 @@ function reportSheets(
     category?: string | undefined;
     topClass?: 1 | 2 | 3 | undefined;
     type?: string | undefined;
+    keeperDepotIds?: readonly number[] | undefined;
   },
 ): AnySheet[] | Promise<AnySheet[]> {
   const period = defined({ from: f.from, to: f.to });
@@ -251,19 +274,34 @@ function reportSheets(
       return allocationSheets(
         ctx.db,
         lang,
-        defined({ depotId: f.depotId, incidentId: f.incidentId, ...period }),
+        defined({
+          depotId: f.depotId,
+          incidentId: f.incidentId,
+          keeperDepotIds: f.keeperDepotIds,
+          ...period,
+        }),
         term,
       );
     case 'deliveries':
       return deliverySheets(
         ctx.db,
         lang,
-        defined({ depotId: f.depotId, incidentId: f.incidentId, ...period }),
+        defined({
+          depotId: f.depotId,
+          incidentId: f.incidentId,
+          keeperDepotIds: f.keeperDepotIds,
+          ...period,
+        }),
         term,
         now,
       );
     case 'warnings':
-      return warningSheets(ctx, lang, defined({ depotId: f.depotId }), term);
+      return warningSheets(
+        ctx,
+        lang,
+        defined({ depotId: f.depotId, keeperDepotIds: f.keeperDepotIds }),
+        term,
+      );
     case 'stocktake':
       return stocktakeSheets(ctx.db, lang, defined({ depotId: f.depotId, ...period }), term);
   }

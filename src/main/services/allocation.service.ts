@@ -668,6 +668,15 @@ function toSummary(r: SummaryRow): AllocationSummaryDto {
   };
 }
 
+/** The ids of requests from or for one of these depots (what their keepers see). */
+export function requestsOf(db: DbOrTrx, depotIds: readonly number[]) {
+  const ids = depotIds.length > 0 ? depotIds : [0];
+  return db
+    .selectFrom('allocationRequests as t')
+    .select('t.requestId')
+    .where((eb) => eb.or([eb('t.requesterDepotId', 'in', ids), eb('t.deliverToDepotId', 'in', ids)]));
+}
+
 /** Requests, newest first; `awaitingMe`: the caller's queue, most urgent and oldest first. */
 export async function listAllocations(
   ctx: ServiceContext,
@@ -680,13 +689,7 @@ export async function listAllocations(
   if (input.urgency) query = query.where('r.urgency', '=', input.urgency);
   if (input.requesterDepotId !== undefined)
     query = query.where('r.requesterDepotId', '=', input.requesterDepotId);
-  if (actor.role === 'keeper')
-    query = query.where((eb) =>
-      eb.or([
-        eb('r.requesterDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
-        eb('r.deliverToDepotId', 'in', actor.depotIds.length > 0 ? actor.depotIds : [0]),
-      ]),
-    );
+  if (actor.role === 'keeper') query = query.where('r.requestId', 'in', requestsOf(ctx.db, actor.depotIds));
   const newestFirst = () => query.orderBy('r.requestId', 'desc').execute();
   if (!input.awaitingMe && !input.myJurisdiction) return (await newestFirst()).map(toSummary);
   const jurisdiction = actor.role === 'coordinator' ? await jurisdictionOf(ctx.db, actor) : undefined;

@@ -1006,6 +1006,26 @@ async function toSummaries(db: DbOrTrx, rows: SummaryRow[], now: Date): Promise<
   });
 }
 
+/** The ids of orders loading at or bound for one of these depots (what their keepers see). */
+export function ordersTouching(db: DbOrTrx, depotIds: readonly number[]) {
+  const ids = depotIds.length > 0 ? depotIds : [0];
+  return db
+    .selectFrom('deliveryOrders as t')
+    .select('t.deliveryId')
+    .where((eb) =>
+      eb.or([
+        eb('t.deliverToDepotId', 'in', ids),
+        eb.exists(
+          eb
+            .selectFrom('deliveryLines as tl')
+            .select('tl.lineId')
+            .whereRef('tl.deliveryId', '=', 't.deliveryId')
+            .where('tl.depotId', 'in', ids),
+        ),
+      ]),
+    );
+}
+
 /** Orders, newest first; a keeper sees those loading at or bound for their depots. */
 export async function listDeliveries(
   ctx: ServiceContext,
@@ -1029,21 +1049,10 @@ export async function listDeliveries(
   }
   if (input.incidentId !== undefined) query = query.where('o.incidentId', '=', input.incidentId);
   if (input.requestId !== undefined) query = query.where('o.requestId', '=', input.requestId);
-  const touching = (depotIds: readonly number[]) =>
-    query.where((eb) =>
-      eb.or([
-        eb('o.deliverToDepotId', 'in', depotIds),
-        eb.exists(
-          eb
-            .selectFrom('deliveryLines as dl')
-            .select('dl.lineId')
-            .whereRef('dl.deliveryId', '=', 'o.deliveryId')
-            .where('dl.depotId', 'in', depotIds),
-        ),
-      ]),
-    );
-  if (input.depotId !== undefined) query = touching([input.depotId]);
-  if (actor.role === 'keeper') query = touching(actor.depotIds.length > 0 ? actor.depotIds : [0]);
+  if (input.depotId !== undefined)
+    query = query.where('o.deliveryId', 'in', ordersTouching(ctx.db, [input.depotId]));
+  if (actor.role === 'keeper')
+    query = query.where('o.deliveryId', 'in', ordersTouching(ctx.db, actor.depotIds));
   const rows = await query.orderBy('o.deliveryId', 'desc').execute();
   return toSummaries(ctx.db, rows, now);
 }

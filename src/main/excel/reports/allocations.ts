@@ -4,6 +4,7 @@
  * has been sent and signed for. Quantities of different materials are never summed.
  */
 import type { Db } from '../../db/database';
+import { requestsOf } from '../../services/allocation.service';
 import type { Column, SheetSpec } from '../workbook';
 import {
   inPeriod,
@@ -22,6 +23,8 @@ export interface AllocationFilter extends Period {
   incidentId?: number;
   /** Requests from, to, or approved out of this depot. */
   depotId?: number;
+  /** A keeper's copy: only the requests from or for these depots. */
+  keeperDepotIds?: readonly number[];
 }
 
 const HEADERS = {
@@ -125,6 +128,7 @@ function page(db: Db, filter: AllocationFilter, after: number | null) {
     .orderBy('al.lineId')
     .limit(PAGE);
   if (filter.incidentId !== undefined) query = query.where('r.incidentId', '=', filter.incidentId);
+  if (filter.keeperDepotIds) query = query.where('r.requestId', 'in', requestsOf(db, filter.keeperDepotIds));
   if (filter.depotId !== undefined) {
     const depotId = filter.depotId;
     query = query.where((eb) =>

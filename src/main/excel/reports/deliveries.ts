@@ -6,7 +6,7 @@
  * arrival. Then what was planned, sent and signed for, and any shortfall.
  */
 import type { Db } from '../../db/database';
-import { OPEN_ORDER_STATUSES } from '../../services/delivery.service';
+import { OPEN_ORDER_STATUSES, ordersTouching } from '../../services/delivery.service';
 import { decisionTimes } from '../../services/request-states';
 import type { DeliveryStatus } from '../../../shared/schemas/delivery';
 import type { Column, SheetSpec } from '../workbook';
@@ -27,6 +27,8 @@ export interface DeliveryFilter extends Period {
   incidentId?: number;
   /** Orders loading at or bound for this depot. */
   depotId?: number;
+  /** A keeper's copy: only the orders loading at or bound for these depots. */
+  keeperDepotIds?: readonly number[];
 }
 
 const HEADERS = {
@@ -168,6 +170,8 @@ function page(db: Db, filter: DeliveryFilter, after: number | null) {
     .orderBy('dl.lineId')
     .limit(PAGE);
   if (filter.incidentId !== undefined) query = query.where('o.incidentId', '=', filter.incidentId);
+  if (filter.keeperDepotIds)
+    query = query.where('o.deliveryId', 'in', ordersTouching(db, filter.keeperDepotIds));
   if (filter.depotId !== undefined) {
     const depotId = filter.depotId;
     query = query.where((eb) =>

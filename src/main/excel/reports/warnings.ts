@@ -3,7 +3,7 @@
  * window, the depots under a reserve quota, and the delivery orders past their planned arrival
  * (still waiting to leave, or still on the road). The same warnings the screens show.
  */
-import { OPEN_ORDER_STATUSES } from '../../services/delivery.service';
+import { OPEN_ORDER_STATUSES, ordersTouching } from '../../services/delivery.service';
 import { listBelowQuota, listExpiring } from '../../services/stock-warnings.service';
 import type { ServiceContext } from '../../services/context';
 import type { AnySheet, Column, SheetSpec } from '../workbook';
@@ -18,6 +18,8 @@ import {
 
 export interface WarningFilter {
   depotId?: number;
+  /** A keeper's copy: only the late orders loading at or bound for these depots. */
+  keeperDepotIds?: readonly number[];
 }
 
 const HEADERS = {
@@ -157,21 +159,10 @@ async function lateOrders(ctx: ServiceContext, filter: WarningFilter, nowIso: st
     .where('o.status', 'in', OPEN_ORDER_STATUSES)
     .where('o.plannedArrival', '<', nowIso)
     .orderBy('o.plannedArrival');
-  if (filter.depotId !== undefined) {
-    const depotId = filter.depotId;
-    query = query.where((eb) =>
-      eb.or([
-        eb('o.deliverToDepotId', '=', depotId),
-        eb.exists(
-          eb
-            .selectFrom('deliveryLines as dl')
-            .select('dl.lineId')
-            .whereRef('dl.deliveryId', '=', 'o.deliveryId')
-            .where('dl.depotId', '=', depotId),
-        ),
-      ]),
-    );
-  }
+  if (filter.depotId !== undefined)
+    query = query.where('o.deliveryId', 'in', ordersTouching(ctx.db, [filter.depotId]));
+  if (filter.keeperDepotIds)
+    query = query.where('o.deliveryId', 'in', ordersTouching(ctx.db, filter.keeperDepotIds));
   return query.execute();
 }
 
