@@ -244,7 +244,7 @@ export const pages: PageDef[] = [
     nav: 'navImport',
     icon: createElement(CloudUploadOutlined),
     group: 'groupReports',
-    roles: STOCK_WRITERS,
+    roles: EVERYONE,
     component: lazy(() => import('./features/reports/ImportPage')),
   },
   {

@@ -323,8 +323,12 @@ export const api = {
    * in the background and downloaded from `GET /download/<jobId>` once done (报表 › 导出).
    */
   'report.export': procedure({ input: reportExportInput, output: reportJobDto, access: everyone }),
-  /** What an uploaded file would write: every row with its status and reason; nothing is written. */
-  'import.preview': procedure({ input: importInput, output: importPreviewDto, access: stockWriters }),
+  /**
+   * What an uploaded file would write: every row with its status and reason; nothing is written.
+   * Anyone may check a file against the catalogue and the depots (statistics staff, before
+   * handing it on); posting it is for those who may post stock.
+   */
+  'import.preview': procedure({ input: importInput, output: importPreviewDto, access: everyone }),
   /** All of it or nothing (a catalogue needs an administrator; stock goes to depots the caller may post in). */
   'import.commit': procedure({ input: importInput, output: importResultDto, access: stockWriters }),
   /** An export job of the caller's: its state and the rows written so far. */

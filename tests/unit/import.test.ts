@@ -255,10 +255,10 @@ test('a catalogue: new entries created with the file’s unit, existing codes le
     env.app.svc,
     request(bytes, { kind: 'catalogue', depotCode: undefined }),
   );
-  expect(preview.rows.map((r) => [r.row, r.status])).toEqual([
-    [3, 'exists'],
-    [4, 'ok'],
-    [5, 'ok'],
+  expect(preview.rows.map((r) => [r.row, r.status, r.reason])).toEqual([
+    [3, 'exists', null],
+    [4, 'ok', '将新建物资，按国标编码 2010101 归入「应急装备及配套物资」'],
+    [5, 'ok', '将新建物资；没有国标编码，暂归入「基本生活保障物资」，可在物资目录中修改'],
   ]);
   const admin = {
     userId: w.admin.userId,
@@ -531,4 +531,24 @@ test('a parse that outlasts its time limit is stopped and refused; the app goes 
   });
   // The same file with time to spare reads whole.
   expect((await readGrid(bytes)).rows).toHaveLength(MESSY.length);
+});
+
+test('statistics staff may check a file against the books, but posting it is for those who post stock', async () => {
+  const staff = await env.user('staff');
+  const bytes = workbook([
+    ['品名', '单位', '数量'],
+    ['棉被', '床', 30],
+  ]);
+  const uploaded = await env.app.upload(staff.token, '期初.xlsx', bytes, 'zh-CN');
+  if (!uploaded.ok) throw new Error(JSON.stringify(uploaded.error));
+  const input = {
+    uploadId: (uploaded.result as { uploadId: string }).uploadId,
+    kind: 'opening-stock' as const,
+    depotId: w.shinan.depotId,
+  };
+  const preview = await env.call(staff.token, 'import.preview', input);
+  expect(preview.rows.map((r) => [r.row, r.status, r.quantity])).toEqual([[2, 'ok', 30]]);
+  const before = await snapshot(env);
+  expect(await env.fail(staff.token, 'import.commit', input)).toMatchObject({ code: 'FORBIDDEN' });
+  expect(await snapshot(env)).toEqual(before);
 });

@@ -18,10 +18,12 @@ import { readGrid, type Grid } from '../excel/import/parse';
 import {
   Catalogue,
   NEEDS,
+  newEntryClass,
   planRows,
   type ImportKind,
   type PlannedRow,
   type RowStatus,
+  validGbCode,
 } from '../excel/import/plan';
 import type { Actor, ServiceContext } from './context';
 import { namedDepot } from './guards';
@@ -267,7 +269,7 @@ export async function commitImport(
       const m = r.material!;
       const key = `${m.name}|${m.spec ?? ''}|${m.unit}`;
       if (created.has(key)) continue;
-      const gbCode = r.gbCode && /^[123]\d{6}$/.test(r.gbCode) ? r.gbCode : null;
+      const gbCode = validGbCode(r.gbCode) ? r.gbCode : null;
       const code = await freeCode(trx, m.code, today, taken);
       taken.add(code);
       const row = await insertMaterial(
@@ -277,7 +279,7 @@ export async function commitImport(
           name: m.name.slice(0, 100),
           spec: m.spec?.slice(0, 300) ?? null,
           unit: m.unit!.slice(0, 10),
-          topClass: gbCode ? (Number(gbCode[0]) as 1 | 2 | 3) : 1,
+          topClass: newEntryClass(gbCode),
           gbCode,
           category: r.category?.slice(0, 30) ?? null,
           warningDays: 90,

@@ -108,6 +108,8 @@ export const zhCN = {
   'import.row.unitMismatch': '单位「{unit}」与目录中的「{expected}」不一致',
   'import.row.unknownDepot': '储备库「{depot}」不存在',
   'import.row.noUnit': '新物资缺少单位',
+  'import.row.newEntry': '将新建物资，按国标编码 {gbCode} 归入「{class}」',
+  'import.row.newEntryNoCode': '将新建物资；没有国标编码，暂归入「{class}」，可在物资目录中修改',
   'import.row.duplicate': '编码「{code}」在第 {first} 行已出现过',
   'import.row.expiresBeforeProduced': '有效期至 {expiresOn} 早于生产日期 {producedOn}',
   'import.row.inactive': '物资「{name}」已停用',

@@ -39,6 +39,16 @@ export interface DepotEntry {
 
 export type RowStatus = 'ok' | 'create' | 'exists' | 'error' | 'skipped';
 
+/** A GB/T 38565 code as the catalogue takes it: seven digits, the first its top class. */
+export function validGbCode(gbCode: string | null): boolean {
+  return gbCode !== null && /^[123]\d{6}$/.test(gbCode);
+}
+
+/** The top class a new catalogue entry gets: its GB/T 38565 code's, or 1 without one. */
+export function newEntryClass(gbCode: string | null): 1 | 2 | 3 {
+  return validGbCode(gbCode) ? (Number(gbCode![0]) as 1 | 2 | 3) : 1;
+}
+
 export interface PlannedRow {
   /** The row number as Excel shows it. */
   row: number;
@@ -261,7 +271,13 @@ export function planRows(
     }
     if (!name) refuse('name', 'import.row.noMaterial');
     if (!unit) refuse('unit', 'import.row.noUnit');
-    if (row.status !== 'error' && stock) row.status = 'create';
+    if (row.status === 'error') continue;
+    if (stock) row.status = 'create';
+    // Where the new entry goes in GB/T 38565: said before anything is written.
+    const topClass = say(`topClass.${newEntryClass(row.gbCode)}` as const);
+    row.reason = validGbCode(row.gbCode)
+      ? say('import.row.newEntry', { class: topClass, gbCode: row.gbCode! })
+      : say('import.row.newEntryNoCode', { class: topClass });
   }
   for (const r of planned) if (options.skipRows.has(r.row)) r.status = 'skipped';
   return planned;

@@ -33,6 +33,7 @@ import { DepotSelect } from '../../components/DepotSelect';
 import { DocLink } from '../../components/DocLink';
 import { formatQuantity } from '../../format';
 import { defineMessages, useMessages, useTerms } from '../../i18n/messages';
+import { useSession } from '../../session';
 
 const messages = defineMessages(
   {
@@ -63,6 +64,7 @@ const messages = defineMessages(
       '可导入 {ok} 行 · 新建物资 {create} 行 · 目录已有 {exists} 行 · 有误 {error} 行 · 不导入 {skipped} 行',
     wrongChecked: '有 {n} 行有误且仍被勾选：修改文件后重新上传，或取消勾选这些行',
     commit: '导入 {n} 行',
+    previewOnly: '您可以预览核对这个文件；入账需要保管员、调度员或管理员',
     row: '行',
     status: '状态',
     material: '物资',
@@ -111,6 +113,7 @@ const messages = defineMessages(
       '{ok} ready · {create} with a new material · {exists} already in the catalogue · {error} wrong · {skipped} left out',
     wrongChecked: '{n} wrong rows are still checked: fix the file and upload it again, or uncheck them',
     commit: 'Import {n} rows',
+    previewOnly: 'You can check this file here; posting it needs a keeper, a coordinator or an administrator',
     row: 'Row',
     status: 'Status',
     material: 'Material',
@@ -150,6 +153,7 @@ const letter = (c: number) =>
 export default function ImportPage() {
   const t = useMessages(messages);
   const terms = useTerms();
+  const mayPost = useSession().canCall('import.commit');
   const [step, setStep] = useState(0);
   const [kind, setKind] = useState<ImportKind>('opening-stock');
   const [depotId, setDepotId] = useState<number | undefined>();
@@ -435,16 +439,19 @@ export default function ImportPage() {
               },
             }}
           />
+          {!mayPost && <Alert type="info" showIcon title={t('previewOnly')} />}
           <Space>
             <Button onClick={() => setStep(1)}>{t('back')}</Button>
-            <Button
-              type="primary"
-              loading={busy}
-              disabled={wrongChecked > 0 || taking.length === 0}
-              onClick={() => void commit()}
-            >
-              {t('commit', { n: taking.length })}
-            </Button>
+            {mayPost && (
+              <Button
+                type="primary"
+                loading={busy}
+                disabled={wrongChecked > 0 || taking.length === 0}
+                onClick={() => void commit()}
+              >
+                {t('commit', { n: taking.length })}
+              </Button>
+            )}
           </Space>
         </Flex>
       )}
