@@ -154,7 +154,8 @@ test('库存台账: headers, figures as the database has them, formats, totals a
   ]);
 
   const sheet = wb.Sheets['库存台账']!;
-  expect(sheet['H3']).toMatchObject({ t: 'n', z: '#,##0' });
+  // Every data row, not only the first: the cells of a column share one style.
+  for (let r = 3; r <= 6; r += 1) expect(sheet[`H${r}`]).toMatchObject({ t: 'n', z: '#,##0' });
   expect(sheet['M3']).toMatchObject({ t: 'n', z: '#,##0.00' });
   expect(sheet['!autofilter']).toEqual({ ref: 'A2:M6' });
   expect(sheet['!merges']).toEqual([{ s: { r: 0, c: 0 }, e: { r: 0, c: 12 } }]);
