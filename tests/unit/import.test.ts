@@ -257,8 +257,8 @@ test('a catalogue: new entries created with the file’s unit, existing codes le
   );
   expect(preview.rows.map((r) => [r.row, r.status, r.reason])).toEqual([
     [3, 'exists', null],
-    [4, 'ok', '将新建物资，按国标编码 2010101 归入「应急装备及配套物资」'],
-    [5, 'ok', '将新建物资；没有国标编码，暂归入「基本生活保障物资」，可在物资目录中修改'],
+    [4, 'ok', '新建物资，按国标编码 2010101 归入「应急装备及配套物资」'],
+    [5, 'ok', '新建物资，暂归入「基本生活保障物资」（无国标编码，可在物资目录中修改）'],
   ]);
   const admin = {
     userId: w.admin.userId,

@@ -112,9 +112,9 @@ export const en: Messages = {
   'import.row.unitMismatch': 'Unit "{unit}" contradicts the catalogue\'s "{expected}"',
   'import.row.unknownDepot': 'No depot "{depot}"',
   'import.row.noUnit': 'A new material needs a unit',
-  'import.row.newEntry': 'A new material, classed as “{class}” by its GB code {gbCode}',
+  'import.row.newEntry': 'New material, under “{class}” by its GB code {gbCode}',
   'import.row.newEntryNoCode':
-    'A new material; with no GB code it goes under “{class}” for now (change it in the catalogue)',
+    'New material, under “{class}” for now (no GB code; change it in the catalogue)',
   'import.row.duplicate': 'Code "{code}" already appears in row {first}',
   'import.row.expiresBeforeProduced': 'Expires on {expiresOn}, before it was produced on {producedOn}',
   'import.row.inactive': 'Material "{name}" is deactivated',

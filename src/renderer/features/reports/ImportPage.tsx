@@ -111,7 +111,7 @@ const messages = defineMessages(
     preview: 'Preview',
     counts:
       '{ok} ready · {create} with a new material · {exists} already in the catalogue · {error} wrong · {skipped} left out',
-    wrongChecked: '{n} wrong rows are still checked: fix the file and upload it again, or uncheck them',
+    wrongChecked: 'Wrong rows still checked: {n}. Fix the file and upload it again, or uncheck them',
     commit: 'Import {n} rows',
     previewOnly: 'You can check this file here; posting it needs a keeper, a coordinator or an administrator',
     row: 'Row',
@@ -282,6 +282,9 @@ export default function ImportPage() {
         items={[t('stepFile'), t('stepMapping'), t('stepPreview'), t('stepDone')].map((title) => ({ title }))}
         style={{ maxWidth: 720 }}
       />
+      {!mayPost && step < 3 && (
+        <Alert type="info" showIcon title={t('previewOnly')} style={{ maxWidth: 720 }} />
+      )}
       {error && <Alert type="error" showIcon title={error} data-testid="import-error" />}
       {step === 0 && (
         <Flex vertical gap={12} style={{ maxWidth: 720 }}>
@@ -439,7 +442,6 @@ export default function ImportPage() {
               },
             }}
           />
-          {!mayPost && <Alert type="info" showIcon title={t('previewOnly')} />}
           <Space>
             <Button onClick={() => setStep(1)}>{t('back')}</Button>
             {mayPost && (
