@@ -5,6 +5,8 @@
  */
 import type { InputOf, OutputOf, ProcedureName } from '../shared/api';
 import type { DesktopBridge } from '../shared/bridge';
+import { resolveLocale, t } from '../shared/i18n';
+import { MAX_IMPORT_BYTES } from '../shared/schemas/import';
 import type { ErrorCode, FieldError, RpcRequest, RpcResponse } from '../shared/rpc';
 
 declare global {
@@ -119,6 +121,11 @@ async function transfer<T>(send: () => Promise<RpcResponse>): Promise<T> {
  * answer is the upload's id, for `import.preview` and `import.commit`.
  */
 export function uploadFile(file: File): Promise<{ uploadId: string; fileName: string; bytes: number }> {
+  // Refused before a byte is read: the desktop would otherwise read the whole file into memory.
+  if (file.size > MAX_IMPORT_BYTES) {
+    const message = t(resolveLocale(state.locale), 'import.tooBig', { mb: MAX_IMPORT_BYTES / 1024 / 1024 });
+    return Promise.reject(new RpcFailure('BAD_INPUT', message));
+  }
   const { bridge } = window;
   if (bridge)
     return transfer(async () =>

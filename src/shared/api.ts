@@ -320,7 +320,8 @@ export const api = {
 
   /**
    * Starts exporting a report as a workbook and returns its job at once; the file is written
-   * in the background and downloaded from `GET /download/<jobId>` once done (报表 › 导出).
+   * in the background and, once done, downloaded from `GET /download/<jobId>` (a browser) or
+   * saved through the desktop shell's save dialog (报表 › 导出).
    */
   'report.export': procedure({ input: reportExportInput, output: reportJobDto, access: everyone }),
   /**

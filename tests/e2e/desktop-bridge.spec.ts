@@ -39,7 +39,9 @@ test('in the desktop shell, exports are saved where the dialog says and imports 
       : refused;
   });
   // Bindings carry JSON: the bytes cross as base64 here, as a structured clone over IPC.
+  let uploads = 0;
   await page.exposeFunction('__desktopUpload', (raw: { bytes: string } & Record<string, unknown>) => {
+    uploads += 1;
     const request = toUploadRequest({ ...raw, bytes: Buffer.from(raw.bytes, 'base64') });
     return request
       ? core.upload(request.token, request.fileName, request.bytes, request.locale ?? '')
@@ -90,9 +92,20 @@ test('in the desktop shell, exports are saved where the dialog says and imports 
     await clickMenuLink(page, '导入');
     await page.getByLabel('导入到储备库').click();
     await page.keyboard.press('Enter');
+    // Too big: refused before a byte crosses the bridge.
+    await page.locator('input[type=file]').setInputFiles({
+      name: '大.xlsx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(20 * 1024 * 1024 + 1),
+    });
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByTestId('import-error')).toHaveText('文件超过 20 MB：请拆分后再导入');
+    expect(uploads).toBe(0);
+
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByRole('button', { name: '下一步' }).click();
     await expect(page.getByText('表头在第 1 行')).toBeVisible();
+    expect(uploads).toBe(1);
     expect(overHttp).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -66,13 +66,17 @@ test.describe('desktop app (Electron)', () => {
     await expect(page.getByText('创建管理员账号')).toBeVisible();
     await expect(page.getByRole('button', { name: '载入演示数据' })).toBeVisible();
 
-    // The page sees exactly one bridge function and no Node; the bridge reaches dispatch.
+    // The page sees exactly the bridge's three functions and no Node; the bridge reaches dispatch.
     const world = await page.evaluate(() => ({
       bridge: Object.keys(window.bridge ?? {}),
       require: typeof (globalThis as { require?: unknown }).require,
       process: typeof (globalThis as { process?: unknown }).process,
     }));
-    expect(world).toEqual({ bridge: ['rpc'], require: 'undefined', process: 'undefined' });
+    expect(world).toEqual({
+      bridge: ['rpc', 'saveExport', 'upload'],
+      require: 'undefined',
+      process: 'undefined',
+    });
     const status = await page.evaluate(() => window.bridge!.rpc({ procedure: 'setup.status', input: {} }));
     expect(status).toMatchObject({ ok: true, result: { needsSetup: true } });
 

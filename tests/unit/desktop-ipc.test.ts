@@ -106,7 +106,7 @@ test('the shell answers exactly three channels, and none for a frame that is not
     }
   }
   expect(saveDialog).not.toHaveBeenCalled();
-  expect(logged).toHaveBeenCalledWith('ipc: refused a export.save call from https://evil.example/');
+  expect(logged).toHaveBeenCalledWith('ipc: refused a call on export.save from https://evil.example/');
   logged.mockRestore();
 });
 
@@ -130,16 +130,26 @@ test('a finished export is saved where the user picked, under the name picked, a
   expect(readdirSync(folder)).toEqual(['库存台账.xlsx']);
 });
 
-test('a name typed without an extension gets .xlsx; a dismissed dialog saves nothing', async () => {
+test('a name typed without .xlsx gets it, and the dialog asks again before that replaces a file; a dismissed dialog saves nothing', async () => {
   const job = await finishedExport();
+  for (const typed of ['stock', '台账.v2'])
+    saveDialog.mockResolvedValueOnce({ canceled: false, filePath: path.join(folder, typed) });
+  for (const saved of ['stock.xlsx', '台账.v2.xlsx'])
+    expect(await call('export.save', { jobId: job.jobId })).toEqual({
+      ok: true,
+      result: { saved: true, fileName: saved },
+    });
+
+  // "stock" again: stock.xlsx exists, so the dialog opens once more on that very file.
+  writeFileSync(path.join(folder, 'stock.xlsx'), 'mine');
   saveDialog.mockResolvedValueOnce({ canceled: false, filePath: path.join(folder, 'stock') });
-  expect(await call('export.save', { jobId: job.jobId })).toEqual({
-    ok: true,
-    result: { saved: true, fileName: 'stock.xlsx' },
-  });
   saveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
   expect(await call('export.save', { jobId: job.jobId })).toEqual({ ok: true, result: { saved: false } });
-  expect(readdirSync(folder)).toEqual(['stock.xlsx']);
+  expect(saveDialog).toHaveBeenLastCalledWith(
+    expect.objectContaining({ defaultPath: path.join(folder, 'stock.xlsx') }),
+  );
+  expect(readFileSync(path.join(folder, 'stock.xlsx'), 'utf8')).toBe('mine');
+  expect(readdirSync(folder).sort()).toEqual(['stock.xlsx', '台账.v2.xlsx'].sort());
 });
 
 test('a target that cannot be written is named in the user’s language, and no partial file is left', async () => {
@@ -159,7 +169,7 @@ test('a target that cannot be written is named in the user’s language, and no 
       ok: false,
       error: expect.objectContaining({
         code: 'BAD_INPUT',
-        message: `Cannot write ${target} (${reason}): check that the folder exists, that it may be written to, and the free disk space`,
+        message: `Cannot write ${target} (${reason}): check that the folder exists, that it may be written to, the free disk space, and that the file is not open in Excel or another program`,
       }),
     });
   }

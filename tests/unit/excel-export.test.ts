@@ -366,10 +366,11 @@ test('an export reads one snapshot: a write meanwhile goes through at once and d
       source: 'procurement',
       lines: [{ materialId: w.jacket.materialId, quantity: 5, lotNo: 'J-2' }],
     });
-    const timeout = new Promise((_, reject) =>
-      setTimeout(() => reject(new Error('the write waited')), 10_000),
-    );
-    await Promise.race([receipt, timeout]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the write waited')), 10_000);
+    });
+    await Promise.race([receipt, timeout]).finally(() => clearTimeout(timer));
     return { first, movements: await movements(db), head: await auditHead(db) };
   });
   expect(seen).toEqual({ first: before.movements, ...before });

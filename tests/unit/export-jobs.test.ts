@@ -7,6 +7,9 @@ import { readdirSync } from 'node:fs';
 import * as XLSX from 'xlsx';
 import { startHttpServer, type HttpServer } from '../../src/main/rpc/http';
 import type { ReportJobDto } from '../../src/shared/schemas/report';
+import { jobView, MAX_RUNNING } from '../../src/main/excel/export-jobs';
+import { resolveSession } from '../../src/main/services/auth.service';
+import type { Actor } from '../../src/main/services/context';
 import { createTestEnv, createWorld, type TestEnv } from './harness';
 
 let env: TestEnv;
@@ -130,4 +133,20 @@ test('a cancelled export stops, and leaves no file to download', async () => {
   for (let waited = 0; readdirSync(folder).length > 0 && waited < 10_000; waited += 50)
     await new Promise((resolve) => setTimeout(resolve, 50));
   expect(readdirSync(folder)).toEqual([]);
+});
+
+test('a few exports run at once in all: the next user is told to wait a moment', async () => {
+  const users: { token: string; actor: Actor }[] = [];
+  for (let k = 0; k <= MAX_RUNNING; k += 1) {
+    const { token } = await env.user('staff');
+    users.push({ token, actor: await resolveSession(env.app.svc, token) });
+  }
+  // Started together (no await between): each job is running until its export ends.
+  const start = (k: number) =>
+    env.app.exports.start(env.app.svc, users[k]!.actor, { report: 'inventory', lang: 'zh-CN' });
+  const jobs = users.slice(0, MAX_RUNNING).map((_, k) => start(k));
+  expect(() => start(MAX_RUNNING)).toThrow(expect.objectContaining({ code: 'CONFLICT', key: 'export.busy' }));
+  for (const [k, job] of jobs.entries())
+    expect((await finished(users[k]!.token, jobView(job, String))).state).toBe('done');
+  expect(start(MAX_RUNNING).state).toBe('running');
 });

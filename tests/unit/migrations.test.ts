@@ -237,3 +237,32 @@ test('0005 puts each receipt’s source, supplier and price on its movement, typ
     await empty.drop();
   }
 });
+
+test('0010 makes one commit record per imported file a constraint, leaving a pair posted before it alone', async () => {
+  const empty = await emptyStore(dir);
+  try {
+    const store = await openStore(empty.config, { migrate: false });
+    try {
+      const migrator = store.migrator();
+      expect((await migrator.migrateTo('0009_delivery_orders')).error).toBeUndefined();
+      const record = (auditId: number, entityId: string) =>
+        sql`insert into audit_log (audit_id, at, action, entity_type, entity_id, prev_hash, hash)
+            values (${auditId}, '2026-11-30T02:00:00.000Z', 'import.commit', 'import', ${entityId}, '', '')`.execute(
+          store.db,
+        );
+      // The race an earlier version lost: one file posted twice.
+      await record(1, 'aa');
+      await record(2, 'aa');
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await record(3, 'bb');
+      await expect(record(4, 'bb')).rejects.toThrow(/unique|duplicate/i);
+      // The old pair is outside the index (the commit's own check still finds it); anything after is in.
+      await record(5, 'aa');
+      await expect(record(6, 'aa')).rejects.toThrow(/unique|duplicate/i);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await empty.drop();
+  }
+});

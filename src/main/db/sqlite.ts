@@ -29,9 +29,14 @@ export function openSqliteFile(file: string, options: { readonly?: boolean } = {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
   });
-  for (const pragma of PRAGMAS) {
-    if (options.readonly && pragma.startsWith('journal_mode')) continue;
-    sqlite.pragma(pragma);
+  try {
+    for (const pragma of PRAGMAS) {
+      if (options.readonly && pragma.startsWith('journal_mode')) continue;
+      sqlite.pragma(pragma);
+    }
+  } catch (error) {
+    sqlite.close();
+    throw error;
   }
   return sqlite;
 }

@@ -82,9 +82,13 @@ export async function openStore(config: StoreConfig, options: { migrate?: boolea
       dialect: dialectFor('sqlite'),
       maintenance: sqliteMaintenance(sqlite, config.file),
       snapshot: async (reads) => {
-        const reader = sqliteKysely(openSqliteFile(config.file, { readonly: true }));
+        const file = openSqliteFile(config.file, { readonly: true });
+        // A reader holds up writers outside WAL (a file system where WAL could not be set):
+        // there the reads go without one snapshot rather than stall every write.
+        const wal = file.pragma('journal_mode', { simple: true }) === 'wal';
+        const reader = sqliteKysely(file);
         try {
-          return await dialectFor('sqlite').readSnapshot(reader, reads);
+          return wal ? await dialectFor('sqlite').readSnapshot(reader, reads) : await reads(reader);
         } finally {
           await reader.destroy();
         }

@@ -42,7 +42,7 @@ function answer<R extends { locale?: string }>(
     const locale = resolveLocale(request?.locale);
     const frameUrl = event.senderFrame?.url;
     if (!isAppUrl(frameUrl)) {
-      console.error(`ipc: refused a ${channel} call from ${frameUrl ?? 'a destroyed frame'}`);
+      console.error(`ipc: refused a call on ${channel} from ${frameUrl ?? 'a destroyed frame'}`);
       return { ok: false, error: { code: 'FORBIDDEN', message: t(locale, 'error.FORBIDDEN') } };
     }
     if (!request) return { ok: false, error: { code: 'BAD_INPUT', message: t(locale, 'rpc.badJson') } };
@@ -59,15 +59,15 @@ function documentsFolder(): string {
   }
 }
 
-/** The save dialog, over the window that asked, starting in Documents with the export's name. */
+/** The save dialog, over the window that asked, starting in Documents with the export's name (or where it was told). */
 async function chooseSaveTarget(
   event: IpcMainInvokeEvent,
-  suggestedName: string,
+  suggested: string,
   locale: Locale,
 ): Promise<string | null> {
   const options: SaveDialogOptions = {
     title: t(locale, 'export.saveTitle'),
-    defaultPath: path.join(documentsFolder(), suggestedName),
+    defaultPath: path.isAbsolute(suggested) ? suggested : path.join(documentsFolder(), suggested),
     filters: [{ name: 'Excel', extensions: ['xlsx'] }],
     properties: ['createDirectory', 'showOverwriteConfirmation'],
   };

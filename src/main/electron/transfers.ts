@@ -6,6 +6,7 @@
  * never half-overwrites the file it replaces.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SaveExportRequest } from '../../shared/bridge';
@@ -14,8 +15,11 @@ import { AppError, type RpcResponse } from '../../shared/rpc';
 import type { ExportJobs } from '../excel/export-jobs';
 import { toRpcError } from '../rpc/errors';
 
-/** Asks the user where to save; null when the dialog was dismissed. */
-export type ChooseSaveTarget = (suggestedName: string) => Promise<string | null>;
+/**
+ * Asks the user where to save, starting from a file name (in their documents folder) or a
+ * whole path (when asking again); null when the dialog was dismissed.
+ */
+export type ChooseSaveTarget = (suggested: string) => Promise<string | null>;
 
 export async function saveExportFile(
   exports: Pick<ExportJobs, 'download'>,
@@ -27,10 +31,21 @@ export async function saveExportFile(
   const notFound = () => refuse(new AppError('NOT_FOUND', 'export.jobNotFound'));
   const found = exports.download(request.jobId);
   if (!found) return notFound();
-  const chosen = await chooseTarget(found.fileName);
-  if (!chosen) return { ok: true, result: { saved: false } };
-  // GTK's dialog does not add the filter's extension to a typed name.
-  const target = path.extname(chosen) === '' ? `${chosen}.xlsx` : chosen;
+  let suggested = found.fileName;
+  let target: string;
+  for (;;) {
+    const chosen = await chooseTarget(suggested);
+    if (!chosen) return { ok: true, result: { saved: false } };
+    // GTK's dialog does not add the filter's extension to a typed name.
+    if (path.extname(chosen).toLowerCase() === '.xlsx') {
+      target = chosen;
+      break;
+    }
+    target = `${chosen}.xlsx`;
+    if (!existsSync(target)) break;
+    // The dialog asked about overwriting the name typed, not this one: ask again, with it.
+    suggested = target;
+  }
   const partial = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(4).toString('hex')}.part`,

@@ -3,8 +3,10 @@
  * returns at once and the workbook is written in the background (the report reads page by page,
  * so other calls are served in between); the screen polls `get` for the rows written, may
  * `cancel` (the half-written file is removed), and once done downloads the file from the HTTP
- * transport's `/download/<jobId>` (the job id is a random 128-bit capability of one user's
- * job, valid for a few minutes). Files live in a temporary folder of this process, removed on close.
+ * transport's `/download/<jobId>` or saves it through the desktop's save dialog (the job id is
+ * a random 128-bit capability of one user's job, valid for a few minutes). One export per user
+ * and a few in all run at once: each holds a read snapshot (on PostgreSQL, a pooled connection)
+ * for as long as it runs. Files live in a temporary folder of this process, removed on close.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +33,8 @@ interface Job {
 
 /** A finished file waits this long for its download. */
 const KEEP_MS = 10 * 60_000;
+/** Exports running at once, all users together: the rest of the pool stays for everyone's work. */
+export const MAX_RUNNING = 3;
 
 export class ExportJobs {
   private readonly jobs = new Map<string, Job>();
@@ -41,9 +45,10 @@ export class ExportJobs {
   start(ctx: ServiceContext, actor: Actor, request: Omit<ExportRequest, 'file' | 'exportedBy'>): Job {
     this.sweep();
     // One at a time per user: a second click while one runs waits for it, it does not pile up.
-    for (const other of this.jobs.values())
-      if (other.userId === actor.userId && other.state === 'running')
-        throw new AppError('CONFLICT', 'export.alreadyRunning', {});
+    const running = [...this.jobs.values()].filter((j) => j.state === 'running');
+    if (running.some((j) => j.userId === actor.userId))
+      throw new AppError('CONFLICT', 'export.alreadyRunning', {});
+    if (running.length >= MAX_RUNNING) throw new AppError('CONFLICT', 'export.busy', { n: MAX_RUNNING });
     this.folder ??= mkdtempSync(path.join(tmpdir(), 'relief-depot-exports-'));
     const jobId = randomBytes(16).toString('hex');
     const now = ctx.clock.now();

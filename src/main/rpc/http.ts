@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream';
 import path from 'node:path';
 import { resolveLocale, t } from '../../shared/i18n';
 import type { ErrorCode, RpcRequest, RpcResponse } from '../../shared/rpc';
+import { MAX_IMPORT_BYTES } from '../../shared/schemas/import';
 
 export interface HttpOptions {
   host?: string;
@@ -27,9 +28,6 @@ export interface HttpOptions {
     upload(token: string | undefined, fileName: string, bytes: Buffer, locale: string): Promise<RpcResponse>;
   };
 }
-
-/** The largest file `POST /upload` takes (the import's own cap). */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export interface HttpServer {
   server: Server;
@@ -239,9 +237,9 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
       refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
       return;
     }
-    const body = await readBody(req, MAX_UPLOAD_BYTES);
+    const body = await readBody(req, MAX_IMPORT_BYTES);
     if (body === 'too-large') {
-      refuse(res, 413, 'BAD_INPUT', t(locale, 'import.tooBig', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }));
+      refuse(res, 413, 'BAD_INPUT', t(locale, 'import.tooBig', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
       return;
     }
     let fileName: string;

@@ -6,6 +6,7 @@ import { DEPOT_LEVELS } from '../../shared/schemas/depot';
 import type { DashboardSummary, dashboardInput } from '../../shared/schemas/dashboard';
 import { allocationListInput } from '../../shared/schemas/allocation';
 import { listAllocations } from './allocation.service';
+import { OPEN_ORDER_STATUSES, ordersTouching } from './delivery.service';
 import type { Actor, ServiceContext } from './context';
 import { listBelowQuota, listExpiring } from './stock-warnings.service';
 
@@ -169,20 +170,8 @@ async function deliveryFlow(ctx: ServiceContext, actor: Actor, scope: number[] |
         .sum<number | string>(eb.case().when('o.plannedArrival', '<', now).then(1).else(0).end())
         .as('overdue'),
     ])
-    .where('o.status', 'in', ['planned', 'dispatched']);
-  if (scope)
-    orders = orders.where((eb) =>
-      eb.or([
-        eb('o.deliverToDepotId', 'in', scope),
-        eb.exists(
-          eb
-            .selectFrom('deliveryLines as dl')
-            .select('dl.lineId')
-            .whereRef('dl.deliveryId', '=', 'o.deliveryId')
-            .where('dl.depotId', 'in', scope),
-        ),
-      ]),
-    );
+    .where('o.status', 'in', OPEN_ORDER_STATUSES);
+  if (scope) orders = orders.where('o.deliveryId', 'in', ordersTouching(ctx.db, scope));
   const counts = await orders.executeTakeFirst();
   const awaitingMe =
     actor.role === 'coordinator'

@@ -74,9 +74,10 @@ export const en: Messages = {
   'export.periodReversed': 'The start date {from} is after the end date {to}',
   'export.jobNotFound': 'No such export (it may have expired: export again)',
   'export.cannotWrite':
-    'Cannot write {file} ({reason}): check that the folder exists, that it may be written to, and the free disk space',
+    'Cannot write {file} ({reason}): check that the folder exists, that it may be written to, the free disk space, and that the file is not open in Excel or another program',
   'export.saveTitle': 'Save the export',
   'export.alreadyRunning': 'One of your exports is still running: wait for it or cancel it first',
+  'export.busy': '{n} exports are running already: export again in a moment',
   'import.empty': 'The file is empty',
   'import.tooBig': 'The file is larger than {mb} MB: split it and import the parts',
   'import.notSpreadsheet':

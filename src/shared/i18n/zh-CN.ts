@@ -74,9 +74,11 @@ export const zhCN = {
   'export.badTo': '结束日期「{value}」不是有效日期，应写作 2026-11-30',
   'export.periodReversed': '开始日期 {from} 晚于结束日期 {to}',
   'export.jobNotFound': '没有这个导出任务（可能已过期，请重新导出）',
-  'export.cannotWrite': '无法写入 {file}（{reason}）：请检查文件夹是否存在、是否有写入权限和磁盘空间',
+  'export.cannotWrite':
+    '无法写入 {file}（{reason}）：请检查文件夹是否存在、是否有写入权限和磁盘空间，以及该文件是否正在 Excel 等程序中打开',
   'export.saveTitle': '保存导出文件',
   'export.alreadyRunning': '您已有一个导出正在进行，请等它完成或取消后再导出',
+  'export.busy': '已有 {n} 个导出正在进行，请稍等片刻再导出',
   'import.empty': '文件是空的',
   'import.tooBig': '文件超过 {mb} MB：请拆分后再导入',
   'import.notSpreadsheet': '这不是电子表格（看起来是 {kind} 文件）：请选择 xlsx、xls、ods 或 csv 文件',

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { id } from './common';
 
+/** The largest file an import takes (checked before it travels, on arrival and by the guard). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
 export const IMPORT_KINDS = ['catalogue', 'opening-stock', 'receipts', 'relief-depot'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 

@@ -8,12 +8,13 @@
 import { inflateRawSync } from 'node:zlib';
 import type { MessageKey } from '../../../shared/i18n';
 import { AppError } from '../../../shared/rpc';
+import { MAX_IMPORT_BYTES } from '../../../shared/schemas/import';
 
 export type SpreadsheetFormat = 'xlsx' | 'xls' | 'ods' | 'csv';
 
 export const LIMITS = {
   /** The file itself. */
-  fileBytes: 20 * 1024 * 1024,
+  fileBytes: MAX_IMPORT_BYTES,
   /** A zip's entries, what they may inflate to in all, and how much any one may grow. */
   zipEntries: 2_000,
   inflatedBytes: 200 * 1024 * 1024,

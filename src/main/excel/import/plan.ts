@@ -9,6 +9,7 @@
  */
 import { t, type Locale, type MessageKey } from '../../../shared/i18n';
 import type { ImportKind } from '../../../shared/schemas/import';
+import { gbCode } from '../../../shared/schemas/material';
 import type { Cell } from './parse';
 import { notData, numberingColumns, type Field, type Layout } from './layout';
 import { cellText, foldWidth, looseText, parseDate, parseQuantity, parseYuan } from './values';
@@ -39,9 +40,9 @@ export interface DepotEntry {
 
 export type RowStatus = 'ok' | 'create' | 'exists' | 'error' | 'skipped';
 
-/** A GB/T 38565 code as the catalogue takes it: seven digits, the first its top class. */
-export function validGbCode(gbCode: string | null): boolean {
-  return gbCode !== null && /^[123]\d{6}$/.test(gbCode);
+/** A GB/T 38565 code as the catalogue takes it (shared/schemas/material.ts). */
+export function validGbCode(code: string | null): boolean {
+  return code !== null && gbCode.safeParse(code).success;
 }
 
 /** The top class a new catalogue entry gets: its GB/T 38565 code's, or 1 without one. */
