@@ -3,7 +3,7 @@
  * PostgreSQL server — and wires services and dispatch. Every transport and the CLI start here.
  */
 import { resolveLocale } from '../shared/i18n';
-import { AppError, type RpcRequest, type RpcResponse } from '../shared/rpc';
+import type { RpcRequest, RpcResponse } from '../shared/rpc';
 import type { Db } from './db/database';
 import { openStore, type Store, type StoreConfig } from './db/store';
 import {
@@ -16,7 +16,7 @@ import {
 import { DEMO_ACCOUNTS, seedDemo } from './demo';
 import { ExportJobs } from './excel/export-jobs';
 import { Uploads } from './excel/import/uploads';
-import { toRpcError } from './rpc/errors';
+import { failureResponse } from './rpc/errors';
 import { resolveSession } from './services/auth.service';
 import { dispatch } from './rpc/dispatch';
 import { startAnchoring } from './services/anchors';
@@ -78,12 +78,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const actor = await resolveSession(svc, token);
         return { ok: true, result: uploads.put(actor, fileName, bytes) };
       } catch (error) {
-        if (error instanceof AppError) return { ok: false, error: toRpcError(resolveLocale(locale), error) };
-        logError('upload', error);
-        return {
-          ok: false,
-          error: toRpcError(resolveLocale(locale), new AppError('INTERNAL', 'error.INTERNAL')),
-        };
+        return failureResponse(resolveLocale(locale), error, (e) => logError('upload', e));
       }
     },
     close: async () => {

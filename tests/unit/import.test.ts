@@ -13,6 +13,7 @@ import * as XLSX from 'xlsx';
 import { exportReport } from '../../src/main/excel/export';
 import { readGrid } from '../../src/main/excel/import/parse';
 import { commitImport, previewImport, type ImportRequest } from '../../src/main/services/import.service';
+import { resolveSession } from '../../src/main/services/auth.service';
 import { write } from '../../src/main/services/write';
 import { createTestEnv, createWorld, levelOf, snapshot, type TestEnv } from './harness';
 
@@ -57,15 +58,8 @@ const request = (bytes: Buffer, options: Partial<ImportRequest> = {}): ImportReq
 });
 
 /** A keeper of 市南区储备库: opening stock is theirs to post. */
-const keeperActor = async () => {
-  const keeper = await env.user('keeper', [w.shinan.depotId]);
-  const row = await env.app.db
-    .selectFrom('users')
-    .select(['userId', 'username', 'displayName', 'role'])
-    .where('userId', '=', keeper.userId)
-    .executeTakeFirstOrThrow();
-  return { ...row, depotIds: [w.shinan.depotId] };
-};
+const keeperActor = async () =>
+  resolveSession(env.app.svc, (await env.user('keeper', [w.shinan.depotId])).token);
 
 const MESSY: Rows = [
   ['市南区应急物资储备库 期初库存表'],
@@ -260,13 +254,7 @@ test('a catalogue: new entries created with the file’s unit, existing codes le
     [4, 'ok', '新建物资，按国标编码 2010101 归入「应急装备及配套物资」'],
     [5, 'ok', '新建物资，暂归入「基本生活保障物资」（无国标编码，可在物资目录中修改）'],
   ]);
-  const admin = {
-    userId: w.admin.userId,
-    username: 'admin',
-    displayName: '管理员',
-    role: 'admin' as const,
-    depotIds: [],
-  };
+  const admin = await resolveSession(env.app.svc, w.admin.token);
   const done = await commitImport(
     env.app.svc,
     admin,

@@ -10,7 +10,7 @@ import { AppError, type RpcRequest, type RpcResponse } from '../../shared/rpc';
 import { resolveSession, tokenHash } from '../services/auth.service';
 import type { Actor, RequestContext, ServiceContext } from '../services/context';
 import { Replay, replayedResponse, storeResponse, type RequestKey } from '../services/idempotency';
-import { badInput, toRpcError } from './errors';
+import { badInput, failureResponse, toRpcError } from './errors';
 import type { ExportJobs } from '../excel/export-jobs';
 import type { Uploads } from '../excel/import/uploads';
 import { handlers, type CallContext, type DemoHooks } from './handlers';
@@ -120,13 +120,11 @@ export async function dispatch(
       if (result !== null) return { ok: true, result };
       return { ok: false, error: toRpcError(locale, new AppError('CONFLICT', 'error.alreadySubmitted')) };
     }
-    if (error instanceof AppError) return { ok: false, error: toRpcError(locale, error) };
     // A read given a value its column cannot hold (an id past 32 bits, a NUL in a search on
     // PostgreSQL): bad input, like the same value in a write (write() maps those itself).
-    if (deps.svc.dialect.classifyError(error)?.kind === 'badValue') {
+    if (!(error instanceof AppError) && deps.svc.dialect.classifyError(error)?.kind === 'badValue') {
       return { ok: false, error: toRpcError(locale, new AppError('BAD_INPUT', 'error.BAD_INPUT')) };
     }
-    deps.logError(`${String(procedure)}: internal error`, error);
-    return { ok: false, error: toRpcError(locale, new AppError('INTERNAL', 'error.INTERNAL')) };
+    return failureResponse(locale, error, (e) => deps.logError(`${String(procedure)}: internal error`, e));
   }
 }

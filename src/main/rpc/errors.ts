@@ -115,6 +115,20 @@ export function toRpcError(locale: Locale, error: AppError): RpcError {
   return { code: error.code, message, ...(fields.length > 0 ? { fields } : {}) };
 }
 
+/**
+ * A failure as the wire's envelope: a typed error in the caller's language; anything else is
+ * logged and told as INTERNAL, never with its stack.
+ */
+export function failureResponse(
+  locale: Locale,
+  error: unknown,
+  log: (error: unknown) => void,
+): { ok: false; error: RpcError } {
+  if (error instanceof AppError) return { ok: false, error: toRpcError(locale, error) };
+  log(error);
+  return { ok: false, error: toRpcError(locale, new AppError('INTERNAL', 'error.INTERNAL')) };
+}
+
 export function badInput(issues: readonly z.core.$ZodIssue[]): AppError {
   // One problem once: a value can fail two checks that say the same thing (a date's pattern and
   // its calendar check both report validation.date).

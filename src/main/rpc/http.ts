@@ -162,22 +162,34 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
     }
   });
 
+  /**
+   * Whether a request may go on: a POST, and from no other site's page (a browser on another
+   * site may not drive the API; the token is a header, but be strict). Otherwise it is answered.
+   */
+  function postFromHere(
+    req: IncomingMessage,
+    res: ServerResponse,
+    locale: ReturnType<typeof resolveLocale>,
+  ): boolean {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return false;
+    }
+    const origin = req.headers.origin;
+    if (origin && !acceptedOrigins.has(origin.toLowerCase())) {
+      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
+      return false;
+    }
+    return true;
+  }
+
   async function handleRpc(
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
     locale: ReturnType<typeof resolveLocale>,
   ) {
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    // A browser on another site may not drive the API (the token is a header, but be strict).
-    const origin = req.headers.origin;
-    if (origin && !acceptedOrigins.has(origin.toLowerCase())) {
-      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
-      return;
-    }
+    if (!postFromHere(req, res, locale)) return;
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (mediaType !== 'application/json') {
       refuse(res, 415, 'BAD_INPUT', t(locale, 'rpc.badJson'));
@@ -228,15 +240,7 @@ export async function startHttpServer(dispatch: Dispatch, options: HttpOptions =
     res: ServerResponse,
     locale: ReturnType<typeof resolveLocale>,
   ) {
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin && !acceptedOrigins.has(origin.toLowerCase())) {
-      refuse(res, 403, 'FORBIDDEN', t(locale, 'rpc.badOrigin'));
-      return;
-    }
+    if (!postFromHere(req, res, locale)) return;
     const body = await readBody(req, MAX_IMPORT_BYTES);
     if (body === 'too-large') {
       refuse(res, 413, 'BAD_INPUT', t(locale, 'import.tooBig', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
