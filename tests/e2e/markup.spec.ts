@@ -15,7 +15,7 @@ import type { APIRequestContext, Dialog, Locator, Page } from '@playwright/test'
 import { addDays, localDate } from '../../src/shared/dates';
 import type { RpcResponse } from '../../src/shared/rpc';
 import { expect, test, type Server } from './fixtures';
-import { choose } from './pages/antdHelpers';
+import { choose, openDropdown } from './pages/antdHelpers';
 import { ReversalPage } from './pages/ReversalPage';
 import { StockFormPage } from './pages/StockFormPage';
 
@@ -375,7 +375,7 @@ test('stored markup is shown as text on every screen, in Chinese and in English'
     await expect(chart.getByRole('link', { name: new RegExp(`^${escape(category)}: `) })).toBeVisible();
   }
   await page.getByRole('combobox', { name: '储备库' }).click();
-  const dropdown = page.locator('.ant-select-dropdown:visible');
+  const dropdown = openDropdown(page);
   await expectLiteral(page, dialogs, 'dashboard depot filter', dropdown, [P.depotName, P.depot2Name]);
   await page.keyboard.press('Escape');
 
@@ -695,10 +695,7 @@ test('stored and typed markup is printed as text on every stock document', async
   await issue.field('reason').fill(P.uiIssueReason);
   await issue.scanMaterial(0, P.materialCode);
   await issue.lineField(0, 'batch').click();
-  await expectLiteral(page, dialogs, 'issue batch choice', page.locator('.ant-select-dropdown:visible'), [
-    P.lot1,
-    P.uiLot,
-  ]);
+  await expectLiteral(page, dialogs, 'issue batch choice', openDropdown(page), [P.lot1, P.uiLot]);
   await page.keyboard.press('Escape');
   await issue.lineField(0, 'quantity').fill('999999');
   await issue.field('note').fill(P.uiIssueNote);

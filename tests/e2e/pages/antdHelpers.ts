@@ -27,6 +27,14 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
   }).toPass({ timeout: 15_000 });
 }
 
+/**
+ * The select list that is open now: a list still playing its closing animation (an earlier
+ * select's, `…-leave`) is visible too, and would make the locator match two.
+ */
+export function openDropdown(page: Page): Locator {
+  return page.locator('.ant-select-dropdown:visible:not([class*="-leave"])');
+}
+
 /** Saves the drawer or dialog `scope` and waits for it to close. */
 export async function saveAndClose(scope: Locator, button = /(^|\s)保\s?存$/) {
   await scope.getByRole('button', { name: button }).click();
